@@ -1,0 +1,55 @@
+import { Params } from './params.js';
+import { isToken, quote, Scanner } from './scanner.js';
+
+/**
+ * A credentials or challenge value: WWW-Authenticate, Proxy-Authenticate, Authorization and
+ * Proxy-Authorization (RFC 3261 section 25, RFC 7616, RFC 8898). `token68` holds a Bearer
+ * token; `params` the comma-separated auth-params, quoted values resolved.
+ */
+export class AuthValue {
+  constructor(
+    /** The scheme as written (`Digest`, `Bearer`, ...); compare case-insensitively. */
+    public scheme: string,
+    public params: Params = new Params(),
+    public token68?: string,
+  ) {}
+
+  /** Shorthand for `params.get(name) ?? undefined`. */
+  param(name: string): string | undefined {
+    return this.params.get(name) ?? undefined;
+  }
+
+  toString(): string {
+    if (this.token68 !== undefined) return `${this.scheme} ${this.token68}`;
+    const parts: string[] = [];
+    for (const p of this.params) {
+      parts.push(
+        p.value === null ? p.name : `${p.name}=${p.quoted || !isToken(p.value) ? quote(p.value) : p.value}`,
+      );
+    }
+    return `${this.scheme} ${parts.join(', ')}`;
+  }
+}
+
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** Parses `scheme [token68 | auth-param *(COMMA auth-param)]`. */
+export function parseAuth(value: string, header = 'authorization'): AuthValue {
+  const s = new Scanner(value, header);
+  s.skipWs();
+  const scheme = s.token('auth scheme');
+  s.skipWs();
+  const rest = value.slice(s.pos).trim();
+  if (rest.length === 0) return new AuthValue(scheme);
+  if (TOKEN68.test(rest) && !/^[^=]+=[^=]/.test(rest)) return new AuthValue(scheme, new Params(), rest);
+  const params = new Params();
+  do {
+    const name = s.token('auth-param name');
+    s.expect(61, "'='");
+    if (s.peek() === 34) params.set(name, s.quoted(), true);
+    else params.set(name, s.tokenOrHost('auth-param value'), false);
+    s.skipWs();
+  } while (s.eat(44));
+  s.end();
+  return new AuthValue(scheme, params);
+}

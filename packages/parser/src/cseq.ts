@@ -1,0 +1,26 @@
+import { Scanner } from './scanner.js';
+
+/** Largest CSeq / Expires / RSeq value (2**32 - 1). */
+export const MAX_UINT32 = 0xffffffff;
+
+/** The CSeq header: sequence number and method. */
+export class CSeq {
+  constructor(
+    public seq: number,
+    public method: string,
+  ) {}
+  toString(): string {
+    return `${this.seq} ${this.method}`;
+  }
+}
+
+/** Parses `1*DIGIT LWS Method`; the number must fit in 32 bits. */
+export function parseCSeq(value: string, header = 'cseq'): CSeq {
+  const s = new Scanner(value, header);
+  s.skipWs();
+  const seq = s.integer(MAX_UINT32, 'sequence number');
+  s.skipWs();
+  const method = s.token('method');
+  s.end();
+  return new CSeq(seq, method);
+}

@@ -1,0 +1,98 @@
+import type { AuthValue } from './auth.js';
+import type { CSeq } from './cseq.js';
+import { Headers } from './headers.js';
+import type { NameAddr, STAR } from './name-addr.js';
+import type { Uri } from './uri.js';
+import type { Via } from './via.js';
+
+const EMPTY = new Uint8Array(0);
+
+/** What both requests and responses share: headers, body bytes and typed shortcuts. */
+abstract class SipMessageBase {
+  /** The body as bytes; Content-Length counts these. */
+  body: Uint8Array;
+  constructor(
+    public readonly headers: Headers = new Headers(),
+    body: Uint8Array = EMPTY,
+  ) {
+    this.body = body;
+  }
+
+  /** Every Via value, topmost first. */
+  get via(): Via[] {
+    return this.headers.typed('via');
+  }
+  /** The topmost Via. */
+  get topVia(): Via | undefined {
+    return this.headers.typed('via')[0];
+  }
+  get from(): NameAddr | undefined {
+    return this.headers.first('from');
+  }
+  get to(): NameAddr | undefined {
+    return this.headers.first('to');
+  }
+  get callId(): string | undefined {
+    return this.headers.first('call-id');
+  }
+  get cseq(): CSeq | undefined {
+    return this.headers.first('cseq');
+  }
+  /** Contact values; a single `'*'` entry for the wildcard. */
+  get contact(): (NameAddr | typeof STAR)[] {
+    return this.headers.typed('contact');
+  }
+  get maxForwards(): number | undefined {
+    return this.headers.first('max-forwards');
+  }
+  get expires(): number | undefined {
+    return this.headers.first('expires');
+  }
+  get route(): NameAddr[] {
+    return this.headers.typed('route');
+  }
+  get recordRoute(): NameAddr[] {
+    return this.headers.typed('record-route');
+  }
+  /** The body decoded as UTF-8 (for SDP and other text bodies). */
+  get bodyText(): string {
+    return new TextDecoder().decode(this.body);
+  }
+}
+
+/** A SIP request. */
+export class SipRequest extends SipMessageBase {
+  readonly kind = 'request' as const;
+  constructor(
+    public method: string,
+    public uri: Uri,
+    headers?: Headers,
+    body?: Uint8Array,
+  ) {
+    super(headers, body);
+  }
+  /** Authorization values (all lines). */
+  get authorization(): AuthValue[] {
+    return this.headers.typed('authorization');
+  }
+}
+
+/** A SIP response. */
+export class SipResponse extends SipMessageBase {
+  readonly kind = 'response' as const;
+  constructor(
+    public status: number,
+    public reason: string,
+    headers?: Headers,
+    body?: Uint8Array,
+  ) {
+    super(headers, body);
+  }
+  /** WWW-Authenticate and Proxy-Authenticate challenges, in order. */
+  get challenges(): AuthValue[] {
+    return [...this.headers.typed('www-authenticate'), ...this.headers.typed('proxy-authenticate')];
+  }
+}
+
+/** A parsed or built SIP message. */
+export type SipMessage = SipRequest | SipResponse;

@@ -1,0 +1,136 @@
+import { SipParseError } from './errors.js';
+import { Params, readParams } from './params.js';
+import { isTokenChar, quote, Scanner, splitTopLevel } from './scanner.js';
+import { parseUri, type Uri } from './uri.js';
+
+/**
+ * `name-addr` / `addr-spec` with header parameters: the value of From, To, Contact, Route,
+ * Record-Route, Reply-To, Refer-To, Path and Service-Route.
+ */
+export class NameAddr {
+  constructor(
+    public uri: Uri,
+    /** Display name with quoting resolved; undefined when none was written. */
+    public displayName?: string,
+    /** Header parameters (after the URI), not URI parameters. */
+    public params: Params = new Params(),
+  ) {}
+
+  /** The `tag` parameter (From / To). */
+  get tag(): string | undefined {
+    return this.params.get('tag') ?? undefined;
+  }
+
+  /** Contact `expires` in seconds, when present and numeric. */
+  get expires(): number | undefined {
+    return numberParam(this.params.get('expires'));
+  }
+
+  /** Contact `q` value, when present. */
+  get q(): number | undefined {
+    const v = this.params.get('q');
+    return v == null ? undefined : Number(v);
+  }
+
+  /** RFC 5626 `+sip.instance` with its angle brackets and quotes removed. */
+  get instance(): string | undefined {
+    const v = this.params.get('+sip.instance');
+    return v == null ? undefined : v.replace(/^<(.*)>$/, '$1');
+  }
+
+  /** RFC 5626 `reg-id`. */
+  get regId(): number | undefined {
+    return numberParam(this.params.get('reg-id'));
+  }
+
+  clone(): NameAddr {
+    return new NameAddr(parseUri(this.uri.toString()), this.displayName, this.params.clone());
+  }
+
+  toString(): string {
+    const dn = this.displayName === undefined ? '' : `${quote(this.displayName)} `;
+    return `${dn}<${this.uri}>${this.params}`;
+  }
+}
+
+function numberParam(v: string | null | undefined): number | undefined {
+  return v == null || !/^\d+$/.test(v) ? undefined : Number(v);
+}
+
+/** Parses one name-addr or addr-spec followed by parameters. */
+export function parseNameAddr(value: string, header?: string): NameAddr {
+  const s = new Scanner(value, header);
+  s.skipWs();
+  let displayName: string | undefined;
+  let uri: Uri;
+  const c = s.peek();
+  if (c === 34) {
+    displayName = s.quoted();
+    s.skipWs();
+    uri = readAngleUri(s);
+  } else if (c === 60) {
+    uri = readAngleUri(s);
+  } else {
+    const lt = value.indexOf('<', s.pos);
+    if (lt >= 0) {
+      // display-name = *(token LWS): every character before '<' must be a token char or space.
+      const dn = value.slice(s.pos, lt).trim();
+      for (let i = 0; i < dn.length; i++) {
+        const ch = dn.charCodeAt(i);
+        if (!isTokenChar(ch) && ch !== 32 && ch !== 9) s.fail('display name must be tokens or quoted', i);
+      }
+      if (dn.length > 0) displayName = dn.replace(/[ \t]+/g, ' ');
+      s.pos = lt;
+      uri = readAngleUri(s);
+    } else {
+      // addr-spec: the URI cannot hold ';', ',' or '?' here, so it ends at ';' or white space.
+      const start = s.pos;
+      while (!s.done) {
+        const ch = s.peek();
+        if (ch === 59 || ch === 32 || ch === 9) break;
+        if (ch === 63) s.fail("addr-spec with '?' must be in angle brackets");
+        s.pos++;
+      }
+      uri = uriAt(value.slice(start, s.pos), start, header);
+    }
+  }
+  const params = readParams(s);
+  s.end();
+  return new NameAddr(uri, displayName, params);
+}
+
+function readAngleUri(s: Scanner): Uri {
+  if (s.peek() !== 60) s.fail("expected '<'");
+  const start = s.pos + 1;
+  const end = s.text.indexOf('>', start);
+  if (end < 0) s.fail("missing '>'", start);
+  s.pos = end + 1;
+  return uriAt(s.text.slice(start, end), start, s.header);
+}
+
+function uriAt(text: string, offset: number, header?: string): Uri {
+  try {
+    return parseUri(text);
+  } catch (e) {
+    if (e instanceof SipParseError) {
+      throw new SipParseError('BAD_URI', e.message, offset + Math.max(0, e.position), header);
+    }
+    throw e;
+  }
+}
+
+/** Parses a comma-separated list of name-addr values (Route, Record-Route, Path, Contact, ...). */
+export function parseNameAddrList(value: string, header?: string): NameAddr[] {
+  return splitTopLevel(value, header).map((part) => {
+    if (part.length === 0) throw new SipParseError('BAD_VALUE', 'empty list element', 0, header);
+    return parseNameAddr(part, header);
+  });
+}
+
+/** The Contact header value `*` (RFC 3261 section 10.2.2), used to remove every binding. */
+export const STAR = '*' as const;
+
+/** Parses a Contact header value: `*` or a list of name-addr. */
+export function parseContact(value: string, header = 'contact'): NameAddr[] | typeof STAR {
+  return value.trim() === '*' ? STAR : parseNameAddrList(value, header);
+}

@@ -1,0 +1,180 @@
+import { MAX_UINT32 } from './cseq.js';
+import { SipParseError } from './errors.js';
+import { type Params, readParams } from './params.js';
+import { Scanner, splitTopLevel } from './scanner.js';
+
+/** Parses a bare non-negative integer header (Max-Forwards, Expires, Min-Expires, RSeq, ...). */
+export function parseInteger(value: string, header: string, max = MAX_UINT32): number {
+  const s = new Scanner(value, header);
+  s.skipWs();
+  const n = s.integer(max, 'number');
+  s.end();
+  return n;
+}
+
+/** Parses a comma-separated token list (Supported, Require, Allow, Unsupported, Proxy-Require). */
+export function parseTokenList(value: string, header: string): string[] {
+  if (value.trim() === '') return [];
+  return splitTopLevel(value, header).map((t) => {
+    const s = new Scanner(t, header);
+    const tok = s.token('option tag');
+    s.end();
+    return tok;
+  });
+}
+
+/** Call-ID: `word [ "@" word ]`, kept as written. */
+export function parseCallId(value: string, header = 'call-id'): string {
+  const v = value.trim();
+  if (v.length === 0 || /[\s]/.test(v)) throw new SipParseError('BAD_VALUE', 'bad Call-ID', 0, header);
+  return v;
+}
+
+/** A value with parameters: Event, Subscription-State, Security-*, Session-Expires, Retry-After. */
+export interface ParamValue<T = string> {
+  value: T;
+  params: Params;
+}
+
+/** Parses `token *( SEMI generic-param )` (Event, Subscription-State). */
+export function parseTokenWithParams(value: string, header: string): ParamValue {
+  const s = new Scanner(value, header);
+  s.skipWs();
+  const v = s.token();
+  const params = readParams(s);
+  s.end();
+  return { value: v, params };
+}
+
+/** Parses a comma list of `token *( SEMI param )` (Security-Client / -Server / -Verify, Accept-Contact). */
+export function parseTokenWithParamsList(value: string, header: string): ParamValue[] {
+  return splitTopLevel(value, header).map((p) => parseTokenWithParams(p, header));
+}
+
+/** Session-Expires / Min-SE / Retry-After: `delta-seconds [comment] *( SEMI param )`. */
+export function parseDeltaWithParams(value: string, header: string): ParamValue<number> {
+  const s = new Scanner(value, header);
+  s.skipWs();
+  const n = s.integer(MAX_UINT32, 'delta-seconds');
+  s.skipWs();
+  if (s.peek() === 40) skipComment(s);
+  const params = readParams(s);
+  s.end();
+  return { value: n, params };
+}
+
+function skipComment(s: Scanner): void {
+  let depth = 0;
+  do {
+    const c = s.peek();
+    if (c < 0) s.fail('unterminated comment');
+    if (c === 92) s.pos++;
+    else if (c === 40) depth++;
+    else if (c === 41) depth--;
+    s.pos++;
+  } while (depth > 0);
+  s.skipWs();
+}
+
+/** The RAck header (RFC 3262): response number, CSeq number and method. */
+export interface RAck {
+  rseq: number;
+  cseq: number;
+  method: string;
+}
+
+/** Parses `RAck: 776656 1 INVITE`. */
+export function parseRAck(value: string, header = 'rack'): RAck {
+  const s = new Scanner(value, header);
+  s.skipWs();
+  const rseq = s.integer(MAX_UINT32, 'response-num');
+  s.skipWs();
+  const cseq = s.integer(MAX_UINT32, 'CSeq-num');
+  s.skipWs();
+  const method = s.token('method');
+  s.end();
+  return { rseq, cseq, method };
+}
+
+/** The Replaces header (RFC 3891). */
+export interface Replaces {
+  callId: string;
+  toTag?: string;
+  fromTag?: string;
+  earlyOnly: boolean;
+}
+
+/** Parses `Replaces: callid;to-tag=x;from-tag=y[;early-only]`. */
+export function parseReplaces(value: string, header = 'replaces'): Replaces {
+  const semi = value.indexOf(';');
+  const callId = parseCallId(semi < 0 ? value : value.slice(0, semi), header);
+  const s = new Scanner(semi < 0 ? '' : value.slice(semi), header);
+  const params = readParams(s);
+  s.end();
+  return {
+    callId,
+    toTag: params.get('to-tag') ?? undefined,
+    fromTag: params.get('from-tag') ?? undefined,
+    earlyOnly: params.has('early-only'),
+  };
+}
+
+/** A Content-Type value: `type/subtype` (lower-cased) and parameters. */
+export interface MediaType {
+  type: string;
+  subtype: string;
+  params: Params;
+}
+
+/** Parses `type "/" subtype *( SEMI m-parameter )`. */
+export function parseMediaType(value: string, header = 'content-type'): MediaType {
+  const s = new Scanner(value, header);
+  s.skipWs();
+  const type = s.token('media type').toLowerCase();
+  s.expect(47, "'/'");
+  const subtype = s.token('media subtype').toLowerCase();
+  const params = readParams(s);
+  s.end();
+  return { type, subtype, params };
+}
+
+/** Parses Accept: a comma list of media ranges (may be empty). */
+export function parseAccept(value: string, header = 'accept'): MediaType[] {
+  if (value.trim() === '') return [];
+  return splitTopLevel(value, header).map((p) => parseMediaType(p, header));
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DATE_RE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+
+/** Parses an RFC 1123 date that must be in GMT (RFC 3261 section 20.17). */
+export function parseDate(value: string, header = 'date'): Date {
+  const m = DATE_RE.exec(value.trim());
+  const month = m ? MONTHS.indexOf(m[3]!) : -1;
+  if (!m || month < 0) throw new SipParseError('BAD_VALUE', 'date must be RFC 1123 in GMT', 0, header);
+  return new Date(Date.UTC(Number(m[4]), month, Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7])));
+}
+
+/** One Warning value (RFC 3261 section 20.43). */
+export interface Warning {
+  code: number;
+  agent: string;
+  text: string;
+}
+
+/** Parses a Warning list: `3DIGIT SP agent SP quoted-string`. */
+export function parseWarningList(value: string, header = 'warning'): Warning[] {
+  return splitTopLevel(value, header).map((part) => {
+    const s = new Scanner(part, header);
+    const start = s.pos;
+    const code = s.integer(999, 'warn-code');
+    if (s.pos - start !== 3) s.fail('warn-code must be 3 digits', start);
+    s.skipWs();
+    const agent = s.tokenOrHost('warn-agent');
+    s.skipWs();
+    const text = s.quoted();
+    s.end();
+    return { code, agent, text };
+  });
+}

@@ -1,0 +1,196 @@
+import { SipParseError } from './errors.js';
+
+/** RFC 3261 `token` characters: alphanum and `-.!%*_+`'~`. */
+const TOKEN = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~") {
+  TOKEN[c.charCodeAt(0)] = 1;
+}
+/** Characters allowed in a host, IPv6 reference or IPv6 `received` value besides token ones. */
+const HOSTISH = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.:[]') {
+  HOSTISH[c.charCodeAt(0)] = 1;
+}
+
+/** True when `code` is an RFC 3261 token character. */
+export function isTokenChar(code: number): boolean {
+  return code < 128 && TOKEN[code] === 1;
+}
+
+/** True when every character of `s` is a token character and `s` is not empty. */
+export function isToken(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) if (!isTokenChar(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * A cursor over one header value. Header values reach it already unfolded, so linear white space
+ * is only SP and HTAB here. Every failure is a {@link SipParseError} naming the position.
+ */
+export class Scanner {
+  pos = 0;
+  constructor(
+    readonly text: string,
+    readonly header?: string,
+  ) {}
+
+  get done(): boolean {
+    return this.pos >= this.text.length;
+  }
+
+  peek(): number {
+    return this.pos < this.text.length ? this.text.charCodeAt(this.pos) : -1;
+  }
+
+  fail(message: string, at = this.pos): never {
+    throw new SipParseError('BAD_VALUE', message, at, this.header);
+  }
+
+  skipWs(): void {
+    const t = this.text;
+    let p = this.pos;
+    while (p < t.length) {
+      const c = t.charCodeAt(p);
+      if (c !== 32 && c !== 9) break;
+      p++;
+    }
+    this.pos = p;
+  }
+
+  /** Consumes `ch` (with optional white space around it) if it is next; reports whether it was. */
+  eat(ch: number): boolean {
+    this.skipWs();
+    if (this.peek() !== ch) return false;
+    this.pos++;
+    this.skipWs();
+    return true;
+  }
+
+  expect(ch: number, what: string): void {
+    if (!this.eat(ch)) this.fail(`expected ${what}`);
+  }
+
+  token(what = 'token'): string {
+    const t = this.text;
+    const start = this.pos;
+    let p = start;
+    while (p < t.length && isTokenChar(t.charCodeAt(p))) p++;
+    if (p === start) this.fail(`expected ${what}`);
+    this.pos = p;
+    return t.slice(start, p);
+  }
+
+  /** A token, or the wider character set of hosts and IPv6 references (used for param values). */
+  tokenOrHost(what = 'value'): string {
+    const t = this.text;
+    const start = this.pos;
+    let p = start;
+    while (p < t.length) {
+      const c = t.charCodeAt(p);
+      if (c >= 128 || (TOKEN[c] !== 1 && HOSTISH[c] !== 1)) break;
+      p++;
+    }
+    if (p === start) this.fail(`expected ${what}`);
+    this.pos = p;
+    return t.slice(start, p);
+  }
+
+  /** A quoted-string; returns the content with quoted-pairs resolved. */
+  quoted(): string {
+    const t = this.text;
+    if (t.charCodeAt(this.pos) !== 34) this.fail('expected quoted string');
+    const start = this.pos;
+    let p = this.pos + 1;
+    let out = '';
+    let run = p;
+    while (p < t.length) {
+      const c = t.charCodeAt(p);
+      if (c === 34) {
+        out += t.slice(run, p);
+        this.pos = p + 1;
+        return out;
+      }
+      if (c === 92) {
+        if (p + 1 >= t.length) break;
+        out += t.slice(run, p);
+        out += t[p + 1];
+        p += 2;
+        run = p;
+        continue;
+      }
+      // CR and LF never survive unfolding; other control characters are not qdtext.
+      if (c < 32 && c !== 9) this.fail('control character in quoted string', p);
+      p++;
+    }
+    return this.fail('unterminated quoted string', start);
+  }
+
+  /** Digits as a non-negative integer no larger than `max`. */
+  integer(max: number, what: string): number {
+    const t = this.text;
+    const start = this.pos;
+    let p = start;
+    let n = 0;
+    while (p < t.length) {
+      const c = t.charCodeAt(p);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+      if (n > max) this.fail(`${what} larger than ${max}`, start);
+      p++;
+    }
+    if (p === start) this.fail(`expected ${what}`);
+    this.pos = p;
+    return n;
+  }
+
+  /** Remaining text, trimmed. */
+  rest(): string {
+    const r = this.text.slice(this.pos).trim();
+    this.pos = this.text.length;
+    return r;
+  }
+
+  end(): void {
+    this.skipWs();
+    if (!this.done) this.fail(`unexpected '${this.text[this.pos]}'`);
+  }
+}
+
+/** True when `s` can be written unquoted as a parameter value (token, host or IPv6 reference). */
+export function isTokenOrHost(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || (TOKEN[c] !== 1 && HOSTISH[c] !== 1)) return false;
+  }
+  return true;
+}
+
+/** Splits a header value at top-level commas (outside quotes and angle brackets). */
+export function splitTopLevel(value: string, header?: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (quoted) {
+      if (c === 92) i++;
+      else if (c === 34) quoted = false;
+    } else if (c === 34) quoted = true;
+    else if (c === 60) depth++;
+    else if (c === 62) depth--;
+    else if (c === 44 && depth === 0) {
+      parts.push(value.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  if (quoted) throw new SipParseError('BAD_VALUE', 'unterminated quoted string', value.length, header);
+  parts.push(value.slice(start).trim());
+  return parts;
+}
+
+/** Quotes `s` as a quoted-string, escaping `"` and `\`. */
+export function quote(s: string): string {
+  return `"${s.replace(/["\\]/g, '\\$&')}"`;
+}

@@ -1,0 +1,37 @@
+import type { SipMessage } from './message.js';
+
+const encoder = new TextEncoder();
+
+/** The start line of a message (`INVITE sip:bob@example.com SIP/2.0` or `SIP/2.0 200 OK`). */
+export function startLine(msg: SipMessage): string {
+  return msg.kind === 'request' ? `${msg.method} ${msg.uri} SIP/2.0` : `SIP/2.0 ${msg.status} ${msg.reason}`;
+}
+
+/**
+ * Header section as text, ending with the blank line. Content-Length always states the body's
+ * byte length: it replaces any written value in place, or is appended.
+ */
+export function headerText(msg: SipMessage): string {
+  let out = `${startLine(msg)}\r\n`;
+  let wroteLength = false;
+  let i = 0;
+  for (const [name, value] of msg.headers.entries()) {
+    if (msg.headers.keyAt(i++) === 'content-length') {
+      if (wroteLength) continue;
+      wroteLength = true;
+      out += `${name}: ${msg.body.length}\r\n`;
+    } else out += `${name}: ${value}\r\n`;
+  }
+  if (!wroteLength) out += `Content-Length: ${msg.body.length}\r\n`;
+  return `${out}\r\n`;
+}
+
+/** Serialises a message to the bytes that go on the wire. */
+export function serialize(msg: SipMessage): Uint8Array {
+  const head = encoder.encode(headerText(msg));
+  if (msg.body.length === 0) return head;
+  const out = new Uint8Array(head.length + msg.body.length);
+  out.set(head, 0);
+  out.set(msg.body, head.length);
+  return out;
+}

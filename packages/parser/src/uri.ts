@@ -1,0 +1,230 @@
+import { SipParseError } from './errors.js';
+import {
+  escapePart,
+  HEADER_CHARS,
+  HOST_CHARS,
+  PARAM_CHARS,
+  PASSWORD_CHARS,
+  USER_CHARS,
+  unescapePart,
+} from './escape.js';
+import { type Param, Params } from './params.js';
+
+/** A `sip:` or `sips:` URI (RFC 3261 section 19.1). Escapes are resolved in every field. */
+export class SipUri {
+  readonly kind = 'sip' as const;
+  constructor(
+    public scheme: 'sip' | 'sips',
+    public host: string,
+    public user?: string,
+    public port?: number,
+    public params: Params = new Params(),
+    public headers: Params = new Params(),
+    public password?: string,
+  ) {}
+
+  /** The `transport` parameter, lower-cased, if any. */
+  get transport(): string | undefined {
+    return this.params.get('transport')?.toLowerCase();
+  }
+
+  /** The host without IPv6 brackets. */
+  get hostname(): string {
+    return this.host.startsWith('[') ? this.host.slice(1, -1) : this.host;
+  }
+
+  clone(): SipUri {
+    return new SipUri(
+      this.scheme,
+      this.host,
+      this.user,
+      this.port,
+      this.params.clone(),
+      this.headers.clone(),
+      this.password,
+    );
+  }
+
+  toString(): string {
+    let out = `${this.scheme}:`;
+    if (this.user !== undefined) {
+      out += escapePart(this.user, USER_CHARS);
+      if (this.password !== undefined) out += `:${escapePart(this.password, PASSWORD_CHARS)}`;
+      out += '@';
+    }
+    out += this.host;
+    if (this.port !== undefined) out += `:${this.port}`;
+    out += uriParamsToString(this.params, ';', PARAM_CHARS);
+    if (this.headers.size > 0) out += `?${uriParamsToString(this.headers, '&', HEADER_CHARS).slice(1)}`;
+    return out;
+  }
+}
+
+/** A `tel:` URI (RFC 3966); `number` is the subscriber number as written. */
+export class TelUri {
+  readonly kind = 'tel' as const;
+  readonly scheme = 'tel';
+  constructor(
+    public number: string,
+    public params: Params = new Params(),
+  ) {}
+
+  toString(): string {
+    return `tel:${this.number}${uriParamsToString(this.params, ';', PARAM_CHARS)}`;
+  }
+}
+
+/** Any other absolute URI, kept as written (schemes such as `http:` or unknown ones). */
+export class AbsoluteUri {
+  readonly kind = 'absolute' as const;
+  constructor(
+    /** Lower-cased scheme. */
+    public scheme: string,
+    /** Everything after the first `:`. */
+    public opaque: string,
+  ) {}
+
+  toString(): string {
+    return `${this.scheme}:${this.opaque}`;
+  }
+}
+
+/** Every URI the parser produces. */
+export type Uri = SipUri | TelUri | AbsoluteUri;
+
+function uriParamsToString(p: Params, sep: string, allowed: Uint8Array): string {
+  let out = '';
+  for (const { name, value } of p) {
+    out += sep + escapePart(name, allowed);
+    if (value !== null) out += `=${escapePart(value, allowed)}`;
+  }
+  return out;
+}
+
+function readUriParams(text: string, sep: string, allowed: Uint8Array, what: string, offset: number): Params {
+  const list: Param[] = [];
+  let at = offset;
+  for (const part of text.split(sep)) {
+    const eq = part.indexOf('=');
+    const rawName = eq < 0 ? part : part.slice(0, eq);
+    if (rawName.length === 0) throw new SipParseError('BAD_URI', `empty ${what} name`, at);
+    const name = unescapePart(rawName, allowed, what, at);
+    const value = eq < 0 ? null : unescapePart(part.slice(eq + 1), allowed, what, at + eq + 1);
+    list.push({ name, value });
+    at += part.length + 1;
+  }
+  return new Params(list);
+}
+
+const SCHEME_RE = /^[A-Za-z][A-Za-z0-9+.-]*$/;
+
+/** Validates a host (hostname, IPv4 or bracketed IPv6 reference) and returns it. */
+function checkHost(host: string, at: number): string {
+  if (host.length === 0) throw new SipParseError('BAD_URI', 'missing host', at);
+  if (host.charCodeAt(0) === 91) {
+    if (host.charCodeAt(host.length - 1) !== 93 || !/^\[[0-9A-Fa-f:.]+\]$/.test(host)) {
+      throw new SipParseError('BAD_URI', 'bad IPv6 reference', at);
+    }
+    return host;
+  }
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    if (c >= 128 || HOST_CHARS[c] !== 1 || c === 58 || c === 91 || c === 93) {
+      throw new SipParseError('BAD_URI', `character '${host[i]}' not allowed in host`, at + i);
+    }
+  }
+  return host;
+}
+
+/**
+ * Parses a URI. `sip`/`sips` and `tel` get a full model; any other scheme is kept as an
+ * {@link AbsoluteUri}. Throws {@link SipParseError} with code `BAD_URI` on bad syntax.
+ */
+export function parseUri(text: string): Uri {
+  const colon = text.indexOf(':');
+  if (colon <= 0) throw new SipParseError('BAD_URI', 'missing URI scheme', 0);
+  const scheme = text.slice(0, colon);
+  if (!SCHEME_RE.test(scheme)) throw new SipParseError('BAD_URI', 'bad URI scheme', 0);
+  const lower = scheme.toLowerCase();
+  for (let i = colon + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c === 127 || c === 60 || c === 62 || c === 34) {
+      throw new SipParseError('BAD_URI', 'white space or delimiter inside URI', i);
+    }
+  }
+  if (lower === 'sip' || lower === 'sips') return parseSip(text, lower, colon + 1);
+  if (lower === 'tel') return parseTel(text, colon + 1);
+  if (colon + 1 >= text.length) throw new SipParseError('BAD_URI', 'empty URI', colon);
+  return new AbsoluteUri(lower, text.slice(colon + 1));
+}
+
+function parseSip(text: string, scheme: 'sip' | 'sips', start: number): SipUri {
+  let p = start;
+  let user: string | undefined;
+  let password: string | undefined;
+  // '@' cannot appear unescaped after the userinfo, so the first one ends it.
+  const at = text.indexOf('@', p);
+  if (at >= 0) {
+    const userinfo = text.slice(p, at);
+    const pc = userinfo.indexOf(':');
+    const rawUser = pc < 0 ? userinfo : userinfo.slice(0, pc);
+    if (rawUser.length === 0) throw new SipParseError('BAD_URI', 'empty user', p);
+    user = unescapePart(rawUser, USER_CHARS, 'user', p);
+    if (pc >= 0) password = unescapePart(userinfo.slice(pc + 1), PASSWORD_CHARS, 'password', p + pc + 1);
+    p = at + 1;
+  }
+  let end = p;
+  const len = text.length;
+  if (text.charCodeAt(p) === 91) {
+    end = text.indexOf(']', p);
+    if (end < 0) throw new SipParseError('BAD_URI', 'unterminated IPv6 reference', p);
+    end++;
+  } else {
+    while (end < len) {
+      const c = text.charCodeAt(end);
+      if (c === 58 || c === 59 || c === 63) break;
+      end++;
+    }
+  }
+  const host = checkHost(text.slice(p, end), p);
+  let port: number | undefined;
+  p = end;
+  if (text.charCodeAt(p) === 58) {
+    p++;
+    const ps = p;
+    let n = 0;
+    while (p < len) {
+      const c = text.charCodeAt(p);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + c - 48;
+      if (n > 65535) throw new SipParseError('BAD_URI', 'port out of range', ps);
+      p++;
+    }
+    if (p === ps) throw new SipParseError('BAD_URI', 'missing port', ps);
+    port = n;
+  }
+  let params: Params | undefined;
+  let headers: Params | undefined;
+  const q = text.indexOf('?', p);
+  const paramEnd = q < 0 ? len : q;
+  if (text.charCodeAt(p) === 59) {
+    params = readUriParams(text.slice(p + 1, paramEnd), ';', PARAM_CHARS, 'URI parameter', p + 1);
+    p = paramEnd;
+  }
+  if (p < len) {
+    if (text.charCodeAt(p) !== 63) throw new SipParseError('BAD_URI', `unexpected '${text[p]}' in URI`, p);
+    headers = readUriParams(text.slice(p + 1), '&', HEADER_CHARS, 'URI header', p + 1);
+  }
+  return new SipUri(scheme, host, user, port, params, headers, password);
+}
+
+const TEL_CHARS = /^\+?[0-9A-Fa-f*#.()\-pPwW]+$/;
+
+function parseTel(text: string, start: number): TelUri {
+  const semi = text.indexOf(';', start);
+  const number = text.slice(start, semi < 0 ? text.length : semi);
+  if (!TEL_CHARS.test(number)) throw new SipParseError('BAD_URI', 'bad telephone number', start);
+  const params =
+    semi < 0 ? undefined : readUriParams(text.slice(semi + 1), ';', PARAM_CHARS, 'tel parameter', semi + 1);
+  return new TelUri(number, params);
+}

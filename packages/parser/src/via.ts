@@ -1,0 +1,100 @@
+import { SipParseError } from './errors.js';
+import { Params, readParams } from './params.js';
+import { Scanner, splitTopLevel } from './scanner.js';
+
+/** The magic cookie that marks an RFC 3261 branch. */
+export const BRANCH_COOKIE = 'z9hG4bK';
+
+/** One Via value (RFC 3261 section 20.42). */
+export class Via {
+  constructor(
+    /** Transport token, upper-cased (`UDP`, `TCP`, `TLS`, `WS`, `WSS`, `SCTP`, ...). */
+    public transport: string,
+    /** sent-by host (IPv6 references keep their brackets). */
+    public host: string,
+    public port?: number,
+    public params: Params = new Params(),
+    /** `SIP/2.0` unless an odd peer says otherwise. */
+    public protocol = 'SIP/2.0',
+  ) {}
+
+  get branch(): string | undefined {
+    return this.params.get('branch') ?? undefined;
+  }
+  get received(): string | undefined {
+    return this.params.get('received') ?? undefined;
+  }
+  /** `true` for a bare `;rport`, the port for `;rport=N`, undefined when absent. */
+  get rport(): number | true | undefined {
+    const v = this.params.get('rport');
+    if (v === undefined) return undefined;
+    return v === null ? true : Number(v);
+  }
+  get maddr(): string | undefined {
+    return this.params.get('maddr') ?? undefined;
+  }
+  get ttl(): number | undefined {
+    const v = this.params.get('ttl');
+    return v == null ? undefined : Number(v);
+  }
+  /** True when the branch starts with the RFC 3261 magic cookie and has more after it. */
+  get rfc3261(): boolean {
+    const b = this.branch;
+    return b !== undefined && b.length > BRANCH_COOKIE.length && b.startsWith(BRANCH_COOKIE);
+  }
+
+  toString(): string {
+    return `${this.protocol}/${this.transport} ${this.host}${this.port === undefined ? '' : `:${this.port}`}${this.params}`;
+  }
+}
+
+function checkParam(s: Scanner, params: Params): void {
+  const ttl = params.get('ttl');
+  if (ttl !== undefined && (ttl === null || !/^\d{1,3}$/.test(ttl) || Number(ttl) > 255)) s.fail('bad ttl');
+  const rport = params.get('rport');
+  if (rport != null && (!/^\d{1,5}$/.test(rport) || Number(rport) > 65535)) s.fail('bad rport');
+  if (params.get('branch') === null) s.fail('branch without value');
+}
+
+/** Parses one via-parm. */
+export function parseVia(value: string, header = 'via'): Via {
+  const s = new Scanner(value, header);
+  s.skipWs();
+  const name = s.token('protocol name');
+  s.expect(47, "'/'");
+  const version = s.token('protocol version');
+  s.expect(47, "'/'");
+  const transport = s.token('transport').toUpperCase();
+  s.skipWs();
+  let host: string;
+  if (s.peek() === 91) {
+    const end = value.indexOf(']', s.pos);
+    if (end < 0) s.fail('unterminated IPv6 reference');
+    host = value.slice(s.pos, end + 1);
+    s.pos = end + 1;
+  } else {
+    const start = s.pos;
+    while (!s.done) {
+      const c = s.peek();
+      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46))
+        break;
+      s.pos++;
+    }
+    if (s.pos === start) s.fail('expected sent-by host');
+    host = value.slice(start, s.pos);
+  }
+  let port: number | undefined;
+  if (s.eat(58)) port = s.integer(65535, 'port');
+  const params = readParams(s);
+  s.end();
+  checkParam(s, params);
+  return new Via(transport, host, port, params, `${name}/${version}`);
+}
+
+/** Parses a Via header value that may carry several comma-separated via-parms. */
+export function parseViaList(value: string, header = 'via'): Via[] {
+  return splitTopLevel(value, header).map((part) => {
+    if (part.length === 0) throw new SipParseError('BAD_VALUE', 'empty Via element', 0, header);
+    return parseVia(part, header);
+  });
+}

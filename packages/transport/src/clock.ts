@@ -1,0 +1,91 @@
+/** Opaque handle returned by {@link Clock.setTimeout}. */
+export type TimerHandle = unknown;
+
+/**
+ * Time as every sipkit state machine sees it. Injected so tests run timers on a
+ * {@link VirtualClock} instead of waiting.
+ */
+export interface Clock {
+  /** Milliseconds on a monotonic scale. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** The real clock. Timers are unref'd in Node so a forgotten one never keeps the process alive. */
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimeout(fn, ms) {
+    const t = globalThis.setTimeout(fn, ms) as unknown as { unref?: () => void };
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>),
+};
+
+interface Pending {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/** A clock that moves only when told to; timers fire in time order, ties in creation order. */
+export class VirtualClock implements Clock {
+  private time: number;
+  private seq = 0;
+  private readonly timers = new Map<number, Pending>();
+
+  constructor(start = 0) {
+    this.time = start;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const id = ++this.seq;
+    this.timers.set(id, { at: this.time + Math.max(0, ms), seq: id, fn });
+    return id;
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    this.timers.delete(handle as number);
+  }
+
+  /** Number of timers waiting to fire. */
+  get pending(): number {
+    return this.timers.size;
+  }
+
+  /** Moves time forward by `ms`, firing every timer that falls due, in order. */
+  advance(ms: number): void {
+    const until = this.time + ms;
+    for (;;) {
+      let next: Pending | undefined;
+      for (const t of this.timers.values()) {
+        if (t.at <= until && (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
+      }
+      if (!next) break;
+      this.timers.delete(next.seq);
+      this.time = next.at;
+      next.fn();
+    }
+    this.time = until;
+  }
+
+  /** Advances to the next timer and fires it (and any due at the same instant); returns false when none. */
+  next(): boolean {
+    let at = Number.POSITIVE_INFINITY;
+    for (const t of this.timers.values()) at = Math.min(at, t.at);
+    if (at === Number.POSITIVE_INFINITY) return false;
+    this.advance(at - this.time);
+    return true;
+  }
+}
+
+/** A source of random bytes, injected so tests are repeatable. */
+export type RandomSource = (length: number) => Uint8Array;
+
+/** Cryptographic random bytes from Web Crypto (browsers and Node 20). */
+export const cryptoRandom: RandomSource = (length) => crypto.getRandomValues(new Uint8Array(length));

@@ -1,0 +1,53 @@
+import type { SipMessage } from '@sipkit/parser';
+
+/** The Via transport token of a transport (RFC 3261 section 18, RFC 7118 for WS/WSS). */
+export type TransportProtocol = 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS';
+
+/** Where a message goes to or came from. */
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** Lifecycle of a transport; `closed` is final. */
+export type TransportState = 'disconnected' | 'connecting' | 'connected' | 'closed';
+
+/** Events every transport emits, with their payloads. */
+export interface TransportEvents {
+  /** A parsed message arrived; `source` is the peer address it came from (for `received`/`rport`). */
+  message: (msg: SipMessage, source: Endpoint) => void;
+  /** Bytes arrived that did not parse; the transport drops them (datagram) or closes the connection (stream). */
+  parseError: (error: Error, source: Endpoint) => void;
+  /** The state changed. */
+  state: (state: TransportState, error?: Error) => void;
+  /** An RFC 5626 flow failed (no pong in time, or the connection dropped): re-register. */
+  flowFailed: (reason: string) => void;
+}
+
+/**
+ * One way of sending and receiving SIP messages. The transaction layer knows only this
+ * interface; WebSocket, UDP, TCP and TLS implement it.
+ */
+export interface Transport {
+  /** Via transport token. */
+  readonly protocol: TransportProtocol;
+  /** True for stream transports: no retransmissions by the transaction layer (RFC 3261 17.1.1.2). */
+  readonly reliable: boolean;
+  /** True for TLS and WSS. */
+  readonly secure: boolean;
+  readonly state: TransportState;
+  /** Local address for Via sent-by and Contact; valid once connected. */
+  readonly local: Endpoint;
+  /** Opens sockets or the connection; resolves when ready to send. */
+  connect(): Promise<void>;
+  /**
+   * Sends a message or pre-serialised bytes. `target` is required for UDP/TCP/TLS transports
+   * that talk to several peers; WebSocket transports send to their connected server.
+   * Rejects with `TransportError` when the bytes cannot be sent.
+   */
+  send(data: SipMessage | Uint8Array, target?: Endpoint): Promise<void>;
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): () => void;
+  /** Closes everything; nothing keeps the process alive afterwards. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,37 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Tests import sibling packages from source, so `pnpm test` needs no build first.
+const alias: Record<string, string> = {};
+const projects: { dir: string; name: string }[] = [];
+for (const group of ['packages', 'apps']) {
+  for (const dir of readdirSync(`${root}${group}`)) {
+    const base = `${root}${group}/${dir}`;
+    if (!existsSync(`${base}/package.json`)) continue;
+    const name = group === 'packages' ? `@sipkit/${dir}` : `@sipkit/${dir}-app`;
+    if (group === 'packages') {
+      if (existsSync(`${base}/src/node.ts`)) alias[`${name}/node`] = `${base}/src/node.ts`;
+      alias[name] = `${base}/src/index.ts`;
+    }
+    projects.push({ dir: `${group}/${dir}`, name });
+  }
+}
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: projects.map(({ dir, name }) => ({
+      resolve: { alias },
+      test: {
+        name,
+        root: `${root}${dir}`,
+        include: ['test/**/*.test.ts'],
+        environment: 'node',
+        testTimeout: 20_000,
+      },
+    })),
+  },
+});
