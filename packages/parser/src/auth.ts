@@ -1,5 +1,5 @@
 import { Params } from './params.js';
-import { isToken, quote, Scanner } from './scanner.js';
+import { isToken, quote, Scanner, trimLws } from './scanner.js';
 
 /**
  * A credentials or challenge value: WWW-Authenticate, Proxy-Authenticate, Authorization and
@@ -39,7 +39,7 @@ export function parseAuth(value: string, header = 'authorization'): AuthValue {
   s.skipWs();
   const scheme = s.token('auth scheme');
   s.skipWs();
-  const rest = value.slice(s.pos).trim();
+  const rest = trimLws(value.slice(s.pos));
   if (rest.length === 0) return new AuthValue(scheme);
   if (TOKEN68.test(rest) && !/^[^=]+=[^=]/.test(rest)) return new AuthValue(scheme, new Params(), rest);
   const params = new Params();

@@ -4,6 +4,14 @@
  * @packageDocumentation
  */
 export { AuthValue, parseAuth } from './auth.js';
+export {
+  createRequest,
+  createResponse,
+  REASON_PHRASES,
+  type RequestInit,
+  type ResponseInit,
+} from './builder.js';
+export { paramsEqual, uriEquals } from './compare.js';
 export { CSeq, MAX_UINT32, parseCSeq } from './cseq.js';
 export { SipParseError, type SipParseErrorCode } from './errors.js';
 export { canonicalName, headerKey } from './header-names.js';
@@ -42,4 +50,5 @@ export { isToken, quote } from './scanner.js';
 export { headerText, serialize, startLine } from './serialize.js';
 export { StreamFramer, type StreamItem } from './stream-framer.js';
 export { AbsoluteUri, parseUri, SipUri, TelUri, type Uri } from './uri.js';
+export { type MessageProblem, validateMessage } from './validate.js';
 export { BRANCH_COOKIE, parseVia, parseViaList, Via } from './via.js';

@@ -1,6 +1,6 @@
 import { SipParseError } from './errors.js';
 import { Params, readParams } from './params.js';
-import { isTokenChar, quote, Scanner, splitTopLevel } from './scanner.js';
+import { isTokenChar, quote, Scanner, splitTopLevel, trimLws } from './scanner.js';
 import { parseUri, type Uri } from './uri.js';
 
 /**
@@ -74,7 +74,7 @@ export function parseNameAddr(value: string, header?: string): NameAddr {
     const lt = value.indexOf('<', s.pos);
     if (lt >= 0) {
       // display-name = *(token LWS): every character before '<' must be a token char or space.
-      const dn = value.slice(s.pos, lt).trim();
+      const dn = trimLws(value.slice(s.pos, lt));
       for (let i = 0; i < dn.length; i++) {
         const ch = dn.charCodeAt(i);
         if (!isTokenChar(ch) && ch !== 32 && ch !== 9) s.fail('display name must be tokens or quoted', i);
@@ -132,5 +132,5 @@ export const STAR = '*' as const;
 
 /** Parses a Contact header value: `*` or a list of name-addr. */
 export function parseContact(value: string, header = 'contact'): NameAddr[] | typeof STAR {
-  return value.trim() === '*' ? STAR : parseNameAddrList(value, header);
+  return trimLws(value) === '*' ? STAR : parseNameAddrList(value, header);
 }

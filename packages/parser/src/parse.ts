@@ -3,7 +3,7 @@ import { headerKey } from './header-names.js';
 import { Headers } from './headers.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits.js';
 import { type SipMessage, SipRequest, SipResponse } from './message.js';
-import { isToken } from './scanner.js';
+import { isToken, trimLws } from './scanner.js';
 import { parseUri, type Uri } from './uri.js';
 
 /** How the bytes arrived, which decides what Content-Length means (RFC 3261 section 18.3). */
@@ -16,7 +16,7 @@ export interface ParseOptions {
   limits?: Partial<ParseLimits>;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Index of the CRLFCRLF that ends the header section, or -1. */
 export function findHeaderEnd(bytes: Uint8Array, from = 0): number {
@@ -92,7 +92,7 @@ function readHeaders(text: string, from: number, headers: Headers, limits: Parse
     if (first === 32 || first === 9) {
       // Folded continuation (LWS): joins the previous line with one space.
       if (count === 0) throw new SipParseError('BAD_HEADER', 'continuation line before any header', pos);
-      const cont = text.slice(pos, eol).trim();
+      const cont = trimLws(text.slice(pos, eol));
       value = value.length === 0 ? cont : cont.length === 0 ? value : `${value} ${cont}`;
     } else {
       if (count > 0) flush();
@@ -100,10 +100,10 @@ function readHeaders(text: string, from: number, headers: Headers, limits: Parse
         throw new SipParseError('TOO_MANY_HEADERS', `more than ${limits.maxHeaders} headers`, pos);
       const colon = text.indexOf(':', pos);
       if (colon < 0 || colon > eol) throw new SipParseError('BAD_HEADER', 'header line without colon', pos);
-      name = text.slice(pos, colon).trimEnd();
+      name = trimLws(text.slice(pos, colon));
       if (!isToken(name)) throw new SipParseError('BAD_HEADER', 'bad header name', pos);
       key = headerKey(name);
-      value = text.slice(colon + 1, eol).trim();
+      value = trimLws(text.slice(colon + 1, eol));
       at = pos;
     }
     pos = eol + 2;

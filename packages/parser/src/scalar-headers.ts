@@ -1,7 +1,7 @@
 import { MAX_UINT32 } from './cseq.js';
 import { SipParseError } from './errors.js';
 import { type Params, readParams } from './params.js';
-import { Scanner, splitTopLevel } from './scanner.js';
+import { Scanner, splitTopLevel, trimLws } from './scanner.js';
 
 /** Parses a bare non-negative integer header (Max-Forwards, Expires, Min-Expires, RSeq, ...). */
 export function parseInteger(value: string, header: string, max = MAX_UINT32): number {
@@ -14,7 +14,7 @@ export function parseInteger(value: string, header: string, max = MAX_UINT32): n
 
 /** Parses a comma-separated token list (Supported, Require, Allow, Unsupported, Proxy-Require). */
 export function parseTokenList(value: string, header: string): string[] {
-  if (value.trim() === '') return [];
+  if (trimLws(value) === '') return [];
   return splitTopLevel(value, header).map((t) => {
     const s = new Scanner(t, header);
     const tok = s.token('option tag');
@@ -25,7 +25,7 @@ export function parseTokenList(value: string, header: string): string[] {
 
 /** Call-ID: `word [ "@" word ]`, kept as written. */
 export function parseCallId(value: string, header = 'call-id'): string {
-  const v = value.trim();
+  const v = trimLws(value);
   if (v.length === 0 || /[\s]/.test(v)) throw new SipParseError('BAD_VALUE', 'bad Call-ID', 0, header);
   return v;
 }
@@ -140,7 +140,7 @@ export function parseMediaType(value: string, header = 'content-type'): MediaTyp
 
 /** Parses Accept: a comma list of media ranges (may be empty). */
 export function parseAccept(value: string, header = 'accept'): MediaType[] {
-  if (value.trim() === '') return [];
+  if (trimLws(value) === '') return [];
   return splitTopLevel(value, header).map((p) => parseMediaType(p, header));
 }
 
@@ -150,7 +150,7 @@ const DATE_RE =
 
 /** Parses an RFC 1123 date that must be in GMT (RFC 3261 section 20.17). */
 export function parseDate(value: string, header = 'date'): Date {
-  const m = DATE_RE.exec(value.trim());
+  const m = DATE_RE.exec(trimLws(value));
   const month = m ? MONTHS.indexOf(m[3]!) : -1;
   if (!m || month < 0) throw new SipParseError('BAD_VALUE', 'date must be RFC 1123 in GMT', 0, header);
   return new Date(Date.UTC(Number(m[4]), month, Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7])));

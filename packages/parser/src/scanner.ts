@@ -145,7 +145,7 @@ export class Scanner {
 
   /** Remaining text, trimmed. */
   rest(): string {
-    const r = this.text.slice(this.pos).trim();
+    const r = trimLws(this.text.slice(this.pos));
     this.pos = this.text.length;
     return r;
   }
@@ -166,6 +166,15 @@ export function isTokenOrHost(s: string): boolean {
   return true;
 }
 
+/** Removes leading and trailing SP and HTAB only (String#trim would also eat U+FEFF and other spaces). */
+export function trimLws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
 /** Splits a header value at top-level commas (outside quotes and angle brackets). */
 export function splitTopLevel(value: string, header?: string): string[] {
   const parts: string[] = [];
@@ -181,12 +190,12 @@ export function splitTopLevel(value: string, header?: string): string[] {
     else if (c === 60) depth++;
     else if (c === 62) depth--;
     else if (c === 44 && depth === 0) {
-      parts.push(value.slice(start, i).trim());
+      parts.push(trimLws(value.slice(start, i)));
       start = i + 1;
     }
   }
   if (quoted) throw new SipParseError('BAD_VALUE', 'unterminated quoted string', value.length, header);
-  parts.push(value.slice(start).trim());
+  parts.push(trimLws(value.slice(start)));
   return parts;
 }
 

@@ -1,0 +1,132 @@
+import { type HeaderInput, Headers } from './headers.js';
+import { SipRequest, SipResponse } from './message.js';
+import { parseUri, type Uri } from './uri.js';
+
+const encoder = new TextEncoder();
+
+/** What {@link createRequest} needs; header values may be typed objects (their `toString()` is written). */
+export interface RequestInit {
+  method: string;
+  uri: Uri | string;
+  /** Headers in the order they are written; arrays give one line per element. */
+  headers?: Record<string, HeaderInput | HeaderInput[]> | [string, HeaderInput][];
+  body?: Uint8Array | string;
+}
+
+function fillHeaders(h: Headers, init: RequestInit['headers']): void {
+  if (!init) return;
+  const entries = Array.isArray(init) ? init : Object.entries(init);
+  for (const [name, value] of entries) {
+    if (Array.isArray(value)) for (const v of value) h.append(name, v);
+    else h.append(name, value);
+  }
+}
+
+function bodyBytes(body: Uint8Array | string | undefined): Uint8Array | undefined {
+  return typeof body === 'string' ? encoder.encode(body) : body;
+}
+
+/** Builds a request. Content-Length is always written from the body when serialised. */
+export function createRequest(init: RequestInit): SipRequest {
+  const headers = new Headers();
+  fillHeaders(headers, init.headers);
+  const uri = typeof init.uri === 'string' ? parseUri(init.uri) : init.uri;
+  return new SipRequest(init.method, uri, headers, bodyBytes(init.body));
+}
+
+/** Default reason phrases (RFC 3261 section 21 and later RFCs). */
+export const REASON_PHRASES: Readonly<Record<number, string>> = {
+  100: 'Trying',
+  180: 'Ringing',
+  181: 'Call Is Being Forwarded',
+  182: 'Queued',
+  183: 'Session Progress',
+  200: 'OK',
+  202: 'Accepted',
+  204: 'No Notification',
+  301: 'Moved Permanently',
+  302: 'Moved Temporarily',
+  305: 'Use Proxy',
+  380: 'Alternative Service',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  407: 'Proxy Authentication Required',
+  408: 'Request Timeout',
+  410: 'Gone',
+  413: 'Request Entity Too Large',
+  414: 'Request-URI Too Long',
+  415: 'Unsupported Media Type',
+  416: 'Unsupported URI Scheme',
+  420: 'Bad Extension',
+  421: 'Extension Required',
+  422: 'Session Interval Too Small',
+  423: 'Interval Too Brief',
+  480: 'Temporarily Unavailable',
+  481: 'Call/Transaction Does Not Exist',
+  482: 'Loop Detected',
+  483: 'Too Many Hops',
+  484: 'Address Incomplete',
+  485: 'Ambiguous',
+  486: 'Busy Here',
+  487: 'Request Terminated',
+  488: 'Not Acceptable Here',
+  489: 'Bad Event',
+  491: 'Request Pending',
+  493: 'Undecipherable',
+  500: 'Server Internal Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Server Time-out',
+  505: 'Version Not Supported',
+  513: 'Message Too Large',
+  600: 'Busy Everywhere',
+  603: 'Decline',
+  604: 'Does Not Exist Anywhere',
+  606: 'Not Acceptable',
+};
+
+/** Options for {@link createResponse}. */
+export interface ResponseInit {
+  reason?: string;
+  /** To-tag to add when the request's To has none (RFC 3261 section 8.2.6.2; not for 100). */
+  toTag?: string;
+  headers?: RequestInit['headers'];
+  body?: Uint8Array | string;
+}
+
+/**
+ * Builds a response to `request` as RFC 3261 section 8.2.6.2 says: Via (all, in order), From,
+ * Call-ID, CSeq and To copied (To gets `toTag` if it has none, except for 100), and for
+ * 100 Trying a copied Timestamp. Record-Route is copied for 18x/2xx to dialog-creating requests.
+ */
+export function createResponse(request: SipRequest, status: number, init: ResponseInit = {}): SipResponse {
+  const h = new Headers();
+  const src = request.headers;
+  for (const v of src.getAll('via')) h.append('Via', v);
+  const from = src.get('from');
+  if (from !== undefined) h.append('From', from);
+  const to = src.get('to');
+  if (to !== undefined) {
+    const needsTag = init.toTag !== undefined && status !== 100 && request.to?.tag === undefined;
+    h.append('To', needsTag ? `${to};tag=${init.toTag}` : to);
+  }
+  const callId = src.get('call-id');
+  if (callId !== undefined) h.append('Call-ID', callId);
+  const cseq = src.get('cseq');
+  if (cseq !== undefined) h.append('CSeq', cseq);
+  if (status === 100) {
+    const ts = src.get('timestamp');
+    if (ts !== undefined) h.append('Timestamp', ts);
+  }
+  if (status > 100 && status < 300 && (request.method === 'INVITE' || request.method === 'SUBSCRIBE')) {
+    for (const rr of src.getAll('record-route')) h.append('Record-Route', rr);
+  }
+  fillHeaders(h, init.headers);
+  return new SipResponse(status, init.reason ?? REASON_PHRASES[status] ?? '', h, bodyBytes(init.body));
+}

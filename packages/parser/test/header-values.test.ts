@@ -1,0 +1,116 @@
+import { describe, expect, test } from 'vitest';
+import {
+  AuthValue,
+  Params,
+  paramsEqual,
+  parseAuth,
+  parseContact,
+  parseCSeq,
+  parseDate,
+  parseDeltaWithParams,
+  parseMediaType,
+  parseNameAddr,
+  parseRAck,
+  parseReplaces,
+  parseTokenList,
+  parseTokenWithParams,
+  parseVia,
+  parseWarningList,
+  SipParseError,
+  STAR,
+} from '../src/index.js';
+
+describe('header values', () => {
+  test('Authorization params keep quoting and resolve escapes', () => {
+    const a = parseAuth(
+      'Digest username="bob", realm="biloxi.com", nonce="dcd9\\"8", uri="sip:bob@biloxi.com", qop=auth, nc=00000001, cnonce="0a4f113b", response="6629", algorithm=MD5',
+    );
+    expect(a.scheme).toBe('Digest');
+    expect(a.param('nonce')).toBe('dcd9"8');
+    expect(a.param('nc')).toBe('00000001');
+    expect(String(a)).toBe(
+      'Digest username="bob", realm="biloxi.com", nonce="dcd9\\"8", uri="sip:bob@biloxi.com", qop=auth, nc=00000001, cnonce="0a4f113b", response="6629", algorithm=MD5',
+    );
+    expect(parseAuth('Bearer eyJhbGciOi.eyJzdWIi.sig-_')).toMatchObject({
+      scheme: 'Bearer',
+      token68: 'eyJhbGciOi.eyJzdWIi.sig-_',
+    });
+    const built = new AuthValue('Digest', new Params().set('realm', 'r', true).set('qop', 'auth', false));
+    expect(String(built)).toBe('Digest realm="r", qop=auth');
+    expect(() => parseAuth('Digest realm="x", nonce')).toThrow(SipParseError);
+    expect(() => parseAuth('Digest realm="unterminated')).toThrow(SipParseError);
+  });
+
+  test('name-addr forms', () => {
+    expect(parseNameAddr('sip:a@b;tag=x')).toMatchObject({ displayName: undefined, tag: 'x' });
+    expect(parseNameAddr('"A \\"B\\"" <sip:a@b>')).toMatchObject({ displayName: 'A "B"' });
+    expect(parseNameAddr('Alice  Smith <sip:a@b>').displayName).toBe('Alice Smith');
+    expect(String(parseNameAddr('Alice <sip:a@b;lr>;tag=1'))).toBe('"Alice" <sip:a@b;lr>;tag=1');
+    expect(parseContact(' * ')).toBe(STAR);
+    expect(() => parseNameAddr('A, B <sip:a@b>')).toThrow(SipParseError);
+    expect(() => parseNameAddr('<sip:a@b')).toThrow(SipParseError);
+    expect(() => parseNameAddr('<sip:a@b> garbage')).toThrow(SipParseError);
+  });
+
+  test('Via', () => {
+    const v = parseVia(
+      'SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKxyz;rport=5060;received=[2001:db8::1]',
+    );
+    expect(v).toMatchObject({
+      transport: 'WSS',
+      host: 'df7jal23ls0d.invalid',
+      rport: 5060,
+      received: '[2001:db8::1]',
+      rfc3261: true,
+    });
+    expect(String(v)).toBe(
+      'SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKxyz;rport=5060;received=[2001:db8::1]',
+    );
+    for (const bad of [
+      'SIP/2.0 host',
+      'SIP/2.0/UDP',
+      'SIP/2.0/UDP h;ttl=300',
+      'SIP/2.0/UDP h;rport=70000',
+      'SIP/2.0/UDP h;branch',
+      'SIP/2.0/UDP h:99999',
+    ]) {
+      expect(() => parseVia(bad), bad).toThrow(SipParseError);
+    }
+  });
+
+  test('scalars and small grammars', () => {
+    expect(parseCSeq('4294967295 ACK')).toMatchObject({ seq: 4294967295, method: 'ACK' });
+    expect(() => parseCSeq('4294967296 ACK')).toThrow(SipParseError);
+    expect(parseTokenList('timer,  100rel ,path', 'supported')).toEqual(['timer', '100rel', 'path']);
+    expect(parseTokenList('', 'supported')).toEqual([]);
+    expect(parseDeltaWithParams('120 (I am in a meeting);duration=3600', 'retry-after')).toMatchObject({
+      value: 120,
+    });
+    expect(parseDeltaWithParams('90;refresher=uas', 'session-expires').params.get('refresher')).toBe('uas');
+    expect(parseRAck('776656 1 INVITE')).toEqual({ rseq: 776656, cseq: 1, method: 'INVITE' });
+    expect(parseReplaces('425928@bobster.example.org;to-tag=7743;from-tag=6472;early-only')).toEqual({
+      callId: '425928@bobster.example.org',
+      toTag: '7743',
+      fromTag: '6472',
+      earlyOnly: true,
+    });
+    expect(parseTokenWithParams('presence;id=1', 'event')).toMatchObject({ value: 'presence' });
+    expect(parseMediaType('Application/SDP;charset=utf-8')).toMatchObject({
+      type: 'application',
+      subtype: 'sdp',
+    });
+    expect(parseDate('Sat, 13 Nov 2010 23:29:00 GMT').toISOString()).toBe('2010-11-13T23:29:00.000Z');
+    expect(() => parseDate('Thu, 21 Feb 2002 13:02:03 EST')).toThrow(SipParseError);
+    expect(parseWarningList('301 isi.edu "Incompatible network address type"')[0]).toMatchObject({
+      code: 301,
+    });
+    expect(() => parseWarningList('1812 overture.example.com "x"')).toThrow(SipParseError);
+  });
+
+  test('paramsEqual compares names and unquoted values case-insensitively', () => {
+    const p = (s: string) => parseNameAddr(`<sip:a@b>${s}`).params;
+    expect(paramsEqual(p(';Tag=ABC;lr'), p(';lr;tag=abc'))).toBe(true);
+    expect(paramsEqual(p(';x="ABC"'), p(';x="abc"'))).toBe(false);
+    expect(paramsEqual(p(';a=1'), p(';a=1;b'))).toBe(false);
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, test } from 'vitest';
+import { parseUri, SipParseError, type SipUri, uriEquals } from '../src/index.js';
+
+const sip = (s: string) => parseUri(s) as SipUri;
+
+describe('parseUri', () => {
+  test('reads every part of a SIP URI', () => {
+    const u = sip('sips:alice:secret@[2001:db8::1]:5061;transport=tcp;lr?subject=hi&priority=urgent');
+    expect(u).toMatchObject({
+      scheme: 'sips',
+      user: 'alice',
+      password: 'secret',
+      host: '[2001:db8::1]',
+      port: 5061,
+    });
+    expect(u.hostname).toBe('2001:db8::1');
+    expect(u.transport).toBe('tcp');
+    expect(u.params.get('lr')).toBeNull();
+    expect(u.headers.get('subject')).toBe('hi');
+    expect(u.headers.get('priority')).toBe('urgent');
+  });
+
+  test('keeps a user-less URI and IPv4 host', () => {
+    expect(sip('sip:192.0.2.4:5070')).toMatchObject({ user: undefined, host: '192.0.2.4', port: 5070 });
+  });
+
+  test('resolves escapes and re-escapes on output', () => {
+    const u = sip('sip:%61lice%20smith@example.com;n%61me=v%25');
+    expect(u.user).toBe('alice smith');
+    expect(u.params.get('name')).toBe('v%');
+    expect(u.toString()).toBe('sip:alice%20smith@example.com;name=v%25');
+    expect(sip(u.toString()).user).toBe('alice smith');
+  });
+
+  test('reads tel URIs and keeps unknown schemes opaque', () => {
+    const t = parseUri('tel:+1-201-555-0123;phone-context=example.com');
+    expect(t).toMatchObject({ kind: 'tel', number: '+1-201-555-0123' });
+    expect(parseUri('urn:service:sos')).toMatchObject({
+      kind: 'absolute',
+      scheme: 'urn',
+      opaque: 'service:sos',
+    });
+  });
+
+  test.each([
+    ['', 'missing scheme'],
+    ['sip:', 'missing host'],
+    ['sip:alice@', 'missing host'],
+    ['sip:alice@host:99999', 'port'],
+    ['sip:alice@host:', 'port'],
+    ['sip:al ice@host', 'white space'],
+    ['sip:%zz@host', 'escape'],
+    ['sip:@host', 'user'],
+    ['sip:a@[::1', 'IPv6'],
+    ['sip:a@ho_st', 'host'],
+    ['sip:a@host;=x', 'parameter'],
+    ['1sip:a@host', 'scheme'],
+    ['tel:xyz', 'telephone'],
+  ])('rejects %j (%s)', (text) => {
+    expect(() => parseUri(text)).toThrow(SipParseError);
+  });
+});
+
+describe('uriEquals (RFC 3261 19.1.4)', () => {
+  const eq = (a: string, b: string) => uriEquals(parseUri(a), parseUri(b));
+
+  test.each([
+    ['sip:%61lice@atlanta.com;transport=TCP', 'sip:alice@AtLanTa.CoM;Transport=tcp'],
+    ['sip:carol@chicago.com', 'sip:carol@chicago.com;newparam=5'],
+    ['sip:carol@chicago.com;security=on', 'sip:carol@chicago.com;newparam=5'],
+    [
+      'sip:biloxi.com;transport=tcp;method=REGISTER?to=sip:bob%40biloxi.com',
+      'sip:biloxi.com;method=REGISTER;transport=tcp?to=sip:bob%40biloxi.com',
+    ],
+    [
+      'sip:alice@atlanta.com?subject=project%20x&priority=urgent',
+      'sip:alice@atlanta.com?priority=urgent&subject=project%20x',
+    ],
+    ['tel:+1-201-555-0123', 'tel:+12015550123'],
+  ])('%s == %s', (a, b) => {
+    expect(eq(a, b)).toBe(true);
+    expect(eq(b, a)).toBe(true);
+  });
+
+  test.each([
+    ['SIP:ALICE@AtLanTa.CoM;Transport=udp', 'sip:alice@AtLanTa.CoM;Transport=UDP'],
+    ['sip:bob@biloxi.com', 'sip:bob@biloxi.com:5060'],
+    ['sip:bob@biloxi.com', 'sip:bob@biloxi.com;transport=udp'],
+    ['sip:bob@biloxi.com', 'sips:bob@biloxi.com'],
+    ['sip:carol@chicago.com', 'sip:carol@chicago.com?Subject=next%20meeting'],
+    ['sip:bob@phone21.boxesbybob.com', 'sip:bob@192.0.2.4'],
+    ['sip:carol@chicago.com;security=on', 'sip:carol@chicago.com;security=off'],
+    ['sip:alice@example.com', 'tel:+1'],
+  ])('%s != %s', (a, b) => {
+    expect(eq(a, b)).toBe(false);
+  });
+});
