@@ -1,0 +1,87 @@
+import { type SipRequest, type SipResponse, serialize } from '@sipkit/parser';
+import type { TransactionContext } from './context.js';
+import { Emitter } from './emitter.js';
+import { type TransactionError, TransactionTimeoutError, TransactionTransportError } from './errors.js';
+import { markLocal } from './local-response.js';
+import { createResponse } from './response-factory.js';
+import { TimerSet } from './timer-set.js';
+
+/** Events of a client transaction. */
+export interface ClientTransactionEvents<S extends string> {
+  /** A response for the TU: every provisional, the final one, and (INVITE) each 2xx in Accepted. */
+  response: (response: SipResponse) => void;
+  /** The state changed. */
+  state: (state: S, previous: S) => void;
+}
+
+/** Shared plumbing of both client transactions; each subclass owns its transitions. */
+export abstract class ClientTransactionBase<S extends string, T extends string> {
+  /** Current state. */
+  abstract readonly state: S;
+  /** Set when the transaction failed: Timer B/F expiry or a transport error. */
+  failure: TransactionError | undefined;
+  /** The final response (real or the synthetic 408/503), once there is one. */
+  readonly final: Promise<SipResponse>;
+  /** The request bytes, serialised once so every retransmission sends the same octets. */
+  protected readonly bytes: Uint8Array;
+  protected readonly events = new Emitter<ClientTransactionEvents<S>>();
+  protected readonly timers: TimerSet<T>;
+  private resolveFinal!: (r: SipResponse) => void;
+
+  constructor(
+    /** The request as sent (with the layer's Via on top). */
+    readonly request: SipRequest,
+    /** Matching key (branch and CSeq method, RFC 3261 section 17.1.3). */
+    readonly key: string,
+    protected readonly ctx: TransactionContext,
+  ) {
+    this.bytes = serialize(request);
+    this.timers = new TimerSet<T>(ctx.clock);
+    this.final = new Promise((resolve) => {
+      this.resolveFinal = resolve;
+    });
+  }
+
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<K extends keyof ClientTransactionEvents<S>>(event: K, fn: ClientTransactionEvents<S>[K]): () => void {
+    return this.events.on(event, fn);
+  }
+
+  /** Stops every timer without a state change (the owning layer is closing). */
+  dispose(): void {
+    this.timers.clear();
+  }
+
+  /** Sends the request bytes; a failure becomes a transport-error input of the state machine. */
+  protected transmit(bytes: Uint8Array = this.bytes): void {
+    this.ctx.send(bytes).catch((err: unknown) => this.transportFailed(err));
+  }
+
+  /** Delivers a response to the TU and settles {@link final} on the first final one. */
+  protected deliver(response: SipResponse): void {
+    this.events.emit('response', response);
+    if (response.status >= 200) this.resolveFinal(response);
+  }
+
+  /** Reports a timeout to the TU as a synthetic 408 (RFC 3261 sections 17.1.1.2 and 17.1.2.2). */
+  protected timedOut(timer: 'B' | 'F'): void {
+    this.failure = new TransactionTimeoutError(`Timer ${timer} expired for ${this.request.method}`, timer);
+    this.deliver(markLocal(createResponse(this.request, 408)));
+  }
+
+  /** Reports a transport failure to the TU as a synthetic 503 (RFC 3261 section 17.1.4). */
+  protected transportReported(err: unknown): void {
+    this.failure = new TransactionTransportError(
+      `transport failed for ${this.request.method}: ${(err as Error)?.message ?? String(err)}`,
+      err,
+    );
+    this.deliver(markLocal(createResponse(this.request, 503)));
+  }
+
+  /** Hands a received response to the state machine. */
+  abstract receive(response: SipResponse): void;
+  /** Starts the transaction: sends the request and arms the timers. */
+  abstract start(): void;
+  /** Called when sending failed. */
+  protected abstract transportFailed(err: unknown): void;
+}

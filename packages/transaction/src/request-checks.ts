@@ -1,0 +1,83 @@
+import { canonicalName, SINGLE_VALUED, SipParseError, type SipRequest } from '@sipkit/parser';
+
+/**
+ * Whether the element is a user agent or a proxy. It changes two answers: only a proxy
+ * answers Max-Forwards: 0 with 483 (a UAS processes it normally, RFC 3261 sections 8.2 and
+ * 16.3), and a proxy checks Proxy-Require where a UAS checks Require.
+ */
+export type ElementRole = 'ua' | 'proxy';
+
+/** What {@link checkRequest} accepts. */
+export interface RequestCheckOptions {
+  /** Default `ua`. */
+  role?: ElementRole;
+  /** Option tags this element supports (compared case-insensitively). Default: none. */
+  supported?: readonly string[];
+  /** Request-URI schemes this element handles. Default `sip`, `sips`, `tel`. */
+  schemes?: readonly string[];
+}
+
+/** Why a request is answered by the transaction layer instead of reaching the TU. */
+export interface RequestRejection {
+  status: 400 | 416 | 420 | 483;
+  /** Reason phrase for the response; says what was wrong for 400. */
+  reason: string;
+  /** Extra header lines for the response (Unsupported for 420). */
+  headers: [string, string][];
+}
+
+/** Headers every request must carry (RFC 3261 section 8.1.1); Max-Forwards is tolerated missing (RFC 2543 peers, RFC 4475 3.4.1). */
+const MANDATORY: readonly [string, string][] = [
+  ['via', 'Via'],
+  ['from', 'From'],
+  ['to', 'To'],
+  ['call-id', 'Call-ID'],
+  ['cseq', 'CSeq'],
+];
+
+const DEFAULT_SCHEMES = ['sip', 'sips', 'tel'];
+
+const bad = (reason: string): RequestRejection => ({ status: 400, reason, headers: [] });
+
+/**
+ * The checks RFC 3261 sections 8.2.1-8.2.2 and 16.3 put before the transaction user sees a
+ * request: malformed or missing mandatory headers, duplicated single-valued headers and a CSeq
+ * method that differs from the request method give 400; an unknown Request-URI scheme gives 416;
+ * unknown required extensions give 420 with Unsupported; a proxy answers Max-Forwards 0 with 483.
+ * Returns undefined when the request may go on. ACK is never answered, so callers drop an ACK
+ * that fails instead of responding.
+ */
+export function checkRequest(
+  req: SipRequest,
+  options: RequestCheckOptions = {},
+): RequestRejection | undefined {
+  const h = req.headers;
+  for (const [key, name] of MANDATORY) if (!h.has(key)) return bad(`Missing ${name}`);
+  for (const key of SINGLE_VALUED) if (h.count(key) > 1) return bad(`Multiple ${canonicalName(key)} headers`);
+  try {
+    h.validate();
+  } catch (e) {
+    if (e instanceof SipParseError)
+      return bad(e.header ? `Malformed ${canonicalName(e.header)}` : 'Malformed header');
+    throw e;
+  }
+  const cseq = req.cseq!;
+  if (cseq.method !== req.method) return bad('CSeq method does not match request method');
+
+  const role = options.role ?? 'ua';
+  if (role === 'proxy' && req.maxForwards === 0) return { status: 483, reason: 'Too Many Hops', headers: [] };
+
+  const schemes = options.schemes ?? DEFAULT_SCHEMES;
+  if (!schemes.includes(req.uri.scheme.toLowerCase()))
+    return { status: 416, reason: 'Unsupported URI Scheme', headers: [] };
+
+  // Section 8.2.2.3: Require is not examined for ACK and CANCEL.
+  if (req.method !== 'ACK' && req.method !== 'CANCEL') {
+    const supported = new Set((options.supported ?? []).map((t) => t.toLowerCase()));
+    const required = h.typed(role === 'proxy' ? 'proxy-require' : 'require');
+    const unknown = required.filter((t) => !supported.has(t.toLowerCase()));
+    if (unknown.length > 0)
+      return { status: 420, reason: 'Bad Extension', headers: [['Unsupported', unknown.join(', ')]] };
+  }
+  return undefined;
+}

@@ -1,0 +1,284 @@
+import { type SipMessage, type SipRequest, type SipResponse, serialize, type Via } from '@sipkit/parser';
+import type { Clock, Endpoint, RandomSource, Transport } from '@sipkit/transport';
+import type { TransactionContext } from './context.js';
+import { TransactionError } from './errors.js';
+import { generateBranch, generateTag } from './ids.js';
+import { InviteClientTransaction } from './invite-client.js';
+import { InviteServerTransaction } from './invite-server.js';
+import { clientKey, mergeKey, responseKey, serverKey, toTag } from './matching.js';
+import { NonInviteClientTransaction } from './non-invite-client.js';
+import { NonInviteServerTransaction } from './non-invite-server.js';
+import { checkRequest, type ElementRole } from './request-checks.js';
+import { createCancel } from './request-factory.js';
+import { createResponse } from './response-factory.js';
+import { DEFAULT_TIMER_SETTINGS, type TimerSettings, type TimerValues, timerValues } from './timers.js';
+import type { ClientTransaction, ServerTransaction, TransactionUser } from './transaction-user.js';
+import { clientVia, responseDestination, stampReceived } from './via-rules.js';
+
+/** Options of {@link TransactionLayer}. */
+export interface TransactionLayerOptions {
+  /** The transport this layer sends and receives on. */
+  transport: Transport;
+  /** Time source for every timer (inject `systemClock` in production, `VirtualClock` in tests). */
+  clock: Clock;
+  /** Random bytes for branches and tags (inject `cryptoRandom` in production). */
+  random: RandomSource;
+  /** Who gets requests and stray messages; may be set later through {@link TransactionLayer.user}. */
+  user?: TransactionUser;
+  /** T1, T2, T4 overrides. */
+  timers?: Partial<TimerSettings>;
+  /** `ua` (default) or `proxy`: decides Max-Forwards 0 (483) and Require vs Proxy-Require. */
+  role?: ElementRole;
+  /** Option tags the TU supports; a request requiring any other gets 420. */
+  supported?: readonly string[];
+  /** Request-URI schemes accepted (default `sip`, `sips`, `tel`); others get 416. */
+  schemes?: readonly string[];
+}
+
+/** Options of {@link TransactionLayer.request}. */
+export interface RequestOptions {
+  /** Where to send. Required by datagram/stream transports that talk to several peers; omit for WebSocket. */
+  target?: Endpoint;
+}
+
+/**
+ * The RFC 3261 transaction layer over one {@link Transport}. Sends requests in client
+ * transactions (adding the section 18 Via), matches responses to them, creates server
+ * transactions for new requests after the transaction-layer checks, absorbs retransmissions,
+ * and hands everything else to the {@link TransactionUser}.
+ */
+export class TransactionLayer {
+  /** The transaction user; requests arriving while it is unset are answered 503. */
+  user: TransactionUser | undefined;
+  /** Resolved timer table for this transport. */
+  readonly timers: TimerValues;
+  private readonly transport: Transport;
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly options: TransactionLayerOptions;
+  private readonly clients = new Map<string, ClientTransaction>();
+  private readonly servers = new Map<string, ServerTransaction>();
+  private readonly merged = new Map<string, ServerTransaction>();
+  private readonly targets = new WeakMap<ClientTransaction, Endpoint | undefined>();
+  private readonly unsubscribe: () => void;
+
+  constructor(options: TransactionLayerOptions) {
+    this.options = options;
+    this.transport = options.transport;
+    this.clock = options.clock;
+    this.random = options.random;
+    this.user = options.user;
+    this.timers = timerValues({ ...DEFAULT_TIMER_SETTINGS, ...options.timers }, options.transport.reliable);
+    this.unsubscribe = this.transport.on('message', (msg, source) => this.receive(msg, source));
+  }
+
+  /** Live client transactions. */
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Live server transactions. */
+  get serverCount(): number {
+    return this.servers.size;
+  }
+
+  /**
+   * Sends `request` in a new client transaction. A top Via with this transport's sent-by, a
+   * fresh branch and `rport` is prepended (the request object is changed; do not reuse it), and
+   * Max-Forwards 70 is added when missing. ACK is not a transaction: use {@link sendAck}.
+   */
+  request(request: SipRequest, options: RequestOptions = {}): ClientTransaction {
+    if (request.method === 'ACK')
+      throw new TransactionError('INVALID_REQUEST', 'ACK is sent with sendAck(), not in a transaction');
+    const branch = generateBranch(this.random);
+    request.headers.prepend('Via', clientVia(this.transport, branch).toString());
+    if (!request.headers.has('max-forwards')) request.headers.append('Max-Forwards', 70);
+    return this.startClient(request, branch, options.target);
+  }
+
+  /**
+   * Cancels a pending INVITE (RFC 3261 section 9.1): builds the CANCEL from the INVITE as sent
+   * (same branch) and sends it in its own non-INVITE client transaction to the same target.
+   * Only allowed once a provisional response arrived (the INVITE is in Proceeding).
+   */
+  cancel(invite: InviteClientTransaction, options: RequestOptions = {}): NonInviteClientTransaction {
+    if (invite.state !== 'proceeding')
+      throw new TransactionError('INVALID_STATE', `cannot CANCEL an INVITE in state ${invite.state}`);
+    const cancel = createCancel(invite.request);
+    const branch = invite.request.topVia!.branch!;
+    return this.startClient(
+      cancel,
+      branch,
+      options.target ?? this.targets.get(invite),
+    ) as NonInviteClientTransaction;
+  }
+
+  /**
+   * Sends an ACK for a 2xx (an end-to-end request outside any transaction, RFC 3261 section
+   * 17.1.1.3) with a fresh Via branch. Resolves when the transport took it.
+   */
+  async sendAck(ack: SipRequest, options: RequestOptions = {}): Promise<void> {
+    ack.headers.prepend('Via', clientVia(this.transport, generateBranch(this.random)).toString());
+    if (!ack.headers.has('max-forwards')) ack.headers.append('Max-Forwards', 70);
+    await this.transport.send(serialize(ack), options.target);
+  }
+
+  /** Stops listening and stops every transaction's timers. Nothing is sent afterwards. */
+  close(): void {
+    this.unsubscribe();
+    for (const tx of this.clients.values()) tx.dispose();
+    for (const tx of this.servers.values()) tx.dispose();
+    this.clients.clear();
+    this.servers.clear();
+    this.merged.clear();
+  }
+
+  private startClient(request: SipRequest, branch: string, target: Endpoint | undefined): ClientTransaction {
+    const key = clientKey(branch, request.method);
+    const ctx = this.context((bytes) => this.transport.send(bytes, target));
+    const tx =
+      request.method === 'INVITE'
+        ? new InviteClientTransaction(request, key, ctx)
+        : new NonInviteClientTransaction(request, key, ctx);
+    this.targets.set(tx, target);
+    this.clients.set(key, tx);
+    tx.on('state', (state) => {
+      if (state === 'terminated' && this.clients.get(key) === tx) this.clients.delete(key);
+    });
+    tx.start();
+    return tx;
+  }
+
+  private context(send: (bytes: Uint8Array) => Promise<void>): TransactionContext {
+    return { clock: this.clock, timers: this.timers, reliable: this.transport.reliable, send };
+  }
+
+  /** Entry point for everything the transport delivers. */
+  private receive(msg: SipMessage, source: Endpoint): void {
+    if (msg.kind === 'response') this.receiveResponse(msg, source);
+    else this.receiveRequest(msg, source);
+  }
+
+  private receiveResponse(response: SipResponse, source: Endpoint): void {
+    // RFC 3261 section 18.1.2: a response without a usable Via/CSeq cannot be matched; drop it.
+    const key = responseKey(response);
+    if (key === undefined) return;
+    const tx = this.clients.get(key);
+    if (tx) tx.receive(response);
+    else this.user?.onStrayResponse?.(response, source);
+  }
+
+  private receiveRequest(request: SipRequest, source: Endpoint): void {
+    let top: Via | undefined;
+    try {
+      top = request.headers.typed('via')[0];
+    } catch {
+      top = undefined;
+    }
+    // Without a readable Via there is nowhere to send an answer (section 18.2.2): drop.
+    if (!top) return;
+    const key = serverKey(request, top);
+    const cancelKey = request.method === 'CANCEL' ? serverKey(request, top, 'INVITE') : undefined;
+    stampReceived(request.headers, source);
+    const stamped = request.headers.typed('via')[0]!;
+
+    if (request.method === 'ACK') {
+      const tx = this.servers.get(key);
+      // RFC 2543 matching also needs the ACK's To tag to be the one of the response sent.
+      if (
+        tx instanceof InviteServerTransaction &&
+        (key.startsWith('3261') || toTag(request) === tx.responseToTag)
+      )
+        tx.receiveAck(request, source);
+      else if (checkRequest(request, this.options) === undefined) this.user?.onAck?.(request, source);
+      return;
+    }
+
+    const existing = this.servers.get(key);
+    if (existing && (key.startsWith('3261') || toTag(request) === toTag(existing.request))) {
+      existing.receiveRequest(request);
+      return;
+    }
+
+    const tx = this.startServer(request, key, responseDestination(stamped, source, this.transport.reliable));
+    const rejection = checkRequest(request, this.options);
+    if (rejection) {
+      tx.respond(this.answer(request, rejection.status, rejection.reason, rejection.headers));
+      return;
+    }
+    const merge = (this.options.role ?? 'ua') === 'ua' ? mergeKey(request) : undefined;
+    if (merge !== undefined) {
+      const other = this.merged.get(merge);
+      if (other && other !== tx && other.state !== 'terminated') {
+        tx.respond(this.answer(request, 482, 'Loop Detected'));
+        return;
+      }
+      this.merged.set(merge, tx);
+    }
+    if (tx instanceof NonInviteServerTransaction && request.method === 'CANCEL') {
+      const invite = cancelKey === undefined ? undefined : this.servers.get(cancelKey);
+      this.dispatchCancel(tx, request, invite instanceof InviteServerTransaction ? invite : undefined);
+      return;
+    }
+    if (!this.user) {
+      tx.respond(this.answer(request, 503, 'No Transaction User'));
+      return;
+    }
+    this.user.onRequest(tx, request);
+  }
+
+  private dispatchCancel(
+    tx: NonInviteServerTransaction,
+    cancel: SipRequest,
+    invite: InviteServerTransaction | undefined,
+  ): void {
+    if (this.user?.onCancel) {
+      this.user.onCancel(tx, cancel, invite);
+      return;
+    }
+    if (!invite) {
+      tx.respond(this.answer(cancel, 481));
+      return;
+    }
+    tx.respond(this.answer(cancel, 200));
+    // The INVITE's To tag must be the one its 487 carries; reuse the tag of any provisional sent.
+    if (invite.state === 'proceeding') {
+      invite.respond(
+        createResponse(invite.request, 487, { toTag: invite.responseToTag ?? generateTag(this.random) }),
+      );
+    }
+  }
+
+  /** A response the layer itself generates, with a To tag (RFC 3261 section 8.2.6.2). */
+  private answer(
+    request: SipRequest,
+    status: number,
+    reason?: string,
+    headers?: [string, string][],
+  ): SipResponse {
+    return createResponse(request, status, {
+      ...(reason === undefined ? {} : { reason }),
+      ...(headers === undefined ? {} : { headers }),
+      toTag: generateTag(this.random),
+    });
+  }
+
+  private startServer(request: SipRequest, key: string, destination: Endpoint): ServerTransaction {
+    const ctx = this.context((bytes) => this.transport.send(bytes, destination));
+    const tx =
+      request.method === 'INVITE'
+        ? new InviteServerTransaction(request, key, ctx)
+        : new NonInviteServerTransaction(request, key, ctx);
+    this.servers.set(key, tx);
+    const merge = mergeKey(request);
+    tx.on('state', (state) => {
+      if (state !== 'terminated') return;
+      if (this.servers.get(key) === tx) this.servers.delete(key);
+      if (merge !== undefined && this.merged.get(merge) === tx) this.merged.delete(merge);
+    });
+    tx.on('failed', (error) => this.user?.onServerFailure?.(tx, error));
+    if (tx instanceof InviteServerTransaction) tx.on('ack', (ack, from) => this.user?.onAck?.(ack, from));
+    tx.start();
+    return tx;
+  }
+}

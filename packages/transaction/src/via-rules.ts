@@ -1,0 +1,86 @@
+import { type Headers, Params, Via } from '@sipkit/parser';
+import type { Endpoint, Transport } from '@sipkit/transport';
+
+/** Writes an address as a Via / URI host: IPv6 literals get brackets. */
+export function hostForVia(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** The address without IPv6 brackets, lower-cased, for comparisons. */
+export function bareHost(host: string): string {
+  return (host.startsWith('[') ? host.slice(1, -1) : host).toLowerCase();
+}
+
+/**
+ * The Via a client puts on top of a request it sends (RFC 3261 section 18.1.1): the transport
+ * token, sent-by from the transport's local address, the branch, and an empty `rport` asking
+ * the server to echo the source port (RFC 3581), which is what gets responses through NAT.
+ */
+export function clientVia(transport: Pick<Transport, 'protocol' | 'local'>, branch: string): Via {
+  const params = new Params().set('branch', branch).set('rport');
+  return new Via(transport.protocol, hostForVia(transport.local.host), transport.local.port, params);
+}
+
+/**
+ * Replaces every Via line with one line per value, in the same order. Used after changing a
+ * parsed Via so the raw text (what gets serialised) matches the typed values.
+ */
+export function rewriteVias(headers: Headers, vias: readonly Via[]): void {
+  headers.delete('via');
+  for (let i = vias.length - 1; i >= 0; i--) headers.prepend('Via', vias[i]!.toString());
+}
+
+/**
+ * Server side of RFC 3261 section 18.2.1 and RFC 3581 section 4: adds `received` when the
+ * sent-by host is not the packet's source address, and fills an empty `rport` with the source
+ * port (which also forces `received`). Returns true when the top Via changed.
+ */
+export function stampReceived(headers: Headers, source: Endpoint): boolean {
+  const vias = headers.typed('via');
+  const top = vias[0];
+  if (!top) return false;
+  let changed = false;
+  const src = bareHost(source.host);
+  const wantsRport = top.params.has('rport');
+  if (bareHost(top.host) !== src || wantsRport) {
+    if (top.received !== src) {
+      top.params.set('received', src);
+      changed = true;
+    }
+  }
+  if (wantsRport && top.rport !== source.port) {
+    top.params.set('rport', String(source.port));
+    changed = true;
+  }
+  if (changed) rewriteVias(headers, vias);
+  return changed;
+}
+
+/** Default port for a Via transport token when sent-by has none (RFC 3261 section 18.2.2, RFC 7118). */
+export function defaultPort(transport: string): number {
+  switch (transport.toUpperCase()) {
+    case 'TLS':
+      return 5061;
+    case 'WSS':
+      return 443;
+    case 'WS':
+      return 80;
+    default:
+      return 5060;
+  }
+}
+
+/**
+ * Where a server sends a response (RFC 3261 section 18.2.2 with RFC 3581): over a reliable
+ * transport back to the source (the same connection); otherwise to `maddr` if present, else to
+ * `received` (with `rport` when the client asked for it), else to the sent-by address.
+ */
+export function responseDestination(top: Via, source: Endpoint, reliable: boolean): Endpoint {
+  if (reliable) return source;
+  const port = top.port ?? defaultPort(top.transport);
+  if (top.maddr) return { host: bareHost(top.maddr), port };
+  const rport = top.rport;
+  if (typeof rport === 'number') return { host: top.received ?? bareHost(source.host), port: rport };
+  if (top.received) return { host: top.received, port };
+  return { host: bareHost(top.host), port };
+}
