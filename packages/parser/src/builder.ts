@@ -1,5 +1,7 @@
+import { SipParseError } from './errors.js';
 import { type HeaderInput, Headers } from './headers.js';
 import { SipRequest, SipResponse } from './message.js';
+import { parseNameAddr } from './name-addr.js';
 import { parseUri, type Uri } from './uri.js';
 
 const encoder = new TextEncoder();
@@ -9,17 +11,25 @@ export interface RequestInit {
   method: string;
   uri: Uri | string;
   /** Headers in the order they are written; arrays give one line per element. */
-  headers?: Record<string, HeaderInput | HeaderInput[]> | [string, HeaderInput][];
+  headers?: Record<string, HeaderInput | HeaderInput[]> | ReadonlyArray<readonly [string, HeaderInput]>;
   body?: Uint8Array | string;
 }
 
 function fillHeaders(h: Headers, init: RequestInit['headers']): void {
   if (!init) return;
-  const entries = Array.isArray(init) ? init : Object.entries(init);
+  const entries: Iterable<readonly [string, HeaderInput | HeaderInput[]]> = isEntryList(init)
+    ? init
+    : Object.entries(init);
   for (const [name, value] of entries) {
     if (Array.isArray(value)) for (const v of value) h.append(name, v);
     else h.append(name, value);
   }
+}
+
+function isEntryList(
+  init: NonNullable<RequestInit['headers']>,
+): init is ReadonlyArray<readonly [string, HeaderInput]> {
+  return Array.isArray(init);
 }
 
 function bodyBytes(body: Uint8Array | string | undefined): Uint8Array | undefined {
@@ -104,6 +114,7 @@ export interface ResponseInit {
  * Builds a response to `request` as RFC 3261 section 8.2.6.2 says: Via (all, in order), From,
  * Call-ID, CSeq and To copied (To gets `toTag` if it has none, except for 100), and for
  * 100 Trying a copied Timestamp. Record-Route is copied for 18x/2xx to dialog-creating requests.
+ * Works on malformed requests too (what is missing is not copied), as 400 answers need.
  */
 export function createResponse(request: SipRequest, status: number, init: ResponseInit = {}): SipResponse {
   const h = new Headers();
@@ -112,10 +123,7 @@ export function createResponse(request: SipRequest, status: number, init: Respon
   const from = src.get('from');
   if (from !== undefined) h.append('From', from);
   const to = src.get('to');
-  if (to !== undefined) {
-    const needsTag = init.toTag !== undefined && status !== 100 && request.to?.tag === undefined;
-    h.append('To', needsTag ? `${to};tag=${init.toTag}` : to);
-  }
+  if (to !== undefined) h.append('To', status === 100 ? to : withToTag(to, init.toTag));
   const callId = src.get('call-id');
   if (callId !== undefined) h.append('Call-ID', callId);
   const cseq = src.get('cseq');
@@ -129,4 +137,18 @@ export function createResponse(request: SipRequest, status: number, init: Respon
   }
   fillHeaders(h, init.headers);
   return new SipResponse(status, init.reason ?? REASON_PHRASES[status] ?? '', h, bodyBytes(init.body));
+}
+
+/** Adds `;tag=` to a raw To value unless it has one; a To that does not parse is echoed as is. */
+function withToTag(raw: string, tag: string | undefined): string {
+  if (tag === undefined) return raw;
+  try {
+    const to = parseNameAddr(raw, 'to');
+    if (to.tag !== undefined) return raw;
+    to.params.set('tag', tag);
+    return to.toString();
+  } catch (e) {
+    if (e instanceof SipParseError) return raw;
+    throw e;
+  }
 }

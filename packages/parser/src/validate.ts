@@ -1,4 +1,5 @@
 import { SipParseError } from './errors.js';
+import { canonicalName } from './header-names.js';
 import { SINGLE_VALUED } from './header-types.js';
 import type { SipMessage } from './message.js';
 
@@ -25,14 +26,14 @@ const RESPONSE_REQUIRED = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
 export function validateMessage(msg: SipMessage): MessageProblem | undefined {
   const h = msg.headers;
   for (const key of msg.kind === 'request' ? REQUEST_REQUIRED : RESPONSE_REQUIRED) {
-    if (!h.has(key)) return { status: 400, reason: `Missing ${key} header`, header: key };
+    if (!h.has(key)) return { status: 400, reason: `Missing ${canonicalName(key)}`, header: key };
   }
   for (const key of SINGLE_VALUED) {
     if (h.count(key) > 1) {
       const values = h.getAll(key);
       // Repeating the identical value is harmless except where it is framing-relevant.
       if (key === 'content-length' || values.some((v) => v !== values[0])) {
-        return { status: 400, reason: `Conflicting ${key} headers`, header: key };
+        return { status: 400, reason: `Conflicting ${canonicalName(key)} headers`, header: key };
       }
     }
   }
@@ -40,7 +41,12 @@ export function validateMessage(msg: SipMessage): MessageProblem | undefined {
     h.validate();
   } catch (e) {
     if (!(e instanceof SipParseError)) throw e;
-    return { status: 400, reason: `Bad ${e.header ?? 'header'} value`, header: e.header, error: e };
+    return {
+      status: 400,
+      reason: `Malformed ${e.header ? canonicalName(e.header) : 'header'}`,
+      header: e.header,
+      error: e,
+    };
   }
   if (h.typed('call-id').length !== 1 || h.typed('cseq').length !== 1) {
     return { status: 400, reason: 'Multiple values in a single-valued header', header: 'cseq' };

@@ -1,9 +1,8 @@
-import { type SipRequest, type SipResponse, serialize } from '@sipkit/parser';
+import { createResponse, type SipRequest, type SipResponse, serialize } from '@sipkit/parser';
 import type { TransactionContext } from './context.js';
 import { Emitter } from './emitter.js';
 import { type TransactionError, TransactionTimeoutError, TransactionTransportError } from './errors.js';
 import { markLocal } from './local-response.js';
-import { createResponse } from './response-factory.js';
 import { TimerSet } from './timer-set.js';
 
 /** Events of a client transaction. */

@@ -19,7 +19,6 @@ export { isLocalResponse } from './local-response.js';
 export { clientKey, mergeKey, responseKey, serverKey } from './matching.js';
 export { type NonInviteClientState, NonInviteClientTransaction } from './non-invite-client.js';
 export { type NonInviteServerState, NonInviteServerTransaction } from './non-invite-server.js';
-export { reasonPhrase } from './reason-phrases.js';
 export {
   checkRequest,
   type ElementRole,
@@ -27,7 +26,6 @@ export {
   type RequestRejection,
 } from './request-checks.js';
 export { createCancel, createNon2xxAck } from './request-factory.js';
-export { createResponse, type ResponseOptions } from './response-factory.js';
 export { ServerTransactionBase, type ServerTransactionEvents } from './server-transaction.js';
 export { DEFAULT_TIMER_SETTINGS, type TimerSettings, type TimerValues, timerValues } from './timers.js';
 export {

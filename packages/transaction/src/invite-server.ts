@@ -1,7 +1,6 @@
-import { type SipRequest, type SipResponse, serialize } from '@sipkit/parser';
+import { createResponse, type SipRequest, type SipResponse, serialize } from '@sipkit/parser';
 import type { Endpoint } from '@sipkit/transport';
 import { TransactionError, TransactionTimeoutError } from './errors.js';
-import { createResponse } from './response-factory.js';
 import { ServerTransactionBase } from './server-transaction.js';
 
 /** States of an INVITE server transaction (RFC 3261 figure 7 with RFC 6026 Accepted). */

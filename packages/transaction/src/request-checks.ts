@@ -1,4 +1,4 @@
-import { canonicalName, SINGLE_VALUED, SipParseError, type SipRequest } from '@sipkit/parser';
+import { type SipRequest, validateMessage } from '@sipkit/parser';
 
 /**
  * Whether the element is a user agent or a proxy. It changes two answers: only a proxy
@@ -26,23 +26,12 @@ export interface RequestRejection {
   headers: [string, string][];
 }
 
-/** Headers every request must carry (RFC 3261 section 8.1.1); Max-Forwards is tolerated missing (RFC 2543 peers, RFC 4475 3.4.1). */
-const MANDATORY: readonly [string, string][] = [
-  ['via', 'Via'],
-  ['from', 'From'],
-  ['to', 'To'],
-  ['call-id', 'Call-ID'],
-  ['cseq', 'CSeq'],
-];
-
 const DEFAULT_SCHEMES = ['sip', 'sips', 'tel'];
-
-const bad = (reason: string): RequestRejection => ({ status: 400, reason, headers: [] });
 
 /**
  * The checks RFC 3261 sections 8.2.1-8.2.2 and 16.3 put before the transaction user sees a
- * request: malformed or missing mandatory headers, duplicated single-valued headers and a CSeq
- * method that differs from the request method give 400; an unknown Request-URI scheme gives 416;
+ * request: whatever the parser's `validateMessage` refuses (malformed or missing mandatory
+ * headers, conflicting single-valued headers, CSeq method mismatch) gives 400; an unknown Request-URI scheme gives 416;
  * unknown required extensions give 420 with Unsupported; a proxy answers Max-Forwards 0 with 483.
  * Returns undefined when the request may go on. ACK is never answered, so callers drop an ACK
  * that fails instead of responding.
@@ -51,18 +40,9 @@ export function checkRequest(
   req: SipRequest,
   options: RequestCheckOptions = {},
 ): RequestRejection | undefined {
+  const problem = validateMessage(req);
+  if (problem) return { status: 400, reason: problem.reason, headers: [] };
   const h = req.headers;
-  for (const [key, name] of MANDATORY) if (!h.has(key)) return bad(`Missing ${name}`);
-  for (const key of SINGLE_VALUED) if (h.count(key) > 1) return bad(`Multiple ${canonicalName(key)} headers`);
-  try {
-    h.validate();
-  } catch (e) {
-    if (e instanceof SipParseError)
-      return bad(e.header ? `Malformed ${canonicalName(e.header)}` : 'Malformed header');
-    throw e;
-  }
-  const cseq = req.cseq!;
-  if (cseq.method !== req.method) return bad('CSeq method does not match request method');
 
   const role = options.role ?? 'ua';
   if (role === 'proxy' && req.maxForwards === 0) return { status: 483, reason: 'Too Many Hops', headers: [] };

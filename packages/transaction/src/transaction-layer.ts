@@ -1,4 +1,11 @@
-import { type SipMessage, type SipRequest, type SipResponse, serialize, type Via } from '@sipkit/parser';
+import {
+  createResponse,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+  serialize,
+  type Via,
+} from '@sipkit/parser';
 import type { Clock, Endpoint, RandomSource, Transport } from '@sipkit/transport';
 import type { TransactionContext } from './context.js';
 import { TransactionError } from './errors.js';
@@ -10,7 +17,6 @@ import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { checkRequest, type ElementRole } from './request-checks.js';
 import { createCancel } from './request-factory.js';
-import { createResponse } from './response-factory.js';
 import { DEFAULT_TIMER_SETTINGS, type TimerSettings, type TimerValues, timerValues } from './timers.js';
 import type { ClientTransaction, ServerTransaction, TransactionUser } from './transaction-user.js';
 import { clientVia, responseDestination, stampReceived } from './via-rules.js';

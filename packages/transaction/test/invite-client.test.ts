@@ -1,11 +1,7 @@
 import type { SipRequest, SipResponse } from '@sipkit/parser';
+import { createResponse } from '@sipkit/parser';
 import { describe, expect, it } from 'vitest';
-import {
-  createResponse,
-  type InviteClientTransaction,
-  isLocalResponse,
-  TransactionTimeoutError,
-} from '../src/index.js';
+import { type InviteClientTransaction, isLocalResponse, TransactionTimeoutError } from '../src/index.js';
 import { makeRequest, PEER, sendTimes, setup, UA } from './helpers.js';
 
 const isInvite = (l: string) => l.startsWith('INVITE ');

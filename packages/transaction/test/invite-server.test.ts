@@ -1,6 +1,7 @@
 import type { SipResponse } from '@sipkit/parser';
+import { createResponse } from '@sipkit/parser';
 import { describe, expect, it } from 'vitest';
-import { createResponse, type InviteServerTransaction, TransactionError } from '../src/index.js';
+import { type InviteServerTransaction, TransactionError } from '../src/index.js';
 import { lines, PEER, rawRequest, recordingUser, setup, UA } from './helpers.js';
 
 function serverSetup(protocol: 'UDP' | 'TCP' = 'UDP') {

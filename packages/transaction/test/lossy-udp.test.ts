@@ -1,7 +1,8 @@
 import type { SipResponse } from '@sipkit/parser';
+import { createResponse } from '@sipkit/parser';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, it } from 'vitest';
-import { createResponse, isLocalResponse, TransactionLayer, type TransactionUser } from '../src/index.js';
+import { isLocalResponse, TransactionLayer, type TransactionUser } from '../src/index.js';
 import { counterRandom, FakeNetwork, seeded } from './fake-network.js';
 import { makeRequest } from './helpers.js';
 

@@ -1,6 +1,7 @@
 import type { SipRequest } from '@sipkit/parser';
+import { createResponse } from '@sipkit/parser';
 import { describe, expect, it } from 'vitest';
-import { createResponse, isLocalResponse, type NonInviteClientTransaction } from '../src/index.js';
+import { isLocalResponse, type NonInviteClientTransaction } from '../src/index.js';
 import { makeRequest, PEER, sendTimes, setup, UA } from './helpers.js';
 
 const isOptions = (l: string) => l.startsWith('OPTIONS ');

@@ -1,5 +1,6 @@
+import { createResponse } from '@sipkit/parser';
 import { describe, expect, it } from 'vitest';
-import { createResponse, type NonInviteServerTransaction } from '../src/index.js';
+import type { NonInviteServerTransaction } from '../src/index.js';
 import { lines, rawRequest, recordingUser, setup, UA } from './helpers.js';
 
 function serverSetup(protocol: 'UDP' | 'TCP' = 'UDP') {

@@ -1,6 +1,6 @@
-import { parseMessage, type SipRequest } from '@sipkit/parser';
+import { createResponse, parseMessage, type SipRequest } from '@sipkit/parser';
 import { describe, expect, it } from 'vitest';
-import { checkRequest, createResponse, timerValues } from '../src/index.js';
+import { checkRequest, timerValues } from '../src/index.js';
 
 const req = (lines: string[]) =>
   parseMessage(new TextEncoder().encode([...lines, 'Content-Length: 0', '', ''].join('\r\n'))) as SipRequest;
@@ -23,7 +23,7 @@ describe('checkRequest', () => {
 
   it('400 names what is wrong', () => {
     expect(checkRequest(req(base().filter((l) => !l.startsWith('Call-ID'))))?.reason).toBe('Missing Call-ID');
-    expect(checkRequest(req([...base(), 'CSeq: 2 OPTIONS']))?.reason).toBe('Multiple CSeq headers');
+    expect(checkRequest(req([...base(), 'CSeq: 2 OPTIONS']))?.reason).toBe('Conflicting CSeq headers');
     expect(checkRequest(req([...base(), 'Max-Forwards: abc']))?.reason).toBe('Malformed Max-Forwards');
   });
 

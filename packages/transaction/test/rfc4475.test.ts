@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { SipRequest, SipResponse } from '@sipkit/parser';
+import { createResponse } from '@sipkit/parser';
 import { describe, expect, it } from 'vitest';
-import { createResponse, type ElementRole } from '../src/index.js';
+import type { ElementRole } from '../src/index.js';
 import { PEER, recordingUser, setup, UA } from './helpers.js';
 
 const dir = new URL('../../../../shared/conformance/rfc4475/', import.meta.url);

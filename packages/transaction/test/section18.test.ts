@@ -1,6 +1,6 @@
-import { Headers, parseVia, type SipRequest, type SipResponse } from '@sipkit/parser';
+import { createResponse, Headers, parseVia, type SipRequest, type SipResponse } from '@sipkit/parser';
 import { describe, expect, it } from 'vitest';
-import { createResponse, responseDestination, stampReceived } from '../src/index.js';
+import { responseDestination, stampReceived } from '../src/index.js';
 import { lines, makeRequest, PEER, rawRequest, recordingUser, setup, UA } from './helpers.js';
 
 describe('section 18: Via on sent requests', () => {
