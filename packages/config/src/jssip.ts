@@ -1,0 +1,260 @@
+import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-options.js';
+import { ConfigError } from './errors.js';
+import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
+import { PROFILE_DEFAULTS } from './profiles.js';
+import type { DigestCredential, ServerConfig, UserAgentConfig } from './types.js';
+import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
+
+/** The parts of a `JsSIP.Socket` (e.g. `WebSocketInterface`) the adapter reads; a URL string works too. */
+export interface JsSipSocketLike {
+  /** WebSocket URL. */
+  url: string;
+  /** Via transport override (`WS`, `WSS`, `TCP`). */
+  via_transport?: string;
+}
+
+/** A socket entry of `sockets`. */
+export type JsSipSocketEntry =
+  | string
+  | JsSipSocketLike
+  | { socket: string | JsSipSocketLike; weight?: number };
+
+/** A JsSIP 3.x `UA` configuration object (see the package README for the mapping). */
+export interface JsSipConfig {
+  sockets?: JsSipSocketEntry | JsSipSocketEntry[];
+  uri?: string;
+  authorization_jwt?: string;
+  authorization_user?: string;
+  connection_recovery_max_interval?: number | string;
+  connection_recovery_min_interval?: number | string;
+  contact_uri?: string;
+  display_name?: string;
+  extra_headers?: string[];
+  instance_id?: string;
+  no_answer_timeout?: number | string;
+  session_timers?: boolean;
+  session_timers_refresh_method?: string;
+  session_timers_force_refresher?: boolean;
+  password?: string | number;
+  realm?: string | number;
+  ha1?: string;
+  register?: boolean;
+  register_expires?: number | string;
+  register_from_tag_trail?: string | (() => string);
+  registrar_server?: string;
+  use_preloaded_route?: boolean;
+  user_agent?: string;
+  [option: string]: unknown;
+}
+
+/** JsSIP's User-Agent default for the version sipkit reproduces. */
+export const JSSIP_USER_AGENT = 'JsSIP 3.13.8';
+
+const INTEGER = { integer: true, numericStrings: true } as const;
+
+/**
+ * Maps a JsSIP 3.x UA configuration to a {@link UserAgentConfig} with the `jssip` profile.
+ * Empty values (null, "", undefined, [], NaN) keep the default, as in JsSIP; invalid values throw
+ * {@link ConfigError}; options JsSIP has but sipkit does not honour are listed in `unsupported`.
+ */
+export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAgentConfig {
+  if (typeof config !== 'object' || config === null) {
+    throw new ConfigError('INVALID_TYPE', '(config)', 'jssip', 'a configuration object');
+  }
+  const o: OptionBag = new OptionBag('jssip', config as Record<string, unknown>, isEmptyJs);
+
+  const uriText = o.string('uri') ?? o.fail('MISSING', 'uri', 'a SIP URI with a user part (mandatory)');
+  const aor = toSipUri(uriText, 'jssip', 'uri', { prependSip: true, requireUser: true });
+  const servers = readSockets(o);
+
+  const authorizationUser = o.string('authorization_user');
+  if (authorizationUser !== undefined && /["\\\r\n]/.test(authorizationUser)) {
+    o.fail(
+      'INVALID_VALUE',
+      'authorization_user',
+      'text that fits a quoted-string (no unescaped " or line breaks)',
+    );
+  }
+  const password = o.stringified('password');
+  const realm = o.stringified('realm');
+  const ha1 = o.stringified('ha1');
+  const digest: DigestCredential[] = [];
+  const username = authorizationUser ?? aor.user!;
+  if (password !== undefined) digest.push({ username, password, ha1: {}, algorithms: ['MD5'] });
+  if (ha1 !== undefined) {
+    if (!/^[0-9a-f]{32}$/i.test(ha1)) o.fail('INVALID_VALUE', 'ha1', 'an MD5 HA1: 32 hexadecimal digits');
+    // JsSIP accepts an ha1 only for a challenge whose realm equals the configured one.
+    if (realm === undefined) {
+      o.unsupported.push({
+        key: 'ha1',
+        source: 'jssip',
+        reason: 'JsSIP uses ha1 only together with realm; without realm it is never used',
+      });
+    } else digest.push({ username, ha1: { MD5: ha1.toLowerCase() }, realm, algorithms: ['MD5'] });
+  }
+  const jwt = o.raw('authorization_jwt');
+  if (jwt !== undefined && typeof jwt !== 'string') {
+    o.fail(
+      'INVALID_TYPE',
+      'authorization_jwt',
+      'a string (the Authorization header value)',
+      `got ${typeOf(jwt)}`,
+    );
+  }
+
+  const contactUriText = o.string('contact_uri');
+  const contactUri =
+    contactUriText === undefined ? undefined : toSipUri(contactUriText, 'jssip', 'contact_uri');
+  const instanceRaw = o.string('instance_id');
+  const instanceId =
+    instanceRaw === undefined ? undefined : normaliseInstanceId(instanceRaw, 'jssip', 'instance_id');
+
+  const registrarText = o.string('registrar_server');
+  const registrar =
+    registrarText === undefined
+      ? registrarFromAor(aor, false)
+      : toSipUri(registrarText, 'jssip', 'registrar_server', { prependSip: true, forbidUser: true });
+  const registerExpires = o.number('register_expires', { ...INTEGER, min: 0 }) ?? 600;
+  const trail = o.raw('register_from_tag_trail');
+  if (trail !== undefined && typeof trail !== 'string' && typeof trail !== 'function') {
+    o.fail(
+      'INVALID_TYPE',
+      'register_from_tag_trail',
+      'a string or a function returning a string',
+      `got ${typeOf(trail)}`,
+    );
+  }
+
+  const minInterval = o.number('connection_recovery_min_interval', { ...INTEGER, above: 0 }) ?? 2;
+  const maxInterval = o.number('connection_recovery_max_interval', { ...INTEGER, above: 0 }) ?? 30;
+
+  const session = defaultSession();
+  session.timers = o.bool('session_timers') ?? true;
+  const method = o.string('session_timers_refresh_method');
+  if (method !== undefined) {
+    const m = method.toUpperCase();
+    if (m !== 'UPDATE' && m !== 'INVITE') {
+      o.fail('INVALID_VALUE', 'session_timers_refresh_method', "'UPDATE' or 'INVITE' (any case)");
+    }
+    session.refreshMethod = m as 'UPDATE' | 'INVITE';
+  }
+  session.forceRefresher = o.bool('session_timers_force_refresher') ?? false;
+  session.noAnswerTimeout = o.number('no_answer_timeout', { ...INTEGER, above: 0 }) ?? 60;
+
+  const extraHeaders = o.stringArray('extra_headers') ?? [];
+  const displayName = o.raw('display_name');
+  const register = o.bool('register') ?? true;
+  const preloaded = o.bool('use_preloaded_route') ?? false;
+  const userAgent = o.string('user_agent') ?? JSSIP_USER_AGENT;
+
+  o.unsupportedIfSet('ws_servers', 'removed in JsSIP 3.0: use sockets');
+  for (const k of ['hack_via_tcp', 'hack_via_ws', 'hack_ip_in_contact']) {
+    o.unsupportedIfSet(k, 'removed in JsSIP 2.0: set via_transport on the socket, or contact_uri');
+  }
+  o.reportRest('not a JsSIP 3.x UA configuration option');
+
+  const profileParams = { ...PROFILE_DEFAULTS.jssip, registerExpires };
+  return {
+    source: 'jssip',
+    profile: options?.profile === 'sipkit' ? 'sipkit' : 'jssip',
+    profileParams: chooseProfile(profileParams, registerExpires, options),
+    identity: {
+      aor,
+      displayName: displayName === undefined ? undefined : String(displayName),
+      authorizationUser: username,
+    },
+    credentials: {
+      digest,
+      bearer: jwt === undefined ? undefined : { authorization: jwt as string, preemptive: true },
+    },
+    servers,
+    extraHeaders,
+    routeSet: [],
+    preloadedRouteFromServer: preloaded,
+    contact: {
+      uri: contactUri,
+      host: contactUri?.host,
+      randomTestNetHost: false,
+      uriParams: contactUri ? {} : { transport: 'ws' },
+      headerParams: [],
+      instanceId,
+      regId: 1,
+      outbound: true,
+      instanceIdAlwaysAdded: false,
+      line: false,
+    },
+    registration: {
+      enabled: register,
+      registrar,
+      expires: registerExpires,
+      extraHeaders: [],
+      supported: ['path', 'gruu', 'outbound'],
+      fromTagTrail: trail as string | (() => string) | undefined,
+    },
+    connection: {
+      reconnect: { kind: 'clamped-backoff', minInterval, maxInterval },
+      keepAliveInterval: 0,
+    },
+    via: { forceRport: false },
+    session,
+    media: {},
+    userAgent,
+    lifecycle: { autoStart: false, autoStop: false, gracefulShutdown: true },
+    traceSip: false,
+    unsupported: o.unsupported,
+  };
+}
+
+function readSockets(o: OptionBag): ServerConfig[] {
+  const raw = o.raw('sockets');
+  if (raw === undefined)
+    o.fail('MISSING', 'sockets', 'a socket, an array of sockets or of {socket, weight} (mandatory)');
+  const entries = Array.isArray(raw) ? raw : [raw];
+  return entries.map((entry, i) => {
+    const key = Array.isArray(raw) ? `sockets[${i}]` : 'sockets';
+    let socket: unknown = entry;
+    let weight = 0;
+    if (typeof entry === 'object' && entry !== null && 'socket' in entry) {
+      socket = (entry as { socket: unknown }).socket;
+      const w = (entry as { weight?: unknown }).weight;
+      if (w !== undefined) {
+        if (typeof w !== 'number' || !Number.isFinite(w)) {
+          throw new ConfigError(
+            'INVALID_TYPE',
+            `${key}.weight`,
+            'jssip',
+            'a number',
+            undefined,
+            `got ${typeOf(w)}`,
+          );
+        }
+        weight = w;
+      }
+    }
+    let url: unknown = socket;
+    let via: unknown;
+    if (typeof socket === 'object' && socket !== null) {
+      url = (socket as { url?: unknown }).url;
+      via = (socket as { via_transport?: unknown }).via_transport;
+    }
+    if (typeof url !== 'string') {
+      throw new ConfigError(
+        'INVALID_TYPE',
+        key,
+        'jssip',
+        'a JsSIP.Socket (with a url) or a ws:// or wss:// URL',
+      );
+    }
+    const parsed = parseServerUrl(url, 'jssip', key, ['ws', 'wss']);
+    const server: ServerConfig = {
+      url: parsed.url,
+      uri: serverSipUri(parsed, 'ws'),
+      transport: parsed.scheme as 'ws' | 'wss',
+      weight,
+    };
+    if (typeof via === 'string' && via.toUpperCase() !== parsed.scheme.toUpperCase()) {
+      server.viaTransport = via.toUpperCase();
+    }
+    return server;
+  });
+}

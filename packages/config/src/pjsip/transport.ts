@@ -1,0 +1,118 @@
+import type { LocalTransportConfig, TransportProtocol, UnsupportedOption } from '../types.js';
+import type { PjsipSection } from './document.js';
+import { SectionReader } from './section-reader.js';
+
+/** Every option of `type=transport` (res_pjsip/config_transport.c). */
+export const TRANSPORT_OPTIONS = [
+  'type',
+  'protocol',
+  'bind',
+  'async_operations',
+  'ca_list_file',
+  'ca_list_path',
+  'cert_file',
+  'priv_key_file',
+  'password',
+  'external_signaling_address',
+  'external_signaling_port',
+  'external_media_address',
+  'domain',
+  'verify_server',
+  'verify_client',
+  'require_client_cert',
+  'allow_wildcard_certs',
+  'method',
+  'cipher',
+  'local_net',
+  'tos',
+  'cos',
+  'websocket_write_timeout',
+  'allow_reload',
+  'symmetric_transport',
+  'tcp_keepalive_enable',
+  'tcp_keepalive_idle_time',
+  'tcp_keepalive_interval_time',
+  'tcp_keepalive_probe_count',
+] as const;
+
+/** Options handed to the Node TLS transport unchanged. */
+const TLS_OPTIONS = [
+  'ca_list_file',
+  'ca_list_path',
+  'cert_file',
+  'priv_key_file',
+  'password',
+  'domain',
+  'verify_server',
+  'verify_client',
+  'require_client_cert',
+  'allow_wildcard_certs',
+  'method',
+  'cipher',
+];
+
+const UNHONOURED: Record<string, string> = {
+  async_operations: 'pjsip threading detail with no equivalent in sipkit',
+  external_media_address: 'media option; sipkit signalling does not rewrite SDP',
+  tos: 'IP TOS marking is not available to sipkit sockets',
+  cos: 'Ethernet CoS marking is not available to sipkit sockets',
+  websocket_write_timeout: 'server-side WebSocket option',
+  allow_reload: 'Asterisk reload behaviour',
+  symmetric_transport: 'server-side option for inbound requests',
+  tcp_keepalive_enable: 'OS TCP keep-alive is not configured by sipkit',
+  tcp_keepalive_idle_time: 'OS TCP keep-alive is not configured by sipkit',
+  tcp_keepalive_interval_time: 'OS TCP keep-alive is not configured by sipkit',
+  tcp_keepalive_probe_count: 'OS TCP keep-alive is not configured by sipkit',
+};
+
+/** The result of reading one transport section. */
+export interface PjsipTransport {
+  /** Undefined when the protocol is `flow`, which sipkit does not have. */
+  transport?: LocalTransportConfig;
+  unsupported: UnsupportedOption[];
+}
+
+/** Reads a `type=transport` section. */
+export function readTransport(section: PjsipSection): PjsipTransport {
+  const r: SectionReader = new SectionReader(section, TRANSPORT_OPTIONS);
+  const protocol = (r.string('protocol') ?? 'udp').toLowerCase();
+  if (!['udp', 'tcp', 'tls', 'ws', 'wss', 'flow'].includes(protocol)) {
+    r.fail('INVALID_VALUE', 'protocol', 'udp, tcp, tls, ws, wss or flow');
+  }
+  for (const [k, reason] of Object.entries(UNHONOURED)) r.unsupportedIfSet(k, reason);
+  if (protocol === 'flow') {
+    r.unsupported.push({
+      key: r.keyName('protocol'),
+      source: 'pjsip',
+      reason:
+        'flow transports (reuse of an inbound connection) are not available; the transport is chosen from server_uri',
+    });
+    return { unsupported: r.unsupported };
+  }
+  const tls: Record<string, string> = {};
+  for (const k of TLS_OPTIONS) {
+    const v = r.string(k);
+    if (v !== undefined) tls[k] = v;
+  }
+  const port = r.has('external_signaling_port') ? r.uint('external_signaling_port', 0) : undefined;
+  if (port !== undefined && port > 65535)
+    r.fail('OUT_OF_RANGE', 'external_signaling_port', 'a port number 0..65535');
+  return {
+    transport: {
+      name: section.name,
+      protocol: protocol as TransportProtocol,
+      bind: r.string('bind'),
+      externalSignalingAddress: r.string('external_signaling_address') || undefined,
+      externalSignalingPort: port,
+      // local_net is a list option: every line adds a network.
+      localNet: section.all('local_net').flatMap((v) =>
+        v.value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      ),
+      tls,
+    },
+    unsupported: r.unsupported,
+  };
+}

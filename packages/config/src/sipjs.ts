@@ -1,0 +1,412 @@
+import { parseNameAddr, parseUri, SipParseError, SipUri } from '@sipkit/parser';
+import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-options.js';
+import { ConfigError } from './errors.js';
+import { isUndefined, OptionBag, typeOf } from './option-bag.js';
+import { PROFILE_DEFAULTS } from './profiles.js';
+import type { ReconnectPolicy, SessionConfig, UserAgentConfig } from './types.js';
+import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
+
+/** Something that prints as a SIP URI: a SIP.js `URI` object or a string. */
+export type UriLike = string | { toString(): string };
+
+/** SIP.js 0.21 `UserAgentOptions` (see the package README for the mapping). */
+export interface SipJsUserAgentOptions {
+  uri?: UriLike;
+  authorizationUsername?: string;
+  authorizationPassword?: string;
+  authorizationHa1?: string;
+  contactName?: string;
+  contactParams?: Record<string, string>;
+  displayName?: string;
+  forceRport?: boolean;
+  hackIpInContact?: boolean | string;
+  hackViaTcp?: boolean;
+  hackWssInTransport?: boolean;
+  hackAllowUnregisteredOptionTags?: boolean;
+  instanceId?: string;
+  instanceIdAlwaysAdded?: boolean;
+  noAnswerTimeout?: number;
+  preloadedRouteSet?: string[];
+  reconnectionAttempts?: number;
+  reconnectionDelay?: number;
+  sipExtension100rel?: string;
+  sipExtensionReplaces?: string;
+  sipExtensionExtraSupported?: string[];
+  transportOptions?: SipJsTransportOptions;
+  userAgentString?: string;
+  viaHost?: string;
+  gracefulShutdown?: boolean;
+  autoStart?: boolean;
+  autoStop?: boolean;
+  [option: string]: unknown;
+}
+
+/** Options of SIP.js 0.21's web `Transport`. */
+export interface SipJsTransportOptions {
+  server?: string;
+  connectionTimeout?: number;
+  keepAliveInterval?: number;
+  keepAliveDebounce?: number;
+  traceSip?: boolean;
+  [option: string]: unknown;
+}
+
+/** SIP.js 0.21 `RegistererOptions`. */
+export interface SipJsRegistererOptions {
+  expires?: number;
+  refreshFrequency?: number;
+  registrar?: UriLike;
+  regId?: number;
+  instanceId?: string;
+  extraHeaders?: string[];
+  extraContactHeaderParams?: string[];
+  params?: {
+    fromUri?: UriLike;
+    toUri?: UriLike;
+    fromTag?: string;
+    fromDisplayName?: string;
+    toDisplayName?: string;
+  };
+  logConfiguration?: boolean;
+  [option: string]: unknown;
+}
+
+/** SIP.js 0.21's User-Agent default. */
+export const SIPJS_USER_AGENT = 'SIP.js/0.21.2';
+
+const HOST_RE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)$/;
+
+/**
+ * Maps SIP.js 0.21 `UserAgentOptions` plus the `RegistererOptions` of its `Registerer` to a
+ * {@link UserAgentConfig} with the `sipjs` profile. Only `undefined` means "default" here, as in
+ * SIP.js; invalid values throw {@link ConfigError}.
+ */
+export function fromSipJs(
+  userAgentOptions: SipJsUserAgentOptions,
+  registererOptions: SipJsRegistererOptions = {},
+  options?: AdapterOptions,
+): UserAgentConfig {
+  if (typeof userAgentOptions !== 'object' || userAgentOptions === null) {
+    throw new ConfigError('INVALID_TYPE', '(userAgentOptions)', 'sipjs', 'a UserAgentOptions object');
+  }
+  if (typeof registererOptions !== 'object' || registererOptions === null) {
+    throw new ConfigError('INVALID_TYPE', '(registererOptions)', 'sipjs', 'a RegistererOptions object');
+  }
+  const u: OptionBag = new OptionBag('sipjs', userAgentOptions as Record<string, unknown>, isUndefined);
+  const r: OptionBag = new OptionBag(
+    'sipjs',
+    registererOptions as Record<string, unknown>,
+    isUndefined,
+    (k) => [k],
+    'registerer.',
+  );
+
+  const uriRaw = u.raw('uri');
+  const aor =
+    uriRaw === undefined
+      ? toSipUri('sip:anonymous@anonymous.invalid', 'sipjs', 'uri')
+      : toSipUri(uriText(u, 'uri', uriRaw), 'sipjs', 'uri', { requireUser: true });
+
+  // SIP.js treats "" as "not set" for the credential strings.
+  const username = nonEmpty(u.string('authorizationUsername')) ?? aor.user!;
+  const password = nonEmpty(u.string('authorizationPassword'));
+  const ha1 = nonEmpty(u.string('authorizationHa1'));
+  if (ha1 !== undefined && !/^[0-9a-f]{32}$/i.test(ha1)) {
+    u.fail('INVALID_VALUE', 'authorizationHa1', 'an MD5 HA1: 32 hexadecimal digits');
+  }
+  const digest: UserAgentConfig['credentials']['digest'] = [];
+  // A non-empty HA1 is used instead of the password, for any realm.
+  if (ha1 !== undefined) digest.push({ username, ha1: { MD5: ha1.toLowerCase() }, algorithms: ['MD5'] });
+  else if (password !== undefined) digest.push({ username, password, ha1: {}, algorithms: ['MD5'] });
+
+  const contactName = nonEmpty(u.string('contactName'));
+  const contactParamsRaw = u.raw('contactParams');
+  let contactParams: Record<string, string | null> = { transport: 'ws' };
+  if (contactParamsRaw !== undefined) {
+    if (
+      typeof contactParamsRaw !== 'object' ||
+      contactParamsRaw === null ||
+      Array.isArray(contactParamsRaw)
+    ) {
+      u.fail(
+        'INVALID_TYPE',
+        'contactParams',
+        'an object of string values',
+        `got ${typeOf(contactParamsRaw)}`,
+      );
+    }
+    contactParams = {};
+    for (const [k, v] of Object.entries(contactParamsRaw as Record<string, unknown>)) {
+      if (typeof v !== 'string')
+        u.fail('INVALID_TYPE', 'contactParams', 'an object of string values', `${k} is ${typeOf(v)}`);
+      contactParams[k] = v;
+    }
+  }
+  const hackWss = u.bool('hackWssInTransport') ?? false;
+  if (hackWss && contactParams.transport === 'ws') contactParams.transport = 'wss';
+
+  let viaHost = nonEmpty(u.string('viaHost'));
+  let randomTestNetHost = false;
+  const hackIp = u.raw('hackIpInContact');
+  if (typeof hackIp === 'boolean') randomTestNetHost = hackIp;
+  else if (typeof hackIp === 'string') {
+    if (!HOST_RE.test(hackIp))
+      u.fail('INVALID_VALUE', 'hackIpInContact', 'true, false or a host name / IP address');
+    viaHost = hackIp;
+  } else if (hackIp !== undefined) {
+    u.fail('INVALID_TYPE', 'hackIpInContact', 'true, false or a host string', `got ${typeOf(hackIp)}`);
+  }
+  if (viaHost !== undefined && !HOST_RE.test(viaHost))
+    u.fail('INVALID_VALUE', 'viaHost', 'a host name or IP address');
+
+  const uaInstance = u.string('instanceId');
+  const uaInstanceId =
+    uaInstance === undefined ? undefined : normaliseInstanceId(uaInstance, 'sipjs', 'instanceId');
+  const regInstance = r.string('instanceId');
+  const regInstanceId =
+    regInstance === undefined
+      ? undefined
+      : normaliseInstanceId(regInstance, 'sipjs', 'registerer.instanceId');
+  let regId = r.number('regId', { integer: true, min: 0 }) ?? 0;
+  // registerer.ts: regId > 0 borrows the UA instance id; an instance id forces reg-id 1.
+  let instanceId = regInstanceId;
+  let outbound = false;
+  if (regId > 0 && instanceId === undefined) {
+    instanceId = uaInstanceId;
+    outbound = true;
+  } else if (instanceId !== undefined) {
+    if (regId === 0) regId = 1;
+    outbound = true;
+  }
+
+  const preloadedRouteSet = (u.stringArray('preloadedRouteSet') ?? []).map((route, i) =>
+    parseRoute(route, `preloadedRouteSet[${i}]`),
+  );
+
+  const reconnect: ReconnectPolicy = {
+    kind: 'fixed',
+    attempts: u.number('reconnectionAttempts', { integer: true, min: 0 }) ?? 0,
+    delay: u.number('reconnectionDelay', { min: 0 }) ?? 4,
+  };
+  const transport = readTransportOptions(u, reconnect);
+
+  const session = readSession(u);
+  const userAgent = u.string('userAgentString') ?? SIPJS_USER_AGENT;
+  const displayName = u.string('displayName');
+  const media: Record<string, unknown> = {};
+  for (const k of ['sessionDescriptionHandlerFactory', 'sessionDescriptionHandlerFactoryOptions']) {
+    const v = u.raw(k);
+    if (v !== undefined) media[k] = v;
+  }
+  const lifecycle = {
+    autoStart: u.bool('autoStart') ?? false,
+    autoStop: u.bool('autoStop') ?? true,
+    gracefulShutdown: u.bool('gracefulShutdown') ?? true,
+  };
+  const forceRport = u.bool('forceRport') ?? false;
+  const hackViaTcp = u.bool('hackViaTcp') ?? false;
+  const instanceIdAlwaysAdded = u.bool('instanceIdAlwaysAdded') ?? false;
+
+  u.unsupportedIfSet('delegate', 'sipkit reports user agent events through on(event, fn)');
+  u.unsupportedIfSet('transportConstructor', 'sipkit picks its own transport from the server URL');
+  u.unsupportedIfSet('allowLegacyNotifications', 'sipkit does not deliver out-of-dialog NOTIFY requests');
+  u.unsupportedIfSet('sipjsId', 'sipkit builds Call-IDs and tags from its injected random source');
+  for (const k of ['logBuiltinEnabled', 'logConfiguration', 'logConnector', 'logLevel']) {
+    u.unsupportedIfSet(k, 'sipkit logs through an injected logger');
+  }
+  u.reportRest('not a SIP.js 0.21 UserAgentOptions option');
+
+  // registerer.ts: `options.expires || 600`, so 0 also means 600; negative values throw.
+  const expiresRaw = r.number('expires', { min: 0 });
+  const expires = expiresRaw === undefined || expiresRaw === 0 ? 600 : expiresRaw;
+  const refreshFrequency = r.number('refreshFrequency', { min: 50, max: 99 }) ?? 99;
+  const registrarRaw = r.raw('registrar');
+  const registrar =
+    registrarRaw === undefined
+      ? registrarFromAor(aor, true)
+      : toSipUri(uriText(r, 'registrar', registrarRaw), 'sipjs', 'registerer.registrar');
+  const extraHeaders = r.stringArray('extraHeaders') ?? [];
+  const headerParams = r.stringArray('extraContactHeaderParams') ?? [];
+  const requestOverrides = readParams(r);
+  r.unsupportedIfSet('logConfiguration', 'sipkit logs through an injected logger');
+  r.reportRest('not a SIP.js 0.21 RegistererOptions option');
+
+  const profileParams = { ...PROFILE_DEFAULTS.sipjs, expires, refreshFrequency };
+  return {
+    source: 'sipjs',
+    profile: options?.profile === 'sipkit' ? 'sipkit' : 'sipjs',
+    profileParams: chooseProfile(profileParams, expires, options),
+    identity: {
+      aor,
+      displayName: displayName === '' ? undefined : displayName,
+      authorizationUser: username,
+      anonymous: uriRaw === undefined ? true : undefined,
+    },
+    credentials: { digest },
+    servers: transport.servers,
+    extraHeaders: [],
+    routeSet: preloadedRouteSet,
+    preloadedRouteFromServer: false,
+    contact: {
+      user: contactName,
+      host: viaHost,
+      randomTestNetHost,
+      uriParams: contactParams,
+      headerParams,
+      instanceId,
+      regId: outbound ? regId : undefined,
+      outbound,
+      instanceIdAlwaysAdded,
+      line: false,
+    },
+    registration: {
+      // A SIP.js UserAgent never registers by itself: the application creates a Registerer.
+      enabled: false,
+      registrar,
+      expires,
+      extraHeaders,
+      supported: ['outbound', 'path', 'gruu'],
+      requestOverrides,
+    },
+    connection: transport.connection,
+    via: { forceRport, transportOverride: hackViaTcp ? 'TCP' : undefined },
+    session,
+    media,
+    userAgent,
+    lifecycle,
+    traceSip: transport.traceSip,
+    unsupported: [...u.unsupported, ...r.unsupported],
+  };
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === '' ? undefined : v;
+}
+
+function uriText(o: OptionBag, key: string, v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.toString === 'function' &&
+    v.toString !== Object.prototype.toString
+  ) {
+    return v.toString();
+  }
+  return o.fail('INVALID_TYPE', key, 'a SIP.js URI object or a SIP URI string', `got ${typeOf(v)}`);
+}
+
+/** A Route value; without `<>`, parameters are read as URI parameters (`sip:p.example.com;lr`). */
+function parseRoute(text: string, key: string): SipUri {
+  try {
+    const uri = text.includes('<') ? parseNameAddr(text, 'route').uri : parseUri(text.trim());
+    if (uri instanceof SipUri) return uri;
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+  }
+  throw new ConfigError('INVALID_URI', key, 'sipjs', 'a Route value such as <sip:proxy.example.com;lr>');
+}
+
+function readSession(u: OptionBag): SessionConfig {
+  const session = defaultSession();
+  session.noAnswerTimeout = u.number('noAnswerTimeout', { min: 0 }) ?? 60;
+  session.rel100 = extension(u, 'sipExtension100rel');
+  session.replaces = extension(u, 'sipExtensionReplaces');
+  session.extraSupported = u.stringArray('sipExtensionExtraSupported') ?? [];
+  session.allowUnregisteredOptionTags = u.bool('hackAllowUnregisteredOptionTags') ?? false;
+  return session;
+}
+
+function extension(u: OptionBag, key: string): SessionConfig['rel100'] {
+  const v = u.string(key);
+  if (v === undefined || v === 'Unsupported') return 'unsupported';
+  if (v === 'Supported') return 'supported';
+  if (v === 'Required') return 'required';
+  return u.fail(
+    'INVALID_VALUE',
+    key,
+    "SIPExtension.Required, Supported or Unsupported ('Required', 'Supported', 'Unsupported')",
+  );
+}
+
+function readTransportOptions(u: OptionBag, reconnect: ReconnectPolicy & { kind: 'fixed' }) {
+  const raw = u.raw('transportOptions');
+  if (raw !== undefined && (typeof raw !== 'object' || raw === null)) {
+    u.fail('INVALID_TYPE', 'transportOptions', 'an object', `got ${typeOf(raw)}`);
+  }
+  const t: OptionBag = new OptionBag(
+    'sipjs',
+    (raw ?? {}) as Record<string, unknown>,
+    isUndefined,
+    (k) => [k],
+    'transportOptions.',
+  );
+  let server = t.string('server');
+  // Deprecated spellings mapped by user-agent.ts onto the current ones.
+  const legacyServers = t.raw('wsServers');
+  if (server === undefined && legacyServers !== undefined) {
+    const first = Array.isArray(legacyServers) ? legacyServers[0] : legacyServers;
+    const url =
+      typeof first === 'object' && first !== null
+        ? ((first as { wsUri?: unknown; ws_uri?: unknown }).wsUri ?? (first as { ws_uri?: unknown }).ws_uri)
+        : first;
+    if (typeof url !== 'string') t.fail('INVALID_TYPE', 'wsServers', 'a WebSocket URL');
+    server = url;
+  }
+  const maxAttempts = t.number('maxReconnectionAttempts', { integer: true, min: 0 });
+  if (maxAttempts !== undefined) reconnect.attempts = maxAttempts;
+  const legacyDelay = t.number('reconnectionTimeout', { min: 0 });
+  if (legacyDelay !== undefined) reconnect.delay = legacyDelay;
+  if (server === undefined) t.fail('MISSING', 'server', 'the WebSocket server URL (ws:// or wss://)');
+  const parsed = parseServerUrl(server, 'sipjs', 'transportOptions.server', ['ws', 'wss']);
+  const connectionTimeout = t.number('connectionTimeout', { min: 0 }) ?? 5;
+  const keepAliveInterval = t.number('keepAliveInterval', { min: 0 }) ?? 0;
+  const keepAliveDebounce = t.number('keepAliveDebounce', { min: 0 }) ?? 10;
+  const traceSip = t.bool('traceSip') ?? true;
+  t.reportRest('not a SIP.js 0.21 web Transport option');
+  u.unsupported.push(...t.unsupported);
+  return {
+    servers: [
+      {
+        url: parsed.url,
+        uri: serverSipUri(parsed, 'ws'),
+        transport: parsed.scheme as 'ws' | 'wss',
+        weight: 0,
+      },
+    ],
+    connection: { reconnect, keepAliveInterval, keepAliveDebounce, connectionTimeout },
+    traceSip,
+  };
+}
+
+function readParams(r: OptionBag): UserAgentConfig['registration']['requestOverrides'] {
+  const raw = r.raw('params');
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'object' || raw === null)
+    r.fail('INVALID_TYPE', 'params', 'an object', `got ${typeOf(raw)}`);
+  const p: OptionBag = new OptionBag(
+    'sipjs',
+    raw as Record<string, unknown>,
+    isUndefined,
+    (k) => [k],
+    'registerer.params.',
+  );
+  const fromUri = p.raw('fromUri');
+  const toUri = p.raw('toUri');
+  const out = {
+    fromUri:
+      fromUri === undefined
+        ? undefined
+        : toSipUri(uriText(p, 'fromUri', fromUri), 'sipjs', 'registerer.params.fromUri'),
+    toUri:
+      toUri === undefined
+        ? undefined
+        : toSipUri(uriText(p, 'toUri', toUri), 'sipjs', 'registerer.params.toUri'),
+    fromTag: p.string('fromTag'),
+    fromDisplayName: p.string('fromDisplayName'),
+    toDisplayName: p.string('toDisplayName'),
+  };
+  p.reportRest('not a RegistererOptions.params field');
+  r.unsupported.push(...p.unsupported);
+  return out;
+}

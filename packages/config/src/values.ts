@@ -1,0 +1,115 @@
+import { parseUri, SipParseError, SipUri } from '@sipkit/parser';
+import { ConfigError, type ConfigSource } from './errors.js';
+import type { TransportProtocol } from './types.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Normalises an instance id to `urn:uuid:<uuid>`. JsSIP and SIP.js accept the bare UUID or a
+ * `uuid:` prefix; a full `urn:uuid:` form is accepted too, since that is what goes on the wire.
+ */
+export function normaliseInstanceId(raw: string, source: ConfigSource, key: string): string {
+  const bare = raw.replace(/^urn:uuid:/i, '').replace(/^uuid:/i, '');
+  if (!UUID_RE.test(bare)) {
+    throw new ConfigError(
+      'INVALID_VALUE',
+      key,
+      source,
+      'a UUID (8-4-4-4-12 hex), optionally prefixed with uuid:',
+    );
+  }
+  return `urn:uuid:${bare}`;
+}
+
+/** Options for {@link toSipUri}. */
+export interface SipUriRules {
+  /** Prepend `sip:` when the text has no `sip:`/`sips:` scheme (JsSIP and SIP.js do). */
+  prependSip?: boolean;
+  /** The URI must have a user part (an AOR). */
+  requireUser?: boolean;
+  /** The URI must not have a user part (a registrar). */
+  forbidUser?: boolean;
+}
+
+/** Parses a `sip:`/`sips:` URI with the parser, turning failures into a {@link ConfigError}. */
+export function toSipUri(text: string, source: ConfigSource, key: string, rules: SipUriRules = {}): SipUri {
+  let t = text.trim();
+  if (rules.prependSip && !/^sips?:/i.test(t)) t = `sip:${t}`;
+  const expected = `a sip: or sips: URI${rules.requireUser ? ' with a user part' : ''}${rules.forbidUser ? ' without a user part' : ''}`;
+  let uri: ReturnType<typeof parseUri>;
+  try {
+    uri = parseUri(t);
+  } catch (e) {
+    if (e instanceof SipParseError)
+      throw new ConfigError('INVALID_URI', key, source, expected, undefined, e.message);
+    throw e;
+  }
+  if (!(uri instanceof SipUri))
+    throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'wrong scheme');
+  if (rules.requireUser && uri.user === undefined) {
+    throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'no user part');
+  }
+  if (rules.forbidUser && uri.user !== undefined) {
+    throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'has a user part');
+  }
+  return uri;
+}
+
+/** The default registrar of an AOR: the URI without its user (and password). */
+export function registrarFromAor(aor: SipUri, keepParams: boolean): SipUri {
+  const r = aor.clone();
+  r.user = undefined;
+  r.password = undefined;
+  if (!keepParams) {
+    for (const p of [...r.params]) r.params.delete(p.name);
+    for (const h of [...r.headers]) r.headers.delete(h.name);
+  }
+  return r;
+}
+
+/** A WebSocket (or SIP.js 0.7 `udp://`) server URL split into its parts. */
+export interface ServerUrl {
+  url: string;
+  scheme: 'ws' | 'wss' | 'udp';
+  host: string;
+  port?: number;
+}
+
+const URL_RE =
+  /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[0-9A-Fa-f:.]+\]|[^/:?#[\]@\s]+)(?::(\d{1,5}))?([/?#][^\s]*)?$/;
+
+/** Parses a server URL; `schemes` lists what the source system accepts. */
+export function parseServerUrl(
+  text: string,
+  source: ConfigSource,
+  key: string,
+  schemes: readonly ('ws' | 'wss' | 'udp')[],
+): ServerUrl {
+  const expected = `a ${schemes.map((s) => `${s}://`).join(' or ')} URL`;
+  const m = URL_RE.exec(text.trim());
+  if (!m) throw new ConfigError('INVALID_URI', key, source, expected);
+  const scheme = m[1]!.toLowerCase() as ServerUrl['scheme'];
+  if (!schemes.includes(scheme))
+    throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'wrong scheme');
+  const port = m[3] === undefined ? undefined : Number(m[3]);
+  if (port !== undefined && (port < 1 || port > 65535)) {
+    throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'port out of range');
+  }
+  return { url: text.trim(), scheme, host: m[2]!, port };
+}
+
+/**
+ * The SIP URI that stands for a WebSocket server (`sip:host[:port];transport=ws`). RFC 7118
+ * writes `ws` even for a secure socket; SIP.js 0.7's `hackWssInTransport` writes `wss`.
+ */
+export function serverSipUri(server: ServerUrl, transportParam: string): SipUri {
+  const uri = toSipUri(`sip:${server.host}`, 'jssip', 'server');
+  uri.port = server.port;
+  uri.params.set('transport', transportParam);
+  return uri;
+}
+
+/** Maps a URL scheme to the transport protocol. */
+export function protocolOfScheme(scheme: ServerUrl['scheme']): TransportProtocol {
+  return scheme;
+}

@@ -1,0 +1,297 @@
+import { describe, expect, it } from 'vitest';
+import { fromSipJs, SIPJS_USER_AGENT } from '../src/index.js';
+import { configError } from './helpers.js';
+
+const ID = '8f1fa16a-1165-4a96-8341-785b1ef24f12';
+const ua = { uri: 'sip:alice@example.com', transportOptions: { server: 'wss://edge.example.com' } };
+
+/** Stands in for a SIP.js `URI` object: only its string form is used. */
+class FakeUri {
+  constructor(private readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+describe('fromSipJs defaults (Appendix A.3 config)', () => {
+  const c = fromSipJs(ua);
+  it('uses the sipjs profile: expires 600, refreshFrequency 99', () => {
+    expect(c.profile).toBe('sipjs');
+    expect(c.profileParams).toEqual({ profile: 'sipjs', expires: 600, refreshFrequency: 99 });
+    expect(c.registration.expires).toBe(600);
+  });
+  it('registrar is the AOR without user; no outbound params by default', () => {
+    expect(c.registration.registrar.toString()).toBe('sip:example.com');
+    expect(c.contact).toMatchObject({
+      outbound: false,
+      regId: undefined,
+      instanceId: undefined,
+      user: undefined,
+    });
+    expect(c.contact.uriParams).toEqual({ transport: 'ws' });
+    expect(c.contact.headerParams).toEqual([]);
+    expect(c.registration.supported).toEqual(['outbound', 'path', 'gruu']);
+    expect(c.registration.enabled).toBe(false);
+  });
+  it('has the UserAgent and transport defaults', () => {
+    expect(c.servers).toHaveLength(1);
+    expect(c.servers[0]).toMatchObject({ url: 'wss://edge.example.com', transport: 'wss', weight: 0 });
+    expect(c.connection).toEqual({
+      reconnect: { kind: 'fixed', attempts: 0, delay: 4 },
+      keepAliveInterval: 0,
+      keepAliveDebounce: 10,
+      connectionTimeout: 5,
+    });
+    expect(c.userAgent).toBe(SIPJS_USER_AGENT);
+    expect(c.identity.authorizationUser).toBe('alice');
+    expect(c.credentials.digest).toEqual([]);
+    expect(c.routeSet).toEqual([]);
+    expect(c.lifecycle).toEqual({ autoStart: false, autoStop: true, gracefulShutdown: true });
+    expect(c.traceSip).toBe(true);
+    expect(c.session).toMatchObject({ noAnswerTimeout: 60, rel100: 'unsupported', replaces: 'unsupported' });
+    expect(c.unsupported).toEqual([]);
+  });
+  it('defaults the AOR to anonymous', () => {
+    const a = fromSipJs({ transportOptions: ua.transportOptions });
+    expect(a.identity.aor.host).toBe('anonymous.invalid');
+    expect(a.identity.anonymous).toBe(true);
+  });
+});
+
+describe('fromSipJs option mapping', () => {
+  it('maps every UserAgentOptions option', () => {
+    const sdh = () => ({});
+    const c = fromSipJs({
+      uri: new FakeUri('sip:alice@example.com;transport=ws'),
+      authorizationUsername: 'alice123',
+      authorizationPassword: 'pw',
+      contactName: 'alicecontact',
+      contactParams: { transport: 'ws', ob: 'x' },
+      displayName: 'Alice ¶€ĸøĸø',
+      forceRport: true,
+      hackViaTcp: true,
+      hackAllowUnregisteredOptionTags: true,
+      instanceId: `uuid:${ID}`,
+      instanceIdAlwaysAdded: true,
+      noAnswerTimeout: 90,
+      preloadedRouteSet: ['<sip:proxy.example.com;lr>', 'sip:p2.example.com;lr'],
+      reconnectionAttempts: 3,
+      reconnectionDelay: 2,
+      sipExtension100rel: 'Supported',
+      sipExtensionReplaces: 'Required',
+      sipExtensionExtraSupported: ['timer'],
+      sessionDescriptionHandlerFactory: sdh,
+      sessionDescriptionHandlerFactoryOptions: { iceGatheringTimeout: 500 },
+      userAgentString: 'MyApp/1',
+      viaHost: 'client.example.net',
+      gracefulShutdown: false,
+      autoStart: true,
+      autoStop: false,
+      transportOptions: {
+        server: 'ws://edge.example.com:8080/ws',
+        connectionTimeout: 7,
+        keepAliveInterval: 25,
+        keepAliveDebounce: 12,
+        traceSip: false,
+      },
+    });
+    expect(c.identity).toMatchObject({ authorizationUser: 'alice123', displayName: 'Alice ¶€ĸøĸø' });
+    expect(c.registration.registrar.toString()).toBe('sip:example.com;transport=ws');
+    expect(c.credentials.digest).toEqual([
+      { username: 'alice123', password: 'pw', ha1: {}, algorithms: ['MD5'] },
+    ]);
+    expect(c.contact).toMatchObject({
+      user: 'alicecontact',
+      host: 'client.example.net',
+      uriParams: { transport: 'ws', ob: 'x' },
+      instanceIdAlwaysAdded: true,
+      outbound: false,
+    });
+    expect(c.via).toEqual({ forceRport: true, transportOverride: 'TCP' });
+    expect(c.session).toMatchObject({
+      noAnswerTimeout: 90,
+      rel100: 'supported',
+      replaces: 'required',
+      extraSupported: ['timer'],
+      allowUnregisteredOptionTags: true,
+    });
+    expect(c.routeSet.map(String)).toEqual(['sip:proxy.example.com;lr', 'sip:p2.example.com;lr']);
+    expect(c.connection).toEqual({
+      reconnect: { kind: 'fixed', attempts: 3, delay: 2 },
+      keepAliveInterval: 25,
+      keepAliveDebounce: 12,
+      connectionTimeout: 7,
+    });
+    expect(c.servers[0]).toMatchObject({ url: 'ws://edge.example.com:8080/ws', transport: 'ws' });
+    expect(c.media).toEqual({
+      sessionDescriptionHandlerFactory: sdh,
+      sessionDescriptionHandlerFactoryOptions: { iceGatheringTimeout: 500 },
+    });
+    expect(c.userAgent).toBe('MyApp/1');
+    expect(c.lifecycle).toEqual({ autoStart: true, autoStop: false, gracefulShutdown: false });
+    expect(c.traceSip).toBe(false);
+    expect(c.unsupported).toEqual([]);
+  });
+  it('hackWssInTransport turns the default Contact transport into wss', () => {
+    expect(fromSipJs({ ...ua, hackWssInTransport: true }).contact.uriParams).toEqual({ transport: 'wss' });
+  });
+  it('authorizationHa1 is used instead of the password, for any realm', () => {
+    const c = fromSipJs({
+      ...ua,
+      authorizationPassword: 'pw',
+      authorizationHa1: '350FE29CE3890BD85D105998B0A95CF7',
+    });
+    expect(c.credentials.digest).toEqual([
+      { username: 'alice', ha1: { MD5: '350fe29ce3890bd85d105998b0a95cf7' }, algorithms: ['MD5'] },
+    ]);
+  });
+  it('empty strings mean "not set" for credentials and contact name', () => {
+    const c = fromSipJs({
+      ...ua,
+      authorizationUsername: '',
+      authorizationPassword: '',
+      contactName: '',
+      displayName: '',
+    });
+    expect(c.identity.authorizationUser).toBe('alice');
+    expect(c.credentials.digest).toEqual([]);
+    expect(c.contact.user).toBeUndefined();
+    expect(c.identity.displayName).toBeUndefined();
+  });
+  it('hackIpInContact: true picks a TEST-NET host, a string sets the Via host', () => {
+    expect(fromSipJs({ ...ua, hackIpInContact: true }).contact.randomTestNetHost).toBe(true);
+    expect(fromSipJs({ ...ua, hackIpInContact: '198.51.100.7' }).contact.host).toBe('198.51.100.7');
+  });
+  it('maps every RegistererOptions option', () => {
+    const c = fromSipJs(ua, {
+      expires: 300,
+      refreshFrequency: 50,
+      registrar: new FakeUri('sip:registrar.example.com'),
+      extraHeaders: ['X-A: 1'],
+      extraContactHeaderParams: ['+sip.src=1'],
+      params: {
+        fromUri: 'sip:from@example.com',
+        toUri: 'sip:to@example.com',
+        fromTag: 'abc',
+        fromDisplayName: 'F',
+        toDisplayName: 'T',
+      },
+    });
+    expect(c.profileParams).toEqual({ profile: 'sipjs', expires: 300, refreshFrequency: 50 });
+    expect(c.registration.registrar.toString()).toBe('sip:registrar.example.com');
+    expect(c.registration.extraHeaders).toEqual(['X-A: 1']);
+    expect(c.contact.headerParams).toEqual(['+sip.src=1']);
+    expect(c.registration.requestOverrides).toMatchObject({
+      fromTag: 'abc',
+      fromDisplayName: 'F',
+      toDisplayName: 'T',
+    });
+    expect(String(c.registration.requestOverrides?.fromUri)).toBe('sip:from@example.com');
+    expect(String(c.registration.requestOverrides?.toUri)).toBe('sip:to@example.com');
+    expect(fromSipJs(ua, { refreshFrequency: 99 }).profileParams).toMatchObject({ refreshFrequency: 99 });
+  });
+  it('expires 0 becomes 600, as `options.expires || 600` does', () => {
+    expect(fromSipJs(ua, { expires: 0 }).registration.expires).toBe(600);
+  });
+  it('regId / instanceId rule of registerer.ts', () => {
+    // regId > 0 without instanceId borrows the UA's instance id.
+    expect(fromSipJs({ ...ua, instanceId: ID }, { regId: 2 }).contact).toMatchObject({
+      outbound: true,
+      regId: 2,
+      instanceId: `urn:uuid:${ID}`,
+    });
+    // ... or a generated one when the UA has none.
+    expect(fromSipJs(ua, { regId: 1 }).contact).toMatchObject({
+      outbound: true,
+      regId: 1,
+      instanceId: undefined,
+    });
+    // instanceId without regId forces reg-id 1.
+    expect(fromSipJs(ua, { instanceId: ID }).contact).toMatchObject({
+      outbound: true,
+      regId: 1,
+      instanceId: `urn:uuid:${ID}`,
+    });
+    // A UA instance id alone adds nothing to REGISTER.
+    expect(fromSipJs({ ...ua, instanceId: ID }).contact).toMatchObject({ outbound: false, regId: undefined });
+  });
+  it('maps deprecated transport spellings', () => {
+    const c = fromSipJs({
+      uri: 'sip:alice@example.com',
+      transportOptions: {
+        wsServers: 'wss://old.example.com',
+        maxReconnectionAttempts: 5,
+        reconnectionTimeout: 9,
+      },
+    });
+    expect(c.servers[0]!.url).toBe('wss://old.example.com');
+    expect(c.connection.reconnect).toEqual({ kind: 'fixed', attempts: 5, delay: 9 });
+  });
+  it('reports options sipkit does not honour', () => {
+    const c = fromSipJs(
+      {
+        ...ua,
+        delegate: {},
+        transportConstructor: class {},
+        allowLegacyNotifications: true,
+        sipjsId: 'abcde',
+        logLevel: 'debug',
+        logBuiltinEnabled: false,
+        logConnector: () => {},
+        logConfiguration: false,
+        whatever: 1,
+        transportOptions: { server: 'wss://e.example.com', headers: {} },
+      },
+      { logConfiguration: false, nope: true },
+    );
+    expect(c.unsupported.map((u) => u.key)).toEqual([
+      'transportOptions.headers',
+      'delegate',
+      'transportConstructor',
+      'allowLegacyNotifications',
+      'sipjsId',
+      'logBuiltinEnabled',
+      'logConfiguration',
+      'logConnector',
+      'logLevel',
+      'whatever',
+      'registerer.logConfiguration',
+      'registerer.nope',
+    ]);
+    expect(c.unsupported.every((u) => u.source === 'sipjs' && u.reason.length > 0)).toBe(true);
+  });
+});
+
+describe('fromSipJs errors', () => {
+  it.each([
+    [{ ...ua, uri: 'sip:example.com' }, {}, 'INVALID_URI', 'uri'],
+    [{ ...ua, uri: 12 }, {}, 'INVALID_TYPE', 'uri'],
+    [{ uri: 'sip:a@b.c' }, {}, 'MISSING', 'transportOptions.server'],
+    [
+      { uri: 'sip:a@b.c', transportOptions: { server: 'udp://b.c' } },
+      {},
+      'INVALID_URI',
+      'transportOptions.server',
+    ],
+    [{ ...ua, transportOptions: 'wss://x' }, {}, 'INVALID_TYPE', 'transportOptions'],
+    [{ ...ua, instanceId: 'zzz' }, {}, 'INVALID_VALUE', 'instanceId'],
+    [{ ...ua, authorizationHa1: 'short' }, {}, 'INVALID_VALUE', 'authorizationHa1'],
+    [{ ...ua, contactParams: { transport: 5 } }, {}, 'INVALID_TYPE', 'contactParams'],
+    [{ ...ua, preloadedRouteSet: ['not a uri'] }, {}, 'INVALID_URI', 'preloadedRouteSet[0]'],
+    [{ ...ua, sipExtension100rel: 'supported' }, {}, 'INVALID_VALUE', 'sipExtension100rel'],
+    [{ ...ua, viaHost: 'bad host' }, {}, 'INVALID_VALUE', 'viaHost'],
+    [{ ...ua, reconnectionAttempts: -1 }, {}, 'OUT_OF_RANGE', 'reconnectionAttempts'],
+    [{ ...ua, noAnswerTimeout: '60' }, {}, 'INVALID_TYPE', 'noAnswerTimeout'],
+    [ua, { expires: -1 }, 'OUT_OF_RANGE', 'registerer.expires'],
+    [ua, { refreshFrequency: 49 }, 'OUT_OF_RANGE', 'registerer.refreshFrequency'],
+    [ua, { refreshFrequency: 100 }, 'OUT_OF_RANGE', 'registerer.refreshFrequency'],
+    [ua, { regId: -1 }, 'OUT_OF_RANGE', 'registerer.regId'],
+    [ua, { instanceId: 'x' }, 'INVALID_VALUE', 'registerer.instanceId'],
+    [ua, { registrar: 'http://x' }, 'INVALID_URI', 'registerer.registrar'],
+    [ua, { extraContactHeaderParams: 'a=b' }, 'INVALID_TYPE', 'registerer.extraContactHeaderParams'],
+    [ua, { params: { fromUri: 'nope' } }, 'INVALID_URI', 'registerer.params.fromUri'],
+  ])('%j %j -> %s on %s', (u, r, code, key) => {
+    const e = configError(() => fromSipJs(u as never, r as never));
+    expect([e.code, e.key, e.source]).toEqual([code, key, 'sipjs']);
+  });
+});
