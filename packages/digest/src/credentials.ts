@@ -1,0 +1,175 @@
+import { computeHa1 } from './compute.js';
+import { AuthenticationError } from './errors.js';
+import { type HashName, hexLength, parseHashName } from './hash.js';
+import { realmMatches } from './realm.js';
+import { INSPECT } from './secret.js';
+
+/** A plain password, optionally bound to a realm (exact, or a pattern with `*`). */
+export interface PasswordCredentialsInit {
+  /** The username in clear. */
+  username: string;
+  /** The password; kept private to the credentials object. */
+  password: string;
+  /** Realm binding; absent or `*` answers every realm. */
+  realm?: string;
+}
+
+/**
+ * Pre-computed HA1 values (H(username:realm:password)), always bound to one exact realm since
+ * the realm is inside the hash. `ha1` is one of:
+ * - a bare hex string: an MD5 HA1 (JsSIP `ha1`, Asterisk `md5_cred`);
+ * - `ALG:HEX` or a list of them (Asterisk 20.12+ `password_digest`, one per algorithm);
+ * - an object from hash name to hex.
+ */
+export interface Ha1CredentialsInit {
+  /** The username in clear (the one hashed into the HA1). */
+  username: string;
+  /** The realm hashed into the HA1: exact, no pattern. */
+  realm: string;
+  /** The HA1 value(s), in one of the forms above. */
+  ha1: string | readonly string[] | Partial<Record<HashName, string>>;
+}
+
+/** The JSON form of {@link DigestCredentials}: no secret. */
+export interface DigestCredentialsJson {
+  /** Always `digest`. */
+  kind: 'digest';
+  /** The username in clear. */
+  username: string;
+  /** The realm binding, null for any realm. */
+  realm: string | null;
+}
+
+/**
+ * Digest credentials: a username with a password or with HA1 values per hash. The secret sits in
+ * private fields: `toString()`, `JSON.stringify` and `util.inspect` show only username and realm.
+ */
+export class DigestCredentials {
+  /** Discriminates from {@link BearerCredentials}. */
+  readonly kind = 'digest' as const;
+  readonly #password: string | undefined;
+  readonly #ha1: ReadonlyMap<HashName, string>;
+
+  private constructor(
+    /** The username in clear (what goes into HA1). */
+    readonly username: string,
+    /** The realm binding: undefined for any realm, a `*` pattern, or an exact realm. */
+    readonly realm: string | undefined,
+    password: string | undefined,
+    ha1: ReadonlyMap<HashName, string>,
+  ) {
+    this.#password = password;
+    this.#ha1 = ha1;
+  }
+
+  /** Credentials holding a plain password. */
+  static fromPassword(init: PasswordCredentialsInit): DigestCredentials {
+    return new DigestCredentials(init.username, init.realm, init.password, new Map());
+  }
+
+  /** Credentials holding pre-computed HA1 values (see {@link Ha1CredentialsInit} for the forms). */
+  static fromHa1(init: Ha1CredentialsInit): DigestCredentials {
+    if (init.realm.includes('*')) {
+      throw new AuthenticationError('invalid-credentials', 'an HA1 is bound to one exact realm', init.realm);
+    }
+    return new DigestCredentials(init.username, init.realm, undefined, readHa1(init.ha1, init.realm));
+  }
+
+  /** Whether the realm binding allows `realm`. */
+  matchesRealm(realm: string): boolean {
+    return realmMatches(this.realm, realm);
+  }
+
+  /** Whether these credentials can produce the HA1 for `hash` in `realm`. */
+  canAnswer(hash: HashName, realm: string): boolean {
+    if (!this.matchesRealm(realm)) return false;
+    return this.#password !== undefined || this.#ha1.has(hash);
+  }
+
+  /** Whether a password (rather than only HA1 values) is held. */
+  get hasPassword(): boolean {
+    return this.#password !== undefined;
+  }
+
+  /** The hash names an HA1 is held for (empty for password credentials). */
+  get ha1Hashes(): HashName[] {
+    return [...this.#ha1.keys()];
+  }
+
+  /**
+   * H(username:realm:password) for `hash`. Secret material: hand it only to the digest
+   * computation. Throws `realm-mismatch` or `no-supported-algorithm` when it cannot be made.
+   */
+  ha1For(hash: HashName, realm: string): string {
+    if (!this.matchesRealm(realm)) {
+      throw new AuthenticationError('realm-mismatch', `credentials are not bound to realm "${realm}"`, realm);
+    }
+    const stored = this.#ha1.get(hash);
+    if (stored !== undefined) return stored;
+    if (this.#password === undefined) {
+      throw new AuthenticationError(
+        'no-supported-algorithm',
+        `no ${hash} HA1 is held for realm "${realm}"`,
+        realm,
+      );
+    }
+    return computeHa1(hash, this.username, realm, this.#password);
+  }
+
+  /** A description without the secret. */
+  toString(): string {
+    const secret = this.#password !== undefined ? 'password' : `HA1 ${this.ha1Hashes.join(',')}`;
+    return `DigestCredentials(${this.username}@${this.realm ?? '*'}, ${secret})`;
+  }
+
+  /** The JSON form: username and realm binding only. */
+  toJSON(): DigestCredentialsJson {
+    return { kind: 'digest', username: this.username, realm: this.realm ?? null };
+  }
+
+  /** What Node's `util.inspect` and `console.log` show. */
+  [INSPECT](): string {
+    return this.toString();
+  }
+}
+
+function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Map<HashName, string> {
+  const out = new Map<HashName, string>();
+  const add = (hash: HashName, hex: string) => {
+    const value = hex.trim().toLowerCase();
+    if (value.length !== hexLength(hash) || !/^[0-9a-f]+$/.test(value)) {
+      // The value is not echoed: it may be a mistyped secret.
+      throw new AuthenticationError(
+        'invalid-credentials',
+        `the ${hash} HA1 is not ${hexLength(hash)} hex digits`,
+        realm,
+      );
+    }
+    out.set(hash, value);
+  };
+  const addText = (text: string) => {
+    const colon = text.indexOf(':');
+    if (colon < 0) return add('MD5', text);
+    const hash = parseHashName(text.slice(0, colon).trim());
+    if (!hash) {
+      throw new AuthenticationError(
+        'invalid-credentials',
+        `unknown HA1 algorithm "${text.slice(0, colon).trim()}"`,
+        realm,
+      );
+    }
+    add(hash, text.slice(colon + 1));
+  };
+  if (typeof input === 'string') addText(input);
+  else if (Array.isArray(input)) for (const text of input as readonly string[]) addText(text);
+  else {
+    for (const [name, hex] of Object.entries(input as Partial<Record<HashName, string>>)) {
+      const hash = parseHashName(name);
+      if (!hash)
+        throw new AuthenticationError('invalid-credentials', `unknown HA1 algorithm "${name}"`, realm);
+      if (hex !== undefined) add(hash, hex);
+    }
+  }
+  if (out.size === 0) throw new AuthenticationError('invalid-credentials', 'no HA1 given', realm);
+  return out;
+}

@@ -1,0 +1,130 @@
+import { Headers } from '@sipkit/parser';
+import { describe, expect, it } from 'vitest';
+import {
+  applyAuthorization,
+  BearerCredentials,
+  type BearerTokenContext,
+  DigestClient,
+} from '../src/index.js';
+import { challengeResponse, request } from './helpers.js';
+
+const BEARER =
+  'WWW-Authenticate: Bearer realm="atlanta.com", scope="abc", authz_server="https://as.atlanta.com/token"';
+
+describe('Bearer (RFC 8898)', () => {
+  it('answers with a static token as Authorization: Bearer <token>', async () => {
+    const client = new DigestClient({ credentials: BearerCredentials.fromToken('t0k3n') });
+    const [a] = await client.authorize(challengeResponse([BEARER]), request('REGISTER', 'sip:atlanta.com'));
+    expect(a!.name).toBe('Authorization');
+    expect(a!.realm).toBe('atlanta.com');
+    expect(a!.value.toString()).toBe('Bearer t0k3n');
+  });
+
+  it('answers a Proxy-Authenticate Bearer challenge with Proxy-Authorization', async () => {
+    const client = new DigestClient({ credentials: BearerCredentials.fromToken('t') });
+    const [a] = await client.authorize(
+      challengeResponse(['Proxy-Authenticate: Bearer realm="edge"'], 407),
+      request('INVITE', 'sip:b@x'),
+    );
+    expect(a!.name).toBe('Proxy-Authorization');
+  });
+
+  it('calls the provider on the first challenge with what the challenge said, then reuses the token', async () => {
+    const calls: BearerTokenContext[] = [];
+    const provider = async (ctx: BearerTokenContext) => {
+      calls.push(ctx);
+      return `token-${calls.length}`;
+    };
+    const client = new DigestClient({ credentials: BearerCredentials.fromProvider(provider) });
+    const first = await client.authorize(challengeResponse([BEARER]), request('REGISTER', 'sip:atlanta.com'));
+    expect(first[0]!.value.token68).toBe('token-1');
+    expect(calls).toEqual([
+      {
+        reason: 'challenge',
+        realm: 'atlanta.com',
+        scope: 'abc',
+        authzServer: 'https://as.atlanta.com/token',
+      },
+    ]);
+    // A challenge to a request that did not carry the token (e.g. a new dialog): same token, no call.
+    const second = await client.authorize(
+      challengeResponse([BEARER]),
+      request('INVITE', 'sip:b@atlanta.com'),
+    );
+    expect(second[0]!.value.token68).toBe('token-1');
+    expect(calls).toHaveLength(1);
+    // A refresh request carries the cached token without a challenge.
+    expect(client.reauthorize(request('REGISTER', 'sip:atlanta.com'))[0]!.value.toString()).toBe(
+      'Bearer token-1',
+    );
+  });
+
+  it('asks the provider again when the server refuses the token it was sent (expiry)', async () => {
+    let n = 0;
+    const reasons: string[] = [];
+    const client = new DigestClient({
+      credentials: BearerCredentials.fromProvider((ctx) => {
+        reasons.push(ctx.reason);
+        return `token-${++n}`;
+      }),
+    });
+    const req = request('REGISTER', 'sip:atlanta.com');
+    applyAuthorization(req.headers, await client.authorize(challengeResponse([BEARER]), req));
+    expect(req.headers.getAll('Authorization')).toEqual(['Bearer token-1']);
+    const expired = challengeResponse([`${BEARER}, error="invalid_token"`]);
+    applyAuthorization(req.headers, await client.authorize(expired, req));
+    expect(req.headers.getAll('Authorization')).toEqual(['Bearer token-2']);
+    expect(reasons).toEqual(['challenge', 'rejected']);
+  });
+
+  it('refreshes on error="invalid_token" even when the request headers are not given', async () => {
+    let n = 0;
+    const client = new DigestClient({ credentials: BearerCredentials.fromProvider(() => `t${++n}`) });
+    await client.authorize(challengeResponse([BEARER]), { method: 'REGISTER', uri: 'sip:a' });
+    const [a] = await client.authorize(challengeResponse([`${BEARER}, error="invalid_token"`]), {
+      method: 'REGISTER',
+      uri: 'sip:a',
+    });
+    expect(a!.value.token68).toBe('t2');
+  });
+
+  it('invalidate() makes the next challenge ask the provider', async () => {
+    let n = 0;
+    const creds = BearerCredentials.fromProvider(() => `t${++n}`);
+    const client = new DigestClient({ credentials: creds });
+    await client.authorize(challengeResponse([BEARER]), request('REGISTER', 'sip:a'));
+    expect(creds.hasToken).toBe(true);
+    creds.invalidate();
+    expect(creds.hasToken).toBe(false);
+    const [a] = await client.authorize(challengeResponse([BEARER]), request('REGISTER', 'sip:a'));
+    expect(a!.value.token68).toBe('t2');
+  });
+
+  it('rejected-credentials when a static token is refused, or the provider returns the refused token', async () => {
+    const staticClient = new DigestClient({ credentials: BearerCredentials.fromToken('fixed') });
+    const headers = new Headers().append('Authorization', 'Bearer fixed');
+    await expect(
+      staticClient.authorize(challengeResponse([BEARER]), request('REGISTER', 'sip:a', undefined, headers)),
+    ).rejects.toMatchObject({ name: 'AuthenticationError', code: 'rejected-credentials' });
+
+    const stuck = new DigestClient({ credentials: BearerCredentials.fromProvider(() => 'same') });
+    const req = request('REGISTER', 'sip:a');
+    applyAuthorization(req.headers, await stuck.authorize(challengeResponse([BEARER]), req));
+    await expect(stuck.authorize(challengeResponse([BEARER]), req)).rejects.toMatchObject({
+      code: 'rejected-credentials',
+    });
+  });
+
+  it('missing-credentials when the provider gives nothing; realm-mismatch for a bound realm', async () => {
+    const empty = new DigestClient({ credentials: BearerCredentials.fromProvider(() => '') });
+    await expect(empty.authorize(challengeResponse([BEARER]), request('R', 'sip:a'))).rejects.toMatchObject({
+      code: 'missing-credentials',
+    });
+    const bound = new DigestClient({
+      credentials: BearerCredentials.fromToken('t', { realm: 'biloxi.com' }),
+    });
+    await expect(bound.authorize(challengeResponse([BEARER]), request('R', 'sip:a'))).rejects.toMatchObject({
+      code: 'realm-mismatch',
+    });
+  });
+});
