@@ -12,4 +12,4 @@ export {
   TlsTransport,
 } from './node/stream-transport.js';
 export { UdpTransport, type UdpTransportOptions } from './node/udp-transport.js';
-export { createNodeWebSocketTransport, NodeWebSocket } from './node/websocket.js';
+export { createNodeWebSocketTransport, NodeWebSocket, nodeWebSocketWith } from './node/websocket.js';

@@ -1,13 +1,13 @@
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import type { SipRequest } from '@sipkit/parser';
-import { VirtualClock } from '@sipkit/transport';
+import { ReconnectingTransport, VirtualClock } from '@sipkit/transport';
 import {
   type StreamTransport,
   type StreamTransportOptions,
   TcpTransport,
   TlsTransport,
 } from '@sipkit/transport/node';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { nextEvent, optionsRequest } from './helpers.js';
 import { bytes, nextMessage, okFor, selfSignedCert, until } from './sockets.js';
 
@@ -260,4 +260,26 @@ describe('TLS trust', () => {
   });
 });
 
-afterAll(() => undefined);
+describe('ReconnectingTransport over real TCP', () => {
+  it('fails over from a dead heavy server to a live light one and talks to it', async () => {
+    const dead = await server('TCP');
+    const deadPort = dead.local.port;
+    await dead.close();
+    const live = await server('TCP');
+    const t = new ReconnectingTransport<number>({
+      servers: [
+        { server: deadPort, weight: 10 },
+        { server: live.local.port, weight: 1 },
+      ],
+      create: (port) => new TcpTransport({ remote: { host: '127.0.0.1', port } }),
+    });
+    cleanups.push(() => t.close());
+    const attempts: number[] = [];
+    t.on('attempt', (p) => attempts.push(p));
+    await t.connect();
+    expect(attempts).toEqual([deadPort, live.local.port]);
+    const got = nextMessage(live);
+    await t.send(bytes(msgText('failover')));
+    expect((await got).msg.callId).toBe('failover');
+  });
+});

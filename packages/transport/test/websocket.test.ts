@@ -1,10 +1,11 @@
+import { createServer as createHttpsServer } from 'node:https';
 import { serialize } from '@sipkit/parser';
 import { VirtualClock, WebSocketTransport, type WebSocketTransportOptions } from '@sipkit/transport';
-import { createNodeWebSocketTransport } from '@sipkit/transport/node';
+import { createNodeWebSocketTransport, nodeWebSocketWith } from '@sipkit/transport/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { nextEvent, optionsRequest } from './helpers.js';
-import { bytes, okFor, until } from './sockets.js';
+import { bytes, okFor, selfSignedCert, until } from './sockets.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -221,5 +222,37 @@ describe('WebSocketTransport connect timeout (virtual clock, fake socket)', () =
     await expect(t.connect()).rejects.toMatchObject({ code: 'PROTOCOL' });
     expect(closed).toBe(true);
     await t.close();
+  });
+});
+
+describe('WSS with ws', () => {
+  it('connects over TLS to a server with a certificate the client is told to trust', async () => {
+    const cert = selfSignedCert();
+    const https = createHttpsServer({ key: cert.key, cert: cert.cert });
+    const wss = new WebSocketServer({
+      server: https,
+      handleProtocols: (p) => (p.has('sip') ? 'sip' : false),
+    });
+    const frames: string[] = [];
+    wss.on('connection', (ws) => ws.on('message', (d) => frames.push(d.toString())));
+    await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const c of wss.clients) c.terminate();
+          wss.close();
+          https.close(() => r());
+        }),
+    );
+    const port = (https.address() as { port: number }).port;
+    const t = client({ url: `wss://127.0.0.1:${port}`, WebSocket: nodeWebSocketWith({ ca: cert.cert }) });
+    expect(t.protocol).toBe('WSS');
+    await t.connect();
+    await t.send(optionsRequest({ transport: 'WSS', host: t.local.host, port: 0, callId: 'over-tls' }));
+    await until(() => frames.length === 1);
+    expect(frames[0]).toContain('Call-ID: over-tls');
+
+    const untrusting = client({ url: `wss://127.0.0.1:${port}` });
+    await expect(untrusting.connect()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
   });
 });
