@@ -23,15 +23,32 @@ for (const group of ['packages', 'apps']) {
 export default defineConfig({
   resolve: { alias },
   test: {
-    projects: projects.map(({ dir, name }) => ({
-      resolve: { alias },
-      test: {
-        name,
-        root: `${root}${dir}`,
-        include: ['test/**/*.test.ts'],
-        environment: 'node',
-        testTimeout: 20_000,
+    projects: [
+      ...projects.map(({ dir, name }) => ({
+        resolve: { alias },
+        test: {
+          name,
+          root: `${root}${dir}`,
+          include: ['test/**/*.test.ts'],
+          // Interop tests need the Kamailio that only the `interop` project starts.
+          exclude: ['**/node_modules/**', 'test/**/*.interop.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+        },
+      })),
+      {
+        resolve: { alias },
+        test: {
+          name: 'interop',
+          root,
+          include: ['packages/*/test/**/*.interop.test.ts', 'apps/*/test/**/*.interop.test.ts'],
+          globalSetup: ['interop/kamailio-setup.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+          // One shared server with shared users: files must not register the same user at once.
+          fileParallelism: false,
+        },
       },
-    })),
+    ],
   },
 });

@@ -50,4 +50,9 @@ export interface Transport {
   on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): () => void;
   /** Closes everything; nothing keeps the process alive afterwards. */
   close(): Promise<void>;
+  /**
+   * Optional: adopts the registrar's `Flow-Timer` (seconds, RFC 5626 section 4.4.1) as the
+   * keep-alive interval of this transport's flows. Stream transports implement it.
+   */
+  setFlowTimer?(seconds: number): void;
 }

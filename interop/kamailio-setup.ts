@@ -1,0 +1,173 @@
+/**
+ * Vitest global setup of the `interop` project: installs Kamailio when it is missing (Debian
+ * packages, needs root), starts it on 127.0.0.1 with `kamailio/kamailio.cfg` and a pid file in a
+ * fresh temporary run directory, waits for its ports, and stops it in teardown. Fails loudly,
+ * never skips: an interop run without its server is a failed run.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KAMAILIO_CTL_SOCKET, KAMAILIO_HOST, KAMAILIO_SIP_PORT, KAMAILIO_WS_PORT } from './kamailio-env.js';
+
+const CONFIG = fileURLToPath(new URL('./kamailio/kamailio.cfg', import.meta.url));
+const PACKAGES = ['kamailio', 'kamailio-websocket-modules', 'kamailio-extra-modules'];
+
+let child: ChildProcess | undefined;
+let runDir: string | undefined;
+
+/** The Debian module directory that holds `websocket.so`, or undefined when not installed. */
+function moduleDir(): string | undefined {
+  if (!existsSync('/usr/lib')) return undefined;
+  for (const dir of readdirSync('/usr/lib')) {
+    const candidate = `/usr/lib/${dir}/kamailio/modules/`;
+    if (existsSync(`${candidate}websocket.so`)) return candidate;
+  }
+  return undefined;
+}
+
+function hasKamailio(): boolean {
+  try {
+    execFileSync('kamailio', ['-v'], { stdio: 'ignore' });
+    return moduleDir() !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** Installs the Debian packages when Kamailio or its WebSocket module is missing. */
+export function ensureKamailio(): void {
+  if (hasKamailio()) return;
+  const root = process.getuid?.() === 0;
+  if (!root || !existsSync('/usr/bin/apt-get')) {
+    throw new Error(
+      `Interop tests need Kamailio (${PACKAGES.join(', ')}). It is not installed and cannot be installed ` +
+        `here (${root ? 'no apt-get' : 'not root'}). Install it with: sudo apt-get update && ` +
+        `sudo apt-get install -y ${PACKAGES.join(' ')}`,
+    );
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    execFileSync('apt-get', ['update', '-qq'], { env, stdio: 'pipe', timeout: 300_000 });
+    execFileSync('apt-get', ['install', '-y', '-qq', ...PACKAGES], { env, stdio: 'pipe', timeout: 600_000 });
+  } catch (err) {
+    const e = err as { stderr?: Buffer; message: string };
+    throw new Error(`apt-get could not install Kamailio: ${e.stderr?.toString() || e.message}`);
+  }
+  if (!hasKamailio()) throw new Error('Kamailio was installed but kamailio or websocket.so is still missing');
+}
+
+/** True when something accepts TCP connections on host:port. */
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: KAMAILIO_HOST, port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+function logTail(): string {
+  if (!runDir) return '';
+  try {
+    return readFileSync(join(runDir, 'kamailio.log'), 'utf8').split('\n').slice(-30).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Starts Kamailio; resolves when its SIP and WebSocket ports accept connections. */
+export async function startKamailio(): Promise<void> {
+  ensureKamailio();
+  for (const port of [KAMAILIO_SIP_PORT, KAMAILIO_WS_PORT]) {
+    if (await tcpOpen(port)) {
+      throw new Error(
+        `Port ${KAMAILIO_HOST}:${port} is already in use, so the interop Kamailio cannot start ` +
+          '(a leftover Kamailio? set SIPKIT_KAMAILIO_SIP_PORT / SIPKIT_KAMAILIO_WS_PORT to move it)',
+      );
+    }
+  }
+  runDir = mkdtempSync(join(tmpdir(), 'sipkit-kamailio-'));
+  rmSync(KAMAILIO_CTL_SOCKET, { force: true });
+  const log = openSync(join(runDir, 'kamailio.log'), 'w');
+  const proc = spawn(
+    'kamailio',
+    [
+      '-f',
+      CONFIG,
+      '-DD', // stay in the foreground (still forking workers), so this process owns it
+      '-E', // log to stderr, which goes to RUNDIR/kamailio.log
+      '-P',
+      join(runDir, 'kamailio.pid'),
+      '-Y',
+      runDir,
+      '-w',
+      runDir,
+      '-A',
+      `SIP_PORT=${KAMAILIO_SIP_PORT}`,
+      '-A',
+      `WS_PORT=${KAMAILIO_WS_PORT}`,
+      '-A',
+      `CTL_SOCK="unix:${KAMAILIO_CTL_SOCKET}"`,
+      '-A',
+      `RPC_FIFO="${join(runDir, 'kamailio.fifo')}"`,
+      '-A',
+      `MOD_PATH="${moduleDir()}"`,
+    ],
+    { stdio: ['ignore', log, log] },
+  );
+  closeSync(log);
+  child = proc;
+  let exited: number | null | undefined;
+  proc.once('exit', (code) => {
+    exited = code;
+  });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (exited !== undefined) {
+      child = undefined;
+      throw new Error(`Kamailio exited with code ${exited} while starting:\n${logTail()}`);
+    }
+    if ((await tcpOpen(KAMAILIO_SIP_PORT)) && (await tcpOpen(KAMAILIO_WS_PORT))) return;
+    if (Date.now() > deadline) {
+      await stopKamailio();
+      throw new Error(`Kamailio did not open its ports within 10 s:\n${logTail()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Stops the Kamailio this module started (by its own pid only) and removes its run directory. */
+export async function stopKamailio(): Promise<void> {
+  const proc = child;
+  child = undefined;
+  if (proc && proc.exitCode === null && proc.signalCode === null) {
+    const gone = new Promise<void>((r) => proc.once('exit', () => r()));
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
+  }
+  if (runDir) rmSync(runDir, { recursive: true, force: true });
+  runDir = undefined;
+  rmSync(KAMAILIO_CTL_SOCKET, { force: true });
+}
+
+// If the test runner dies without teardown, do not leave Kamailio behind.
+process.once('exit', () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+});
+
+/** Vitest global setup: start Kamailio. */
+export async function setup(): Promise<void> {
+  await startKamailio();
+}
+
+/** Vitest global teardown: stop it, whatever happened in the tests. */
+export async function teardown(): Promise<void> {
+  await stopKamailio();
+}

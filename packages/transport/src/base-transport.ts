@@ -1,0 +1,92 @@
+import type { ParseLimits } from '@sipkit/parser';
+import { type Clock, cryptoRandom, type RandomSource, systemClock } from './clock.js';
+import { Emitter, type EventMap } from './emitter.js';
+import { type Logger, silentLogger, type TraceDirection, type TraceHook } from './logger.js';
+import type { Endpoint, Transport, TransportEvents, TransportProtocol, TransportState } from './transport.js';
+
+/** Options every transport takes. */
+export interface TransportOptions {
+  /** Clock for connect timeouts, idle timers and keep-alives. Default {@link systemClock}. */
+  clock?: Clock;
+  /** Random source for jitter and invented host names. Default {@link cryptoRandom}. */
+  random?: RandomSource;
+  /** Diagnostics. Default: silent. */
+  logger?: Logger;
+  /** Sees every message sent and received, as wire bytes. */
+  onTrace?: TraceHook;
+  /** Parser limits for incoming messages. */
+  limits?: Partial<ParseLimits>;
+}
+
+/**
+ * What the transports share: options, the event emitter, and state changes made in one place.
+ * Subclasses implement the sockets.
+ */
+export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = TransportEvents>
+  implements Transport
+{
+  abstract readonly protocol: TransportProtocol;
+  abstract readonly reliable: boolean;
+  abstract readonly secure: boolean;
+  abstract readonly local: Endpoint;
+
+  protected readonly clock: Clock;
+  protected readonly random: RandomSource;
+  protected readonly logger: Logger;
+  protected readonly limits: Partial<ParseLimits> | undefined;
+  protected readonly events: Emitter<E>;
+  private readonly traceHook: TraceHook | undefined;
+  private current: TransportState = 'disconnected';
+
+  constructor(options: TransportOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? cryptoRandom;
+    this.logger = options.logger ?? silentLogger;
+    this.limits = options.limits;
+    this.traceHook = options.onTrace;
+    this.events = new Emitter<E>(this.logger);
+  }
+
+  get state(): TransportState {
+    return this.current;
+  }
+
+  on<K extends keyof E>(event: K, listener: E[K]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  abstract connect(): Promise<void>;
+  abstract send(data: Parameters<Transport['send']>[0], target?: Endpoint): Promise<void>;
+  abstract close(): Promise<void>;
+
+  /** The only place the state changes; `closed` is final. */
+  protected setState(next: TransportState, error?: Error): void {
+    if (this.current === next || this.current === 'closed') return;
+    this.current = next;
+    this.logger.debug(`${this.protocol} transport ${next}${error ? `: ${error.message}` : ''}`);
+    (this.events as unknown as Emitter<TransportEvents>).emit('state', next, error);
+  }
+
+  /** Emits one of the shared transport events. */
+  protected emitShared<K extends keyof TransportEvents>(
+    event: K,
+    ...args: Parameters<TransportEvents[K]>
+  ): void {
+    (this.events as unknown as Emitter<TransportEvents>).emit(event, ...args);
+  }
+
+  protected trace(direction: TraceDirection, data: Uint8Array | string, peer: Endpoint): void {
+    if (!this.traceHook) return;
+    try {
+      this.traceHook(direction, data, peer);
+    } catch (err) {
+      this.logger.warn(`trace hook threw: ${(err as Error)?.message ?? err}`);
+    }
+  }
+}
+
+/** `host:port`, with IPv6 hosts in brackets: a key for connection maps and log lines. */
+export function endpointKey(e: Endpoint): string {
+  const host = e.host.includes(':') && !e.host.startsWith('[') ? `[${e.host}]` : e.host;
+  return `${host.toLowerCase()}:${e.port}`;
+}

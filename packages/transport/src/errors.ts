@@ -1,0 +1,36 @@
+/** Stable codes of {@link TransportError}; safe to switch on. */
+export type TransportErrorCode =
+  /** The connection or socket could not be opened. */
+  | 'CONNECT_FAILED'
+  /** Opening took longer than the configured connect timeout. */
+  | 'CONNECT_TIMEOUT'
+  /** `send` was called while the transport was not connected. */
+  | 'NOT_CONNECTED'
+  /** The bytes could not be written. */
+  | 'SEND_FAILED'
+  /** A transport that talks to several peers was given no target. */
+  | 'NO_TARGET'
+  /** The transport was closed (by the user, or it gave up). */
+  | 'CLOSED'
+  /** The server did not agree to the `sip` WebSocket subprotocol (RFC 7118 section 4). */
+  | 'PROTOCOL'
+  /** An RFC 5626 keep-alive got no pong in time. */
+  | 'FLOW_FAILED'
+  /** No server is configured, or every reconnection attempt allowed was used. */
+  | 'NO_SERVER'
+  /** A server address or URL could not be understood. */
+  | 'BAD_ADDRESS';
+
+/** Every failure a transport reports, with a stable {@link TransportErrorCode}. */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+
+  constructor(
+    /** What went wrong, stable across versions. */
+    readonly code: TransportErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,123 @@
+import { type Clock, cryptoRandom, type RandomSource, systemClock, type TimerHandle } from './clock.js';
+import { randomUnit } from './random.js';
+
+/** RFC 5626 section 4.4.1: a pong must arrive within 10 s of the ping. */
+export const PONG_TIMEOUT_MS = 10_000;
+
+/** Options of {@link KeepAlive}. */
+export interface KeepAliveOptions {
+  /**
+   * Nominal interval between pings (ms) when the registrar sent no Flow-Timer. Each ping is sent
+   * after a random 80–100 % of it (RFC 5626 section 4.4.1). Default 120000, which gives the
+   * 96–120 s the RFC recommends for connection-oriented transports.
+   */
+  intervalMs?: number;
+  /** How long to wait for the pong (ms). Default {@link PONG_TIMEOUT_MS}. */
+  pongTimeoutMs?: number;
+  clock?: Clock;
+  random?: RandomSource;
+}
+
+/** What a {@link KeepAlive} drives: the flow it pings. */
+export interface KeepAliveTarget {
+  /** Writes CRLF CRLF on the flow. */
+  sendPing(): void;
+  /** Called once when a pong did not come in time; the keep-alive stops itself first. */
+  onFailure(reason: string): void;
+}
+
+/**
+ * RFC 5626 CRLF keep-alives on one stream flow (TCP, TLS, WS, WSS): pings on an interval,
+ * expects a pong (a lone CRLF) within 10 s, and reports a flow failure when none comes.
+ * Answering the peer's pings is the transport's job, not this class's.
+ */
+export class KeepAlive {
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly pongTimeoutMs: number;
+  private intervalMs: number;
+  private timer: TimerHandle | undefined;
+  private waitingForPong = false;
+  private running = false;
+
+  constructor(
+    private readonly target: KeepAliveTarget,
+    options: KeepAliveOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? cryptoRandom;
+    this.pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
+    this.intervalMs = options.intervalMs ?? 120_000;
+    if (!(this.intervalMs > 0)) throw new RangeError('intervalMs must be > 0');
+  }
+
+  /** True between {@link KeepAlive.start} and {@link KeepAlive.stop} (or a failure). */
+  get active(): boolean {
+    return this.running;
+  }
+
+  /** The nominal interval in use (ms). */
+  get interval(): number {
+    return this.intervalMs;
+  }
+
+  /** Starts pinging. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedulePing();
+  }
+
+  /** Stops pinging and forgets a pending pong. */
+  stop(): void {
+    this.running = false;
+    this.waitingForPong = false;
+    this.cancel();
+  }
+
+  /**
+   * Uses the registrar's `Flow-Timer` (seconds, RFC 5626 section 4.4.1) as the interval from
+   * now on. A ping already waiting for its pong is left alone.
+   */
+  setFlowTimer(seconds: number): void {
+    if (!(seconds > 0)) throw new RangeError('Flow-Timer must be > 0');
+    this.intervalMs = seconds * 1000;
+    if (this.running && !this.waitingForPong) {
+      this.cancel();
+      this.schedulePing();
+    }
+  }
+
+  /** Tells the keep-alive that a pong arrived. */
+  pongReceived(): void {
+    if (!this.waitingForPong) return;
+    this.waitingForPong = false;
+    this.cancel();
+    if (this.running) this.schedulePing();
+  }
+
+  private schedulePing(): void {
+    const wait = Math.round(this.intervalMs * (0.8 + 0.2 * randomUnit(this.random)));
+    this.timer = this.clock.setTimeout(() => this.ping(), wait);
+  }
+
+  private ping(): void {
+    this.timer = undefined;
+    if (!this.running) return;
+    this.waitingForPong = true;
+    this.timer = this.clock.setTimeout(() => this.fail(), this.pongTimeoutMs);
+    this.target.sendPing();
+  }
+
+  private fail(): void {
+    this.timer = undefined;
+    if (!this.waitingForPong) return;
+    this.stop();
+    this.target.onFailure(`no keep-alive pong within ${this.pongTimeoutMs} ms`);
+  }
+
+  private cancel(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,166 @@
+import type { Socket } from 'node:net';
+import { type ParseLimits, parseMessage, type SipMessage, StreamFramer } from '@sipkit/parser';
+import type { Clock, RandomSource, TimerHandle } from '../clock.js';
+import { TransportError } from '../errors.js';
+import { KeepAlive, type KeepAliveOptions } from '../keep-alive.js';
+import type { TraceDirection } from '../logger.js';
+import type { Endpoint } from '../transport.js';
+
+const PING = new Uint8Array([13, 10, 13, 10]);
+const PONG = new Uint8Array([13, 10]);
+
+/** What a {@link StreamConnection} reports to the transport that owns it. */
+export interface StreamConnectionHooks {
+  message(msg: SipMessage, conn: StreamConnection): void;
+  parseError(error: Error, conn: StreamConnection): void;
+  /** The connection is gone (closed by either side, idle, or failed); called once. */
+  closed(conn: StreamConnection, error?: Error): void;
+  /** The keep-alive got no pong; the connection closes right after. */
+  flowFailed(reason: string, conn: StreamConnection): void;
+  trace(direction: TraceDirection, bytes: Uint8Array, peer: Endpoint): void;
+}
+
+/** Settings of one {@link StreamConnection}. */
+export interface StreamConnectionOptions {
+  clock: Clock;
+  random: RandomSource;
+  limits?: Partial<ParseLimits>;
+  /** Close after this long without traffic (ms); 0 never. */
+  idleTimeoutMs: number;
+  /** RFC 5626 keep-alives on this connection, or none. */
+  keepAlive?: KeepAliveOptions;
+}
+
+/**
+ * One open TCP or TLS connection: frames the byte stream into messages with the parser's
+ * {@link StreamFramer}, answers CRLF CRLF pings with a CRLF pong, optionally pings the peer,
+ * and closes itself when idle. A framing error is final: the stream cannot be resynchronised.
+ */
+export class StreamConnection {
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  private readonly framer: StreamFramer;
+  private readonly keepAlive: KeepAlive | undefined;
+  private lastActivity: number;
+  private idleTimer: TimerHandle | undefined;
+  private ended = false;
+  /** When set, the idle timer leaves this connection open (a transport's main flow). */
+  pinned = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly hooks: StreamConnectionHooks,
+    private readonly options: StreamConnectionOptions,
+  ) {
+    this.remote = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    this.local = { host: socket.localAddress ?? '', port: socket.localPort ?? 0 };
+    this.framer = new StreamFramer(options.limits);
+    this.lastActivity = options.clock.now();
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (err) => this.end(new TransportError('CLOSED', `connection error: ${err.message}`)));
+    socket.on('close', () => this.end());
+    if (options.keepAlive) {
+      this.keepAlive = new KeepAlive(
+        {
+          sendPing: () => {
+            this.write(PING).catch(() => {});
+          },
+          onFailure: (reason) => {
+            this.hooks.flowFailed(reason, this);
+            this.close(new TransportError('FLOW_FAILED', reason));
+          },
+        },
+        { clock: options.clock, random: options.random, ...options.keepAlive },
+      );
+      this.keepAlive.start();
+    }
+    this.armIdle(options.idleTimeoutMs);
+  }
+
+  /** True until the connection is closed. */
+  get open(): boolean {
+    return !this.ended;
+  }
+
+  /** Writes bytes; resolves once handed to the kernel. */
+  write(bytes: Uint8Array): Promise<void> {
+    if (this.ended) return Promise.reject(new TransportError('NOT_CONNECTED', 'connection closed'));
+    this.lastActivity = this.options.clock.now();
+    return new Promise((resolve, reject) => {
+      this.socket.write(bytes, (err) => {
+        if (err) reject(new TransportError('SEND_FAILED', `cannot write: ${err.message}`, { cause: err }));
+        else {
+          this.hooks.trace('out', bytes, this.remote);
+          resolve();
+        }
+      });
+    });
+  }
+
+  /** Applies a registrar's Flow-Timer (seconds) to this connection's keep-alive. */
+  setFlowTimer(seconds: number): void {
+    this.keepAlive?.setFlowTimer(seconds);
+  }
+
+  /** Closes the connection; `closed` is reported once. */
+  close(error?: Error): void {
+    if (this.ended) return;
+    this.socket.destroy();
+    this.end(error);
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.ended) return;
+    this.lastActivity = this.options.clock.now();
+    const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.hooks.trace('in', bytes, this.remote);
+    let items: ReturnType<StreamFramer['push']>;
+    try {
+      items = this.framer.push(bytes);
+    } catch (err) {
+      this.hooks.parseError(err as Error, this);
+      this.close(new TransportError('CLOSED', `framing error: ${(err as Error).message}`));
+      return;
+    }
+    for (const item of items) {
+      if (item.kind === 'ping') this.write(PONG).catch(() => {});
+      else if (item.kind === 'pong') this.keepAlive?.pongReceived();
+      else this.deliver(item.bytes);
+      if (this.ended) return;
+    }
+  }
+
+  private deliver(bytes: Uint8Array): void {
+    let msg: SipMessage;
+    try {
+      msg = parseMessage(bytes, { framing: 'stream', limits: this.options.limits });
+    } catch (err) {
+      // The frame was cut by Content-Length, so the stream is still in step: drop only this message.
+      this.hooks.parseError(err as Error, this);
+      return;
+    }
+    this.hooks.message(msg, this);
+  }
+
+  private armIdle(ms: number): void {
+    if (this.options.idleTimeoutMs <= 0 || this.ended) return;
+    this.idleTimer = this.options.clock.setTimeout(() => {
+      this.idleTimer = undefined;
+      const quiet = this.options.clock.now() - this.lastActivity;
+      if (this.pinned || this.keepAlive?.active) this.armIdle(this.options.idleTimeoutMs);
+      else if (quiet >= this.options.idleTimeoutMs) this.close();
+      else this.armIdle(this.options.idleTimeoutMs - quiet);
+    }, ms);
+  }
+
+  private end(error?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.keepAlive?.stop();
+    if (this.idleTimer !== undefined) this.options.clock.clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (!this.socket.destroyed) this.socket.destroy();
+    this.hooks.closed(this, error);
+  }
+}

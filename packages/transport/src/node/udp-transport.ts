@@ -1,0 +1,126 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { parseMessage, type SipMessage, serialize } from '@sipkit/parser';
+import { BaseTransport, type TransportOptions } from '../base-transport.js';
+import { TransportError } from '../errors.js';
+import type { Endpoint } from '../transport.js';
+
+/** Options of {@link UdpTransport}. */
+export interface UdpTransportOptions extends TransportOptions {
+  /** Address to bind. Default `127.0.0.1`; an IPv6 address (`::1`) makes an IPv6 socket. */
+  host?: string;
+  /** Port to bind; 0 (default) picks a free one. */
+  port?: number;
+}
+
+/**
+ * SIP over UDP (Node): one message per datagram, one socket for every peer. Unreliable, so the
+ * transaction layer retransmits. Datagrams that do not parse are reported and dropped; a lone
+ * CRLF keep-alive is ignored.
+ */
+export class UdpTransport extends BaseTransport {
+  readonly protocol = 'UDP' as const;
+  readonly reliable = false;
+  readonly secure = false;
+  private readonly bindHost: string;
+  private readonly bindPort: number;
+  private socket: Socket | undefined;
+  private bound: Endpoint | undefined;
+  private opening: Promise<void> | undefined;
+
+  constructor(options: UdpTransportOptions = {}) {
+    super(options);
+    this.bindHost = options.host ?? '127.0.0.1';
+    this.bindPort = options.port ?? 0;
+  }
+
+  /** The bound address; `{ host, port: 0 }` before `connect()`. */
+  get local(): Endpoint {
+    return this.bound ?? { host: this.bindHost, port: this.bindPort };
+  }
+
+  connect(): Promise<void> {
+    if (this.state === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
+    if (this.state === 'connected') return Promise.resolve();
+    this.opening ??= this.bind().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  send(data: SipMessage | Uint8Array, target?: Endpoint): Promise<void> {
+    const socket = this.socket;
+    if (this.state !== 'connected' || !socket) {
+      return Promise.reject(new TransportError('NOT_CONNECTED', `UDP transport is ${this.state}`));
+    }
+    if (!target) return Promise.reject(new TransportError('NO_TARGET', 'UDP needs a target'));
+    const bytes = data instanceof Uint8Array ? data : serialize(data);
+    return new Promise((resolve, reject) => {
+      socket.send(bytes, target.port, unbracket(target.host), (err) => {
+        if (err) {
+          reject(
+            new TransportError('SEND_FAILED', `cannot send to ${target.host}:${target.port}`, { cause: err }),
+          );
+          return;
+        }
+        this.trace('out', bytes, target);
+        resolve();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    const socket = this.socket;
+    this.socket = undefined;
+    this.setState('closed');
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  private bind(): Promise<void> {
+    this.setState('connecting');
+    const host = unbracket(this.bindHost);
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+    return new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => {
+        socket.close();
+        const error = new TransportError('CONNECT_FAILED', `cannot bind UDP ${host}:${this.bindPort}`, {
+          cause: err,
+        });
+        this.setState('disconnected', error);
+        reject(error);
+      };
+      socket.once('error', onError);
+      socket.bind(this.bindPort, host, () => {
+        socket.off('error', onError);
+        socket.on('error', (err) => this.logger.warn(`UDP socket error: ${err.message}`));
+        socket.on('message', (buf, rinfo) => this.receive(buf, { host: rinfo.address, port: rinfo.port }));
+        const addr = socket.address();
+        this.bound = { host: addr.address, port: addr.port };
+        this.socket = socket;
+        this.setState('connected');
+        resolve();
+      });
+    });
+  }
+
+  private receive(buf: Buffer, source: Endpoint): void {
+    const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.trace('in', bytes, source);
+    // Keep-alives of CRLFs (RFC 5626 section 3.5.1 style, sent by some UAs over UDP): nothing to parse.
+    if (bytes.every((b) => b === 13 || b === 10)) return;
+    let msg: SipMessage;
+    try {
+      msg = parseMessage(bytes, { framing: 'datagram', limits: this.limits });
+    } catch (err) {
+      this.emitShared('parseError', err as Error, source);
+      return;
+    }
+    this.emitShared('message', msg, source);
+  }
+}
+
+/** `[::1]` → `::1`: sockets take bare addresses. */
+export function unbracket(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}

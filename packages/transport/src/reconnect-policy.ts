@@ -1,0 +1,122 @@
+import { cryptoRandom, type RandomSource } from './clock.js';
+import { randomUnit } from './random.js';
+
+/**
+ * Decides how long to wait before the next reconnection attempt. Stateful: each call of
+ * {@link ReconnectPolicy.nextDelay} is one more failed attempt; {@link ReconnectPolicy.reset}
+ * is called when a connection succeeds (or the user disconnects).
+ */
+export interface ReconnectPolicy {
+  /** Milliseconds to wait before the next attempt. */
+  nextDelay(): number;
+  /** Forgets past failures. */
+  reset(): void;
+}
+
+/** Options of {@link exponentialBackoff}. */
+export interface ExponentialBackoffOptions {
+  /** Shortest wait, and the first one before jitter (ms). Default 1000. */
+  minMs?: number;
+  /** Longest wait (ms). Default 60000. */
+  maxMs?: number;
+  /**
+   * Fraction of the wait that is random: the wait is uniform in `[d·(1−jitter), d]`, never
+   * below `minMs`. 0 disables jitter. Default 0.5, so many clients that lost the same server
+   * do not come back at the same instant.
+   */
+  jitter?: number;
+  /** Random source for the jitter. Default {@link cryptoRandom}. */
+  random?: RandomSource;
+}
+
+/**
+ * The default policy: the n-th wait is `min(maxMs, minMs·2^(n−1))` with jitter, so 1 s, 2 s,
+ * 4 s, … up to a minute.
+ */
+export function exponentialBackoff(options: ExponentialBackoffOptions = {}): ReconnectPolicy {
+  const min = options.minMs ?? 1000;
+  const max = options.maxMs ?? 60_000;
+  const jitter = options.jitter ?? 0.5;
+  const random = options.random ?? cryptoRandom;
+  checkInterval(min, max);
+  if (!(jitter >= 0 && jitter <= 1)) throw new RangeError('jitter must be within [0, 1]');
+  let attempts = 0;
+  return {
+    nextDelay() {
+      attempts++;
+      const ceiling = Math.min(max, min * 2 ** Math.min(attempts - 1, 52));
+      const wait = ceiling * (1 - jitter * randomUnit(random));
+      return Math.max(min, Math.round(wait));
+    },
+    reset() {
+      attempts = 0;
+    },
+  };
+}
+
+/** Options of {@link jssipBackoff} and {@link sipjs07Backoff}, in seconds as those libraries take them. */
+export interface LegacyBackoffOptions {
+  /** `connection_recovery_min_interval` (s). Default 2. */
+  minInterval?: number;
+  /** `connection_recovery_max_interval` (s). Default 30. */
+  maxInterval?: number;
+  /** Stands in for `Math.random()`. Default {@link cryptoRandom}. */
+  random?: RandomSource;
+}
+
+/**
+ * JsSIP 3.x's recovery formula: on the n-th attempt, `k = floor(random·2^n + 1)` seconds,
+ * clamped to `[minInterval, maxInterval]`. Attempt 1 always waits `minInterval` (with the
+ * defaults: 2 s); attempt 2 one of {2, 2, 3, 4} s. Unlimited attempts.
+ */
+export function jssipBackoff(options: LegacyBackoffOptions = {}): ReconnectPolicy {
+  const min = options.minInterval ?? 2;
+  const max = options.maxInterval ?? 30;
+  const random = options.random ?? cryptoRandom;
+  checkInterval(min, max);
+  let attempts = 0;
+  return {
+    nextDelay() {
+      attempts++;
+      const k = Math.floor(randomUnit(random) * 2 ** attempts + 1);
+      return Math.min(max, Math.max(min, k)) * 1000;
+    },
+    reset() {
+      attempts = 0;
+    },
+  };
+}
+
+/**
+ * SIP.js 0.7's recovery formula: with `count` starting at 0, `k = floor(random·2^count + 1)`
+ * and the wait is `k·minInterval` seconds; a wait above `maxInterval` becomes `minInterval`
+ * and restarts the count. After each wait `count` is the number of attempts since the last
+ * restart. Multiplies and wraps where JsSIP clamps.
+ */
+export function sipjs07Backoff(options: LegacyBackoffOptions = {}): ReconnectPolicy {
+  const min = options.minInterval ?? 2;
+  const max = options.maxInterval ?? 30;
+  const random = options.random ?? cryptoRandom;
+  checkInterval(min, max);
+  let count = 0;
+  return {
+    nextDelay() {
+      const k = Math.floor(randomUnit(random) * 2 ** count + 1);
+      let wait = k * min;
+      if (wait > max) {
+        wait = min;
+        count = 0;
+      }
+      count++;
+      return wait * 1000;
+    },
+    reset() {
+      count = 0;
+    },
+  };
+}
+
+function checkInterval(min: number, max: number): void {
+  if (!(min > 0)) throw new RangeError('the minimum interval must be > 0');
+  if (!(max >= min)) throw new RangeError('the maximum interval must be >= the minimum');
+}

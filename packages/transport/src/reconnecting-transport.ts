@@ -1,0 +1,339 @@
+import type { SipMessage } from '@sipkit/parser';
+import { type Clock, cryptoRandom, type RandomSource, systemClock, type TimerHandle } from './clock.js';
+import { Emitter } from './emitter.js';
+import { TransportError } from './errors.js';
+import { type Logger, silentLogger } from './logger.js';
+import {
+  exponentialBackoff,
+  jssipBackoff,
+  type LegacyBackoffOptions,
+  type ReconnectPolicy,
+  sipjs07Backoff,
+} from './reconnect-policy.js';
+import { ServerPool, type WeightedServer } from './server-pool.js';
+import type { Endpoint, Transport, TransportEvents, TransportProtocol, TransportState } from './transport.js';
+
+/** Retries of the same server after an established connection to it dropped. */
+export interface ServerRetries {
+  /** How many times to retry the server before failing over; 0 fails over at once. */
+  attempts: number;
+  /** Wait before retries 2..attempts (ms); the first retry is immediate. */
+  delayMs: number;
+}
+
+/** How the next server is reached after one failed. */
+export type FailoverMode =
+  /** Try the next available server at once; wait for the policy only when all have failed (SIP.js 0.7). */
+  | 'immediate'
+  /** Wait for the policy before every attempt, whichever server is next (JsSIP). */
+  | 'backoff';
+
+/** Options of {@link ReconnectingTransport}. */
+export interface ReconnectingTransportOptions<S> {
+  /** The servers, optionally weighted (highest first, random among equals). */
+  servers: readonly (S | WeightedServer<S>)[];
+  /**
+   * Makes a transport for a server. Must not open anything: the transport is opened with
+   * `connect()`. Called once per connection attempt.
+   */
+  create: (server: S) => Transport;
+  /** Waits between attempts. Default {@link exponentialBackoff} with the injected random source. */
+  policy?: ReconnectPolicy;
+  /** Default `'immediate'`. */
+  failover?: FailoverMode;
+  /** Default `{ attempts: 1, delayMs: 0 }`: one immediate retry of a server that dropped. */
+  serverRetries?: ServerRetries;
+  /** Give up after this many consecutive failed attempts. Default: never. */
+  maxAttempts?: number;
+  clock?: Clock;
+  random?: RandomSource;
+  logger?: Logger;
+}
+
+/** Events of a {@link ReconnectingTransport}: those of every transport, plus its schedule. */
+export interface ReconnectingTransportEvents<S> extends TransportEvents {
+  /** A connection attempt to `server` starts. */
+  attempt: (server: S) => void;
+  /** The next attempt waits `delayMs`. */
+  waiting: (delayMs: number) => void;
+}
+
+type Phase = 'idle' | 'attempting' | 'waiting' | 'up' | 'closed';
+
+/**
+ * A {@link Transport} that keeps one connection to one of several servers: picks the server
+ * by weight, fails over on errors, and reconnects with a {@link ReconnectPolicy} when the
+ * connection drops. `connect()` resolves on the first success; until then it keeps trying
+ * (up to `maxAttempts`), and `close()` stops it.
+ *
+ * The presets {@link jssipReconnect} and {@link sipjs07Reconnect} reproduce those libraries.
+ */
+export class ReconnectingTransport<S = string> implements Transport {
+  private readonly pool: ServerPool<S>;
+  private readonly create: (server: S) => Transport;
+  private readonly policy: ReconnectPolicy;
+  private readonly failover: FailoverMode;
+  private readonly retries: ServerRetries;
+  private readonly maxAttempts: number;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly events: Emitter<ReconnectingTransportEvents<S>>;
+
+  private phase: Phase = 'idle';
+  private current: { server: S; transport: Transport; unsubscribe: () => void } | undefined;
+  private fresh: { server: S; transport: Transport } | undefined;
+  private last: { server: S; transport: Transport } | undefined;
+  private stateNow: TransportState = 'disconnected';
+  private timer: TimerHandle | undefined;
+  private retriesUsed = 0;
+  private failures = 0;
+  private flowTimer: number | undefined;
+  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+
+  constructor(options: ReconnectingTransportOptions<S>) {
+    const random = options.random ?? cryptoRandom;
+    this.pool = new ServerPool(options.servers, random);
+    if (this.pool.size === 0) throw new TransportError('NO_SERVER', 'no server configured');
+    this.create = options.create;
+    this.policy = options.policy ?? exponentialBackoff({ random });
+    this.failover = options.failover ?? 'immediate';
+    this.retries = options.serverRetries ?? { attempts: 1, delayMs: 0 };
+    this.maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.events = new Emitter(this.logger);
+    // The first transport exists from the start so protocol, reliable and secure are known.
+    const first = this.pool.pick()!;
+    this.fresh = { server: first, transport: this.create(first) };
+  }
+
+  private get latest(): Transport {
+    return (this.current ?? this.fresh ?? this.last)!.transport;
+  }
+  get protocol(): TransportProtocol {
+    return this.latest.protocol;
+  }
+  get reliable(): boolean {
+    return this.latest.reliable;
+  }
+  get secure(): boolean {
+    return this.latest.secure;
+  }
+  get local(): Endpoint {
+    return this.latest.local;
+  }
+  get state(): TransportState {
+    return this.stateNow;
+  }
+  /** The server of the current (or last) connection. */
+  get server(): S {
+    return (this.current ?? this.fresh ?? this.last)!.server;
+  }
+
+  on<K extends keyof ReconnectingTransportEvents<S>>(
+    event: K,
+    listener: ReconnectingTransportEvents<S>[K],
+  ): () => void {
+    return this.events.on(event, listener);
+  }
+
+  connect(): Promise<void> {
+    if (this.phase === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
+    if (this.phase === 'up') return Promise.resolve();
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.phase === 'idle') {
+      this.failures = 0;
+      this.attempt(this.fresh?.server ?? this.pool.pick()!);
+    }
+    return done;
+  }
+
+  send(data: SipMessage | Uint8Array, target?: Endpoint): Promise<void> {
+    if (this.phase !== 'up' || !this.current) {
+      return Promise.reject(new TransportError('NOT_CONNECTED', `transport is ${this.stateNow}`));
+    }
+    return this.current.transport.send(data, target);
+  }
+
+  setFlowTimer(seconds: number): void {
+    this.flowTimer = seconds;
+    this.current?.transport.setFlowTimer?.(seconds);
+  }
+
+  async close(): Promise<void> {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    this.cancelTimer();
+    const cur = this.current;
+    this.current = undefined;
+    cur?.unsubscribe();
+    this.settle(new TransportError('CLOSED', 'transport closed'));
+    this.setState('closed');
+    await cur?.transport.close();
+  }
+
+  // --- the schedule: every transition goes through attempt / up / failed / dropped ---
+
+  private attempt(server: S): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'attempting';
+    const transport = this.fresh && this.fresh.server === server ? this.fresh.transport : this.create(server);
+    this.fresh = undefined;
+    const unsubs = [
+      transport.on('message', (m, src) => this.events.emit('message', m, src)),
+      transport.on('parseError', (e, src) => this.events.emit('parseError', e, src)),
+      transport.on('flowFailed', (reason) => this.events.emit('flowFailed', reason)),
+      transport.on('state', (s, err) => {
+        if (s === 'disconnected' && this.current?.transport === transport && this.phase === 'up') {
+          this.dropped(err);
+        }
+      }),
+    ];
+    this.current = {
+      server,
+      transport,
+      unsubscribe: () => {
+        for (const u of unsubs) u();
+      },
+    };
+    this.setState('connecting');
+    this.events.emit('attempt', server);
+    this.logger.debug(`connecting to ${String(server)}`);
+    transport.connect().then(
+      () => {
+        if (this.current?.transport !== transport || this.phase !== 'attempting') return;
+        this.up(server);
+      },
+      (err: Error) => {
+        if (this.current?.transport !== transport || this.phase !== 'attempting') return;
+        this.failed(server, err);
+      },
+    );
+  }
+
+  private up(server: S): void {
+    this.phase = 'up';
+    this.failures = 0;
+    this.policy.reset();
+    this.pool.markOk(server);
+    if (this.flowTimer !== undefined) this.current?.transport.setFlowTimer?.(this.flowTimer);
+    this.setState('connected');
+    this.settle();
+  }
+
+  /** An established connection went away: retry the same server first, if configured. */
+  private dropped(error?: Error): void {
+    const server = this.current!.server;
+    this.discard();
+    this.setState('disconnected', error);
+    if (this.retries.attempts > 0) {
+      this.retriesUsed = 1;
+      this.schedule(0, server);
+    } else {
+      this.retriesUsed = 0;
+      this.failOver(server);
+    }
+  }
+
+  /** A connection attempt failed. */
+  private failed(server: S, error: Error): void {
+    this.discard();
+    this.logger.info(`cannot connect to ${String(server)}: ${error.message}`);
+    this.failures++;
+    this.setState('disconnected', error);
+    if (this.failures >= this.maxAttempts) {
+      this.phase = 'idle';
+      this.settle(
+        new TransportError('NO_SERVER', `gave up after ${this.failures} attempts`, { cause: error }),
+      );
+      return;
+    }
+    if (this.retriesUsed > 0 && this.retriesUsed < this.retries.attempts) {
+      this.retriesUsed++;
+      this.schedule(this.retries.delayMs, server);
+      return;
+    }
+    this.retriesUsed = 0;
+    this.failOver(server);
+  }
+
+  private failOver(server: S): void {
+    this.pool.markFailed(server);
+    if (this.failover === 'immediate' && this.pool.hasAvailable) {
+      this.attempt(this.pool.pick()!);
+      return;
+    }
+    if (this.failover === 'immediate') this.pool.reset();
+    this.schedule(this.policy.nextDelay());
+  }
+
+  /** Waits, then attempts `server` (or whatever the pool picks then). */
+  private schedule(delayMs: number, server?: S): void {
+    if (delayMs <= 0) {
+      this.attempt(server ?? this.pool.pick()!);
+      return;
+    }
+    this.phase = 'waiting';
+    this.events.emit('waiting', delayMs);
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.attempt(server ?? this.pool.pick()!);
+    }, delayMs);
+  }
+
+  private discard(): void {
+    const cur = this.current;
+    if (!cur) return;
+    this.current = undefined;
+    // Kept only so protocol, local and server still answer until the next transport exists.
+    this.last = { server: cur.server, transport: cur.transport };
+    cur.unsubscribe();
+    cur.transport.close().catch(() => {});
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private settle(error?: Error): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) error ? w.reject(error) : w.resolve();
+  }
+
+  private setState(next: TransportState, error?: Error): void {
+    if (this.stateNow === next || this.stateNow === 'closed') return;
+    this.stateNow = next;
+    this.events.emit('state', next, error);
+  }
+}
+
+/** Options of {@link sipjs07Reconnect}, named as SIP.js 0.7 names them (seconds). */
+export interface Sipjs07ReconnectOptions extends LegacyBackoffOptions {
+  /** `wsServerMaxReconnection`: retries of a server that dropped. Default 3. */
+  maxReconnection?: number;
+  /** `wsServerReconnectionTimeout` (s): wait before retries 2..N. Default 4. */
+  reconnectionTimeout?: number;
+}
+
+/** Reconnection settings that behave as JsSIP 3.x (section 3.6 of the registration reference). */
+export function jssipReconnect(
+  options: LegacyBackoffOptions = {},
+): Pick<ReconnectingTransportOptions<unknown>, 'policy' | 'failover' | 'serverRetries'> {
+  return { policy: jssipBackoff(options), failover: 'backoff', serverRetries: { attempts: 0, delayMs: 0 } };
+}
+
+/** Reconnection settings that behave as SIP.js 0.7 (section 5.4 of the registration reference). */
+export function sipjs07Reconnect(
+  options: Sipjs07ReconnectOptions = {},
+): Pick<ReconnectingTransportOptions<unknown>, 'policy' | 'failover' | 'serverRetries'> {
+  return {
+    policy: sipjs07Backoff(options),
+    failover: 'immediate',
+    serverRetries: {
+      attempts: options.maxReconnection ?? 3,
+      delayMs: (options.reconnectionTimeout ?? 4) * 1000,
+    },
+  };
+}

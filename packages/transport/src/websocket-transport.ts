@@ -1,0 +1,309 @@
+import { parseMessage, type SipMessage, serialize } from '@sipkit/parser';
+import { BaseTransport, type TransportOptions } from './base-transport.js';
+import type { TimerHandle } from './clock.js';
+import { TransportError } from './errors.js';
+import { KeepAlive, type KeepAliveOptions } from './keep-alive.js';
+import { randomToken } from './random.js';
+import type { Endpoint } from './transport.js';
+
+/** The part of the WHATWG `WebSocket` (browsers) and of the `ws` package (Node) that sipkit uses. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  /** The subprotocol the server selected. */
+  readonly protocol: string;
+  binaryType: string;
+  onopen: ((event: unknown) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  send(data: string | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** A `WebSocket` constructor: `globalThis.WebSocket` in browsers, `ws` in Node. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+/** Options of {@link WebSocketTransport}. */
+export interface WebSocketTransportOptions extends TransportOptions {
+  /** `ws://` or `wss://` URL of the SIP server. */
+  url: string;
+  /**
+   * The WebSocket implementation. Default `globalThis.WebSocket` (browsers). In Node use
+   * `createNodeWebSocketTransport` from `@sipkit/transport/node`, which passes `ws`.
+   */
+  WebSocket?: WebSocketConstructor;
+  /** Give up opening after this long (ms). Default 10000. */
+  connectTimeoutMs?: number;
+  /** RFC 5626 CRLF keep-alives: `true` for the defaults, or options. Default off. */
+  keepAlive?: boolean | KeepAliveOptions;
+  /**
+   * Host for Via sent-by and Contact. A browser cannot accept connections, so by default this is
+   * an invented `<random>.invalid` name (RFC 7118 section 5).
+   */
+  viaHost?: string;
+}
+
+const OPEN = 1;
+const PING = '\r\n\r\n';
+const PONG = '\r\n';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+/**
+ * SIP over WebSocket (RFC 7118): subprotocol `sip`, one message per frame. Sends text frames
+ * (binary only for a message that is not UTF-8), accepts text and binary frames. Answers the
+ * server's CRLF CRLF ping with a CRLF pong and, when enabled, pings the server itself.
+ * Browser-safe: imports no `node:` module.
+ */
+export class WebSocketTransport extends BaseTransport {
+  readonly protocol: 'WS' | 'WSS';
+  readonly reliable = true;
+  readonly secure: boolean;
+  readonly local: Endpoint;
+  /** The server, as messages report their source. */
+  readonly server: Endpoint;
+
+  private readonly url: string;
+  private readonly Ctor: WebSocketConstructor | undefined;
+  private readonly connectTimeoutMs: number;
+  private readonly keepAlive: KeepAlive | undefined;
+  private socket: WebSocketLike | undefined;
+  private opening: Promise<void> | undefined;
+  private flowFailureReported = false;
+
+  constructor(options: WebSocketTransportOptions) {
+    super(options);
+    let parsed: URL;
+    try {
+      parsed = new URL(options.url);
+    } catch (err) {
+      throw new TransportError('BAD_ADDRESS', `not a URL: ${options.url}`, { cause: err });
+    }
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+      throw new TransportError('BAD_ADDRESS', `not a ws: or wss: URL: ${options.url}`);
+    }
+    this.url = options.url;
+    this.secure = parsed.protocol === 'wss:';
+    this.protocol = this.secure ? 'WSS' : 'WS';
+    const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
+    this.server = { host, port: parsed.port ? Number(parsed.port) : this.secure ? 443 : 80 };
+    this.local = { host: options.viaHost ?? `${randomToken(this.random, 12)}.invalid`, port: 0 };
+    this.Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    if (options.keepAlive) {
+      const ka = options.keepAlive === true ? {} : options.keepAlive;
+      this.keepAlive = new KeepAlive(
+        {
+          sendPing: () => {
+            // A ping that cannot be written is a pong that will not come: the timeout reports it.
+            try {
+              this.sendRaw(PING);
+            } catch {}
+          },
+          onFailure: (reason) => this.flowFailed(reason),
+        },
+        { clock: this.clock, random: this.random, ...ka },
+      );
+    }
+  }
+
+  connect(): Promise<void> {
+    if (this.state === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
+    if (this.state === 'connected') return Promise.resolve();
+    if (this.opening) return this.opening;
+    if (!this.Ctor) {
+      return Promise.reject(
+        new TransportError('CONNECT_FAILED', 'no WebSocket implementation: pass options.WebSocket'),
+      );
+    }
+    this.opening = this.open(this.Ctor).finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  async send(data: SipMessage | Uint8Array): Promise<void> {
+    const bytes = data instanceof Uint8Array ? data : serialize(data);
+    if (this.state !== 'connected' || !this.socket) {
+      throw new TransportError('NOT_CONNECTED', `${this.protocol} transport is ${this.state}`);
+    }
+    let frame: string | Uint8Array;
+    try {
+      frame = utf8.decode(bytes);
+    } catch {
+      frame = bytes;
+    }
+    this.sendRaw(frame);
+  }
+
+  setFlowTimer(seconds: number): void {
+    this.keepAlive?.setFlowTimer(seconds);
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.keepAlive?.stop();
+    const socket = this.socket;
+    this.socket = undefined;
+    this.setState('closed');
+    if (socket) {
+      detach(socket);
+      try {
+        socket.close(1000);
+      } catch {
+        // Already closing: nothing to do.
+      }
+    }
+  }
+
+  private open(Ctor: WebSocketConstructor): Promise<void> {
+    this.setState('connecting');
+    this.flowFailureReported = false;
+    return new Promise<void>((resolve, reject) => {
+      let socket: WebSocketLike;
+      try {
+        socket = new Ctor(this.url, 'sip');
+      } catch (err) {
+        const error = new TransportError('CONNECT_FAILED', `cannot open ${this.url}`, { cause: err });
+        this.setState('disconnected', error);
+        reject(error);
+        return;
+      }
+      this.socket = socket;
+      socket.binaryType = 'arraybuffer';
+      let settled = false;
+      const timer: TimerHandle = this.clock.setTimeout(() => {
+        fail(
+          new TransportError('CONNECT_TIMEOUT', `${this.url} did not open in ${this.connectTimeoutMs} ms`),
+        );
+      }, this.connectTimeoutMs);
+      const fail = (error: TransportError): void => {
+        if (settled) return;
+        settled = true;
+        this.clock.clearTimeout(timer);
+        detach(socket);
+        try {
+          socket.close();
+        } catch {
+          // The socket never opened; closing is best effort.
+        }
+        if (this.socket === socket) this.socket = undefined;
+        this.setState('disconnected', error);
+        reject(error);
+      };
+      socket.onopen = () => {
+        if (settled) return;
+        // RFC 7118 section 4: without the `sip` subprotocol the client must close.
+        if (socket.protocol !== 'sip') {
+          fail(new TransportError('PROTOCOL', `${this.url} did not accept the "sip" subprotocol`));
+          return;
+        }
+        settled = true;
+        this.clock.clearTimeout(timer);
+        this.setState('connected');
+        this.keepAlive?.start();
+        resolve();
+      };
+      socket.onerror = () => {
+        // Browsers give no detail on errors; the close event follows.
+        if (!settled) fail(new TransportError('CONNECT_FAILED', `cannot connect to ${this.url}`));
+      };
+      socket.onclose = (event) => {
+        if (!settled) {
+          fail(new TransportError('CONNECT_FAILED', `${this.url} closed (${event.code}) while opening`));
+          return;
+        }
+        this.dropped(new TransportError('CLOSED', `${this.url} closed (${event.code} ${event.reason})`));
+      };
+      socket.onmessage = (event) => this.receive(event.data);
+    });
+  }
+
+  private receive(data: unknown): void {
+    let bytes: Uint8Array;
+    let text: string | undefined;
+    if (typeof data === 'string') {
+      text = data;
+      bytes = encoder.encode(data);
+    } else if (data instanceof ArrayBuffer) {
+      bytes = new Uint8Array(data);
+    } else if (ArrayBuffer.isView(data)) {
+      bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    } else {
+      this.logger.warn(`${this.protocol}: ignoring a frame of unknown type`);
+      return;
+    }
+    this.trace('in', text ?? bytes, this.server);
+    if (isOnly(bytes, PING)) {
+      this.sendRaw(PONG);
+      return;
+    }
+    if (isOnly(bytes, PONG)) {
+      this.keepAlive?.pongReceived();
+      return;
+    }
+    let msg: SipMessage;
+    try {
+      msg = parseMessage(bytes, { framing: 'datagram', limits: this.limits });
+    } catch (err) {
+      this.emitShared('parseError', err as Error, this.server);
+      return;
+    }
+    this.emitShared('message', msg, this.server);
+  }
+
+  private sendRaw(frame: string | Uint8Array): void {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== OPEN) {
+      throw new TransportError('NOT_CONNECTED', `${this.protocol} socket is not open`);
+    }
+    try {
+      socket.send(frame);
+    } catch (err) {
+      throw new TransportError('SEND_FAILED', `cannot send to ${this.url}`, { cause: err });
+    }
+    this.trace('out', frame, this.server);
+  }
+
+  private flowFailed(reason: string): void {
+    if (!this.flowFailureReported) {
+      this.flowFailureReported = true;
+      this.emitShared('flowFailed', reason);
+    }
+    // A flow without pongs is dead: drop it so the owner reconnects.
+    const socket = this.socket;
+    if (socket) {
+      detach(socket);
+      try {
+        socket.close(1000);
+      } catch {
+        // Best effort.
+      }
+    }
+    this.dropped(new TransportError('FLOW_FAILED', reason));
+  }
+
+  private dropped(error: TransportError): void {
+    this.keepAlive?.stop();
+    this.socket = undefined;
+    if (this.state !== 'connected') return;
+    if (!this.flowFailureReported) {
+      this.flowFailureReported = true;
+      this.emitShared('flowFailed', error.message);
+    }
+    this.setState('disconnected', error);
+  }
+}
+
+function detach(socket: WebSocketLike): void {
+  socket.onopen = null;
+  socket.onclose = null;
+  socket.onerror = null;
+  socket.onmessage = null;
+}
+
+function isOnly(bytes: Uint8Array, s: string): boolean {
+  if (bytes.length !== s.length) return false;
+  for (let i = 0; i < s.length; i++) if (bytes[i] !== s.charCodeAt(i)) return false;
+  return true;
+}

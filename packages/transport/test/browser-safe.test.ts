@@ -1,0 +1,31 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { redactCredentials } from '@sipkit/transport';
+import { describe, expect, it } from 'vitest';
+
+const src = fileURLToPath(new URL('../src/', import.meta.url));
+
+describe('main entry is browser-safe', () => {
+  it('no module outside src/node imports node: modules or ws', () => {
+    const files = readdirSync(src).filter((f) => f.endsWith('.ts') && f !== 'node.ts');
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      const text = readFileSync(`${src}${f}`, 'utf8');
+      expect(text, f).not.toMatch(/from '(node:[^']+|ws)'/);
+      expect(text, f).not.toMatch(/from '\.\/node\//);
+    }
+  });
+});
+
+describe('redactCredentials', () => {
+  it('hides Authorization and Proxy-Authorization values and keeps the rest', () => {
+    const text =
+      'REGISTER sip:example.test SIP/2.0\r\nAuthorization: Digest username="alice", response="abc"\r\n' +
+      'proxy-authorization:Digest response="def"\r\nCall-ID: x\r\n\r\n';
+    const out = redactCredentials(new TextEncoder().encode(text));
+    expect(out).not.toMatch(/abc|def/);
+    expect(out).toContain('Authorization: <redacted>\r\n');
+    expect(out).toContain('proxy-authorization: <redacted>\r\n');
+    expect(out).toContain('Call-ID: x\r\n');
+  });
+});

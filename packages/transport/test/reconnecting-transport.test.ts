@@ -1,0 +1,207 @@
+import { parseMessage } from '@sipkit/parser';
+import {
+  exponentialBackoff,
+  jssipReconnect,
+  ReconnectingTransport,
+  type ReconnectingTransportOptions,
+  sipjs07Reconnect,
+  TransportError,
+  VirtualClock,
+} from '@sipkit/transport';
+import { describe, expect, it } from 'vitest';
+import { FakeTransport } from './fake-transport.js';
+import { scriptedRandom } from './helpers.js';
+
+/** Lets promise callbacks run (the fake settles attempts through promises). */
+const flush = () => new Promise<void>((r) => setTimeout(r, 0));
+
+function rig(
+  extra: Partial<ReconnectingTransportOptions<string>> = {},
+  servers: ReconnectingTransportOptions<string>['servers'] = ['a'],
+) {
+  const clock = new VirtualClock();
+  const made: FakeTransport[] = [];
+  const log: string[] = [];
+  const t = new ReconnectingTransport<string>({
+    servers,
+    create: (s) => {
+      const f = new FakeTransport(s);
+      made.push(f);
+      return f;
+    },
+    clock,
+    random: scriptedRandom([0]),
+    ...extra,
+  });
+  t.on('attempt', (s) => log.push(`${clock.now()} attempt ${s}`));
+  t.on('waiting', (ms) => log.push(`${clock.now()} wait ${ms}`));
+  const last = () => made[made.length - 1]!;
+  return { clock, made, log, t, last };
+}
+
+describe('ReconnectingTransport', () => {
+  it('connects to the heaviest server and forwards messages, sends and Flow-Timer', async () => {
+    const { t, last } = rig({}, [
+      { server: 'light', weight: 1 },
+      { server: 'heavy', weight: 9 },
+    ]);
+    expect(t.protocol).toBe('WS');
+    expect(t.reliable).toBe(true);
+    const done = t.connect();
+    expect(t.state).toBe('connecting');
+    last().succeed();
+    await done;
+    expect(t.state).toBe('connected');
+    expect(t.server).toBe('heavy');
+    const got: string[] = [];
+    t.on('message', (m) => got.push(m.callId ?? ''));
+    last().emitMessage(
+      parseMessage(new TextEncoder().encode('OPTIONS sip:x SIP/2.0\r\nCall-ID: c1\r\n\r\n')),
+    );
+    expect(got).toEqual(['c1']);
+    await t.send(new Uint8Array([1]));
+    expect(last().sent.length).toBe(1);
+    t.setFlowTimer(30);
+    expect(last().flowTimer).toBe(30);
+    await t.close();
+    expect(t.state).toBe('closed');
+    await expect(t.send(new Uint8Array([1]))).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+  });
+
+  it('fails over at once to the next server, then backs off when all failed', async () => {
+    const { t, last, log, clock } = rig(
+      { policy: exponentialBackoff({ minMs: 1000, maxMs: 8000, jitter: 0 }) },
+      [
+        { server: 'a', weight: 2 },
+        { server: 'b', weight: 1 },
+      ],
+    );
+    const done = t.connect();
+    last().fail();
+    await flush();
+    expect(last().server).toBe('b');
+    last().fail();
+    await flush();
+    clock.advance(1000);
+    expect(last().server).toBe('a');
+    last().fail();
+    await flush();
+    last().fail(); // b
+    await flush();
+    clock.advance(2000);
+    last().succeed();
+    await done;
+    expect(log).toEqual([
+      '0 attempt a',
+      '0 attempt b',
+      '0 wait 1000',
+      '1000 attempt a',
+      '1000 attempt b',
+      '1000 wait 2000',
+      '3000 attempt a',
+    ]);
+  });
+
+  it('reproduces JsSIP: every reconnection waits clamp(k, 2, 30) s, attempt counter reset on success', async () => {
+    const { t, last, log, clock } = rig({ ...jssipReconnect({ random: scriptedRandom([0.99]) }) });
+    const done = t.connect();
+    last().succeed();
+    await done;
+    last().drop();
+    await flush();
+    clock.advance(2000);
+    last().fail();
+    await flush();
+    clock.advance(4000);
+    last().fail();
+    await flush();
+    clock.advance(8000);
+    last().succeed();
+    await flush();
+    last().drop();
+    await flush();
+    expect(log).toEqual([
+      '0 attempt a',
+      '0 wait 2000',
+      '2000 attempt a',
+      '2000 wait 4000',
+      '6000 attempt a',
+      '6000 wait 8000',
+      '14000 attempt a',
+      '14000 wait 2000',
+    ]);
+    await t.close();
+    expect(clock.pending).toBe(0);
+  });
+
+  it('reproduces SIP.js 0.7: one immediate retry, retries every 4 s, next server, then k*min recovery', async () => {
+    const { t, last, log, clock } = rig({ ...sipjs07Reconnect({ random: scriptedRandom([0.99]) }) }, [
+      { server: 'a', weight: 1 },
+      { server: 'b', weight: 0 },
+    ]);
+    const flowFailures: string[] = [];
+    t.on('flowFailed', (r) => flowFailures.push(r));
+    const done = t.connect();
+    last().succeed();
+    await done;
+    last().drop();
+    await flush();
+    expect(flowFailures).toEqual(['dropped']);
+    last().fail(); // retry 1 of a (immediate)
+    await flush();
+    clock.advance(4000);
+    last().fail(); // retry 2 of a
+    await flush();
+    clock.advance(4000);
+    last().fail(); // retry 3 of a -> next server at once
+    await flush();
+    last().fail(); // b never came up -> straight on: no server left -> recovery
+    await flush();
+    clock.advance(2000);
+    last().fail(); // a
+    await flush();
+    last().fail(); // b
+    await flush();
+    clock.advance(4000); // count 1, random 0.99: k = 2 -> 4 s
+    last().succeed();
+    await flush();
+    expect(t.state).toBe('connected');
+    expect(log).toEqual([
+      '0 attempt a',
+      '0 attempt a',
+      '0 wait 4000',
+      '4000 attempt a',
+      '4000 wait 4000',
+      '8000 attempt a',
+      '8000 attempt b',
+      '8000 wait 2000',
+      '10000 attempt a',
+      '10000 attempt b',
+      '10000 wait 4000',
+      '14000 attempt a',
+    ]);
+  });
+
+  it('gives up after maxAttempts with NO_SERVER, and close() rejects a pending connect', async () => {
+    const a = rig({ maxAttempts: 2, policy: exponentialBackoff({ jitter: 0 }) });
+    const done = a.t.connect();
+    a.last().fail();
+    await flush();
+    a.clock.advance(1000);
+    a.last().fail();
+    await expect(done).rejects.toMatchObject({ code: 'NO_SERVER' });
+    expect(a.t.state).toBe('disconnected');
+
+    const b = rig();
+    const pending = b.t.connect();
+    await b.t.close();
+    await expect(pending).rejects.toBeInstanceOf(TransportError);
+    await expect(b.t.connect()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('needs at least one server', () => {
+    expect(
+      () => new ReconnectingTransport({ servers: [], create: (s: string) => new FakeTransport(s) }),
+    ).toThrow(TransportError);
+  });
+});

@@ -1,0 +1,285 @@
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import type { SipRequest } from '@sipkit/parser';
+import { ReconnectingTransport, VirtualClock } from '@sipkit/transport';
+import {
+  type StreamTransport,
+  type StreamTransportOptions,
+  TcpTransport,
+  TlsTransport,
+} from '@sipkit/transport/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nextEvent, optionsRequest } from './helpers.js';
+import { bytes, nextMessage, okFor, selfSignedCert, until } from './sockets.js';
+
+const cert = selfSignedCert();
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+type Kind = 'TCP' | 'TLS';
+function make(kind: Kind, options: StreamTransportOptions): StreamTransport {
+  const t =
+    kind === 'TCP'
+      ? new TcpTransport(options)
+      : new TlsTransport({ ...options, tls: { key: cert.key, cert: cert.cert, ca: cert.cert } });
+  cleanups.push(() => t.close());
+  return t;
+}
+
+async function server(kind: Kind, host = '127.0.0.1', extra: StreamTransportOptions = {}) {
+  const s = make(kind, { host, listen: true, ...extra });
+  await s.connect();
+  return s;
+}
+
+describe.each([
+  ['TCP', '127.0.0.1'],
+  ['TLS', '127.0.0.1'],
+  ['TCP', '::1'],
+  ['TLS', '::1'],
+] as [Kind, string][])('%s transport on %s', (kind, host) => {
+  it('exchanges a request and its response over one reused connection', async () => {
+    const srv = await server(kind, host);
+    expect(srv.local.port).toBeGreaterThan(0);
+    expect(srv.protocol).toBe(kind);
+    expect(srv.secure).toBe(kind === 'TLS');
+    const cli = make(kind, { host, remote: srv.local });
+    await cli.connect();
+    expect(cli.local.port).toBeGreaterThan(0);
+    const got = nextMessage(srv);
+    const req = optionsRequest({ transport: kind, host, port: cli.local.port });
+    await cli.send(req);
+    const { msg, source } = await got;
+    expect((msg as SipRequest).method).toBe('OPTIONS');
+    expect(source).toEqual(cli.local);
+    const back = nextMessage(cli);
+    await srv.send(okFor(msg as SipRequest), source);
+    const res = await back;
+    expect(res.msg.kind === 'response' && res.msg.status).toBe(200);
+    expect(srv.connectionCount).toBe(1);
+    expect(cli.connectionCount).toBe(1);
+  });
+});
+
+describe.each(['TCP', 'TLS'] as Kind[])('%s stream handling', (kind) => {
+  it('reuses one connection per target for sends without a main peer', async () => {
+    const srv = await server(kind);
+    const cli = make(kind, {});
+    await cli.connect();
+    const seen: string[] = [];
+    srv.on('message', (m) => seen.push(m.callId ?? ''));
+    await Promise.all([
+      cli.send(optionsRequest({ transport: kind, host: '127.0.0.1', port: 1, callId: 'one' }), srv.local),
+      cli.send(optionsRequest({ transport: kind, host: '127.0.0.1', port: 1, callId: 'two' }), srv.local),
+    ]);
+    await cli.send(
+      optionsRequest({ transport: kind, host: '127.0.0.1', port: 1, callId: 'three' }),
+      srv.local,
+    );
+    await until(() => seen.length === 3);
+    expect(seen).toEqual(['one', 'two', 'three']);
+    expect(cli.connectionCount).toBe(1);
+    expect(srv.connectionCount).toBe(1);
+  });
+
+  it('reports the loss of the main connection as a flow failure', async () => {
+    const srv = await server(kind);
+    const cli = make(kind, { remote: srv.local });
+    await cli.connect();
+    const failed = nextEvent<string>((fn) => cli.on('flowFailed', fn));
+    await srv.close();
+    expect(await failed).toMatch(/closed/);
+    expect(cli.state).toBe('disconnected');
+    await expect(cli.send(bytes('x'))).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+  });
+
+  it('fails to connect to a closed port', async () => {
+    const srv = await server(kind);
+    const port = srv.local.port;
+    await srv.close();
+    const cli = make(kind, { remote: { host: '127.0.0.1', port } });
+    await expect(cli.connect()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+    expect(cli.state).toBe('disconnected');
+  });
+});
+
+/** A plain TCP listener the test drives by hand (to write exact byte chunks). */
+async function rawServer(): Promise<{ server: Server; port: number; sockets: Socket[] }> {
+  const sockets: Socket[] = [];
+  const server = createServer((s) => sockets.push(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise((r) => server.close(r));
+  });
+  return { server, port: (server.address() as { port: number }).port, sockets };
+}
+
+function rawClient(port: number): Promise<Socket> {
+  return new Promise((resolve) => {
+    const s = netConnect(port, '127.0.0.1', () => resolve(s));
+    cleanups.push(() => s.destroy());
+  });
+}
+
+const msgText = (callId: string, body = '') =>
+  `MESSAGE sip:bob@example.test SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:1;branch=z9hG4bK${callId}\r\n` +
+  `Call-ID: ${callId}\r\nCSeq: 1 MESSAGE\r\nContent-Length: ${bytes(body).length}\r\n\r\n${body}`;
+
+describe('TCP framing (parser StreamFramer)', () => {
+  it('splits several messages in one chunk and joins a message split over chunks', async () => {
+    const srv = await server('TCP');
+    const raw = await rawClient(srv.local.port);
+    const seen: string[] = [];
+    srv.on('message', (m) => seen.push(`${m.callId}:${m.bodyText}`));
+    raw.write(bytes(msgText('a', 'héllo') + msgText('b') + msgText('c', 'x')));
+    await until(() => seen.length === 3);
+    const split = bytes(msgText('d', 'split body'));
+    for (const part of [
+      split.slice(0, 10),
+      split.slice(10, 60),
+      split.slice(60, split.length - 3),
+      split.slice(-3),
+    ]) {
+      raw.write(part);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await until(() => seen.length === 4);
+    expect(seen).toEqual(['a:héllo', 'b:', 'c:x', 'd:split body']);
+  });
+
+  it('answers a CRLF CRLF ping with a CRLF pong', async () => {
+    const srv = await server('TCP');
+    const raw = await rawClient(srv.local.port);
+    const reply = new Promise<string>((r) => raw.once('data', (d) => r(d.toString('latin1'))));
+    raw.write('\r\n\r\n');
+    expect(await reply).toBe('\r\n');
+  });
+
+  it('closes the connection on a framing error', async () => {
+    const srv = await server('TCP');
+    const raw = await rawClient(srv.local.port);
+    const err = nextEvent<Error>((fn) => srv.on('parseError', fn));
+    const closed = new Promise<void>((r) => raw.once('close', () => r()));
+    raw.write('MESSAGE sip:x SIP/2.0\r\nCall-ID: nolength\r\n\r\n');
+    expect((await err).name).toBe('SipParseError');
+    await closed;
+    await until(() => srv.connectionCount === 0);
+  });
+});
+
+describe('TCP timers on a virtual clock', () => {
+  it('closes an idle connection, but not the main one', async () => {
+    const clock = new VirtualClock();
+    const srv = await server('TCP');
+    const other = await server('TCP');
+    const cli = make('TCP', { clock, idleTimeoutMs: 1000, remote: srv.local });
+    await cli.connect();
+    await cli.send(bytes(msgText('idle')), other.local);
+    expect(cli.connectionCount).toBe(2);
+    clock.advance(999);
+    expect(cli.connectionCount).toBe(2);
+    clock.advance(1);
+    expect(cli.connectionCount).toBe(1);
+    clock.advance(10_000);
+    expect(cli.connectionCount).toBe(1);
+    expect(cli.state).toBe('connected');
+  });
+
+  it('keeps a flow alive while pongs come back', async () => {
+    const clock = new VirtualClock();
+    const srv = await server('TCP');
+    // Random 0: every ping goes out 800 ms (80 % of the interval) after the previous pong.
+    const cli = make('TCP', {
+      clock,
+      random: () => new Uint8Array(7),
+      remote: srv.local,
+      keepAlive: { intervalMs: 1000 },
+    });
+    const failures: string[] = [];
+    cli.on('flowFailed', (r) => failures.push(r));
+    await cli.connect();
+    for (let i = 0; i < 5; i++) {
+      clock.advance(800); // ping sent
+      await new Promise((r) => setTimeout(r, 30)); // real time for the pong to come back
+      clock.advance(700); // the next ping is not due yet; a missed pong would not be either
+    }
+    clock.advance(100); // the sixth ping
+    await new Promise((r) => setTimeout(r, 30));
+    clock.advance(10_000 - 800);
+    expect(failures).toEqual([]);
+    expect(cli.state).toBe('connected');
+  });
+
+  it('reports a flow failure when the server does not answer pings', async () => {
+    const clock = new VirtualClock();
+    const raw = await rawServer();
+    const cli = make('TCP', {
+      clock,
+      remote: { host: '127.0.0.1', port: raw.port },
+      keepAlive: { intervalMs: 1000 },
+    });
+    const failures: string[] = [];
+    cli.on('flowFailed', (r) => failures.push(r));
+    await cli.connect();
+    await until(() => raw.sockets.length === 1);
+    const ping = new Promise<string>((r) => raw.sockets[0]!.once('data', (d) => r(d.toString('latin1'))));
+    clock.advance(1000);
+    expect(await ping).toBe('\r\n\r\n');
+    clock.advance(10_000);
+    expect(failures.length).toBe(1);
+    expect(failures[0]).toMatch(/no keep-alive pong/);
+    expect(cli.state).toBe('disconnected');
+  });
+
+  it('applies a Flow-Timer to its flows', async () => {
+    const clock = new VirtualClock();
+    const raw = await rawServer();
+    const cli = make('TCP', {
+      clock,
+      random: () => new Uint8Array(7),
+      remote: { host: '127.0.0.1', port: raw.port },
+      keepAlive: true,
+    });
+    await cli.connect();
+    await until(() => raw.sockets.length === 1);
+    cli.setFlowTimer(5);
+    const ping = new Promise<string>((r) => raw.sockets[0]!.once('data', (d) => r(d.toString('latin1'))));
+    clock.advance(4000); // 80 % of 5 s with random 0
+    expect(await ping).toBe('\r\n\r\n');
+  });
+});
+
+describe('TLS trust', () => {
+  it('refuses a server whose certificate it does not trust', async () => {
+    const srv = await server('TLS');
+    const cli = new TlsTransport({ remote: srv.local, tls: { rejectUnauthorized: true } });
+    cleanups.push(() => cli.close());
+    await expect(cli.connect()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+  });
+});
+
+describe('ReconnectingTransport over real TCP', () => {
+  it('fails over from a dead heavy server to a live light one and talks to it', async () => {
+    const dead = await server('TCP');
+    const deadPort = dead.local.port;
+    await dead.close();
+    const live = await server('TCP');
+    const t = new ReconnectingTransport<number>({
+      servers: [
+        { server: deadPort, weight: 10 },
+        { server: live.local.port, weight: 1 },
+      ],
+      create: (port) => new TcpTransport({ remote: { host: '127.0.0.1', port } }),
+    });
+    cleanups.push(() => t.close());
+    const attempts: number[] = [];
+    t.on('attempt', (p) => attempts.push(p));
+    await t.connect();
+    expect(attempts).toEqual([deadPort, live.local.port]);
+    const got = nextMessage(live);
+    await t.send(bytes(msgText('failover')));
+    expect((await got).msg.callId).toBe('failover');
+  });
+});

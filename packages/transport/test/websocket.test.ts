@@ -1,0 +1,258 @@
+import { createServer as createHttpsServer } from 'node:https';
+import { serialize } from '@sipkit/parser';
+import { VirtualClock, WebSocketTransport, type WebSocketTransportOptions } from '@sipkit/transport';
+import { createNodeWebSocketTransport, nodeWebSocketWith } from '@sipkit/transport/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { nextEvent, optionsRequest } from './helpers.js';
+import { bytes, okFor, selfSignedCert, until } from './sockets.js';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Frame {
+  text: string;
+  binary: boolean;
+}
+
+/** A `ws` server on 127.0.0.1 that records frames; `acceptSip: false` refuses the subprotocol. */
+async function wsServer(acceptSip = true) {
+  const frames: Frame[] = [];
+  const peers: WebSocket[] = [];
+  const offered: string[][] = [];
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    handleProtocols: (protocols) => {
+      offered.push([...protocols]);
+      return acceptSip && protocols.has('sip') ? 'sip' : false;
+    },
+  });
+  wss.on('connection', (ws) => {
+    peers.push(ws);
+    ws.on('message', (data, isBinary) => frames.push({ text: data.toString(), binary: isBinary }));
+  });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= new Promise<void>((r) => {
+      for (const p of peers) p.terminate();
+      wss.close(() => r());
+    });
+    return closed;
+  };
+  cleanups.push(close);
+  const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
+  return { wss, url, frames, peers, offered, close };
+}
+
+function client(options: WebSocketTransportOptions) {
+  const t = createNodeWebSocketTransport(options);
+  cleanups.push(() => t.close());
+  return t;
+}
+
+describe('WebSocketTransport with ws (RFC 7118)', () => {
+  it('offers the sip subprotocol and exchanges messages as one frame each', async () => {
+    const srv = await wsServer();
+    const traced: string[] = [];
+    const t = client({ url: srv.url, onTrace: (d) => traced.push(d) });
+    expect(t.protocol).toBe('WS');
+    expect(t.reliable).toBe(true);
+    expect(t.secure).toBe(false);
+    expect(t.local.host).toMatch(/^[a-z0-9]{12}\.invalid$/);
+    await t.connect();
+    expect(srv.offered).toEqual([['sip']]);
+    const req = optionsRequest({ transport: 'WS', host: t.local.host, port: 0 });
+    await t.send(req);
+    await until(() => srv.frames.length === 1);
+    expect(srv.frames[0]!.binary).toBe(false);
+    expect(srv.frames[0]!.text.startsWith('OPTIONS sip:example.test SIP/2.0\r\n')).toBe(true);
+
+    // The server answers in a text frame, then sends a request in a binary frame.
+    const got: string[] = [];
+    t.on('message', (m, source) => got.push(`${m.kind}:${m.callId}:${source.host}:${source.port}`));
+    const ok = okFor(req);
+    srv.peers[0]!.send(new TextDecoder().decode(serialize(ok)));
+    const inReq = optionsRequest({ transport: 'WS', host: 'server.invalid', port: 0, callId: 'bin-1' });
+    srv.peers[0]!.send(serialize(inReq), { binary: true });
+    await until(() => got.length === 2);
+    const port = new URL(srv.url).port;
+    expect(got).toEqual([`response:${req.callId}:127.0.0.1:${port}`, `request:bin-1:127.0.0.1:${port}`]);
+    expect(traced).toEqual(['out', 'in', 'in']);
+  });
+
+  it('answers the server CRLF CRLF ping with a CRLF pong', async () => {
+    const srv = await wsServer();
+    const t = client({ url: srv.url });
+    await t.connect();
+    await until(() => srv.peers.length === 1);
+    srv.peers[0]!.send('\r\n\r\n');
+    await until(() => srv.frames.length === 1);
+    expect(srv.frames[0]!.text).toBe('\r\n');
+  });
+
+  it('reports a frame that does not parse', async () => {
+    const srv = await wsServer();
+    const t = client({ url: srv.url });
+    await t.connect();
+    await until(() => srv.peers.length === 1);
+    const err = nextEvent<Error>((fn) => t.on('parseError', fn));
+    srv.peers[0]!.send('hello');
+    expect((await err).name).toBe('SipParseError');
+  });
+
+  it('refuses a server that does not select the sip subprotocol', async () => {
+    const srv = await wsServer(false);
+    const t = client({ url: srv.url });
+    // ws itself fails the handshake here; a browser opens and leaves the check to us (next test).
+    await expect(t.connect()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+    expect(t.state).toBe('disconnected');
+  });
+
+  it('fails to connect to a closed port and reports a dropped connection', async () => {
+    const srv = await wsServer();
+    const t = client({ url: srv.url });
+    await t.connect();
+    const failed = nextEvent<string>((fn) => t.on('flowFailed', fn));
+    const states: string[] = [];
+    t.on('state', (s) => states.push(s));
+    srv.peers[0]!.close(1001, 'going away');
+    expect(await failed).toMatch(/1001/);
+    expect(states).toEqual(['disconnected']);
+    await expect(t.send(bytes('x'))).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+
+    await srv.close();
+    const u = client({ url: srv.url });
+    await expect(u.connect()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+  });
+
+  it('pings the server and fails the flow when no pong comes within 10 s', async () => {
+    const clock = new VirtualClock();
+    const srv = await wsServer();
+    const t = client({
+      url: srv.url,
+      clock,
+      keepAlive: { intervalMs: 1000 },
+      random: () => new Uint8Array(7),
+    });
+    const failures: string[] = [];
+    t.on('flowFailed', (r) => failures.push(r));
+    await t.connect();
+    clock.advance(800);
+    await until(() => srv.frames.length === 1);
+    expect(srv.frames[0]!.text).toBe('\r\n\r\n');
+    srv.peers[0]!.send('\r\n'); // pong
+    await new Promise((r) => setTimeout(r, 30));
+    clock.advance(800 + 9_999);
+    await until(() => srv.frames.length === 2);
+    expect(failures).toEqual([]);
+    clock.advance(1);
+    expect(failures).toEqual(['no keep-alive pong within 10000 ms']);
+    expect(t.state).toBe('disconnected');
+  });
+
+  it('rejects URLs that are not ws: or wss:', () => {
+    expect(() => new WebSocketTransport({ url: 'http://x' })).toThrow(/ws: or wss:/);
+    expect(() => new WebSocketTransport({ url: 'nonsense' })).toThrow(/not a URL/);
+    const wss = new WebSocketTransport({ url: 'wss://[::1]/sip', viaHost: 'me.invalid' });
+    expect([wss.protocol, wss.secure, wss.server.host, wss.server.port, wss.local.host]).toEqual([
+      'WSS',
+      true,
+      '::1',
+      443,
+      'me.invalid',
+    ]);
+  });
+});
+
+describe('WebSocketTransport connect timeout (virtual clock, fake socket)', () => {
+  it('gives up when the socket never opens', async () => {
+    const clock = new VirtualClock();
+    let closed = false;
+    class Silent {
+      readyState = 0;
+      protocol = '';
+      binaryType = '';
+      onopen = null;
+      onclose = null;
+      onerror = null;
+      onmessage = null;
+      send() {}
+      close() {
+        closed = true;
+      }
+    }
+    const t = new WebSocketTransport({
+      url: 'ws://127.0.0.1:9',
+      WebSocket: Silent,
+      clock,
+      connectTimeoutMs: 500,
+    });
+    const p = t.connect();
+    clock.advance(500);
+    await expect(p).rejects.toMatchObject({ code: 'CONNECT_TIMEOUT' });
+    expect(closed).toBe(true);
+  });
+
+  it('closes a socket that opened without the sip subprotocol (RFC 7118 section 4)', async () => {
+    let closed = false;
+    class NoProtocol {
+      readyState = 0;
+      protocol = '';
+      binaryType = '';
+      onopen: ((e: unknown) => void) | null = null;
+      onclose = null;
+      onerror = null;
+      onmessage = null;
+      constructor() {
+        queueMicrotask(() => {
+          this.readyState = 1;
+          this.onopen?.({});
+        });
+      }
+      send() {}
+      close() {
+        closed = true;
+      }
+    }
+    const t = new WebSocketTransport({ url: 'ws://127.0.0.1:9', WebSocket: NoProtocol });
+    await expect(t.connect()).rejects.toMatchObject({ code: 'PROTOCOL' });
+    expect(closed).toBe(true);
+    await t.close();
+  });
+});
+
+describe('WSS with ws', () => {
+  it('connects over TLS to a server with a certificate the client is told to trust', async () => {
+    const cert = selfSignedCert();
+    const https = createHttpsServer({ key: cert.key, cert: cert.cert });
+    const wss = new WebSocketServer({
+      server: https,
+      handleProtocols: (p) => (p.has('sip') ? 'sip' : false),
+    });
+    const frames: string[] = [];
+    wss.on('connection', (ws) => ws.on('message', (d) => frames.push(d.toString())));
+    await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const c of wss.clients) c.terminate();
+          wss.close();
+          https.close(() => r());
+        }),
+    );
+    const port = (https.address() as { port: number }).port;
+    const t = client({ url: `wss://127.0.0.1:${port}`, WebSocket: nodeWebSocketWith({ ca: cert.cert }) });
+    expect(t.protocol).toBe('WSS');
+    await t.connect();
+    await t.send(optionsRequest({ transport: 'WSS', host: t.local.host, port: 0, callId: 'over-tls' }));
+    await until(() => frames.length === 1);
+    expect(frames[0]).toContain('Call-ID: over-tls');
+
+    const untrusting = client({ url: `wss://127.0.0.1:${port}` });
+    await expect(untrusting.connect()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+  });
+});
