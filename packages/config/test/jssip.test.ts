@@ -174,7 +174,7 @@ describe('fromJsSIP option mapping', () => {
       register_expires: Number.NaN,
       display_name: '',
       extra_headers: [],
-      realm: null,
+      realm: null as unknown as string, // JSON configs carry nulls the types do not admit
     });
     expect(c.registration.expires).toBe(600);
     expect(c.identity.displayName).toBeUndefined();
