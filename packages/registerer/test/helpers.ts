@@ -194,7 +194,9 @@ export function names(req: SipRequest): string[] {
 }
 
 /** Swallows a promise's rejection and returns its error (or undefined). */
-export async function settle<T>(p: Promise<T>): Promise<{ value?: T; error?: Error & { code?: string; nextRetryAt?: number } }> {
+export async function settle<T>(
+  p: Promise<T>,
+): Promise<{ value?: T; error?: Error & { code?: string; nextRetryAt?: number } }> {
   try {
     return { value: await p };
   } catch (e) {
