@@ -150,23 +150,24 @@ export class UserAgent {
     if (this.current !== 'idle')
       throw new UserAgentError('NOT_STARTED', `cannot start in state ${this.current}`);
     this.setState('starting');
-    const transport = this.createTransport();
-    this.transport = transport;
-    const layer = new TransactionLayer({
-      transport,
-      clock: this.clock,
-      random: this.random,
-      supported: SUPPORTED,
-      user: new RequestHandler(this.config.userAgent, SUPPORTED, () => generateTag(this.random)),
-    });
-    this.layer = layer;
-    this.reg = this.createRegisterer(transport, layer);
-    this.cleanup.push(
-      this.reg.on('state', (change) => this.events.emit('registration', change)),
-      transport.on('state', (state) => this.onTransportState(state)),
-      transport.on('flowFailed', () => this.reg?.onFlowFailed()),
-    );
     try {
+      const transport = this.createTransport();
+      this.transport = transport;
+      const layer = new TransactionLayer({
+        transport,
+        clock: this.clock,
+        random: this.random,
+        supported: SUPPORTED,
+        user: new RequestHandler(this.config.userAgent, SUPPORTED, () => generateTag(this.random)),
+      });
+      this.layer = layer;
+      const reg = this.createRegisterer(transport, layer);
+      this.reg = reg;
+      this.cleanup.push(
+        reg.on('state', (change) => this.events.emit('registration', change)),
+        transport.on('state', (state) => this.onTransportState(state)),
+        transport.on('flowFailed', () => reg.onFlowFailed()),
+      );
       await transport.connect();
     } catch (e) {
       await this.shutdown();
@@ -174,9 +175,9 @@ export class UserAgent {
     }
     this.setState('started');
     if (this.config.registration.enabled) {
-      this.reg
-        .register()
-        .catch((e: unknown) => this.logger.warn(`registration failed: ${(e as Error).message}`));
+      this.reg!.register().catch((e: unknown) =>
+        this.logger.warn(`registration failed: ${(e as Error).message}`),
+      );
     }
   }
 

@@ -1,0 +1,173 @@
+import { fromJsSIP, fromPjsip } from '@sipkit/config';
+import type { StateChange } from '@sipkit/registerer';
+import { VirtualClock } from '@sipkit/transport';
+import { describe, expect, test } from 'vitest';
+import { UserAgent, UserAgentError } from '../src/index.js';
+import { FakeRegistrar } from './fake-registrar.js';
+
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+/** Advances virtual time in small steps, letting promises settle between them. */
+async function run(clock: VirtualClock, ms: number, step = 10): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    clock.advance(step);
+    await flush();
+  }
+}
+
+/** Stops the user agent while time moves, so its un-REGISTER gets answered. */
+async function stop(ua: UserAgent, clock: VirtualClock): Promise<void> {
+  const done = ua.stop();
+  await run(clock, 200);
+  await done;
+}
+
+const seeded = () => {
+  let s = 7;
+  return (n: number) => Uint8Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) & 0xff));
+};
+
+function jssipUa(clock: VirtualClock, registrar: FakeRegistrar, trace?: (text: string) => void) {
+  const config = fromJsSIP({
+    uri: 'sip:alice@example.test',
+    password: 'secret',
+    sockets: ['wss://edge.example.test'],
+  });
+  const changes: StateChange[] = [];
+  const ua = new UserAgent(config, {
+    clock,
+    random: seeded(),
+    transportFactory: registrar.factory,
+    trace: trace && ((_d, text) => trace(text)),
+  });
+  ua.on('registration', (c) => changes.push(c));
+  return { ua, changes };
+}
+
+describe('UserAgent', () => {
+  test('registers on start, answering the digest challenge, and traces without credentials', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const traced: string[] = [];
+    const { ua, changes } = jssipUa(clock, registrar, (t) => traced.push(t));
+    await ua.start();
+    await run(clock, 100);
+    expect(changes.map((c) => c.state)).toEqual(['registering', 'registered']);
+    expect(registrar.received.map((r) => [r.method, r.headers.has('authorization')])).toEqual([
+      ['REGISTER', false],
+      ['REGISTER', true],
+    ]);
+    expect(registrar.bindings).toBe(1);
+    const secret = registrar.received[1]!.authorization[0]!.param('response')!;
+    const authLine = traced.find((t) => /^Authorization:/im.test(t));
+    expect(authLine).toMatch(/^Authorization: <redacted>/im);
+    expect(traced.join('\n')).not.toContain(secret);
+    expect(traced.join('\n')).not.toContain('secret');
+    await stop(ua, clock);
+  });
+
+  test('answers OPTIONS with 200 and other methods with 405, both with Allow', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const { ua } = jssipUa(clock, registrar);
+    await ua.start();
+    await run(clock, 100);
+    for (const method of ['OPTIONS', 'MESSAGE']) {
+      registrar.inject(
+        `${method} sip:alice@fake.invalid SIP/2.0\r\nVia: SIP/2.0/WS proxy.test;branch=z9hG4bK${method}\r\n` +
+          `From: <sip:bob@example.test>;tag=b\r\nTo: <sip:alice@example.test>\r\nCall-ID: ${method}-1\r\n` +
+          `CSeq: 1 ${method}\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`,
+      );
+      await run(clock, 20);
+    }
+    const answers = registrar.wire.filter((w) => w.startsWith('SIP/2.0'));
+    expect(answers.map((a) => a.split('\r\n')[0])).toEqual([
+      'SIP/2.0 200 OK',
+      'SIP/2.0 405 Method Not Allowed',
+    ]);
+    expect(answers.every((a) => /\r\nAllow: OPTIONS\r\n/.test(a))).toBe(true);
+    expect(answers[0]).toMatch(/\r\nAccept: application\/sdp\r\n/);
+    await stop(ua, clock);
+  });
+
+  test('stop() unregisters and leaves no timer behind', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const { ua } = jssipUa(clock, registrar);
+    await ua.start();
+    await run(clock, 100);
+    const stopped = ua.stop();
+    await run(clock, 100);
+    await stopped;
+    const last = registrar.received.at(-1)!;
+    expect(last.method).toBe('REGISTER');
+    expect(last.expires).toBe(0);
+    expect(registrar.bindings).toBe(0);
+    expect(ua.state).toBe('stopped');
+    expect(clock.pending).toBe(0);
+  });
+
+  test('re-registers after the transport reconnects (JsSIP profile)', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const { ua, changes } = jssipUa(clock, registrar);
+    await ua.start();
+    await run(clock, 100);
+    const before = registrar.received.length;
+    registrar.transport!.drop();
+    await run(clock, 35_000, 100); // JsSIP back-off is at most connection_recovery_max_interval (30 s)
+    expect(registrar.received.length).toBeGreaterThan(before);
+    expect(changes.at(-1)?.state).toBe('registered');
+    await stop(ua, clock);
+  });
+
+  test('an Asterisk config retries a 503 after retry_interval', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const conf = [
+      '[auth]',
+      'type=auth',
+      'username=alice',
+      'password=secret',
+      '[reg]',
+      'type=registration',
+      'outbound_auth=auth',
+      'server_uri=sip:127.0.0.1;transport=ws',
+      'client_uri=sip:alice@example.test',
+      'retry_interval=20',
+      'max_random_initial_delay=0',
+    ].join('\n');
+    const ua = new UserAgent(fromPjsip(conf, { registration: 'reg' }), {
+      clock,
+      random: seeded(),
+      transportFactory: registrar.factory,
+    });
+    registrar.script.push(503);
+    await ua.start();
+    await run(clock, 1_500, 50); // first REGISTER after 1 s
+    expect(registrar.received).toHaveLength(1);
+    expect(ua.registerer?.state).toBe('retry-wait');
+    await run(clock, 20_500, 100);
+    expect(ua.registerer?.state).toBe('registered');
+    expect(registrar.received.length).toBe(3); // retry, then its authenticated resend
+    await stop(ua, clock);
+  });
+
+  test('typed errors for misuse', async () => {
+    const clock = new VirtualClock();
+    const config = fromJsSIP({
+      uri: 'sip:alice@example.test',
+      password: 'x',
+      sockets: ['wss://edge.example.test'],
+    });
+    const ua = new UserAgent(config, { clock });
+    expect(() => ua.register()).toThrow(UserAgentError);
+    expect(() => new UserAgent({ ...config, servers: [] })).toThrow(/no server/);
+    const udp = new UserAgent(
+      { ...config, servers: [{ ...config.servers[0]!, transport: 'udp', url: undefined }] },
+      { clock },
+    );
+    await expect(udp.start()).rejects.toMatchObject({ code: 'UNSUPPORTED_TRANSPORT' });
+    expect(udp.state).toBe('stopped');
+  });
+});
