@@ -38,3 +38,13 @@ export function parseUlDump(text: string): KamailioBinding[] {
   }
   return out;
 }
+
+/**
+ * Restarts the interop Kamailio (stop, then start on the same ports; its in-memory location
+ * table is lost). Only for `*.interop.test.ts` files: the global setup owns the process.
+ */
+export async function restartKamailio(): Promise<void> {
+  const { inject } = await import('vitest');
+  const res = await fetch(`http://127.0.0.1:${inject('kamailioControlPort')}/restart`, { method: 'POST' });
+  if (!res.ok) throw new Error(`Kamailio restart failed: ${await res.text()}`);
+}

@@ -6,10 +6,13 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
 import { KAMAILIO_CTL_SOCKET, KAMAILIO_HOST, KAMAILIO_SIP_PORT, KAMAILIO_WS_PORT } from './kamailio-env.js';
 
 const CONFIG = fileURLToPath(new URL('./kamailio/kamailio.cfg', import.meta.url));
@@ -162,12 +165,40 @@ process.once('exit', () => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
 });
 
-/** Vitest global setup: start Kamailio. */
-export async function setup(): Promise<void> {
+let control: Server | undefined;
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Port of the loopback HTTP control that restarts Kamailio (`POST /restart`). */
+    kamailioControlPort: number;
+  }
+}
+
+/**
+ * Vitest global setup: start Kamailio, and a loopback control so a test can restart it while
+ * this process keeps owning (and finally stopping) the server.
+ */
+export async function setup(project: TestProject): Promise<void> {
   await startKamailio();
+  control = createServer((req, res) => {
+    if (req.method !== 'POST' || req.url !== '/restart') {
+      res.writeHead(404).end();
+      return;
+    }
+    stopKamailio()
+      .then(startKamailio)
+      .then(
+        () => res.writeHead(200).end('restarted'),
+        (e: Error) => res.writeHead(500).end(e.message),
+      );
+  });
+  await new Promise<void>((resolve) => control!.listen(0, '127.0.0.1', resolve));
+  project.provide('kamailioControlPort', (control.address() as AddressInfo).port);
 }
 
 /** Vitest global teardown: stop it, whatever happened in the tests. */
 export async function teardown(): Promise<void> {
+  await new Promise<void>((resolve) => (control ? control.close(() => resolve()) : resolve()));
+  control = undefined;
   await stopKamailio();
 }

@@ -1,0 +1,72 @@
+import type { SipUri } from '@sipkit/parser';
+import type { Authenticator, Clock, Logger, RandomSource, RegisterSender } from './ports.js';
+import type { ProfileName, RegistrationProfile } from './profile.js';
+
+/** What to put in our Contact. */
+export interface ContactOptions {
+  /** A complete Contact URI to use verbatim (JsSIP `contact_uri`); otherwise the profile builds one. */
+  uri?: string;
+  /** Contact user (JsSIP/SIP.js `contactName`, Asterisk `contact_user`); default per profile. */
+  user?: string;
+  /** Host to use instead of the sender's local host (SIP.js `hackIpInContact` string). */
+  host?: string;
+  /** Extra Contact URI parameters, in order (`null` = flag, e.g. `{ ob: null }`). */
+  uriParams?: Record<string, string | null>;
+  /** Extra Contact header parameters (JsSIP `setExtraContactParams`, SIP.js `extraContactHeaderParams`, Asterisk `contact_header_params`). */
+  params?: Record<string, string | null>;
+  /** Asterisk `line=yes`: `;line=<7 random a-z>` in the Contact URI. */
+  line?: boolean;
+}
+
+/** Options of a {@link Registerer}. */
+export interface RegistererOptions {
+  /** Address of record: To and From. */
+  aor: string | SipUri;
+  /** Request-URI; default per profile from the AOR (its host, without user). */
+  registrar?: string | SipUri;
+  /** Display name in From (and To for SIP.js 0.7). */
+  displayName?: string;
+  contact?: ContactOptions;
+  /** RFC 5626 instance id: a UUID, with or without `urn:uuid:`. */
+  instanceId?: string;
+  /** RFC 5626 reg-id. */
+  regId?: number;
+  /** Ask for outbound (reg-id, +sip.instance, `Supported: outbound`) where the profile lets you choose. */
+  outbound?: boolean;
+  /** Ask for GRUU (`Supported: gruu`) where the profile lets you choose. */
+  gruu?: boolean;
+  /** Ask for Path (`Supported: path`) where the profile lets you choose (Asterisk `support_path`). */
+  path?: boolean;
+  /** Extra option tags for `Supported`. */
+  extraSupported?: string[];
+  /** Requested expiry in seconds; default per profile. */
+  expires?: number;
+  /** Headers added to every REGISTER (and, per profile, un-REGISTER). */
+  extraHeaders?: ReadonlyArray<readonly [string, string]>;
+  /** Route header values, in order (preloaded route, Asterisk `outbound_proxy`). */
+  routeSet?: string[];
+  /** User-Agent header value; none when absent. */
+  userAgent?: string;
+  /** Allow header value; default per profile. */
+  allow?: string;
+  /** Appended to the From tag of each REGISTER, not un-REGISTER (JsSIP `register_from_tag_trail`). */
+  fromTagTrail?: string | (() => string);
+  /** Call-ID to use instead of a random one. */
+  callId?: string;
+  /** A built-in profile name or a profile object; default `sipkit`. */
+  profile?: ProfileName | RegistrationProfile;
+  clock: Clock;
+  random: RandomSource;
+  sender: RegisterSender;
+  /** Answers 401/407; without one a challenge is a failure. */
+  authenticator?: Authenticator;
+  logger?: Logger;
+}
+
+/** Options of {@link Registerer.unregister}. */
+export interface UnregisterOptions {
+  /** Remove every binding of the AOR (`Contact: *`, `Expires: 0`). */
+  all?: boolean;
+  /** Headers for this un-REGISTER only. */
+  extraHeaders?: ReadonlyArray<readonly [string, string]>;
+}

@@ -1,0 +1,72 @@
+import type { SipRequest, SipResponse } from '@sipkit/parser';
+
+/** Opaque handle returned by {@link Clock.setTimeout}. Same shape as `@sipkit/transport`'s. */
+export type TimerHandle = unknown;
+
+/**
+ * Time as the registerer sees it; structurally identical to `Clock` in `@sipkit/transport`, so
+ * `systemClock` or a `VirtualClock` can be passed without this package importing the transport.
+ */
+export interface Clock {
+  /** Milliseconds on a monotonic scale. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** A source of random bytes; structurally identical to `RandomSource` in `@sipkit/transport`. */
+export type RandomSource = (length: number) => Uint8Array;
+
+/** The local end of the flow a REGISTER goes out on; used to build the Contact. */
+export interface LocalInfo {
+  /** Host for the Contact: an IP address, a name, or the `<random>.invalid` host of a WebSocket UA. */
+  host: string;
+  port: number;
+  /** Transport token, any case: `udp`, `tcp`, `tls`, `ws`, `wss`. */
+  transport: string;
+}
+
+/**
+ * How the registerer sends a REGISTER. The UA wires this to the transaction layer, which adds
+ * the Via (with a new branch) and resolves with the FINAL response: a transaction timeout arrives
+ * as a synthesised 408, a transport error as a synthesised 503 (RFC 3261 section 8.1.3.1), and
+ * DNS failover between targets has already happened. Provisional responses are not reported.
+ */
+export interface RegisterSender {
+  send(request: SipRequest): Promise<SipResponse>;
+  /** Where the next request will leave from; read each time a Contact is built. */
+  readonly local: LocalInfo;
+}
+
+/**
+ * Answers a digest (or Bearer) challenge. Adds `Authorization` / `Proxy-Authorization` to
+ * `request` and returns true; returns false when it cannot answer (no credentials, algorithm not
+ * supported, the same nonce rejected twice). How many times it is asked per REGISTER is the
+ * profile's choice.
+ */
+export interface Authenticator {
+  authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): boolean | Promise<boolean>;
+}
+
+/**
+ * How the profile's anchor answers challenges, handed to the {@link Authenticator} so a digest
+ * client can reproduce it (the registerer itself never computes digests).
+ */
+export interface DigestPolicy {
+  /** Algorithms answered, most preferred first (`MD5`, `SHA-256`, `SHA-512-256`, ...). */
+  algorithms: readonly string[];
+  /** qop values in order of preference when the challenge offers several. */
+  qop: readonly ('auth' | 'auth-int')[];
+  /**
+   * `first`: only the first WWW/Proxy-Authenticate header is considered (JsSIP, SIP.js);
+   * `first-supported-per-realm`: per realm, the first header with a supported algorithm (RFC 8760, Asterisk).
+   */
+  challenges: 'first' | 'first-supported-per-realm';
+}
+
+/** An injected logger. Never receives credentials: only status codes, states and timings. */
+export interface Logger {
+  debug?(message: string, data?: Record<string, unknown>): void;
+  info?(message: string, data?: Record<string, unknown>): void;
+  warn?(message: string, data?: Record<string, unknown>): void;
+}

@@ -1,0 +1,201 @@
+import type { NameAddr, SipResponse, SipUri, Uri } from '@sipkit/parser';
+import type { DigestPolicy, LocalInfo, RandomSource } from './ports.js';
+
+/** The built-in profiles. */
+export type ProfileName = 'jssip' | 'sipjs' | 'sipjs-legacy' | 'asterisk' | 'sipkit';
+
+/** One header position in a REGISTER layout. `extra` is the user's extra headers. */
+export type HeaderSlot =
+  | 'route'
+  | 'max-forwards'
+  | 'from'
+  | 'to'
+  | 'call-id'
+  | 'cseq'
+  | 'authorization'
+  | 'extra'
+  | 'contact'
+  | 'expires'
+  | 'allow'
+  | 'supported'
+  | 'user-agent';
+
+/** Where the requested expiry is written. */
+export type ExpiresPlacement = 'header' | 'contact' | 'both';
+
+/** What goes into the Contact header value. */
+export interface ContactParts {
+  /** Our Contact URI, serialised. */
+  uri: string;
+  /** RFC 5626 instance id (a UUID, without `urn:uuid:`), when sent. */
+  instance?: string;
+  /** RFC 5626 reg-id, when sent. */
+  regId?: number;
+  /** Value of the `expires` Contact parameter; undefined = no parameter. */
+  expires?: number;
+  /** Extra Contact header parameters, in order (`null` value = flag). */
+  params: ReadonlyArray<readonly [string, string | null]>;
+}
+
+/** Option tags the user asked for; each profile decides what its `Supported` header says. */
+export interface SupportedWish {
+  /** undefined = the profile's default. */
+  path?: boolean;
+  gruu?: boolean;
+  outbound?: boolean;
+  extra: readonly string[];
+}
+
+/** What the user asked for about RFC 5626 outbound. */
+export interface OutboundWish {
+  instanceId?: string;
+  regId?: number;
+  outbound?: boolean;
+}
+
+/** What a profile needs to build our Contact URI. */
+export interface ContactUriInput {
+  user: string;
+  local: LocalInfo;
+  registrar: Uri;
+  /** URI parameters to add (Asterisk `line`, user extras), in order. */
+  uriParams: ReadonlyArray<readonly [string, string | null]>;
+}
+
+/** What a profile needs to find the granted expiry in a 2xx. */
+export interface GrantInput {
+  response: SipResponse;
+  /** The Contact values of the 2xx (the `*` form is dropped). */
+  contacts: NameAddr[];
+  /** Our Contact URI. */
+  uri: SipUri;
+  /** Our Contact user and whether we generated it randomly (SIP.js matches on the user only then). */
+  user: string;
+  userIsRandom: boolean;
+  instance?: string;
+  regId?: number;
+  /** Our current GRUUs (SIP.js 0.21 matches the public one). */
+  pubGruu?: Uri;
+  tempGruu?: Uri;
+  /** The expiry we asked for (after any 423 adjustment). */
+  requested: number;
+}
+
+/** The binding found in a 2xx and its expiry in seconds (NaN only for the SIP.js 0.21 quirk). */
+export interface Grant {
+  expires: number;
+  binding?: NameAddr;
+}
+
+/** A final failure, as the retry policy sees it. */
+export interface FailureInput {
+  status: number;
+  /** Retry-After seconds of the response, when present. */
+  retryAfter?: number;
+  /** Retries counted since the last success or `register()`. */
+  retries: number;
+  /** True when the response is a 401/407 (unanswerable, or answered and rejected). */
+  authFailed: boolean;
+  random: RandomSource;
+}
+
+/** What to do after a failure: retry after `retryMs` (counting it or not), or stop trying. */
+export type FailureDecision = { retryMs: number; counted: boolean } | { retryMs?: undefined };
+
+/**
+ * Everything that makes one registration client differ from another, as data plus small policy
+ * functions. The built-in profiles reproduce JsSIP 3.13, SIP.js 0.21, SIP.js 0.7 and Asterisk's
+ * outbound registration; `sipkit` is the default. A custom profile can spread a built-in one and
+ * replace single fields.
+ */
+export interface RegistrationProfile {
+  readonly name: string;
+  /** Requested expiry when the options give none. */
+  readonly defaultExpires: number;
+  /** Validates and normalises the requested expiry; throws `RegistrationError('INVALID_OPTIONS')`. */
+  normalizeExpires(requested: number | undefined): number;
+  /** The Request-URI when the options give no registrar. */
+  defaultRegistrar(aor: SipUri): SipUri;
+
+  /** Header order of a REGISTER and of an un-REGISTER. */
+  readonly registerLayout: readonly HeaderSlot[];
+  readonly unregisterLayout: readonly HeaderSlot[];
+  readonly expiresIn: ExpiresPlacement;
+  readonly unregisterExpiresIn: ExpiresPlacement;
+  /** JsSIP: a requested expiry of 0 sends neither Expires nor `;expires`. */
+  readonly omitExpiresWhenZero: boolean;
+  readonly maxForwards: number;
+  /** Default `Allow` value; undefined = no Allow header unless the options give one. */
+  readonly allow?: string;
+  /** Whether the options' extra headers also go on un-REGISTER. */
+  readonly extraHeadersOnUnregister: boolean;
+  /** Whether the display name goes into To as well as From. */
+  readonly displayNameInTo: boolean;
+  /** Whether `Contact: *` carries the extra Contact parameters (JsSIP). */
+  readonly starCarriesParams: boolean;
+  supported(wish: SupportedWish): string | undefined;
+  contactHeader(parts: ContactParts): string;
+
+  /** `per-request`: a new From tag on every new REGISTER (auth resends keep it); `fixed`: one per registerer. */
+  readonly fromTag: 'per-request' | 'fixed';
+  newTag(random: RandomSource): string;
+  newCallId(random: RandomSource): string;
+  /** CSeq of the first request. */
+  firstCSeq(random: RandomSource): number;
+  /** Contact user when the options give none. */
+  defaultContactUser(random: RandomSource): string;
+  contactUri(input: ContactUriInput): string;
+  /** Which RFC 5626 parameters go on the Contact. */
+  outbound(wish: OutboundWish, random: RandomSource): { instance?: string; regId?: number };
+  /** Whether the Contact URI is rebuilt from the sender's local address after a reconnect. */
+  readonly rebuildContactOnReconnect: boolean;
+
+  /** Finds our binding in a 2xx; undefined = the 2xx does not list it. */
+  grant(input: GrantInput): Grant | undefined;
+  /** A 2xx without our binding: `ignore` keeps the state and arms nothing; `unregister` drops to unregistered. */
+  readonly noBinding: 'ignore' | 'unregister';
+  /** Milliseconds from a 2xx to the refresh, for granted expiry `expires` seconds. */
+  refreshDelayMs(expires: number, random: RandomSource): number;
+  /** Whether a local timer at the granted expiry moves `registered` to `unregistered`. */
+  readonly localExpiry: boolean;
+  /** New requested expiry after a 423, or undefined to fail. */
+  intervalTooBrief(minExpires: number | undefined, current: number): number | undefined;
+
+  /** Whether another authenticated attempt is allowed; `attempts` counts the ones already sent for this request. */
+  authRetryAllowed(attempts: number, staleUsed: boolean, stale: boolean): boolean;
+  /** Passed to the authenticator with every challenge. */
+  readonly digest: DigestPolicy;
+  /** SIP.js: the last Authorization header stays on every later REGISTER and un-REGISTER. */
+  readonly reuseAuthorization: boolean;
+
+  /** The retry policy. */
+  failure(input: FailureInput): FailureDecision;
+  /** Statuses whose Retry-After is exposed on the state event (SIP.js 0.21: 500 and 503). */
+  exposesRetryAfter(status: number): boolean;
+  /** SIP.js 0.7: a failed refresh keeps `registered` until the local expiry. */
+  readonly keepRegisteredOnFailure: boolean;
+  /** Milliseconds from `register()` to the first REGISTER. */
+  initialDelayMs(random: RandomSource): number;
+
+  /** On transport loss: `reregister` at once while registered (Asterisk, reliable transports), `drop` to unregistered, or `ignore`. */
+  readonly onDisconnected: 'reregister' | 'drop' | 'ignore';
+  /** On transport (re)connect: REGISTER again when registration is wanted, or ignore. */
+  readonly onConnected: 'register' | 'ignore';
+  /** Whether a reconnect also revives a `rejected` registration. */
+  readonly retryRejectedOnConnect: boolean;
+  /** On an RFC 5626 flow failure: re-REGISTER, or ignore. */
+  readonly onFlowFailed: 'reregister' | 'ignore';
+  /** `register()`/`unregister()` while a request is in flight: join/queue it, or reject (SIP.js `RequestPendingError`). */
+  readonly whileBusy: 'join' | 'reject';
+  /** When `unregister()` sends anything. */
+  readonly unregisterWhen: 'registered' | 'registered-or-all' | 'always';
+  /** Whether `stop()` un-REGISTERs a registered binding. */
+  readonly unregisterOnStop: boolean;
+  /** Reproduced bugs; see the README table. */
+  readonly quirks: {
+    /** SIP.js 0.21: a 2xx without Contact leaves `waiting` set, so every later call is REQUEST_PENDING. */
+    stuckAfterContactlessOk?: boolean;
+    /** Asterisk/pjsip: the 423-driven resend (and its auth resend) lacks the `Supported` header. */
+    bareIntervalResend?: boolean;
+  };
+}

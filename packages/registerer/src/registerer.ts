@@ -1,0 +1,739 @@
+import { parseUri, type SipRequest, SipResponse, type SipUri, type Uri } from '@sipkit/parser';
+import { codeForStatus, RegistrationError, type RegistrationErrorCode } from './errors.js';
+import type { RegistererOptions, UnregisterOptions } from './options.js';
+import type { RegistrationProfile } from './profile.js';
+import { resolveProfile } from './profiles/index.js';
+import { LOWER, token } from './random.js';
+import { authLines, buildRegister } from './request-builder.js';
+import {
+  contactsOf,
+  isStale,
+  minExpires,
+  rawValues,
+  requiresOutbound,
+  retryAfter,
+} from './response-values.js';
+import type { Gruu, RegistrationResult, UnregisterResult } from './result.js';
+import type { RegistererEvents, RegistrationState, StateChange, StateChangeReason } from './state.js';
+
+type TimerName = 'start' | 'refresh' | 'retry' | 'expiry';
+
+/** Allowed transitions; anything else is a bug in this file. `stopped` is final. */
+const TRANSITIONS: Readonly<Record<RegistrationState, readonly RegistrationState[]>> = {
+  unregistered: ['registering', 'registered', 'rejected', 'retry-wait', 'unregistering', 'stopped'],
+  registering: ['registered', 'retry-wait', 'rejected', 'unregistered', 'unregistering', 'stopped'],
+  registered: ['registered', 'retry-wait', 'rejected', 'unregistered', 'unregistering', 'stopped'],
+  'retry-wait': ['registering', 'registered', 'rejected', 'unregistered', 'unregistering', 'stopped'],
+  rejected: ['registering', 'registered', 'retry-wait', 'unregistered', 'unregistering', 'stopped'],
+  unregistering: ['unregistered', 'stopped'],
+  stopped: [],
+};
+
+/** More immediate 423 resends than this in one attempt stop the loop (JsSIP would loop forever). */
+const MAX_INTERVAL_RESENDS = 20;
+
+/** Marks responses made up here when the sender itself threw. */
+const synthetic = new WeakSet<SipResponse>();
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: Error): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+function toSipUri(value: string | SipUri, what: string): SipUri {
+  let uri: Uri;
+  try {
+    uri = typeof value === 'string' ? parseUri(value) : value;
+  } catch {
+    throw new RegistrationError('INVALID_OPTIONS', `${what} is not a valid URI`);
+  }
+  if (uri.kind !== 'sip')
+    throw new RegistrationError('INVALID_OPTIONS', `${what} must be a sip: or sips: URI`);
+  return uri;
+}
+
+function entries(record: Record<string, string | null> | undefined): [string, string | null][] {
+  return record ? Object.entries(record) : [];
+}
+
+function unquote(v: string | null | undefined): string | undefined {
+  return v == null ? undefined : v.replace(/^"(.*)"$/, '$1');
+}
+
+/**
+ * A registration client (RFC 3261 section 10) with RFC 5626 outbound, RFC 5627 GRUU and RFC
+ * 3327 Path, whose timing, header layout and retry policy come from a {@link RegistrationProfile}.
+ * One request is in flight at a time. Timers run on the injected clock; `stop()`/`dispose()`
+ * leave none behind.
+ */
+export class Registerer {
+  /** The profile in use. */
+  readonly profile: RegistrationProfile;
+  /** Call-ID of every REGISTER of this registerer. */
+  readonly callId: string;
+
+  private _state: RegistrationState = 'unregistered';
+  private readonly listeners = new Set<RegistererEvents['state']>();
+  private readonly opts: RegistererOptions;
+  private readonly aor: SipUri;
+  private readonly registrar: SipUri;
+  private readonly fixedTag: string;
+  private readonly contactUser: string;
+  private readonly userIsRandom: boolean;
+  private readonly line?: string;
+  private readonly instance?: string;
+  private readonly regId?: number;
+  private contactText?: string;
+  private contactParsed?: SipUri;
+  private requested: number;
+  private cseq: number;
+  private granted?: number;
+  private _gruu: Gruu = {};
+  private lastAuth: [string, string][] = [];
+  private retries = 0;
+  /** The user wants a binding (register() called, not unregistered or stopped). */
+  private wanted = false;
+  private busy: 'register' | 'unregister' | undefined;
+  /** SIP.js 0.21 quirk: a contactless 2xx leaves `waiting` set forever. */
+  private stuck = false;
+  /** Bumped by dispose(): late responses of an older epoch are ignored. */
+  private epoch = 0;
+  private readonly timers = new Map<TimerName, unknown>();
+  private timerAt = new Map<TimerName, number>();
+  private registerWaiters: Deferred<RegistrationResult>[] = [];
+  private pendingUnregister?: { options: UnregisterOptions; done: Deferred<UnregisterResult> };
+  private currentUnregister?: Promise<UnregisterResult>;
+  private queuedRegister = false;
+  private reregisterWhenIdle: StateChangeReason | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(options: RegistererOptions) {
+    const profile = resolveProfile(options.profile);
+    if (!profile)
+      throw new RegistrationError('INVALID_OPTIONS', `unknown profile ${String(options.profile)}`);
+    this.profile = profile;
+    this.opts = options;
+    this.aor = toSipUri(options.aor, 'aor');
+    this.registrar = options.registrar
+      ? toSipUri(options.registrar, 'registrar')
+      : profile.defaultRegistrar(this.aor);
+    this.requested = profile.normalizeExpires(options.expires);
+    const random = options.random;
+    this.callId = options.callId ?? profile.newCallId(random);
+    this.fixedTag = profile.newTag(random);
+    this.cseq = profile.firstCSeq(random) - 1;
+    const given = options.contact?.uri
+      ? toSipUri(options.contact.uri, 'contact.uri').user
+      : options.contact?.user;
+    this.userIsRandom = given === undefined;
+    this.contactUser = given ?? profile.defaultContactUser(random);
+    if (options.contact?.line) this.line = token(random, 7, LOWER);
+    const instanceId = options.instanceId?.replace(/^(urn:)?uuid:/i, '');
+    const ob = profile.outbound({ instanceId, regId: options.regId, outbound: options.outbound }, random);
+    this.instance = ob.instance;
+    this.regId = ob.regId;
+  }
+
+  /** The current state. */
+  get state(): RegistrationState {
+    return this._state;
+  }
+
+  /** Granted expiry in seconds of the current binding, if registered. */
+  get expires(): number | undefined {
+    return this.granted;
+  }
+
+  /** The GRUUs learned from the last 2xx (kept across refreshes that omit them). */
+  get gruu(): Gruu {
+    return { ...this._gruu };
+  }
+
+  /** Our Contact URI as sent (built on the first request). */
+  get contact(): string | undefined {
+    return this.contactText;
+  }
+
+  /** The RFC 5626 instance id sent on the Contact, if any. */
+  get instanceId(): string | undefined {
+    return this.instance;
+  }
+
+  /** True while a REGISTER or un-REGISTER is in flight. */
+  get waiting(): boolean {
+    return this.busy !== undefined || this.stuck;
+  }
+
+  /** Clock time (ms) of the next refresh or retry, if one is scheduled. */
+  get nextAt(): number | undefined {
+    return this.timerAt.get('refresh') ?? this.timerAt.get('retry') ?? this.timerAt.get('start');
+  }
+
+  /** Subscribes to state changes; returns a function that unsubscribes. */
+  on<E extends keyof RegistererEvents>(event: E, listener: RegistererEvents[E]): () => void {
+    if (event !== 'state') return () => {};
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Registers (or refreshes now). Resolves with the outcome of this attempt, including auth and
+   * 423 resends; rejects with a {@link RegistrationError} on failure, whose `nextRetryAt` says
+   * when the profile retries by itself.
+   */
+  register(): Promise<RegistrationResult> {
+    if (this._state === 'stopped')
+      return Promise.reject(new RegistrationError('STOPPED', 'registerer is stopped'));
+    if (this.stuck || (this.busy && this.profile.whileBusy === 'reject')) {
+      return Promise.reject(new RegistrationError('REQUEST_PENDING', 'a request is already in flight'));
+    }
+    this.wanted = true;
+    const d = deferred<RegistrationResult>();
+    this.registerWaiters.push(d);
+    if (this.busy === 'register' || this.timers.has('start')) return d.promise;
+    if (this.busy === 'unregister') {
+      this.queuedRegister = true;
+      return d.promise;
+    }
+    this.retries = 0;
+    const delay = this.profile.initialDelayMs(this.opts.random);
+    if (delay > 0) {
+      this.clearTimers('refresh', 'retry');
+      this.arm('start', delay, () => this.sendRegister('register'));
+      if (this._state !== 'registered')
+        this.go('registering', 'register', { nextAt: this.timerAt.get('start') });
+    } else {
+      this.sendRegister('register');
+    }
+    return d.promise;
+  }
+
+  /** Removes our binding (or all bindings of the AOR with `all`). Any final response ends `unregistered`. */
+  unregister(options: UnregisterOptions = {}): Promise<UnregisterResult> {
+    if (this._state === 'stopped') return Promise.resolve({ sent: false });
+    if (this.stuck || (this.busy && this.profile.whileBusy === 'reject')) {
+      return Promise.reject(new RegistrationError('REQUEST_PENDING', 'a request is already in flight'));
+    }
+    const when = this.profile.unregisterWhen;
+    const registered = this._state === 'registered';
+    this.wanted = false;
+    this.queuedRegister = false;
+    if (
+      (when === 'registered' && !registered) ||
+      (when === 'registered-or-all' && !registered && !options.all)
+    ) {
+      this.log('debug', 'unregister: nothing to do for this profile', { state: this._state });
+      return Promise.resolve({ sent: false });
+    }
+    this.clearTimers('start', 'refresh', 'retry');
+    if (this.pendingUnregister) return this.pendingUnregister.done.promise;
+    if (this.busy === 'unregister' && this.currentUnregister) return this.currentUnregister;
+    const done = deferred<UnregisterResult>();
+    if (this.busy) {
+      // RFC 3261 10.2: no overlap. The in-flight REGISTER's outcome is dropped when it ends.
+      this.pendingUnregister = { options, done };
+    } else {
+      void this.sendUnregister(options, done);
+    }
+    return done.promise;
+  }
+
+  /**
+   * Stops for good: waits for a request in flight, un-REGISTERs a registered binding when the
+   * profile does so on shutdown, then moves to `stopped` with no timer left.
+   */
+  async stop(): Promise<void> {
+    if (this._state === 'stopped') return;
+    this.wanted = false;
+    this.queuedRegister = false;
+    this.reregisterWhenIdle = undefined;
+    this.clearTimers('start', 'refresh', 'retry');
+    if (this.busy) await new Promise<void>((r) => this.idleWaiters.push(r));
+    if ((this._state as RegistrationState) === 'stopped') return;
+    this.clearTimers('start', 'refresh', 'retry');
+    if (this._state === 'registered' && this.profile.unregisterOnStop && !this.stuck) {
+      const done = deferred<UnregisterResult>();
+      await this.sendUnregister({}, done);
+    }
+    this.dispose();
+  }
+
+  /** Stops at once: no request, no timer; pending promises reject with `STOPPED`. */
+  dispose(): void {
+    if (this._state === 'stopped') return;
+    this.epoch++;
+    this.wanted = false;
+    this.clearTimers('start', 'refresh', 'retry', 'expiry');
+    this.busy = undefined;
+    this.stuck = false;
+    const waiters = this.registerWaiters;
+    this.registerWaiters = [];
+    for (const w of waiters) w.reject(new RegistrationError('STOPPED', 'registerer stopped'));
+    this.pendingUnregister?.done.resolve({ sent: false });
+    this.pendingUnregister = undefined;
+    this.go('stopped', 'stopped');
+    this.listeners.clear();
+    this.notifyIdle();
+  }
+
+  /** The transport (re)connected: profiles that do so REGISTER again when a binding is wanted. */
+  onTransportConnected(): void {
+    if (this._state === 'stopped') return;
+    if (this.profile.rebuildContactOnReconnect) this.contactText = undefined;
+    if (this.profile.onConnected !== 'register' || !this.wanted) return;
+    if (this._state === 'rejected' && !this.profile.retryRejectedOnConnect) return;
+    this.reregister('transport-connected');
+  }
+
+  /** The transport went down: Asterisk re-REGISTERs at once (reliable transports), JsSIP and SIP.js 0.7 drop to unregistered. */
+  onTransportDisconnected(): void {
+    if (this._state === 'stopped') return;
+    switch (this.profile.onDisconnected) {
+      case 'reregister': {
+        const t = this.opts.sender.local.transport.toLowerCase();
+        // Only connection-oriented transports have a shutdown to monitor.
+        if (this._state === 'registered' && t !== 'udp') this.reregister('transport-disconnected');
+        break;
+      }
+      case 'drop':
+        this.clearTimers('refresh', 'expiry');
+        if (this._state === 'registered') {
+          this.granted = undefined;
+          this.go('unregistered', 'transport-disconnected');
+        }
+        break;
+      case 'ignore':
+        break;
+    }
+  }
+
+  /** The RFC 5626 flow failed: profiles that do so REGISTER again on a new flow. */
+  onFlowFailed(): void {
+    if (this._state === 'stopped' || this.profile.onFlowFailed !== 'reregister' || !this.wanted) return;
+    if (this._state === 'rejected') return;
+    if (this.profile.rebuildContactOnReconnect) this.contactText = undefined;
+    this.reregister('flow-failed');
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Transitions (the one place the state changes)
+
+  private go(
+    state: RegistrationState,
+    reason: StateChangeReason,
+    extra: Omit<StateChange, 'state' | 'previous' | 'reason'> = {},
+  ): void {
+    const previous = this._state;
+    if (previous !== state && !TRANSITIONS[previous].includes(state)) {
+      throw new Error(`registerer: invalid transition ${previous} -> ${state}`);
+    }
+    this._state = state;
+    const change: StateChange = { state, previous, reason, ...extra };
+    this.log('debug', 'state', { state, previous, reason, code: extra.code });
+    for (const fn of [...this.listeners]) {
+      try {
+        fn(change);
+      } catch (e) {
+        this.log('warn', 'state listener threw', { error: String(e) });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // REGISTER
+
+  private reregister(reason: StateChangeReason): void {
+    if (this.busy || this.stuck) {
+      this.reregisterWhenIdle = reason;
+      return;
+    }
+    this.clearTimers('start', 'refresh', 'retry');
+    this.sendRegister(reason);
+  }
+
+  private sendRegister(reason: StateChangeReason): void {
+    if (this.busy || this.stuck || this._state === 'stopped') return;
+    this.busy = 'register';
+    this.clearTimers('start', 'refresh', 'retry');
+    if (this._state !== 'registered' && this._state !== 'registering') this.go('registering', reason);
+    void this.runRegister();
+  }
+
+  private async runRegister(): Promise<void> {
+    const epoch = this.epoch;
+    const response = await this.exchange('register', false, []);
+    if (epoch !== this.epoch) return;
+    this.busy = undefined;
+    const pending = this.pendingUnregister;
+    if (pending) {
+      this.pendingUnregister = undefined;
+      this.rejectWaiters('SUPERSEDED', 'unregister() superseded this registration', response);
+      await this.sendUnregister(pending.options, pending.done);
+      return;
+    }
+    if (response.status >= 200 && response.status < 300) this.accepted(response);
+    else this.failed(response);
+    this.afterIdle();
+  }
+
+  private accepted(res: SipResponse): void {
+    const contacts = contactsOf(res);
+    const wasRegistered = this._state === 'registered';
+    if (contacts.length === 0 && this.profile.quirks.stuckAfterContactlessOk) {
+      this.stuck = true;
+    }
+    const grant = this.profile.grant({
+      response: res,
+      contacts,
+      uri: this.contactUriParsed(),
+      user: this.contactUser,
+      userIsRandom: this.userIsRandom,
+      instance: this.instance,
+      regId: this.regId,
+      pubGruu: this.parsedGruu(this._gruu.pub),
+      tempGruu: this.parsedGruu(this._gruu.temp),
+      requested: this.requested,
+    });
+    if (!grant) {
+      this.log('warn', '2xx does not list our binding', { contacts: contacts.length });
+      this.clearTimers('refresh', 'retry', 'expiry');
+      if (this.profile.noBinding === 'unregister' || !wasRegistered) {
+        this.granted = undefined;
+        this.go('unregistered', 'no-binding', { code: res.status, response: res });
+      } else {
+        // The binding lives on at the registrar, but nothing will refresh it (JsSIP / SIP.js 0.7).
+        this.go('registered', 'no-binding', { code: res.status, response: res, expires: this.granted });
+      }
+      this.rejectWaiters('NO_BINDING', '2xx without our binding', res);
+      return;
+    }
+    if (grant.binding) {
+      const pub = unquote(grant.binding.params.get('pub-gruu'));
+      const temp = unquote(grant.binding.params.get('temp-gruu'));
+      if (pub !== undefined) this._gruu.pub = pub;
+      if (temp !== undefined) this._gruu.temp = temp;
+    }
+    this.retries = 0;
+    this.granted = grant.expires;
+    this.clearTimers('refresh', 'retry', 'expiry');
+    const random = this.opts.random;
+    this.arm('refresh', this.profile.refreshDelayMs(grant.expires, random), () =>
+      this.sendRegister('refreshed'),
+    );
+    if (this.profile.localExpiry) this.arm('expiry', grant.expires * 1000, () => this.expired());
+    const refreshAt = this.timerAt.get('refresh');
+    const result: RegistrationResult = {
+      expires: grant.expires,
+      refreshAt,
+      binding: grant.binding,
+      gruu: this.gruu,
+      serviceRoute: rawValues(res, 'service-route'),
+      path: rawValues(res, 'path'),
+      outbound: requiresOutbound(res),
+      response: res,
+    };
+    this.go('registered', wasRegistered ? 'refreshed' : 'registered', {
+      code: res.status,
+      expires: grant.expires,
+      nextAt: refreshAt,
+      response: res,
+    });
+    const waiters = this.registerWaiters;
+    this.registerWaiters = [];
+    for (const w of waiters) w.resolve(result);
+  }
+
+  private failed(res: SipResponse): void {
+    const status = res.status;
+    const ra = synthetic.has(res) ? undefined : retryAfter(res);
+    const decision = this.profile.failure({
+      status,
+      retryAfter: ra,
+      retries: this.retries,
+      authFailed: status === 401 || status === 407,
+      random: this.opts.random,
+    });
+    const wasRegistered = this._state === 'registered';
+    const code = synthetic.has(res) ? 'TRANSPORT' : codeForStatus(status);
+    this.log('info', 'registration failed', { status, retries: this.retries });
+    if (decision.retryMs !== undefined) {
+      if (decision.counted) this.retries++;
+      this.arm('retry', decision.retryMs, () => this.sendRegister('retry'));
+      const nextAt = this.timerAt.get('retry');
+      this.go('retry-wait', 'failed', { code: status, nextAt, response: res });
+      this.rejectWaiters(code, `REGISTER failed with ${status}`, res, nextAt);
+      return;
+    }
+    const exposed = ra !== undefined && this.profile.exposesRetryAfter(status) ? { retryAfter: ra } : {};
+    if (this.profile.keepRegisteredOnFailure && wasRegistered) {
+      // SIP.js 0.7: only `registrationFailed`; the binding is dropped by the local expiry timer.
+      this.go('registered', 'failed', { code: status, response: res, expires: this.granted, ...exposed });
+    } else {
+      this.clearTimers('expiry');
+      this.granted = undefined;
+      this.go('rejected', 'failed', { code: status, response: res, ...exposed });
+    }
+    this.rejectWaiters(code, `REGISTER failed with ${status}`, res);
+  }
+
+  private expired(): void {
+    if (this._state !== 'registered') return;
+    this.clearTimers('refresh');
+    this.granted = undefined;
+    this.go('unregistered', 'expired');
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // un-REGISTER
+
+  private async sendUnregister(options: UnregisterOptions, done: Deferred<UnregisterResult>): Promise<void> {
+    const epoch = this.epoch;
+    this.busy = 'unregister';
+    this.currentUnregister = done.promise;
+    this.clearTimers('start', 'refresh', 'retry');
+    this.go('unregistering', 'unregister');
+    const response = await this.exchange('unregister', options.all === true, options.extraHeaders ?? []);
+    if (epoch !== this.epoch) return;
+    this.busy = undefined;
+    this.currentUnregister = undefined;
+    this.clearTimers('start', 'refresh', 'retry', 'expiry');
+    this.granted = undefined;
+    this.go('unregistered', 'unregistered', { code: response.status, response });
+    done.resolve({ sent: true, response });
+    if (this.queuedRegister && this._state !== 'stopped') {
+      this.queuedRegister = false;
+      this.wanted = true;
+      this.retries = 0;
+      this.sendRegister('register');
+      return;
+    }
+    this.afterIdle();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // One request and its auth / 423 resends
+
+  private async exchange(
+    kind: 'register' | 'unregister',
+    star: boolean,
+    callHeaders: ReadonlyArray<readonly [string, string]>,
+  ): Promise<SipResponse> {
+    const epoch = this.epoch;
+    const p = this.profile;
+    let tag = this.tagFor(kind);
+    let bare = false;
+    let attempts = 0;
+    let staleUsed = false;
+    let resends = 0;
+    let auth: [string, string][] = p.reuseAuthorization ? this.lastAuth : [];
+    for (;;) {
+      const cseq = ++this.cseq;
+      const request = this.build(kind, star, callHeaders, tag, cseq, auth, bare);
+      const response = await this.send(request);
+      if (epoch !== this.epoch) return response;
+      const status = response.status;
+      if ((status === 401 || status === 407) && this.opts.authenticator) {
+        const stale = isStale(response);
+        if (!p.authRetryAllowed(attempts, staleUsed, stale)) return response;
+        // The authenticator adds its header to a copy with the next CSeq; the real request is
+        // rebuilt with that header in the profile's slot.
+        const kindName = status === 401 ? 'authorization' : 'proxy-authorization';
+        const base = auth.filter(([n]) => n.toLowerCase() !== kindName);
+        const probe = this.build(kind, star, callHeaders, tag, this.cseq + 1, base, bare);
+        let ok: boolean;
+        try {
+          ok = await this.opts.authenticator.authorize(response, probe, p.digest);
+        } catch (e) {
+          this.log('warn', 'authenticator threw', { error: String(e) });
+          ok = false;
+        }
+        if (epoch !== this.epoch) return response;
+        if (!ok) return response;
+        if (attempts > 0 && stale) staleUsed = true;
+        attempts++;
+        auth = authLines(probe);
+        if (p.reuseAuthorization) this.lastAuth = auth;
+        continue;
+      }
+      if (status === 423 && kind === 'register') {
+        const next = p.intervalTooBrief(minExpires(response), this.requested);
+        if (next === undefined || resends >= MAX_INTERVAL_RESENDS) return response;
+        this.log('info', '423: new requested expiry', { expires: next });
+        this.requested = next;
+        resends++;
+        tag = this.tagFor(kind);
+        bare = p.quirks.bareIntervalResend === true;
+        attempts = 0;
+        staleUsed = false;
+        auth = p.reuseAuthorization ? this.lastAuth : [];
+        continue;
+      }
+      return response;
+    }
+  }
+
+  private async send(request: SipRequest): Promise<SipResponse> {
+    try {
+      return await this.opts.sender.send(request);
+    } catch (e) {
+      this.log('warn', 'sender failed', { error: String(e) });
+      const res = new SipResponse(503, 'Service Unavailable');
+      synthetic.add(res);
+      return res;
+    }
+  }
+
+  private build(
+    kind: 'register' | 'unregister',
+    star: boolean,
+    callHeaders: ReadonlyArray<readonly [string, string]>,
+    tag: string,
+    cseq: number,
+    auth: ReadonlyArray<readonly [string, string]>,
+    bare: boolean,
+  ): SipRequest {
+    const p = this.profile;
+    const o = this.opts;
+    const optionHeaders = kind === 'register' || p.extraHeadersOnUnregister ? (o.extraHeaders ?? []) : [];
+    return buildRegister({
+      profile: p,
+      kind,
+      star,
+      requestUri: this.registrar,
+      aor: this.aor.toString(),
+      displayName: o.displayName,
+      fromTag: tag,
+      callId: this.callId,
+      cseq,
+      contactUri: this.contactUriText(),
+      instance: this.instance,
+      regId: this.regId,
+      contactParams: entries(o.contact?.params),
+      expires: kind === 'register' ? this.requested : 0,
+      routeSet: o.routeSet ?? [],
+      maxForwards: p.maxForwards,
+      allow: o.allow ?? p.allow,
+      supported: p.supported({
+        path: o.path,
+        gruu: o.gruu,
+        outbound: o.outbound,
+        extra: o.extraSupported ?? [],
+      }),
+      userAgent: o.userAgent,
+      extraHeaders: [...optionHeaders, ...callHeaders],
+      auth,
+      bare,
+    });
+  }
+
+  private tagFor(kind: 'register' | 'unregister'): string {
+    if (this.profile.fromTag === 'fixed') return this.fixedTag;
+    const tag = this.profile.newTag(this.opts.random);
+    const trail = this.opts.fromTagTrail;
+    if (kind !== 'register' || trail === undefined) return tag;
+    return tag + (typeof trail === 'function' ? trail() : trail);
+  }
+
+  private contactUriText(): string {
+    if (this.contactText === undefined) {
+      const o = this.opts;
+      if (o.contact?.uri) {
+        this.contactText = o.contact.uri;
+      } else {
+        const local = o.sender.local;
+        const uriParams = entries(o.contact?.uriParams);
+        if (this.line !== undefined) uriParams.push(['line', this.line]);
+        this.contactText = this.profile.contactUri({
+          user: this.contactUser,
+          local: o.contact?.host ? { ...local, host: o.contact.host } : local,
+          registrar: this.registrar,
+          uriParams,
+        });
+      }
+      this.contactParsed = undefined;
+    }
+    return this.contactText;
+  }
+
+  private contactUriParsed(): SipUri {
+    this.contactParsed ??= toSipUri(this.contactUriText(), 'contact');
+    return this.contactParsed;
+  }
+
+  private parsedGruu(value: string | undefined): Uri | undefined {
+    if (value === undefined) return undefined;
+    try {
+      return parseUri(value);
+    } catch {
+      return undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Helpers
+
+  private afterIdle(): void {
+    this.notifyIdle();
+    const reason = this.reregisterWhenIdle;
+    this.reregisterWhenIdle = undefined;
+    if (reason !== undefined && this.wanted && this._state !== 'stopped') {
+      this.reregister(reason);
+    }
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private rejectWaiters(
+    code: RegistrationErrorCode,
+    message: string,
+    response?: SipResponse,
+    nextAt?: number,
+  ): void {
+    const waiters = this.registerWaiters;
+    this.registerWaiters = [];
+    for (const w of waiters) w.reject(new RegistrationError(code, message, response, nextAt));
+  }
+
+  private arm(name: TimerName, ms: number, fn: () => void): void {
+    this.clearTimers(name);
+    // NaN (the SIP.js 0.21 quirk) behaves as setTimeout does in browsers: at once.
+    const delay = Number.isFinite(ms) ? Math.max(0, ms) : 0;
+    const clock = this.opts.clock;
+    const handle = clock.setTimeout(() => {
+      this.timers.delete(name);
+      this.timerAt.delete(name);
+      fn();
+    }, delay);
+    this.timers.set(name, handle);
+    this.timerAt.set(name, clock.now() + delay);
+  }
+
+  private clearTimers(...names: TimerName[]): void {
+    for (const name of names) {
+      const handle = this.timers.get(name);
+      if (handle === undefined) continue;
+      this.opts.clock.clearTimeout(handle);
+      this.timers.delete(name);
+      this.timerAt.delete(name);
+    }
+  }
+
+  private log(level: 'debug' | 'info' | 'warn', message: string, data?: Record<string, unknown>): void {
+    this.opts.logger?.[level]?.(`registerer[${this.profile.name}]: ${message}`, data);
+  }
+}

@@ -1,0 +1,504 @@
+import type { NameAddr } from '@sipkit/parser';
+import {
+  createAsteriskProfile,
+  createSipjsProfile,
+  createSipkitProfile,
+  Registerer,
+  RegistrationError,
+} from '@sipkit/registerer';
+import { VirtualClock } from '@sipkit/transport';
+import { describe, expect, it } from 'vitest';
+import {
+  challenge,
+  echoContact,
+  FakeSender,
+  flush,
+  ok,
+  reply,
+  settle,
+  setup,
+  status,
+  testRandom,
+  tick,
+} from './helpers.js';
+
+describe('state and events', () => {
+  it('emits registering → registered → refreshed, with expiry and next refresh; unsubscribe works', async () => {
+    const { reg, sender, clock, changes } = setup('sipkit');
+    sender.answer(ok(600), ok(600));
+    const result = await reg.register();
+    expect(changes.map((c) => [c.previous, c.state, c.reason])).toEqual([
+      ['unregistered', 'registering', 'register'],
+      ['registering', 'registered', 'registered'],
+    ]);
+    expect(changes[1]).toMatchObject({ expires: 600, nextAt: 560_000, code: 200 });
+    expect(result.refreshAt).toBe(560_000);
+    await tick(clock);
+    expect(changes[2]).toMatchObject({ previous: 'registered', state: 'registered', reason: 'refreshed' });
+    const seen: string[] = [];
+    const off = reg.on('state', (c) => seen.push(c.state));
+    off();
+    reg.dispose();
+    expect(seen).toEqual([]);
+    expect(reg.state).toBe('stopped');
+    expect(clock.pending).toBe(0);
+  });
+
+  it('a throwing listener does not break the registerer', async () => {
+    const { reg, sender } = setup('sipkit');
+    reg.on('state', () => {
+      throw new Error('listener bug');
+    });
+    sender.answer(ok(600));
+    await reg.register();
+    expect(reg.state).toBe('registered');
+    reg.dispose();
+  });
+});
+
+describe('one request in flight', () => {
+  it('register() while a REGISTER is in flight joins it', async () => {
+    const { reg, sender } = setup('sipkit');
+    sender.answer(() => 'hang');
+    const a = reg.register();
+    const b = reg.register();
+    await flush();
+    expect(sender.sent).toHaveLength(1);
+    expect(reg.waiting).toBe(true);
+    sender.release(ok(600));
+    expect((await a).expires).toBe(600);
+    expect((await b).expires).toBe(600);
+    reg.dispose();
+  });
+
+  it('SIP.js 0.21 rejects overlapping calls with REQUEST_PENDING', async () => {
+    const { reg, sender } = setup('sipjs');
+    sender.answer(() => 'hang');
+    const a = reg.register();
+    await expect(reg.register()).rejects.toMatchObject({ code: 'REQUEST_PENDING' });
+    await expect(reg.unregister()).rejects.toMatchObject({ code: 'REQUEST_PENDING' });
+    sender.release(ok(600));
+    await a;
+    reg.dispose();
+  });
+
+  it('unregister() during a REGISTER waits for it, supersedes it, then un-REGISTERs', async () => {
+    const { reg, sender, clock } = setup('sipkit');
+    sender.answer(() => 'hang', ok(0));
+    const r = settle(reg.register());
+    await flush();
+    const u = reg.unregister();
+    await flush();
+    expect(sender.sent).toHaveLength(1);
+    sender.release(ok(600));
+    expect((await r).error?.code).toBe('SUPERSEDED');
+    expect((await u).sent).toBe(true);
+    expect(sender.sent).toHaveLength(2);
+    expect(reg.state).toBe('unregistered');
+    expect(clock.pending).toBe(0);
+    reg.dispose();
+  });
+
+  it('register() during an un-REGISTER runs after it', async () => {
+    const { reg, sender } = setup('sipkit');
+    sender.answer(ok(600), () => 'hang', ok(600));
+    await reg.register();
+    const u = reg.unregister();
+    await flush();
+    const r = reg.register();
+    await flush();
+    expect(sender.sent).toHaveLength(2);
+    sender.release(ok(0));
+    await u;
+    expect((await r).expires).toBe(600);
+    expect(sender.sent).toHaveLength(3);
+    reg.dispose();
+  });
+});
+
+describe('GRUU, Path, Service-Route, outbound', () => {
+  it('keeps GRUUs across refreshes and reports Service-Route, Path and Require: outbound', async () => {
+    const { reg, sender, clock } = setup('sipkit');
+    sender.answer(
+      (req) =>
+        reply(req, 200, [
+          [
+            'Contact',
+            echoContact(
+              req,
+              600,
+              ';pub-gruu="sip:alice@example.com;gr=urn:uuid:x";temp-gruu="sip:tgruu.1@example.com;gr"',
+            ),
+          ],
+          ['Require', 'outbound'],
+          ['Path', '<sip:edge.example.com;lr;ob>'],
+          ['Service-Route', '<sip:core.example.com;lr>'],
+        ]),
+      ok(600),
+    );
+    const r = await reg.register();
+    expect(r.gruu).toEqual({
+      pub: 'sip:alice@example.com;gr=urn:uuid:x',
+      temp: 'sip:tgruu.1@example.com;gr',
+    });
+    expect(r.outbound).toBe(true);
+    expect(r.path).toEqual(['<sip:edge.example.com;lr;ob>']);
+    expect(r.serviceRoute).toEqual(['<sip:core.example.com;lr>']);
+    await tick(clock);
+    expect(reg.gruu.pub).toBe('sip:alice@example.com;gr=urn:uuid:x');
+    reg.dispose();
+  });
+
+  it('sipkit matches its binding by +sip.instance/reg-id when the registrar rewrote the URI', async () => {
+    const { reg, sender } = setup('sipkit');
+    sender.answer((req) => {
+      const ours = req.contact[0] as NameAddr;
+      const rewritten = `<sip:x@203.0.113.9:4444;transport=ws>;reg-id=1;+sip.instance="<${ours.instance}>";expires=120`;
+      return reply(req, 200, [
+        ['Contact', '<sip:y@203.0.113.7>;expires=999'],
+        ['Contact', rewritten],
+      ]);
+    });
+    expect((await reg.register()).expires).toBe(120);
+    reg.dispose();
+  });
+
+  it('SIP.js 0.21 matches the public GRUU', async () => {
+    const { reg, sender, clock } = setup('sipjs');
+    const pub = 'sip:alice@example.com;gr=urn:uuid:x';
+    sender.answer(
+      (req) => reply(req, 200, [['Contact', echoContact(req, 600, `;pub-gruu="${pub}"`)]]),
+      (req) => reply(req, 200, [['Contact', `<${pub}>;expires=300`]]),
+    );
+    await reg.register();
+    await tick(clock);
+    expect(reg.expires).toBe(300);
+    reg.dispose();
+  });
+});
+
+describe('reproduced quirks', () => {
+  it('SIP.js 0.21: a 2xx without Contact → unregistered and stuck in waiting', async () => {
+    const { reg, sender, clock } = setup('sipjs');
+    sender.answer(status(200));
+    await expect(reg.register()).rejects.toMatchObject({ code: 'NO_BINDING' });
+    expect(reg.state).toBe('unregistered');
+    expect(reg.waiting).toBe(true);
+    await expect(reg.register()).rejects.toMatchObject({ code: 'REQUEST_PENDING' });
+    await reg.stop();
+    expect(clock.pending).toBe(0);
+  });
+
+  it('SIP.js 0.21: a matched Contact without expires gives NaN timers that fire at once', async () => {
+    const { reg, sender, clock, changes } = setup('sipjs');
+    sender.fallback = (req) => reply(req, 200, [['Contact', echoContact(req)]]);
+    await reg.register();
+    expect(reg.expires).toBeNaN();
+    await tick(clock); // refresh and local expiry both due now
+    expect(clock.now()).toBe(0);
+    expect(sender.sent).toHaveLength(2);
+    expect(changes.map((c) => c.reason)).toContain('expired');
+    reg.dispose();
+  });
+
+  it('SIP.js 0.7: a failed refresh keeps registered until the local expiry', async () => {
+    const { reg, sender, clock, changes } = setup('sipjs-legacy');
+    sender.answer(ok(600), status(500));
+    await reg.register();
+    await tick(clock);
+    expect(reg.state).toBe('registered');
+    expect(changes.at(-1)).toMatchObject({ reason: 'failed', code: 500 });
+    await tick(clock);
+    expect(clock.now()).toBe(600_000);
+    expect(reg.state).toBe('unregistered');
+    expect(clock.pending).toBe(0);
+    reg.dispose();
+  });
+
+  it('JsSIP: a refresh 2xx without our binding leaves registered with nothing scheduled', async () => {
+    const { reg, sender, clock } = setup('jssip');
+    sender.answer(ok(600), (req) => reply(req, 200, [['Contact', '<sip:zz@198.51.100.1>;expires=60']]));
+    await reg.register();
+    await tick(clock);
+    expect(reg.state).toBe('registered');
+    expect(clock.pending).toBe(0);
+    reg.dispose();
+  });
+
+  it('JsSIP: 423 Min-Expires below 10 is raised to 10; From tag trail on REGISTER only', async () => {
+    const { reg, sender } = setup('jssip', { fromTagTrail: '-trail' });
+    sender.answer(status(423, [['Min-Expires', '5']]), ok(10), ok(0));
+    await reg.register();
+    expect(sender.sent[1]!.expires).toBe(10);
+    expect(sender.sent[1]!.from?.tag).toMatch(/-trail$/);
+    await reg.unregister();
+    expect(sender.sent[2]!.from?.tag).not.toMatch(/-trail$/);
+    reg.dispose();
+  });
+
+  it('JsSIP: unregister() while not registered sends nothing', async () => {
+    const { reg, sender } = setup('jssip');
+    expect(await reg.unregister({ all: true })).toEqual({ sent: false });
+    expect(sender.sent).toHaveLength(0);
+    reg.dispose();
+  });
+
+  it('SIP.js 0.7: unregister({all}) works while unregistered, unregister() does not', async () => {
+    const { reg, sender } = setup('sipjs-legacy');
+    sender.answer(ok(0));
+    expect((await reg.unregister()).sent).toBe(false);
+    expect((await reg.unregister({ all: true })).sent).toBe(true);
+    expect(sender.sent[0]!.headers.get('contact')).toBe('*');
+    reg.dispose();
+  });
+
+  it('Asterisk: the 423-driven resend and its auth resend lack Supported; the next timer send has it', async () => {
+    const profile = createAsteriskProfile({ supportPath: true, maxRandomInitialDelay: 0 });
+    const { reg, sender, clock } = setup(profile, { expires: 300 });
+    sender.local = { host: '192.0.2.10', port: 5060, transport: 'udp' };
+    sender.answer(status(423, [['Min-Expires', '900']]), challenge(), ok(900), ok(900));
+    const done = reg.register();
+    await tick(clock);
+    await done;
+    expect(sender.sent.map((r) => r.headers.get('supported'))).toEqual(['path', undefined, undefined]);
+    await tick(clock);
+    expect(sender.sent[3]!.headers.get('supported')).toBe('path');
+    reg.dispose();
+  });
+});
+
+describe('Asterisk retry policy (ORC decision list)', () => {
+  function ast(opts: Parameters<typeof createAsteriskProfile>[0]) {
+    const ctx = setup(createAsteriskProfile({ maxRandomInitialDelay: 0, ...opts }));
+    ctx.sender.local = { host: '192.0.2.10', port: 5060, transport: 'tcp' };
+    return ctx;
+  }
+
+  it('temporal failures stop after max_retries retries', async () => {
+    const { reg, sender, clock } = ast({ retryInterval: 5, maxRetries: 2 });
+    sender.fallback = status(408);
+    void settle(reg.register());
+    await tick(clock);
+    await tick(clock);
+    await tick(clock);
+    expect(sender.times).toEqual([1000, 6000, 11_000]);
+    expect(reg.state).toBe('rejected');
+    expect(clock.pending).toBe(0);
+    reg.dispose();
+  });
+
+  it('Retry-After retries are unbounded and not counted', async () => {
+    const { reg, sender, clock } = ast({ maxRetries: 0 });
+    sender.answer(status(500, [['Retry-After', '7']]), status(500, [['Retry-After', '7']]), ok(600));
+    void settle(reg.register());
+    await tick(clock);
+    await tick(clock);
+    await tick(clock);
+    expect(sender.times).toEqual([1000, 8000, 15_000]);
+    expect(reg.state).toBe('registered');
+    reg.dispose();
+  });
+
+  it('6xx is temporal; 404 uses fatal_retry_interval; auth_rejection_permanent=no makes 401 temporal', async () => {
+    const a = ast({ retryInterval: 9 });
+    a.sender.answer(status(603), ok(600));
+    void settle(a.reg.register());
+    await tick(a.clock);
+    await tick(a.clock);
+    expect(a.sender.times[1]! - a.sender.times[0]!).toBe(9000);
+    a.reg.dispose();
+
+    const b = ast({ fatalRetryInterval: 50 });
+    b.sender.answer(status(404), ok(600));
+    void settle(b.reg.register());
+    await tick(b.clock);
+    expect(b.reg.state).toBe('retry-wait');
+    await tick(b.clock);
+    expect(b.sender.times[1]! - b.sender.times[0]!).toBe(50_000);
+    b.reg.dispose();
+
+    const c = ast({ authRejectionPermanent: false, retryInterval: 11 });
+    c.sender.answer(challenge(), challenge({ nonce: 'n2' }), challenge({ nonce: 'n3' }), ok(600));
+    void settle(c.reg.register());
+    await tick(c.clock);
+    expect(c.reg.state).toBe('retry-wait');
+    await tick(c.clock);
+    expect(c.sender.times[2]! - c.sender.times[0]!).toBe(11_000);
+    expect(c.reg.state).toBe('registered');
+    c.reg.dispose();
+  });
+
+  it('a disconnect on UDP does nothing; register() again waits the random initial delay', async () => {
+    const ctx = setup(createAsteriskProfile({ maxRandomInitialDelay: 10 }), {}, 0);
+    ctx.sender.local = { host: '192.0.2.10', port: 5060, transport: 'udp' };
+    ctx.sender.fallback = ok(600);
+    void settle(ctx.reg.register());
+    await tick(ctx.clock);
+    ctx.reg.onTransportDisconnected();
+    await flush();
+    expect(ctx.sender.sent).toHaveLength(1);
+    const t = ctx.clock.now();
+    void settle(ctx.reg.register());
+    await flush();
+    expect(ctx.reg.nextAt! - t).toBeGreaterThanOrEqual(1000);
+    expect(ctx.reg.nextAt! - t).toBeLessThanOrEqual(10_000);
+    ctx.reg.dispose();
+  });
+});
+
+describe('sipkit policy', () => {
+  it('jittered exponential back-off on temporal failures, Retry-After honoured', async () => {
+    const { reg, sender, clock } = setup('sipkit', {}, 0);
+    sender.answer(status(503), status(408), status(503, [['Retry-After', '45']]), status(500), ok(600));
+    void settle(reg.register());
+    await flush();
+    for (let i = 0; i < 4; i++) await tick(clock);
+    const gaps = sender.times.slice(1).map((t, i) => t - sender.times[i]!);
+    // 50 % of 30, 60, (Retry-After 45), 50 % of 240 s.
+    expect(gaps).toEqual([15_000, 30_000, 45_000, 120_000]);
+    expect(reg.state).toBe('registered');
+    reg.dispose();
+  });
+
+  it('permanent failures stop: 403, rejected credentials, 423 without a larger Min-Expires', async () => {
+    for (const [responders, code] of [
+      [[status(403)], 'REJECTED'],
+      [[challenge(), challenge({ nonce: 'n2' })], 'AUTH_FAILED'],
+      [[status(423, [['Min-Expires', '60']])], 'INTERVAL_TOO_BRIEF'],
+    ] as const) {
+      const { reg, sender, clock } = setup('sipkit');
+      sender.answer(...responders);
+      const r = await settle(reg.register());
+      expect(r.error).toBeInstanceOf(RegistrationError);
+      expect(r.error?.code).toBe(code);
+      expect(reg.state).toBe('rejected');
+      expect(clock.pending).toBe(0);
+      reg.dispose();
+    }
+  });
+
+  it('maxRetries caps the retries', async () => {
+    const { reg, sender, clock } = setup(createSipkitProfile({ maxRetries: 1, retryBase: 2 }), {}, 0);
+    sender.fallback = status(503);
+    void settle(reg.register());
+    await flush();
+    await tick(clock);
+    expect(sender.sent).toHaveLength(2);
+    expect(reg.state).toBe('rejected');
+    reg.dispose();
+  });
+
+  it('a sender that throws counts as a transport error and is retried', async () => {
+    const { reg, sender, clock } = setup('sipkit');
+    sender.answer(() => 'throw', ok(600));
+    const r = await settle(reg.register());
+    expect(r.error?.code).toBe('TRANSPORT');
+    await tick(clock);
+    expect(reg.state).toBe('registered');
+    reg.dispose();
+  });
+
+  it('re-registers on flow failure and on reconnect with a rebuilt Contact', async () => {
+    const { reg, sender } = setup('sipkit');
+    sender.fallback = ok(600);
+    await reg.register();
+    reg.onFlowFailed();
+    await flush();
+    expect(sender.sent).toHaveLength(2);
+    sender.local = { host: 'newhost.invalid', port: 0, transport: 'wss' };
+    reg.onTransportConnected();
+    await flush();
+    expect(sender.sent).toHaveLength(3);
+    expect(reg.contact).toContain('newhost.invalid');
+    expect(reg.state).toBe('registered');
+    reg.dispose();
+  });
+
+  it('JsSIP re-registers after a reconnect that happens while the old request is still in flight', async () => {
+    const { reg, sender } = setup('jssip');
+    sender.answer(ok(600));
+    await reg.register();
+    reg.onTransportDisconnected();
+    expect(reg.state).toBe('unregistered');
+    sender.answer(() => 'hang', ok(600));
+    const r = settle(reg.register());
+    await flush();
+    reg.onTransportConnected();
+    await flush();
+    expect(sender.sent).toHaveLength(2);
+    sender.release(status(503));
+    expect((await r).error?.code).toBe('REJECTED');
+    await flush();
+    expect(sender.sent).toHaveLength(3);
+    expect(reg.state).toBe('registered');
+    reg.dispose();
+  });
+});
+
+describe('stop and dispose', () => {
+  it('stop() waits for the REGISTER in flight, then un-REGISTERs; no timer left', async () => {
+    const { reg, sender, clock } = setup('sipkit');
+    sender.answer(() => 'hang', ok(0));
+    const r = settle(reg.register());
+    await flush();
+    const stopped = reg.stop();
+    sender.release(ok(600));
+    await stopped;
+    expect((await r).value?.expires).toBe(600);
+    expect(sender.sent).toHaveLength(2);
+    expect(sender.sent[1]!.expires).toBe(0);
+    expect(reg.state).toBe('stopped');
+    expect(clock.pending).toBe(0);
+    await expect(reg.register()).rejects.toMatchObject({ code: 'STOPPED' });
+  });
+
+  it('dispose() during a request: the promise rejects STOPPED and the late response is ignored', async () => {
+    const { reg, sender, clock, changes } = setup('sipkit');
+    sender.answer(() => 'hang');
+    const r = settle(reg.register());
+    await flush();
+    reg.dispose();
+    expect((await r).error?.code).toBe('STOPPED');
+    sender.release(ok(600));
+    await flush();
+    expect(reg.state).toBe('stopped');
+    expect(changes.at(-1)?.state).toBe('stopped');
+    expect(clock.pending).toBe(0);
+  });
+});
+
+describe('options', () => {
+  it('validates per profile', () => {
+    const clock = new VirtualClock();
+    const base = {
+      aor: 'sip:a@example.com',
+      clock,
+      random: testRandom().random,
+      sender: new FakeSender(clock),
+    };
+    expect(() => createSipjsProfile({ refreshFrequency: 40 })).toThrow(RegistrationError);
+    expect(() => new Registerer({ ...base, profile: 'asterisk', expires: 0 })).toThrow(/expiration/);
+    expect(() => new Registerer({ ...base, profile: 'sipjs-legacy', expires: 0 })).toThrow(RegistrationError);
+    expect(() => new Registerer({ ...base, aor: 'tel:+123' })).toThrow(/sip: or sips:/);
+    // SIP.js: `expires || 600`.
+    const s = new Registerer({ ...base, profile: 'sipjs', expires: 0 });
+    expect(s).toBeInstanceOf(Registerer);
+  });
+
+  it('extra headers, route set, display name (SIP.js 0.7 puts it in To too) and without authenticator', async () => {
+    const { reg, sender } = setup('sipjs-legacy', {
+      displayName: 'Alice A',
+      extraHeaders: [['X-Test', '1']],
+      routeSet: ['<sip:edge.example.com;transport=ws;lr>'],
+      authenticator: undefined,
+    });
+    sender.answer(challenge());
+    await expect(reg.register()).rejects.toMatchObject({ code: 'AUTH_FAILED', status: 401 });
+    const req = sender.sent[0]!;
+    expect(req.headers.get('route')).toBe('<sip:edge.example.com;transport=ws;lr>');
+    expect(req.headers.get('x-test')).toBe('1');
+    expect(req.to?.displayName).toBe('Alice A');
+    expect(req.from?.displayName).toBe('Alice A');
+    reg.dispose();
+  });
+});

@@ -1,0 +1,19 @@
+/** Stable codes of {@link UserAgentError}. */
+export type UserAgentErrorCode =
+  | 'UNSUPPORTED_TRANSPORT'
+  | 'NO_SERVER'
+  | 'NOT_STARTED'
+  | 'STOPPED'
+  | 'INVALID_CREDENTIALS';
+
+/** A user agent operation that cannot go on, with a stable `code`. */
+export class UserAgentError extends Error {
+  override readonly name = 'UserAgentError';
+  constructor(
+    readonly code: UserAgentErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * @sipkit/ua: the reference user agent. Composes transport, transactions, digest and the
+ * registerer; configured directly or from JsSIP, SIP.js 0.7, SIP.js 0.21 or pjsip.conf
+ * settings. Node transports are in `@sipkit/ua/node`.
+ * @packageDocumentation
+ */
+export { credentialsFromConfig, DigestAuthenticator } from './authenticator.js';
+export { UserAgentError, type UserAgentErrorCode } from './errors.js';
+export { profileFromConfig, registererOptionsFromConfig } from './registerer-options.js';
+export { ALLOWED_METHODS, RequestHandler } from './request-handler.js';
+export {
+  serverEndpoint,
+  type TransportContext,
+  type TransportFactory,
+  webSocketTransportFactory,
+  webSocketUrl,
+} from './transport-factory.js';
+export {
+  type SipTrace,
+  UserAgent,
+  type UserAgentEvents,
+  type UserAgentOptions,
+  type UserAgentState,
+} from './user-agent.js';

@@ -1,0 +1,49 @@
+import type { ServerConfig } from '@sipkit/config';
+import { type Endpoint, type Transport, type TransportOptions, WebSocketTransport } from '@sipkit/transport';
+import { UserAgentError } from './errors.js';
+
+/** What a {@link TransportFactory} gets besides the server: clock, random, logger, trace and keep-alive. */
+export interface TransportContext extends TransportOptions {
+  /** RFC 5626 keep-alive interval in seconds; 0 = off. */
+  keepAliveInterval: number;
+}
+
+/** Makes the (unopened) transport for one configured server. */
+export type TransportFactory = (server: ServerConfig, context: TransportContext) => Transport;
+
+/** The server's address for datagram and stream transports (default ports 5060 / 5061 for TLS). */
+export function serverEndpoint(server: ServerConfig): Endpoint {
+  const uri = server.uri;
+  const host = uri.kind === 'sip' ? uri.hostname : '';
+  const port =
+    uri.kind === 'sip' && uri.port !== undefined ? uri.port : server.transport === 'tls' ? 5061 : 5060;
+  return { host, port };
+}
+
+/** The WebSocket URL of a ws/wss server: as configured, or built from its SIP URI (pjsip.conf gives only that). */
+export function webSocketUrl(server: ServerConfig): string {
+  if (server.url) return server.url;
+  const { host, port } = serverEndpoint(server);
+  const secure = server.transport === 'wss';
+  const uri = server.uri;
+  const explicitPort = uri.kind === 'sip' && uri.port !== undefined ? `:${port}` : '';
+  return `${secure ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}${explicitPort}/`;
+}
+
+/**
+ * The browser-safe default: WebSocket (ws/wss) servers only. For UDP, TCP and TLS in Node, pass
+ * `nodeTransportFactory` from `@sipkit/ua/node`.
+ */
+export const webSocketTransportFactory: TransportFactory = (server, context) => {
+  if (server.transport !== 'ws' && server.transport !== 'wss') {
+    throw new UserAgentError(
+      'UNSUPPORTED_TRANSPORT',
+      `${server.transport} needs nodeTransportFactory from @sipkit/ua/node (browsers speak only WebSocket)`,
+    );
+  }
+  return new WebSocketTransport({
+    ...context,
+    url: webSocketUrl(server),
+    keepAlive: context.keepAliveInterval > 0 ? { intervalMs: context.keepAliveInterval * 1000 } : false,
+  });
+};
