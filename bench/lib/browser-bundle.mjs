@@ -52,6 +52,17 @@ function packageOf(file) {
   return ws ? `@sipkit/${ws[1]}` : undefined;
 }
 
+/** The `count` input files contributing the most minified bytes, as `[path, bytes]`. */
+function largestFiles(metafile, count) {
+  const files = Object.values(metafile.outputs).flatMap((o) =>
+    Object.entries(o.inputs).map(([file, { bytesInOutput }]) => [
+      file.replace(/^.*node_modules\//, '').replace(/^(\.\.\/)+/, ''),
+      bytesInOutput,
+    ]),
+  );
+  return files.sort((a, b) => b[1] - a[1]).slice(0, count);
+}
+
 /** Minified bytes each package contributes to the output, from esbuild's metafile. */
 function bytesByPackage(metafile) {
   const bytes = {};
@@ -69,8 +80,8 @@ function bytesByPackage(metafile) {
  * file) or `{ contents, resolveDir }` (an entry written inline). With `browserSafe` (every
  * sipkit bundle), any Node built-in import throws {@link NodeImportError}.
  *
- * @returns `{ min, gzip, brotli, packages, bytesByPackage }`: byte counts, the packages bundled
- *   and the minified bytes each contributes (packages with code in the output only).
+ * @returns `{ min, gzip, brotli, packages, bytesByPackage, largestFiles }`: byte counts, the
+ *   packages bundled, the minified bytes each contributes, and the ten largest input files.
  */
 export async function measureBundle(label, entry, { browserSafe = false } = {}) {
   const nodeImports = [];
@@ -104,6 +115,7 @@ export async function measureBundle(label, entry, { browserSafe = false } = {}) 
     }).length,
     packages: Object.keys(byPackage).filter((p) => byPackage[p] > 0),
     bytesByPackage: byPackage,
+    largestFiles: largestFiles(result.metafile, 10),
   };
 }
 
