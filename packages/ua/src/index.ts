@@ -4,6 +4,13 @@
  * settings. Node transports are in `@sipkit/ua/node`.
  * @packageDocumentation
  */
+
+export type {
+  RegistrationResult,
+  RegistrationState,
+  StateChange,
+  UnregisterResult,
+} from '@sipkit/registerer';
 export { credentialsFromConfig, DigestAuthenticator } from './authenticator.js';
 export { UserAgentError, type UserAgentErrorCode } from './errors.js';
 export { profileFromConfig, registererOptionsFromConfig } from './registerer-options.js';

@@ -1,0 +1,116 @@
+import { fromJsSIP } from '@sipkit/config';
+import { createRequest } from '@sipkit/parser';
+import { TransactionLayer } from '@sipkit/transaction';
+import { cryptoRandom, systemClock } from '@sipkit/transport';
+import { UdpTransport } from '@sipkit/transport/node';
+import { UserAgent } from '@sipkit/ua';
+import { nodeTransportFactory } from '@sipkit/ua/node';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DevRegistrar } from '../src/dev-registrar/dev-registrar.js';
+import { serverFromFlag } from '../src/flag-config.js';
+import { registerCommand } from '../src/register-command.js';
+import { parseRegisterOptions } from '../src/register-options.js';
+
+async function runCli(args: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const code = await registerCommand(parseRegisterOptions(args), (l) => lines.push(l));
+  return { code, lines };
+}
+
+describe('sipkit register with the embedded registrar', () => {
+  test.each(['udp', 'tcp'])('registers over %s, then leaves no binding', async (transport) => {
+    const { code, lines } = await runCli(['--transport', transport]);
+    expect(code).toBe(0);
+    expect(lines[0]).toMatch(/^embedded development registrar for example\.test on 127\.0\.0\.1:\d+/);
+    expect(lines).toContain('registration: unregistered -> registering, register');
+    expect(
+      lines.some((l) =>
+        /^registration: registering -> registered, registered, status 200, expires 60s/.test(l),
+      ),
+    ).toBe(true);
+    expect(lines).toContain('registrar now holds 1 binding(s)');
+    expect(lines.at(-1)).toBe('registrar now holds 0 binding(s)');
+  });
+
+  test('--trace prints the messages with the Authorization value redacted', async () => {
+    const { lines } = await runCli(['--trace', '--password', 'hunter2-secret']);
+    const text = lines.join('\n');
+    expect(text).toMatch(/^Authorization: <redacted>$/m);
+    expect(text).toMatch(/^WWW-Authenticate: Digest realm="example.test", qop="auth", algorithm=SHA-256/m);
+    expect(text).not.toContain('hunter2-secret');
+    expect(text).not.toMatch(/response="/);
+  });
+
+  test('bad flags give a usage error', () => {
+    expect(() => parseRegisterOptions(['--transport', 'sctp'])).toThrow(/udp, tcp or ws/);
+    expect(() => parseRegisterOptions(['--expires', '-1'])).toThrow(/--expires/);
+    expect(() => parseRegisterOptions(['--bogus'])).toThrow();
+  });
+});
+
+describe('DevRegistrar answers', () => {
+  const registrar = new DevRegistrar({ users: [{ username: 'alice', password: 'alicepw' }], minExpires: 10 });
+  let server: ReturnType<typeof serverFromFlag>;
+  beforeAll(async () => {
+    const at = await registrar.start();
+    server = serverFromFlag(`sip:127.0.0.1:${at.udp!.port}`, 'udp');
+  });
+  afterAll(() => registrar.stop());
+
+  async function outcome(uri: string, password: string, user?: string): Promise<string> {
+    const config = {
+      ...fromJsSIP(
+        { uri, password, authorization_user: user, sockets: ['ws://x.invalid'] },
+        { profile: 'sipkit' },
+      ),
+      servers: [server],
+    };
+    const ua = new UserAgent(config, { transportFactory: nodeTransportFactory });
+    try {
+      await ua.start();
+      const result = await ua.register().then(
+        (r) => `200 expires ${r.expires}`,
+        (e: { status?: number; code?: string }) => `${e.status} ${e.code}`,
+      );
+      return result;
+    } finally {
+      await ua.stop();
+    }
+  }
+
+  test("registers a known user and rejects wrong password, foreign domain and someone else's AOR", async () => {
+    expect(await outcome('sip:alice@example.test', 'alicepw')).toBe('200 expires 600');
+    expect(await outcome('sip:alice@example.test', 'wrong')).toMatch(/^401 /);
+    expect(await outcome('sip:alice@elsewhere.test', 'alicepw')).toMatch(/^404 /);
+    expect(await outcome('sip:bob@example.test', 'alicepw', 'alice')).toMatch(/^403 /);
+  });
+
+  test('answers OPTIONS with 200 and other methods with 405', async () => {
+    const transport = new UdpTransport();
+    await transport.connect();
+    const layer = new TransactionLayer({ transport, clock: systemClock, random: cryptoRandom });
+    const target = { host: '127.0.0.1', port: (server.uri as { port: number }).port };
+    try {
+      const statuses: number[] = [];
+      for (const method of ['OPTIONS', 'SUBSCRIBE']) {
+        const req = createRequest({
+          method,
+          uri: 'sip:example.test',
+          headers: {
+            From: '<sip:carol@example.test>;tag=c',
+            To: '<sip:example.test>',
+            'Call-ID': `${method}-x`,
+            CSeq: `1 ${method}`,
+          },
+        });
+        const res = await layer.request(req, { target }).final;
+        statuses.push(res.status);
+        expect(res.headers.get('allow')).toBe('REGISTER, OPTIONS');
+      }
+      expect(statuses).toEqual([200, 405]);
+    } finally {
+      layer.close();
+      await transport.close();
+    }
+  });
+});
