@@ -1,6 +1,6 @@
 import { createResponse, type SipRequest, type SipResponse, serialize } from '@sipkit/parser';
 import type { TransactionContext } from './context.js';
-import { Emitter } from './emitter.js';
+import { Emitter } from '@sipkit/transport';
 import { type TransactionError, TransactionTimeoutError, TransactionTransportError } from './errors.js';
 import { markLocal } from './local-response.js';
 import { TimerSet } from './timer-set.js';
@@ -13,7 +13,14 @@ export interface ClientTransactionEvents<S extends string> {
   state: (state: S, previous: S) => void;
 }
 
-/** Shared plumbing of both client transactions; each subclass owns its transitions. */
+/** What drives a client transaction's state machine. */
+export type ClientInput<T extends string> =
+  | { type: 'start' }
+  | { type: 'response'; response: SipResponse }
+  | { type: 'timer'; timer: T }
+  | { type: 'transportError'; error: unknown };
+
+/** Shared plumbing of both client transactions; each subclass owns its transitions in `handle`. */
 export abstract class ClientTransactionBase<S extends string, T extends string> {
   /** Current state. */
   abstract readonly state: S;
@@ -77,10 +84,26 @@ export abstract class ClientTransactionBase<S extends string, T extends string> 
     this.deliver(markLocal(createResponse(this.request, 503)));
   }
 
-  /** Hands a received response to the state machine. */
-  abstract receive(response: SipResponse): void;
   /** Starts the transaction: sends the request and arms the timers. */
-  abstract start(): void;
-  /** Called when sending failed. */
-  protected abstract transportFailed(err: unknown): void;
+  start(): void {
+    this.handle({ type: 'start' });
+  }
+
+  /** Hands a received response to the state machine. */
+  receive(response: SipResponse): void {
+    this.handle({ type: 'response', response });
+  }
+
+  /** Sending failed: a transport-error input. */
+  protected transportFailed(error: unknown): void {
+    this.handle({ type: 'transportError', error });
+  }
+
+  /** Arms `timer`; its expiry is an input of the state machine. */
+  protected arm(timer: T, ms: number): void {
+    this.timers.start(timer, ms, () => this.handle({ type: 'timer', timer }));
+  }
+
+  /** Every transition of the machine. */
+  protected abstract handle(input: ClientInput<T>): void;
 }

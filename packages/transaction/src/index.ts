@@ -5,7 +5,6 @@
  */
 export { ClientTransactionBase, type ClientTransactionEvents } from './client-transaction.js';
 export type { TransactionContext } from './context.js';
-export { Emitter, type EventMap } from './emitter.js';
 export {
   TransactionError,
   type TransactionErrorCode,

@@ -1,16 +1,12 @@
 import { type SipResponse, serialize } from '@sipkit/parser';
-import { ClientTransactionBase } from './client-transaction.js';
+import { type ClientInput, ClientTransactionBase } from './client-transaction.js';
 import { createNon2xxAck } from './request-factory.js';
 
 /** States of an INVITE client transaction (RFC 3261 figure 5 with RFC 6026 Accepted). */
 export type InviteClientState = 'calling' | 'proceeding' | 'completed' | 'accepted' | 'terminated';
 
 type Timer = 'A' | 'B' | 'D' | 'M';
-type Input =
-  | { type: 'start' }
-  | { type: 'response'; response: SipResponse }
-  | { type: 'timer'; timer: Timer }
-  | { type: 'transportError'; error: unknown };
+type Input = ClientInput<Timer>;
 
 /**
  * RFC 3261 section 17.1.1 INVITE client transaction, updated by RFC 6026: a 2xx moves it to
@@ -29,24 +25,8 @@ export class InviteClientTransaction extends ClientTransactionBase<InviteClientS
     return this.current;
   }
 
-  start(): void {
-    this.handle({ type: 'start' });
-  }
-
-  receive(response: SipResponse): void {
-    this.handle({ type: 'response', response });
-  }
-
-  protected transportFailed(error: unknown): void {
-    this.handle({ type: 'transportError', error });
-  }
-
-  private arm(timer: Timer, ms: number): void {
-    this.timers.start(timer, ms, () => this.handle({ type: 'timer', timer }));
-  }
-
   /** Every transition of the machine. */
-  private handle(input: Input): void {
+  protected handle(input: Input): void {
     const t = this.ctx.timers;
     switch (this.current) {
       case 'calling':

@@ -1,15 +1,11 @@
 import type { SipResponse } from '@sipkit/parser';
-import { ClientTransactionBase } from './client-transaction.js';
+import { type ClientInput, ClientTransactionBase } from './client-transaction.js';
 
 /** States of a non-INVITE client transaction (RFC 3261 figure 6). */
 export type NonInviteClientState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
 type Timer = 'E' | 'F' | 'K';
-type Input =
-  | { type: 'start' }
-  | { type: 'response'; response: SipResponse }
-  | { type: 'timer'; timer: Timer }
-  | { type: 'transportError'; error: unknown };
+type Input = ClientInput<Timer>;
 
 /**
  * RFC 3261 section 17.1.2 non-INVITE client transaction. Timer E retransmits on unreliable
@@ -27,24 +23,8 @@ export class NonInviteClientTransaction extends ClientTransactionBase<NonInviteC
     return this.current;
   }
 
-  start(): void {
-    this.handle({ type: 'start' });
-  }
-
-  receive(response: SipResponse): void {
-    this.handle({ type: 'response', response });
-  }
-
-  protected transportFailed(error: unknown): void {
-    this.handle({ type: 'transportError', error });
-  }
-
-  private arm(timer: Timer, ms: number): void {
-    this.timers.start(timer, ms, () => this.handle({ type: 'timer', timer }));
-  }
-
   /** Every transition of the machine. */
-  private handle(input: Input): void {
+  protected handle(input: Input): void {
     const t = this.ctx.timers;
     switch (this.current) {
       case 'trying':

@@ -6,8 +6,9 @@ export type EventMap<E> = { [K in keyof E]: (...args: any[]) => void };
 
 /**
  * A typed event emitter: `on` returns the function that unsubscribes. A listener that throws
- * is reported to the logger and does not stop the others, so one bad subscriber cannot break
- * the transport that emits.
+ * does not stop the others, so one bad subscriber cannot break the state machine that emits
+ * halfway through a transition; the error goes to the logger, or without one is rethrown in a
+ * microtask.
  */
 export class Emitter<E extends EventMap<E>> {
   private readonly listeners = new Map<keyof E, Set<E[keyof E]>>();
@@ -35,7 +36,11 @@ export class Emitter<E extends EventMap<E>> {
       try {
         fn(...args);
       } catch (err) {
-        this.logger?.error(`listener of "${String(event)}" threw: ${(err as Error)?.message ?? err}`);
+        if (this.logger) this.logger.error(`listener of "${String(event)}" threw: ${(err as Error)?.message ?? err}`);
+        else
+          queueMicrotask(() => {
+            throw err; // surfaces as an uncaught error instead of vanishing
+          });
       }
     }
   }
