@@ -1,6 +1,6 @@
 import { createResponse, type SipRequest, type SipResponse, serialize } from '@sipkit/parser';
-import type { TransactionContext } from './context.js';
 import { Emitter } from '@sipkit/transport';
+import type { TransactionContext } from './context.js';
 import { type TransactionError, TransactionTimeoutError, TransactionTransportError } from './errors.js';
 import { markLocal } from './local-response.js';
 import { TimerSet } from './timer-set.js';

@@ -1,7 +1,7 @@
 import type { SipRequest, SipResponse } from '@sipkit/parser';
 import type { Endpoint } from '@sipkit/transport';
-import type { TransactionContext } from './context.js';
 import { Emitter } from '@sipkit/transport';
+import type { TransactionContext } from './context.js';
 import { type TransactionError, TransactionTransportError } from './errors.js';
 import { TimerSet } from './timer-set.js';
 

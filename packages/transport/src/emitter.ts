@@ -36,7 +36,8 @@ export class Emitter<E extends EventMap<E>> {
       try {
         fn(...args);
       } catch (err) {
-        if (this.logger) this.logger.error(`listener of "${String(event)}" threw: ${(err as Error)?.message ?? err}`);
+        if (this.logger)
+          this.logger.error(`listener of "${String(event)}" threw: ${(err as Error)?.message ?? err}`);
         else
           queueMicrotask(() => {
             throw err; // surfaces as an uncaught error instead of vanishing
