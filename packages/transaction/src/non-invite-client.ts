@@ -1,4 +1,3 @@
-import type { SipResponse } from '@sipkit/parser';
 import { type ClientInput, ClientTransactionBase } from './client-transaction.js';
 
 /** States of a non-INVITE client transaction (RFC 3261 figure 6). */
