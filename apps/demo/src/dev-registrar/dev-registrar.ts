@@ -43,6 +43,11 @@ export interface DevRegistrarOptions {
   minExpires?: number;
   /** Default 3600. */
   maxExpires?: number;
+  /**
+   * Live nonces kept (default 65536): every registering client holds one, and a refresh with a
+   * retired nonce costs a second round trip (401 stale=true), so size it for the population.
+   */
+  maxNonces?: number;
   clock?: Clock;
   random?: RandomSource;
   logger?: Logger;
@@ -87,6 +92,7 @@ export class DevRegistrar implements TransactionUser {
       ),
       algorithms: options.algorithms ?? ['SHA-256', 'MD5'],
       random: this.random,
+      maxNonces: options.maxNonces ?? 65536,
     });
     this.context = {
       domain: this.domain,
