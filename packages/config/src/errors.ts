@@ -26,8 +26,11 @@ export type ConfigErrorCode =
 
 /** Where in a pjsip.conf file an error was found. */
 export interface ConfigLocation {
+  /** File name: the top-level `fileName` option (default `pjsip.conf`) or the `#include` argument. */
   file: string;
+  /** 1-based line number in that file. */
   line: number;
+  /** The `[section]` being read, when known (absent for lexer syntax errors and lines before any section). */
   section?: string;
 }
 
@@ -38,6 +41,7 @@ export interface ConfigLocation {
  * The message never contains the offending value, because it may be a password or token.
  */
 export class ConfigError extends Error {
+  /** Always `'ConfigError'`, so the error can be recognised after crossing a realm or a bundle copy. */
   override readonly name = 'ConfigError';
   constructor(
     /** Stable machine-readable reason. */

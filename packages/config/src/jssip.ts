@@ -17,33 +17,89 @@ export interface JsSipSocketLike {
 export type JsSipSocketEntry =
   | string
   | JsSipSocketLike
-  | { socket: string | JsSipSocketLike; weight?: number };
+  | {
+      /** The socket (or its `ws://` / `wss://` URL). */
+      socket: string | JsSipSocketLike;
+      /** Priority among the sockets: higher is tried first, equal weights in random order (default 0). */
+      weight?: number;
+    };
 
-/** A JsSIP 3.x `UA` configuration object (see the package README for the mapping). */
+/**
+ * A JsSIP 3.x `UA` configuration object (see the package README for the mapping). Empty values
+ * (`null`, `""`, `[]`, `NaN`) count as not set; keys JsSIP does not have end up in `unsupported`.
+ */
 export interface JsSipConfig {
+  /**
+   * Required. The WebSocket(s) to connect to: a socket, a URL, `{socket, weight}`, or an array of these. Maps
+   * to `servers`.
+   */
   sockets?: JsSipSocketEntry | JsSipSocketEntry[];
+  /**
+   * Required. The address of record; `sip:` is prepended when missing and a user part is required. Maps to
+   * `identity.aor`.
+   */
   uri?: string;
+  /**
+   * Complete `Authorization` header value (include `Bearer ` yourself), sent verbatim without waiting for a
+   * challenge. Maps to `credentials.bearer`.
+   */
   authorization_jwt?: string;
+  /** Digest username (default: the user part of `uri`). Maps to `identity.authorizationUser`. */
   authorization_user?: string;
+  /** Upper bound in seconds of the reconnect back-off (integer > 0, default 30). */
   connection_recovery_max_interval?: number | string;
+  /** Lower bound in seconds of the reconnect back-off (integer > 0, default 2). */
   connection_recovery_min_interval?: number | string;
+  /**
+   * Complete Contact URI to use instead of a generated one; its host also becomes the Via host. Maps to
+   * `contact.uri`.
+   */
   contact_uri?: string;
+  /** Display name for From/To. Maps to `identity.displayName`. */
   display_name?: string;
+  /** Header lines (`Name: value`) added to every request, not only REGISTER (default none). */
   extra_headers?: string[];
+  /**
+   * RFC 5626 instance UUID, bare or `uuid:`-prefixed (default: generated). Maps to `contact.instanceId` as
+   * `urn:uuid:…`.
+   */
   instance_id?: string;
+  /** Seconds before an unanswered incoming call is rejected (integer > 0, default 60). */
   no_answer_timeout?: number | string;
+  /** RFC 4028 session timers on INVITE sessions (default true). */
   session_timers?: boolean;
+  /** Method that refreshes a session: `UPDATE` or `INVITE`, any case (default `UPDATE`). */
   session_timers_refresh_method?: string;
+  /** Be the session refresher even when the peer asked to be it (default false). */
   session_timers_force_refresher?: boolean;
+  /** Digest password, answering challenges of any realm with MD5; a number is converted to a string. */
   password?: string | number;
+  /** Realm the `ha1` belongs to; JsSIP uses `ha1` only for challenges of exactly this realm. */
   realm?: string | number;
+  /** Pre-computed MD5 HA1 (32 hex digits); needs `realm`, otherwise it is listed in `unsupported`. */
   ha1?: string;
+  /** Register automatically once connected (default true). Maps to `registration.enabled`. */
   register?: boolean;
+  /**
+   * Requested registration expiry in seconds (integer >= 0, default 600). Maps to `registration.expires` and
+   * the `jssip` profile.
+   */
   register_expires?: number | string;
+  /** Text appended to the From tag of REGISTER; a function is called for every REGISTER. */
   register_from_tag_trail?: string | (() => string);
+  /**
+   * REGISTER Request-URI, without a user part (default: `uri` without its user and parameters). Maps to
+   * `registration.registrar`.
+   */
   registrar_server?: string;
+  /**
+   * Add a Route to the connected server (`<server-uri;lr>`) to out-of-dialog requests (default false). Maps
+   * to `preloadedRouteFromServer`.
+   */
   use_preloaded_route?: boolean;
+  /** `User-Agent` header value (default {@link JSSIP_USER_AGENT}). */
   user_agent?: string;
+  /** Any other key is not a JsSIP option and is reported in `unsupported`. */
   [option: string]: unknown;
 }
 

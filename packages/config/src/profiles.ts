@@ -6,6 +6,7 @@ export type ProfileName = 'jssip' | 'sipjs' | 'sipjs-legacy' | 'asterisk' | 'sip
 
 /** JsSIP 3.13: refresh in `U[E/2, E-32)` (E > 64) or `E-5`, E floored at `minRegisterExpires`. */
 export interface JsSipProfileParams {
+  /** Profile tag that tells the {@link ProfileParams} variants apart. */
   profile: 'jssip';
   /** `register_expires` (default 600); 0 means no Expires of either kind is sent. */
   registerExpires: number;
@@ -15,6 +16,7 @@ export interface JsSipProfileParams {
 
 /** SIP.js 0.21 `Registerer`: refresh at `refreshFrequency %` of the granted expiry. */
 export interface SipJsProfileParams {
+  /** Profile tag that tells the {@link ProfileParams} variants apart. */
   profile: 'sipjs';
   /** `RegistererOptions.expires` (default 600; 0 also becomes 600). */
   expires: number;
@@ -24,6 +26,7 @@ export interface SipJsProfileParams {
 
 /** SIP.js 0.7 `RegisterContext`: refresh at `E - refreshMargin` seconds, expiry timer at E. */
 export interface SipJsLegacyProfileParams {
+  /** Profile tag that tells the {@link ProfileParams} variants apart. */
   profile: 'sipjs-legacy';
   /** `registerExpires` (default 600, must be > 0). */
   registerExpires: number;
@@ -33,6 +36,7 @@ export interface SipJsLegacyProfileParams {
 
 /** Asterisk `res_pjsip_outbound_registration`: the numeric knobs of its retry decision list. */
 export interface AsteriskProfileParams {
+  /** Profile tag that tells the {@link ProfileParams} variants apart. */
   profile: 'asterisk';
   /** `expiration` (default 3600), sent as the Expires header. */
   expiration: number;
@@ -54,6 +58,7 @@ export interface AsteriskProfileParams {
 
 /** sipkit's own default behaviour. */
 export interface SipkitProfileParams {
+  /** Profile tag that tells the {@link ProfileParams} variants apart. */
   profile: 'sipkit';
   /** Requested expiry in seconds. */
   expires: number;
@@ -69,10 +74,18 @@ export type ProfileParams =
 
 /** Each source system's defaults, used when the config leaves an option out. */
 export const PROFILE_DEFAULTS: {
+  /** JsSIP 3.13: `register_expires` 600 s, granted expiry floored at 10 s. */
   readonly jssip: Readonly<JsSipProfileParams>;
+  /** SIP.js 0.21: `expires` 600 s, refresh at 99 %. */
   readonly sipjs: Readonly<SipJsProfileParams>;
+  /** SIP.js 0.7: `registerExpires` 600 s, refresh 3 s before expiry. */
   readonly 'sipjs-legacy': Readonly<SipJsLegacyProfileParams>;
+  /**
+   * Asterisk: `expiration` 3600 s, `retry_interval` 60 s, `max_retries` 10, 403 and fatal failures
+   * permanent, first REGISTER after up to 10 s, refresh 10 s before expiry.
+   */
   readonly asterisk: Readonly<AsteriskProfileParams>;
+  /** sipkit: requests 600 s. */
   readonly sipkit: Readonly<SipkitProfileParams>;
 } = {
   jssip: { profile: 'jssip', registerExpires: 600, minRegisterExpires: 10 },

@@ -5,40 +5,95 @@ import { PROFILE_DEFAULTS } from './profiles.js';
 import type { ServerConfig, SessionConfig, UserAgentConfig } from './types.js';
 import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
 
-/** A `wsServers` entry. */
-export type SipJsLegacyServer = string | { ws_uri: string; weight?: number };
+/** A `wsServers` entry: a URL or a URL with a weight. */
+export type SipJsLegacyServer =
+  | string
+  | {
+      /** Server URL: `ws://`, `wss://` or `udp://`. */
+      ws_uri: string;
+      /** Priority among the servers: higher is tried first, equal weights in random order (default 0). */
+      weight?: number;
+    };
 
 /**
  * A SIP.js 0.7 `SIP.UA` configuration. Every option may also be spelled in snake_case
- * (`register_expires`); camelCase wins when both are given.
+ * (`register_expires`); camelCase wins when both are given. Empty values (`null`, `""`, `[]`, `NaN`)
+ * keep the default.
  */
 export interface SipJsLegacyConfig {
+  /**
+   * Address of record; `sip:` is prepended when missing, a user part is required (default
+   * `sip:anonymous@anonymous.invalid`).
+   */
   uri?: string;
+  /**
+   * Server(s) to connect to, in weight order (default {@link SIPJS_LEGACY_DEFAULT_SERVER}). Maps to
+   * `servers`.
+   */
   wsServers?: SipJsLegacyServer | SipJsLegacyServer[];
+  /** Digest username (default: the user part of `uri`). */
   authorizationUser?: string;
+  /** Digest password for any realm (MD5); a number is converted to a string. */
   password?: string | number;
+  /** Display name for From/To, without double quotes or line breaks. */
   displayName?: string;
+  /** Register automatically once connected (default true). Maps to `registration.enabled`. */
   register?: boolean;
+  /**
+   * Requested registration expiry in seconds (integer > 0, default 600). Maps to `registration.expires` and
+   * the profile.
+   */
   registerExpires?: number | string;
+  /**
+   * REGISTER Request-URI without a user part; `sip:` is prepended when missing (default: `uri` without its
+   * user, parameters kept).
+   */
   registrarServer?: string;
+  /** RFC 5626 instance UUID, bare or `uuid:`-prefixed (default: generated). Maps to `contact.instanceId`. */
   instanceId?: string;
+  /** `true`: a random TEST-NET-1 address (192.0.2.x) as Contact host; a string: that host (default false). */
   hackIpInContact?: boolean | string;
+  /** Write `TCP` as the Via transport (default false). Maps to `via.transportOverride`. */
   hackViaTcp?: boolean;
+  /**
+   * Write `transport=wss` instead of `ws` in the server URIs and the default Contact transport (default
+   * false).
+   */
   hackWssInTransport?: boolean;
+  /** Contact `transport=` parameter (default `ws`, or `wss` with `hackWssInTransport`). */
   contactTransport?: string;
+  /** Always add `;rport` to Via (default false). */
   forceRport?: boolean;
+  /** Add a Route to the connected server (`<server-uri;lr>`) to out-of-dialog requests (default false). */
   usePreloadedRoute?: boolean;
+  /** Extra option tags for `Supported:` (default none). Maps to `session.extraSupported`. */
   extraSupported?: string[];
+  /** `User-Agent` header value (default {@link SIPJS_LEGACY_USER_AGENT}). */
   userAgentString?: string;
+  /**
+   * Connection tries per server before moving to the next, the first one immediate (integer > 0, default 3).
+   */
   wsServerMaxReconnection?: number | string;
+  /** Seconds between the tries on one server (integer > 0, default 4). */
   wsServerReconnectionTimeout?: number | string;
+  /** Base step in seconds of the recovery wait once every server failed (integer > 0, default 2). */
   connectionRecoveryMinInterval?: number | string;
+  /** Recovery wait in seconds above which it starts again from the minimum (integer >= min, default 30). */
   connectionRecoveryMaxInterval?: number | string;
+  /** Seconds between CRLF keep-alives (integer > 0; unset = off); a missing pong within 10 s is a timeout. */
   keepAliveInterval?: number | string;
+  /** Log SIP messages (default false). */
   traceSip?: boolean;
+  /** Start (connect) when constructed (default true). Maps to `lifecycle.autoStart`. */
   autostart?: boolean;
+  /** Stop when the page unloads (default true). Maps to `lifecycle.autoStop`. */
   autostop?: boolean;
+  /** Seconds before an unanswered incoming call is rejected (integer > 0, default 60). */
   noAnswerTimeout?: number | string;
+  /**
+   * Other 0.7 options: `rel100`, `replaces`, `hackAllowUnregisteredOptionTags` are read, media options
+   * (`stunServers`, `turnServers`, ...) go to `media`, `custom` to `custom`; anything else is unsupported.
+   */
   [option: string]: unknown;
 }
 

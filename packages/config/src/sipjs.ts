@@ -7,67 +7,150 @@ import type { ReconnectPolicy, SessionConfig, UserAgentConfig } from './types.js
 import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
 
 /** Something that prints as a SIP URI: a SIP.js `URI` object or a string. */
-export type UriLike = string | { toString(): string };
+export type UriLike =
+  | string
+  | {
+      /** Returns the URI text; a plain object that only inherits `Object.prototype.toString` is rejected. */
+      toString(): string;
+    };
 
-/** SIP.js 0.21 `UserAgentOptions` (see the package README for the mapping). */
+/**
+ * SIP.js 0.21 `UserAgentOptions` (see the package README for the mapping). Only `undefined` means
+ * "use the default"; keys SIP.js does not have end up in `unsupported`.
+ */
 export interface SipJsUserAgentOptions {
+  /**
+   * Address of record (user part required). Default `sip:anonymous@anonymous.invalid`, flagged as
+   * `identity.anonymous`.
+   */
   uri?: UriLike;
+  /** Digest username; `""` counts as unset (default: the user part of `uri`). */
   authorizationUsername?: string;
+  /** Digest password for any realm (MD5); ignored when `authorizationHa1` is set. */
   authorizationPassword?: string;
+  /** Pre-computed MD5 HA1 (32 hex digits), used instead of the password for any realm. */
   authorizationHa1?: string;
+  /** Contact user part (default: random). Maps to `contact.user`. */
   contactName?: string;
+  /** Contact URI parameters; replaces the default `{ transport: 'ws' }`. Maps to `contact.uriParams`. */
   contactParams?: Record<string, string>;
+  /** Display name for From/To; `""` means none. */
   displayName?: string;
+  /** Always add `;rport` to Via (default false). */
   forceRport?: boolean;
+  /**
+   * `true`: a random TEST-NET-1 address (192.0.2.x) as Contact/Via host; a string: that host (default false).
+   */
   hackIpInContact?: boolean | string;
+  /** Write `TCP` as the Via transport (default false). Maps to `via.transportOverride`. */
   hackViaTcp?: boolean;
+  /** Turn a Contact `transport=ws` parameter into `transport=wss` (default false). */
   hackWssInTransport?: boolean;
+  /** Allow option tags that are not IANA-registered in `sipExtensionExtraSupported` (default false). */
   hackAllowUnregisteredOptionTags?: boolean;
+  /**
+   * The user agent's RFC 5626 instance UUID; REGISTER uses it only when `regId` > 0 and the registerer has
+   * none.
+   */
   instanceId?: string;
+  /** Add `+sip.instance` to every Contact, not only REGISTER's (default false). */
   instanceIdAlwaysAdded?: boolean;
+  /** Seconds before an unanswered incoming call is rejected (>= 0, default 60). */
   noAnswerTimeout?: number;
+  /**
+   * Route values (`<sip:proxy.example.com;lr>`) preloaded on out-of-dialog requests, used verbatim. Maps to
+   * `routeSet`.
+   */
   preloadedRouteSet?: string[];
+  /** How many times to reconnect after the connection is lost (integer >= 0, default 0). */
   reconnectionAttempts?: number;
+  /** Seconds between reconnect attempts after the first, immediate one (>= 0, default 4). */
   reconnectionDelay?: number;
+  /** RFC 3262 100rel: `'Required'`, `'Supported'` or `'Unsupported'` (default `'Unsupported'`). */
   sipExtension100rel?: string;
+  /** RFC 3891 Replaces: `'Required'`, `'Supported'` or `'Unsupported'` (default `'Unsupported'`). */
   sipExtensionReplaces?: string;
+  /** Extra option tags for `Supported:` (default none). Maps to `session.extraSupported`. */
   sipExtensionExtraSupported?: string[];
+  /** Web transport options; `server` is required. */
   transportOptions?: SipJsTransportOptions;
+  /** `User-Agent` header value (default {@link SIPJS_USER_AGENT}). */
   userAgentString?: string;
+  /** Host for Via sent-by and Contact (default: random `.invalid` name). Maps to `contact.host`. */
   viaHost?: string;
+  /** Unregister and end sessions before stopping (default true). */
   gracefulShutdown?: boolean;
+  /** Start (connect) when constructed (default false). */
   autoStart?: boolean;
+  /** Stop when the page unloads (default true). */
   autoStop?: boolean;
+  /**
+   * Media and other SIP.js options; the SDP handler factory and its options go to `media`, the rest to
+   * `unsupported`.
+   */
   [option: string]: unknown;
 }
 
 /** Options of SIP.js 0.21's web `Transport`. */
 export interface SipJsTransportOptions {
+  /**
+   * Required. WebSocket URL (`ws://` or `wss://`); deprecated `wsServers` is read when absent. Maps to
+   * `servers[0]`.
+   */
   server?: string;
+  /** Seconds allowed for the WebSocket to open (>= 0, default 5). */
   connectionTimeout?: number;
+  /** Seconds between CRLF keep-alives; 0 turns them off (default 0). */
   keepAliveInterval?: number;
+  /** Minimum seconds between two keep-alives (>= 0, default 10). */
   keepAliveDebounce?: number;
+  /** Log SIP messages (default true). */
   traceSip?: boolean;
+  /**
+   * Deprecated `wsServers`, `maxReconnectionAttempts`, `reconnectionTimeout` are honoured; others are
+   * unsupported.
+   */
   [option: string]: unknown;
 }
 
 /** SIP.js 0.21 `RegistererOptions`. */
 export interface SipJsRegistererOptions {
+  /**
+   * Requested expiry in seconds (>= 0; unset or 0 means 600). Maps to `registration.expires` and the `sipjs`
+   * profile.
+   */
   expires?: number;
+  /** Refresh after this percentage of the granted expiry (50..99, default 99). */
   refreshFrequency?: number;
+  /** REGISTER Request-URI (default: `uri` without its user part, parameters kept). */
   registrar?: UriLike;
+  /**
+   * RFC 5626 reg-id (integer >= 0, default 0). Above 0, REGISTER carries reg-id and `+sip.instance`,
+   * borrowing the user agent's `instanceId` when the registerer has none.
+   */
   regId?: number;
+  /** RFC 5626 instance UUID for REGISTER; when set, reg-id becomes at least 1. */
   instanceId?: string;
+  /** Header lines (`Name: value`) added to every REGISTER. */
   extraHeaders?: string[];
+  /** Contact header parameters (`name[=value]`) appended after `>`. Maps to `contact.headerParams`. */
   extraContactHeaderParams?: string[];
+  /** Overrides of REGISTER's From/To. Maps to `registration.requestOverrides`. */
   params?: {
+    /** From URI instead of the AOR. */
     fromUri?: UriLike;
+    /** To URI instead of the AOR. */
     toUri?: UriLike;
+    /** Fixed From tag instead of a random one. */
     fromTag?: string;
+    /** From display name instead of the user agent's. */
     fromDisplayName?: string;
+    /** To display name. */
     toDisplayName?: string;
   };
+  /** SIP.js logging switch; listed in `unsupported` (sipkit logs through an injected logger). */
   logConfiguration?: boolean;
+  /** Any other key is not a `RegistererOptions` option and is reported in `unsupported`. */
   [option: string]: unknown;
 }
 

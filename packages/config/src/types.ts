@@ -118,10 +118,15 @@ export interface RegistrationConfig {
   fromTagTrail?: string | (() => string);
   /** SIP.js 0.21 `RegistererOptions.params` overrides. */
   requestOverrides?: {
+    /** From URI of REGISTER instead of the AOR. */
     fromUri?: SipUri;
+    /** To URI of REGISTER instead of the AOR. */
     toUri?: SipUri;
+    /** Fixed From tag instead of a random one. */
     fromTag?: string;
+    /** From display name instead of `identity.displayName`. */
     fromDisplayName?: string;
+    /** To display name. */
     toDisplayName?: string;
   };
   /** Asterisk `endpoint`: the endpoint inbound requests matched by `line` belong to. */
@@ -131,22 +136,47 @@ export interface RegistrationConfig {
 /** How the transport reconnects after losing its connection. */
 export type ReconnectPolicy =
   /** JsSIP: wait `clamp(U{1..2^n}, min, max)` s, unlimited attempts. */
-  | { kind: 'clamped-backoff'; minInterval: number; maxInterval: number }
+  | {
+      /** Selects JsSIP's random back-off clamped to `[minInterval, maxInterval]`. */
+      kind: 'clamped-backoff';
+      /** Shortest wait in seconds (`connection_recovery_min_interval`, default 2). */
+      minInterval: number;
+      /** Longest wait in seconds (`connection_recovery_max_interval`, default 30). */
+      maxInterval: number;
+    }
   /**
    * SIP.js 0.7: per server 1 immediate try plus `serverAttempts - 1` every `serverDelay` s, then the
    * next server, then recovery waits `k * minInterval` and resets to `minInterval` above `maxInterval`.
    */
   | {
+      /** Selects SIP.js 0.7's per-server retries followed by connection recovery. */
       kind: 'legacy-recovery';
+      /** Tries per server, the first immediate (`wsServerMaxReconnection`, default 3). */
       serverAttempts: number;
+      /** Seconds between the tries on one server (`wsServerReconnectionTimeout`, default 4). */
       serverDelay: number;
+      /** Step in seconds of the recovery wait (`connectionRecoveryMinInterval`, default 2). */
       minInterval: number;
+      /**
+       * Recovery wait in seconds above which it restarts at `minInterval` (`connectionRecoveryMaxInterval`,
+       * default 30).
+       */
       maxInterval: number;
     }
   /** SIP.js 0.21: up to `attempts` reconnects, the first at once, then every `delay` s. */
-  | { kind: 'fixed'; attempts: number; delay: number }
+  | {
+      /** Selects SIP.js 0.21's fixed number of reconnects at a fixed delay. */
+      kind: 'fixed';
+      /** Reconnects after a loss; 0 = none (`reconnectionAttempts`, default 0). */
+      attempts: number;
+      /** Seconds between reconnects after the first (`reconnectionDelay`, default 4). */
+      delay: number;
+    }
   /** Asterisk: no reconnect loop; a closed reliable connection triggers an immediate re-REGISTER. */
-  | { kind: 'reregister-on-close' };
+  | {
+      /** Selects Asterisk's behaviour: no reconnect loop, re-REGISTER when the connection closes. */
+      kind: 'reregister-on-close';
+    };
 
 /** Connection settings. */
 export interface ConnectionConfig {
@@ -212,7 +242,9 @@ export interface SessionConfig {
 export interface UnsupportedOption {
   /** The option as spelled in the source (`prov-auth/refresh_token` for pjsip.conf). */
   key: string;
+  /** The adapter that read it. */
   source: ConfigSource;
+  /** Why sipkit ignores it, and what to use instead where there is something. */
   reason: string;
 }
 
@@ -227,7 +259,9 @@ export interface UserAgentConfig {
   profile: ProfileName;
   /** The profile's parameters, from the config or the source system's defaults. */
   profileParams: ProfileParams;
+  /** Who the user agent is: AOR, display name, digest username. */
   identity: IdentityConfig;
+  /** Digest credentials and bearer token used to answer (or pre-empt) challenges. */
   credentials: CredentialsConfig;
   /** Connection targets, tried by weight. */
   servers: ServerConfig[];
@@ -240,12 +274,17 @@ export interface UserAgentConfig {
    * (JsSIP `use_preloaded_route`, SIP.js 0.7 `usePreloadedRoute`).
    */
   preloadedRouteFromServer: boolean;
+  /** How the Contact of REGISTER is built. */
   contact: ContactConfig;
+  /** REGISTER settings: registrar, expiry, extra headers, option tags. */
   registration: RegistrationConfig;
+  /** Reconnect policy, keep-alives and connection timeout. */
   connection: ConnectionConfig;
   /** pjsip.conf `transport=` section, when set. */
   localTransport?: LocalTransportConfig;
+  /** Via header tweaks (`;rport`, transport override). */
   via: ViaConfig;
+  /** INVITE session options carried through to the session layer. */
   session: SessionConfig;
   /**
    * ICE and media options (STUN/TURN servers, ICE timeouts, SDP handler options) passed
@@ -255,7 +294,14 @@ export interface UserAgentConfig {
   /** `User-Agent` header value. */
   userAgent: string;
   /** Start (connect) on construction; stop on page unload. */
-  lifecycle: { autoStart: boolean; autoStop: boolean; gracefulShutdown: boolean };
+  lifecycle: {
+    /** Start (connect) when the user agent is constructed (SIP.js `autoStart`, SIP.js 0.7 `autostart`). */
+    autoStart: boolean;
+    /** Stop when the page unloads (SIP.js `autoStop`, SIP.js 0.7 `autostop`). */
+    autoStop: boolean;
+    /** On stop, unregister and end sessions before closing the transport (SIP.js `gracefulShutdown`). */
+    gracefulShutdown: boolean;
+  };
   /** Log SIP messages (credentials are still masked). */
   traceSip: boolean;
   /** Application data carried through untouched (SIP.js 0.7 `custom`). */

@@ -1,8 +1,14 @@
 /** One `key = value` of a section, with where it was written. */
 export interface PjsipVariable {
+  /** Option name as written (`server_uri`), without the operator. */
   key: string;
+  /** Value with surrounding blanks trimmed and `\;` unescaped; later `+=` lines are already appended to it. */
   value: string;
+  /**
+   * File it was written in (the top-level file or an `#include` argument); for inherited ones, the base's.
+   */
   file: string;
+  /** 1-based line in `file`. */
   line: number;
   /** Copied from a template or base section. */
   inherited: boolean;
@@ -22,6 +28,7 @@ export class PjsipSection {
     readonly bases: string[],
     /** Where the header was written. */
     readonly file: string,
+    /** 1-based line of the header in `file`. */
     readonly line: number,
   ) {}
 
@@ -55,7 +62,10 @@ export class PjsipSection {
 
 /** A parsed pjsip.conf: every section in file order, templates included. */
 export class PjsipDocument {
-  constructor(readonly sections: PjsipSection[]) {}
+  constructor(
+    /** Every section in file order, templates included; a name may repeat (told apart by `type=`). */
+    readonly sections: PjsipSection[],
+  ) {}
 
   /** Non-template sections whose `type` is `type` (sorcery's `criteria=type=...`). */
   objects(type: string): PjsipSection[] {

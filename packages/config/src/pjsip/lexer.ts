@@ -2,9 +2,47 @@ import { ConfigError } from '../errors.js';
 
 /** One meaningful line of a pjsip.conf file, after comments and `\;` escapes are resolved. */
 export type PjsipLine =
-  | { kind: 'section'; name: string; flags: string[]; file: string; line: number }
-  | { kind: 'option'; key: string; op: '=' | '=>' | '+='; value: string; file: string; line: number }
-  | { kind: 'directive'; name: 'include' | 'tryinclude' | 'exec'; arg: string; file: string; line: number };
+  | {
+      /** A `[name](flags)` section header. */
+      kind: 'section';
+      /** Section name, trimmed. */
+      name: string;
+      /**
+       * Items of the trailing `(...)`: `!` (template), `+` (append) and base section names; empty without
+       * one.
+       */
+      flags: string[];
+      /** File the line is in. */
+      file: string;
+      /** 1-based line number. */
+      line: number;
+    }
+  | {
+      /** A `key = value` line. */
+      kind: 'option';
+      /** Option name, trimmed. */
+      key: string;
+      /** `=` and `=>` set the option; `+=` appends to its previous value in the section. */
+      op: '=' | '=>' | '+=';
+      /** Value, trimmed, comments removed and `\;` turned into `;`. */
+      value: string;
+      /** File the line is in. */
+      file: string;
+      /** 1-based line number. */
+      line: number;
+    }
+  | {
+      /** A `#include`, `#tryinclude` or `#exec` line. */
+      kind: 'directive';
+      /** The directive, lower-cased. */
+      name: 'include' | 'tryinclude' | 'exec';
+      /** Its argument (a file name or command), with surrounding `"..."` or `<...>` removed. */
+      arg: string;
+      /** File the line is in. */
+      file: string;
+      /** 1-based line number. */
+      line: number;
+    };
 
 /**
  * Splits Asterisk config text into lines. `;` starts a comment unless written `\;` (the backslash
