@@ -30,7 +30,9 @@ export abstract class ClientTransactionBase<S extends string, T extends string> 
   readonly final: Promise<SipResponse>;
   /** The request bytes, serialised once so every retransmission sends the same octets. */
   protected readonly bytes: Uint8Array;
+  /** Emits the `response` and `state` events to {@link ClientTransactionBase.on} subscribers. */
   protected readonly events = new Emitter<ClientTransactionEvents<S>>();
+  /** The RFC 3261 timers running for this transaction, on the context's clock. */
   protected readonly timers: TimerSet<T>;
   private resolveFinal!: (r: SipResponse) => void;
 
@@ -39,6 +41,7 @@ export abstract class ClientTransactionBase<S extends string, T extends string> 
     readonly request: SipRequest,
     /** Matching key (branch and CSeq method, RFC 3261 section 17.1.3). */
     readonly key: string,
+    /** Clock, timer values, reliability and the way to send, from the owning layer. */
     protected readonly ctx: TransactionContext,
   ) {
     this.bytes = serialize(request);

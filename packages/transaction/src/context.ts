@@ -6,7 +6,9 @@ import type { TimerValues } from './timers.js';
  * whether the transport is reliable, and a way to put bytes on the wire towards its peer.
  */
 export interface TransactionContext {
+  /** Clock the transaction's timers run on. */
   clock: Clock;
+  /** RFC 3261 timer durations (ms), resolved for the transaction's transport. */
   timers: TimerValues;
   /** Reliable transports get no retransmissions and zero wait timers. */
   reliable: boolean;

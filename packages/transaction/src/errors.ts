@@ -3,6 +3,7 @@ export type TransactionErrorCode = 'TIMEOUT' | 'TRANSPORT' | 'INVALID_STATE' | '
 
 /** Base class of every error the transaction layer reports. */
 export class TransactionError extends Error {
+  /** `'TransactionError'` here; each subclass sets its own class name. */
   override readonly name: string = 'TransactionError';
   constructor(
     /** Stable machine-readable reason. */
@@ -16,6 +17,7 @@ export class TransactionError extends Error {
 
 /** Timer B or F fired (client) or Timer H fired (INVITE server, no ACK). Reported as 408 to the TU. */
 export class TransactionTimeoutError extends TransactionError {
+  /** Always `'TransactionTimeoutError'`. */
   override readonly name = 'TransactionTimeoutError';
   constructor(
     message: string,
@@ -28,6 +30,7 @@ export class TransactionTimeoutError extends TransactionError {
 
 /** The transport refused to send. Reported as 503 to the TU (RFC 3261 section 17.1.4). */
 export class TransactionTransportError extends TransactionError {
+  /** Always `'TransactionTransportError'`. */
   override readonly name = 'TransactionTransportError';
   constructor(message: string, cause?: unknown) {
     super('TRANSPORT', message, { cause });

@@ -19,6 +19,10 @@ export interface RequestCheckOptions {
 
 /** Why a request is answered by the transaction layer instead of reaching the TU. */
 export interface RequestRejection {
+  /**
+   * Status to answer with: 400 malformed request, 416 unsupported Request-URI scheme, 420
+   * unsupported required extension, 483 Max-Forwards exhausted (proxy only).
+   */
   status: 400 | 416 | 420 | 483;
   /** Reason phrase for the response; says what was wrong for 400. */
   reason: string;

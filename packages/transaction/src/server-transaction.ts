@@ -23,7 +23,9 @@ export abstract class ServerTransactionBase<S extends string, T extends string> 
   failure: TransactionError | undefined;
   /** The last response sent, which retransmitted requests are answered with. */
   lastResponse: SipResponse | undefined;
+  /** Emits the `state`, `failed` and `ack` events to {@link ServerTransactionBase.on} subscribers. */
   protected readonly events = new Emitter<ServerTransactionEvents<S>>();
+  /** The RFC 3261 timers running for this transaction, on the context's clock. */
   protected readonly timers: TimerSet<T>;
 
   constructor(
@@ -31,6 +33,7 @@ export abstract class ServerTransactionBase<S extends string, T extends string> 
     readonly request: SipRequest,
     /** Matching key (RFC 3261 section 17.2.3, or the RFC 2543 fallback). */
     readonly key: string,
+    /** Clock, timer values, reliability and the way to send, from the owning layer. */
     protected readonly ctx: TransactionContext,
   ) {
     this.timers = new TimerSet<T>(ctx.clock);
@@ -60,6 +63,7 @@ export abstract class ServerTransactionBase<S extends string, T extends string> 
     this.ctx.send(bytes).catch((err: unknown) => this.transportFailed(err));
   }
 
+  /** Records the send failure as {@link ServerTransactionBase.failure} and emits `failed` (RFC 3261 section 17.2.4). */
   protected reportTransportError(err: unknown): void {
     this.failure = new TransactionTransportError(
       `transport failed answering ${this.request.method}: ${(err as Error)?.message ?? String(err)}`,
@@ -74,5 +78,6 @@ export abstract class ServerTransactionBase<S extends string, T extends string> 
   abstract receiveRequest(request: SipRequest): void;
   /** Starts the transaction's timers (called by the layer before the TU sees the request). */
   abstract start(): void;
+  /** Sending a response failed: feeds a transport-error input to the state machine. */
   protected abstract transportFailed(err: unknown): void;
 }

@@ -30,10 +30,15 @@ export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = Tr
   abstract readonly secure: boolean;
   abstract readonly local: Endpoint;
 
+  /** Runs every timer of this transport: `options.clock`, default {@link systemClock}. */
   protected readonly clock: Clock;
+  /** Jitter and invented host names: `options.random`, default {@link cryptoRandom}. */
   protected readonly random: RandomSource;
+  /** Diagnostics: `options.logger`, default {@link silentLogger}. */
   protected readonly logger: Logger;
+  /** Parser limits for incoming messages; undefined means the parser's defaults. */
   protected readonly limits: Partial<ParseLimits> | undefined;
+  /** Emits this transport's events; listener errors go to {@link BaseTransport.logger}. */
   protected readonly events: Emitter<E>;
   private readonly traceHook: TraceHook | undefined;
   private current: TransportState = 'disconnected';
@@ -47,6 +52,7 @@ export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = Tr
     this.events = new Emitter<E>(this.logger);
   }
 
+  /** Where the transport is in its lifecycle; every change is also emitted as the `state` event. */
   get state(): TransportState {
     return this.current;
   }
@@ -75,6 +81,7 @@ export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = Tr
     (this.events as unknown as Emitter<TransportEvents>).emit(event, ...args);
   }
 
+  /** Hands wire bytes to the `onTrace` hook, if any; a hook that throws is logged, not rethrown. */
   protected trace(direction: TraceDirection, data: Uint8Array | string, peer: Endpoint): void {
     if (!this.traceHook) return;
     try {

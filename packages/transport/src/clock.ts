@@ -8,7 +8,9 @@ export type TimerHandle = unknown;
 export interface Clock {
   /** Milliseconds on a monotonic scale. */
   now(): number;
+  /** Calls `fn` once, `ms` milliseconds from now; the handle cancels it. */
   setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** Cancels a timer; a handle that already fired or was cleared is ignored. */
   clearTimeout(handle: TimerHandle): void;
 }
 
@@ -43,12 +45,14 @@ export class VirtualClock implements Clock {
     return this.time;
   }
 
+  /** Schedules `fn` at now + `ms` (negative counts as 0); it fires only inside {@link VirtualClock.advance} or {@link VirtualClock.next}. */
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = ++this.seq;
     this.timers.set(id, { at: this.time + Math.max(0, ms), seq: id, fn });
     return id;
   }
 
+  /** Cancels a pending timer; unknown handles are ignored. */
   clearTimeout(handle: TimerHandle): void {
     this.timers.delete(handle as number);
   }

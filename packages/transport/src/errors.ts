@@ -23,6 +23,7 @@ export type TransportErrorCode =
 
 /** Every failure a transport reports, with a stable {@link TransportErrorCode}. */
 export class TransportError extends Error {
+  /** Always `'TransportError'`, so logs and `error.name` checks identify it. */
   override readonly name = 'TransportError';
 
   constructor(

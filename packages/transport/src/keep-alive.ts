@@ -14,7 +14,9 @@ export interface KeepAliveOptions {
   intervalMs?: number;
   /** How long to wait for the pong (ms). Default {@link PONG_TIMEOUT_MS}. */
   pongTimeoutMs?: number;
+  /** Clock for the ping interval and the pong timeout. Default {@link systemClock}. */
   clock?: Clock;
+  /** Random source for the 80–100 % interval jitter. Default {@link cryptoRandom}. */
   random?: RandomSource;
 }
 

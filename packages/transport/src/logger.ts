@@ -5,9 +5,13 @@ import type { Endpoint } from './transport.js';
  * Messages never contain passwords, HA1 values or Authorization header values.
  */
 export interface Logger {
+  /** Routine detail: state changes and connection attempts. */
   debug(message: string): void;
+  /** Worth knowing, nothing to do: e.g. a connection attempt failed and will be retried. */
   info(message: string): void;
+  /** A problem sipkit handled: a socket or TLS handshake error, a registration that failed, a throwing trace hook. */
   warn(message: string): void;
+  /** A fault in caller code that sipkit caught, such as an event listener that threw. */
   error(message: string): void;
 }
 

@@ -45,8 +45,11 @@ export interface ReconnectingTransportOptions<S> {
   serverRetries?: ServerRetries;
   /** Give up after this many consecutive failed attempts. Default: never. */
   maxAttempts?: number;
+  /** Clock for the waits between attempts. Default {@link systemClock}. */
   clock?: Clock;
+  /** Random source for picking among equal-weight servers and for the default policy's jitter. Default {@link cryptoRandom}. */
   random?: RandomSource;
+  /** Diagnostics about attempts and failures. Default: silent. */
   logger?: Logger;
 }
 
@@ -122,6 +125,10 @@ export class ReconnectingTransport<S = string> implements Transport {
   get local(): Endpoint {
     return this.latest.local;
   }
+  /**
+   * `connecting` during an attempt, `connected` while a connection is up, `disconnected`
+   * between attempts (and after giving up); `closed` only after `close()`.
+   */
   get state(): TransportState {
     return this.stateNow;
   }

@@ -3,6 +3,7 @@ import { randomBelow } from './random.js';
 
 /** One server of a {@link ServerPool} with its weight (higher is preferred). */
 export interface WeightedServer<S> {
+  /** The server, as passed to `create` (e.g. a URL); compared with `===`. */
   server: S;
   /** Default 0. */
   weight?: number;

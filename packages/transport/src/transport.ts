@@ -5,7 +5,9 @@ export type TransportProtocol = 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS';
 
 /** Where a message goes to or came from. */
 export interface Endpoint {
+  /** Host name or IP address; IPv6 may be written with or without brackets. */
   host: string;
+  /** Port; 0 when not bound yet or not meaningful (the local side of a WebSocket). */
   port: number;
 }
 
@@ -35,6 +37,7 @@ export interface Transport {
   readonly reliable: boolean;
   /** True for TLS and WSS. */
   readonly secure: boolean;
+  /** Lifecycle state; every change is also emitted as the `state` event. */
   readonly state: TransportState;
   /** Local address for Via sent-by and Contact; valid once connected. */
   readonly local: Endpoint;

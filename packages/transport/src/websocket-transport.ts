@@ -8,15 +8,23 @@ import type { Endpoint } from './transport.js';
 
 /** The part of the WHATWG `WebSocket` (browsers) and of the `ws` package (Node) that sipkit uses. */
 export interface WebSocketLike {
+  /** 0 connecting, 1 open, 2 closing, 3 closed; sipkit sends only while it is 1. */
   readonly readyState: number;
   /** The subprotocol the server selected. */
   readonly protocol: string;
+  /** sipkit sets `'arraybuffer'` so binary frames arrive as an `ArrayBuffer`. */
   binaryType: string;
+  /** Called once the opening handshake completes. */
   onopen: ((event: unknown) => void) | null;
+  /** Called once when the connection closes, with the close code and reason. */
   onclose: ((event: { code: number; reason: string }) => void) | null;
+  /** Called on a connection error (browsers give no detail); `onclose` follows. */
   onerror: ((event: unknown) => void) | null;
+  /** Called per frame: `data` is a string (text frame) or an `ArrayBuffer` or typed array (binary). */
   onmessage: ((event: { data: unknown }) => void) | null;
+  /** Sends a string as a text frame, bytes as a binary frame. */
   send(data: string | ArrayBufferView): void;
+  /** Starts the closing handshake; sipkit passes 1000 (normal closure) when it hangs up a working connection. */
   close(code?: number, reason?: string): void;
 }
 
@@ -136,6 +144,10 @@ export class WebSocketTransport extends BaseTransport {
     this.sendRaw(frame);
   }
 
+  /**
+   * Uses the registrar's `Flow-Timer` (seconds) as the keep-alive interval. No effect when
+   * keep-alives are off; with them on, throws `RangeError` unless `seconds` > 0.
+   */
   setFlowTimer(seconds: number): void {
     this.keepAlive?.setFlowTimer(seconds);
   }

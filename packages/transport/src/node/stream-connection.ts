@@ -22,8 +22,11 @@ export interface StreamConnectionHooks {
 
 /** Settings of one {@link StreamConnection}. */
 export interface StreamConnectionOptions {
+  /** Clock for the idle timer and the keep-alive. */
   clock: Clock;
+  /** Random source for the keep-alive interval jitter. */
   random: RandomSource;
+  /** Parser limits for incoming messages; the parser's defaults when omitted. */
   limits?: Partial<ParseLimits>;
   /** Close after this long without traffic (ms); 0 never. */
   idleTimeoutMs: number;
@@ -37,7 +40,9 @@ export interface StreamConnectionOptions {
  * and closes itself when idle. A framing error is final: the stream cannot be resynchronised.
  */
 export class StreamConnection {
+  /** The peer's address as the socket reports it (an IP address, not a name). */
   readonly remote: Endpoint;
+  /** This side's address and port of the connection. */
   readonly local: Endpoint;
   private readonly framer: StreamFramer;
   private readonly keepAlive: KeepAlive | undefined;

@@ -127,6 +127,11 @@ export class StreamTransport extends BaseTransport {
     await conn.write(bytes);
   }
 
+  /**
+   * Uses the registrar's `Flow-Timer` (seconds) as the keep-alive interval of the open outgoing
+   * connections and of those opened later. No effect when keep-alives are off; with them on,
+   * throws `RangeError` unless `seconds` > 0.
+   */
   setFlowTimer(seconds: number): void {
     this.flowTimer = seconds;
     for (const conn of this.connections.values()) conn.setFlowTimer(seconds);
