@@ -40,8 +40,9 @@ export function toSipUri(text: string, source: ConfigSource, key: string, rules:
   try {
     uri = parseUri(t);
   } catch (e) {
+    // Only the code and position: the parser's message quotes input, and a URI may hold a password.
     if (e instanceof SipParseError)
-      throw new ConfigError('INVALID_URI', key, source, expected, undefined, e.message);
+      throw new ConfigError('INVALID_URI', key, source, expected, undefined, `${e.code} at ${e.position}`);
     throw e;
   }
   if (!(uri instanceof SipUri))

@@ -234,4 +234,10 @@ describe('fromJsSIP errors', () => {
     const e = err(() => fromJsSIP({ ...base, password: { secret: 'hunter2' } as never }));
     expect(e.message).not.toContain('hunter2');
   });
+  it('quotes no character of a malformed URI that carries a password', () => {
+    const e = err(() => fromJsSIP({ ...base, uri: 'sip:alice:pa#ss@example.com' }));
+    expect(e.code).toBe('INVALID_URI');
+    expect(e.message).toMatch(/BAD_URI at \d+/);
+    expect(e.message).not.toContain('#');
+  });
 });
