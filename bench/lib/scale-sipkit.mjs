@@ -1,0 +1,85 @@
+/**
+ * sipkit in the registration-scale worker: one `UserAgent` (from @sipkit/ua, built dist) per
+ * account, configured as an application would (a JsSIP-style config through `fromJsSIP`, sipkit
+ * profile), registering over UDP or WebSocket.
+ *
+ * How the user agents reach the network is the client mode, one function each in `clientModes`,
+ * chosen by `job.mode`. A mode gets `{ job, server, trace }` and resolves with
+ * `{ userAgent(config), close() }`:
+ * - `perSocket`: every UserAgent has its own transport (its own UDP socket or WebSocket) and its
+ *   own transaction layer, as `new UserAgent(config, { transportFactory })` builds it.
+ * A shared-stack mode (one transport and transaction layer for all, `new UserAgent(config, { stack })`)
+ * belongs here as a second function once @sipkit/ua has it.
+ */
+import { fromJsSIP } from '@sipkit/config';
+import { parseUri } from '@sipkit/parser';
+import { UserAgent } from '@sipkit/ua';
+import { nodeTransportFactory } from '@sipkit/ua/node';
+import { passwordOf } from './scale-registrar.mjs';
+
+/** The client modes, by name (see the file comment). */
+export const clientModes = {
+  /** One transport and one transaction layer per UserAgent (sipkit's default wiring). */
+  async perSocket({ trace }) {
+    // The benchmark's counter sees the wire bytes; it is one shared function, nothing per UA.
+    const transportFactory = (server, context) =>
+      nodeTransportFactory(server, { ...context, onTrace: trace });
+    return {
+      userAgent: (config) => new UserAgent(config, { transportFactory }),
+      close: async () => {},
+    };
+  },
+};
+
+/** The server entry of the config: the registrar's UDP port, or its WebSocket URL. */
+function serverConfig(job) {
+  if (job.transport === 'ws') {
+    return {
+      url: job.wsUrl,
+      uri: parseUri(`sip:${new URL(job.wsUrl).host};transport=ws`),
+      transport: 'ws',
+      weight: 0,
+    };
+  }
+  return { uri: parseUri(`sip:127.0.0.1:${job.udpPort};transport=udp`), transport: 'udp', weight: 0 };
+}
+
+/**
+ * Prepares the population: `start(i)` creates, wires and starts user agent `i`. `events` gets
+ * `registered(i)` on every accepted REGISTER (first and refreshes) and `lost(i, why)` when the
+ * registration fails or lapses.
+ */
+export async function prepareSipkit(job, events, traffic) {
+  const make = clientModes[job.mode];
+  if (!make) throw new Error(`unknown sipkit client mode ${job.mode}`);
+  const server = serverConfig(job);
+  const mode = await make({ job, server, trace: traffic.trace });
+  const agents = new Array(job.n);
+  return {
+    agents,
+    close: () => mode.close(),
+    async start(i) {
+      const user = `${job.prefix}${i}`;
+      const base = fromJsSIP(
+        {
+          uri: `sip:${user}@${job.domain}`,
+          password: passwordOf(user),
+          sockets: ['ws://placeholder.invalid'],
+          register_expires: job.expires,
+          user_agent: 'sipkit-bench',
+        },
+        { profile: 'sipkit' },
+      );
+      // The JsSIP adapter marks the Contact transport=ws; the sipkit profile writes the real one.
+      const config = { ...base, servers: [server], contact: { ...base.contact, uriParams: {} } };
+      const ua = mode.userAgent(config);
+      agents[i] = ua;
+      ua.on('registration', (c) => {
+        if (c.state === 'registered') events.registered(i);
+        else if (c.state === 'retry-wait' || c.state === 'rejected' || c.state === 'unregistered')
+          events.lost(i, c.code ?? c.reason);
+      });
+      await ua.start();
+    },
+  };
+}
