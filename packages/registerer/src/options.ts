@@ -1,6 +1,16 @@
 import type { SipUri } from '@sipkit/parser';
 import type { Authenticator, Clock, Logger, RandomSource, RegisterSender } from './ports.js';
 import type { ProfileName, RegistrationProfile } from './profile.js';
+import type { StateChange } from './state.js';
+
+/**
+ * Gets every state change, like a `state` listener, without the registerer keeping a listener
+ * list: what an owner of thousands of registerers (a user agent per registration) uses.
+ */
+export interface RegistererObserver {
+  /** The state changed, or a refresh renewed `registered`. Called before `state` listeners. */
+  registrationChanged(change: StateChange): void;
+}
 
 /** What to put in our Contact. */
 export interface ContactOptions {
@@ -61,6 +71,8 @@ export interface RegistererOptions {
   /** Answers 401/407; without one a challenge is a failure. */
   authenticator?: Authenticator;
   logger?: Logger;
+  /** Told of every state change before the `state` listeners. */
+  observer?: RegistererObserver;
 }
 
 /** Options of {@link Registerer.unregister}. */

@@ -4,7 +4,11 @@ export type UserAgentErrorCode =
   | 'NO_SERVER'
   | 'NOT_STARTED'
   | 'STOPPED'
-  | 'INVALID_CREDENTIALS';
+  | 'INVALID_CREDENTIALS'
+  /** A user agent was given a {@link SipStack} that is not started (or already stopped). */
+  | 'STACK_NOT_STARTED'
+  /** A user agent's config names servers other than its {@link SipStack}'s. */
+  | 'STACK_MISMATCH';
 
 /** A user agent operation that cannot go on, with a stable `code`. */
 export class UserAgentError extends Error {

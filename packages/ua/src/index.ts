@@ -14,7 +14,14 @@ export type {
 export { credentialsFromConfig, DigestAuthenticator } from './authenticator.js';
 export { UserAgentError, type UserAgentErrorCode } from './errors.js';
 export { profileFromConfig, registererOptionsFromConfig } from './registerer-options.js';
-export { ALLOWED_METHODS, RequestHandler } from './request-handler.js';
+export { ALLOWED_METHODS, answerRequest, RequestHandler, SUPPORTED } from './request-handler.js';
+export {
+  SipStack,
+  type SipStackEvents,
+  type SipStackOptions,
+  type SipStackState,
+  type StackMember,
+} from './sip-stack.js';
 export {
   serverEndpoint,
   type TransportContext,

@@ -1,0 +1,148 @@
+// Heap per idle registered user agent: registers N user agents over UDP against a stub registrar
+// (a child process, so its bindings stay out of this heap) and prints
+// (heapUsed after - heapUsed before) / N, both read after forced GCs.
+//
+//   pnpm --filter @sipkit/ua... run build
+//   node --expose-gc packages/ua/bench/heap-per-ua.mjs [--mode stack|socket] [--n 1000,10000]
+//
+// `stack`: every user agent shares one SipStack (one socket, one transaction layer).
+// `socket`: every user agent has its own socket and transaction layer (the default without a stack).
+// Per-UA configs share the immutable parts of one base config (servers, profile params, connection).
+import { fork } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+
+if (args.includes('--registrar')) await registrar();
+else await measure();
+
+/** The stub registrar: 401 once per Call-ID, then 200 echoing the Contact with its expiry. */
+async function registrar() {
+  const { parseMessage, createResponse, serialize } = await import('@sipkit/parser');
+  const socket = createSocket('udp4');
+  let nonce = 0;
+  socket.on('message', (buf, rinfo) => {
+    let req;
+    try {
+      req = parseMessage(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    } catch {
+      return;
+    }
+    if (req.kind !== 'request') return;
+    let res;
+    if (req.method === 'REGISTER' && !req.headers.has('authorization')) {
+      res = createResponse(req, 401, { toTag: 'stub' });
+      res.headers.append(
+        'WWW-Authenticate',
+        `Digest realm="example.test", nonce="n${++nonce}", qop="auth", algorithm=MD5`,
+      );
+    } else {
+      res = createResponse(req, 200, { toTag: 'stub' });
+      if (req.method === 'REGISTER') {
+        const expires = req.expires ?? 3600;
+        for (const c of req.contact) if (c !== '*' && expires > 0) res.headers.append('Contact', `<${c.uri}>;expires=${expires}`);
+      }
+    }
+    socket.send(serialize(res), rinfo.port, rinfo.address);
+  });
+  socket.bind(0, '127.0.0.1', () => process.send({ port: socket.address().port }));
+  process.on('disconnect', () => process.exit(0));
+}
+
+async function measure() {
+  if (typeof gc !== 'function') throw new Error('run with node --expose-gc');
+  const mode = arg('mode', 'stack');
+  const sizes = arg('n', '1000').split(',').map(Number);
+  const batch = Number(arg('batch', '200'));
+  const child = fork(fileURLToPath(import.meta.url), ['--registrar'], { stdio: 'inherit' });
+  const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
+  const { fromJsSIP } = await import('@sipkit/config');
+  const { parseUri } = await import('@sipkit/parser');
+  const ua = await import('@sipkit/ua');
+  const { nodeTransportFactory } = await import('@sipkit/ua/node');
+
+  const servers = [{ uri: parseUri(`sip:127.0.0.1:${port};transport=udp`), transport: 'udp', weight: 0 }];
+  const base = fromJsSIP({
+    uri: 'sip:base@example.test',
+    password: 'x',
+    sockets: ['ws://127.0.0.1'],
+    register_expires: 3600,
+  });
+  const configFor = (i) => ({
+    ...base,
+    servers,
+    identity: { ...base.identity, aor: parseUri(`sip:u${i}@example.test`), authorizationUser: `u${i}` },
+    credentials: { digest: [{ ...base.credentials.digest[0], username: `u${i}`, password: `pw${i}` }] },
+  });
+
+  const stack =
+    mode === 'stack' && ua.SipStack ? new ua.SipStack({ servers, transportFactory: nodeTransportFactory }) : undefined;
+  await stack?.start();
+  const options = stack ? { stack } : { transportFactory: nodeTransportFactory };
+
+  const agents = [];
+  let next = 0;
+  async function registerMany(n) {
+    const started = performance.now();
+    const end = next + n;
+    while (next < end) {
+      const group = [];
+      for (let k = 0; k < batch && next < end; k++, next++) {
+        const agent = new ua.UserAgent(configFor(next), options);
+        agents.push(agent);
+        group.push(
+          new Promise((resolve, reject) => {
+            const off = agent.on('registration', (c) => {
+              if (c.state === 'registered') {
+                off();
+                resolve();
+              } else if (c.state === 'rejected') reject(new Error(`u${agent.config.identity.aorUser} rejected`));
+            });
+          }),
+          agent.start(),
+        );
+      }
+      await Promise.all(group);
+    }
+    return performance.now() - started;
+  }
+
+  const settle = async () => {
+    // Completed client transactions linger for Timer K (5 s on UDP); then collect everything.
+    await new Promise((r) => setTimeout(r, 5500));
+    for (let i = 0; i < 4; i++) {
+      gc();
+      await new Promise((r) => setImmediate(r));
+    }
+    return process.memoryUsage().heapUsed;
+  };
+
+  await registerMany(1); // loads and warms every code path
+  let before = await settle();
+  const snapshot = args.includes('--snapshot') ? (await import('node:v8')).writeHeapSnapshot : undefined;
+  if (snapshot) console.log('snapshot before', snapshot());
+  let total = 1;
+  console.log(`mode ${mode}${stack ? '' : mode === 'stack' ? ' (no SipStack yet: socket mode)' : ''}`);
+  for (const n of sizes) {
+    const add = n - (total - 1);
+    const ms = await registerMany(add);
+    total += add;
+    const after = await settle();
+    console.log(
+      `N=${total - 1}: ${((after - before) / (total - 1)).toFixed(0)} bytes/UA ` +
+        `(heapUsed ${(after / 2 ** 20).toFixed(1)} MiB), registered ${add} in ${(ms / 1000).toFixed(2)} s`,
+    );
+  }
+  if (snapshot) console.log('snapshot after', snapshot());
+  const stopped = performance.now();
+  await Promise.all(agents.map((a) => a.stop()));
+  await stack?.stop();
+  console.log(`stopped ${agents.length} in ${((performance.now() - stopped) / 1000).toFixed(2)} s`);
+  child.disconnect();
+  before = 0;
+}
