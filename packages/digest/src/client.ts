@@ -74,11 +74,60 @@ export interface DigestClientOptions {
   maxNonces?: number;
 }
 
+/**
+ * What an answered Digest challenge leaves behind for {@link DigestClient.reauthorize}: only the
+ * values an answer echoes, as flat strings, not the parsed header (which may keep the whole
+ * response text alive). Thousands of registered clients each keep one of these per realm.
+ */
+interface DigestChallengeState {
+  realm: string;
+  nonce: string;
+  /** `algorithm` as the server wrote it; absent stays absent. */
+  algorithm: string | undefined;
+  opaque: string | undefined;
+  /** The raw `qop` parameter. */
+  qop: string | undefined;
+  userhash: boolean;
+  charset: string | undefined;
+}
+
+/** One realm answered before (per header and realm). */
 interface Remembered {
   header: ChallengeHeader;
-  challenge: AuthValue;
+  realm: string | undefined;
   credentials: Credentials;
+  /** For Digest: the challenge and the algorithm chosen. */
+  digest?: DigestChallengeState;
   algorithm?: DigestAlgorithm;
+}
+
+/** A copy of `text` that does not share memory with the (larger) string it was cut from. */
+function own(text: string): string;
+function own(text: string | undefined): string | undefined;
+function own(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : (JSON.parse(JSON.stringify(text)) as string);
+}
+
+/** The parts of a parsed Digest challenge an answer needs. */
+function challengeState(value: AuthValue): DigestChallengeState {
+  return {
+    realm: own(value.param('realm')!),
+    nonce: own(value.param('nonce')!),
+    algorithm: own(value.param('algorithm')),
+    opaque: own(value.param('opaque')),
+    qop: own(value.param('qop')),
+    userhash: flag(value, 'userhash'),
+    charset: own(value.param('charset')),
+  };
+}
+
+/** The qop options of a challenge state, lower-cased. */
+function qopList(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((q) => q.trim().toLowerCase())
+    .filter((q) => q.length > 0);
 }
 
 interface Pick {
@@ -95,23 +144,28 @@ type Stage = 1 | 2 | 3;
  * answer, and builds the Authorization / Proxy-Authorization values for every realm challenged.
  */
 export class DigestClient {
-  #credentials: Credentials[];
-  readonly #allowed: ReadonlySet<DigestAlgorithm>;
+  // Never changed in place (replacePasswordWithHa1 swaps in a new array): the caller's array is kept.
+  #credentials: readonly Credentials[];
+  readonly #allowed: readonly DigestAlgorithm[];
   readonly #random: RandomSource;
   readonly #cnonceBytes: number;
   readonly #preferAuthInt: boolean;
   readonly #replace: boolean;
   readonly #maxNonces: number;
-  readonly #nc = new Map<string, number>();
-  readonly #remembered = new Map<string, Remembered>();
+  // Nonce counts, most recent nonce in fields (the usual single nonce costs no map).
+  #ncNonce: string | undefined;
+  #ncCount = 0;
+  #ncOlder: Map<string, number> | undefined;
+  /** Realms answered, usually one; created on the first answer. */
+  #remembered: Remembered[] | undefined;
   /** `response` values this client sent unprompted; a challenge to one of them is not a refusal. */
-  readonly #preemptive = new Set<string>();
+  #preemptive: Set<string> | undefined;
 
   constructor(options: DigestClientOptions) {
     this.#credentials = Array.isArray(options.credentials)
-      ? [...(options.credentials as readonly Credentials[])]
+      ? (options.credentials as readonly Credentials[])
       : [options.credentials as Credentials];
-    this.#allowed = new Set(options.algorithms ?? DIGEST_ALGORITHMS);
+    this.#allowed = options.algorithms ?? DIGEST_ALGORITHMS;
     this.#random = options.random ?? cryptoRandom;
     this.#cnonceBytes = options.cnonceBytes ?? 18;
     this.#preferAuthInt = options.preferAuthInt ?? false;
@@ -140,7 +194,7 @@ export class DigestClient {
       else groups.set(key, [c]);
     }
     const out: AuthorizationHeader[] = [];
-    for (const [key, group] of groups) {
+    for (const group of groups.values()) {
       const pick = this.#choose(group);
       const challenge = group.find((c) => c.value === pick.challenge)!;
       const header = challenge.header;
@@ -151,14 +205,16 @@ export class DigestClient {
       if (credentials.kind === 'digest') {
         const previous = carried.find((v) => isScheme(v, 'digest') && v.param('realm') === realm);
         const sent = previous?.param('response');
-        if (previous && !flag(challenge.value, 'stale') && !(sent && this.#preemptive.has(sent))) {
+        if (previous && !flag(challenge.value, 'stale') && !(sent && this.#preemptive?.has(sent))) {
           throw new AuthenticationError(
             'rejected-credentials',
             `the server refused the credentials for realm "${realm}"`,
             realm,
           );
         }
-        ({ value, credentials } = this.#answerDigest(challenge.value, credentials, pick.algorithm!, request));
+        const state = challengeState(challenge.value);
+        ({ value, credentials } = this.#answerDigest(state, credentials, pick.algorithm!, request));
+        this.#remember({ header, realm: state.realm, credentials, digest: state, algorithm: pick.algorithm });
       } else {
         const previous = carried.find((v) => isScheme(v, 'bearer') && v.token68 !== undefined);
         let rejected = previous?.token68;
@@ -167,13 +223,8 @@ export class DigestClient {
         }
         const token = await credentials.token(bearerContext(challenge.value), rejected);
         value = new AuthValue('Bearer', new Params(), token);
+        this.#remember({ header, realm: own(realm), credentials });
       }
-      this.#remembered.set(key, {
-        header,
-        challenge: challenge.value,
-        credentials,
-        ...(pick.algorithm ? { algorithm: pick.algorithm } : {}),
-      });
       out.push({ name: answerHeader(header), value, realm });
     }
     return out;
@@ -186,14 +237,14 @@ export class DigestClient {
    */
   reauthorize(request: AuthRequest): AuthorizationHeader[] {
     const out: AuthorizationHeader[] = [];
-    for (const r of this.#remembered.values()) {
-      const realm = r.challenge.param('realm');
+    for (const r of this.#remembered ?? []) {
+      const realm = r.realm;
       if (r.credentials.kind === 'digest') {
-        const { value } = this.#answerDigest(r.challenge, r.credentials, r.algorithm!, request);
+        const { value } = this.#answerDigest(r.digest!, r.credentials, r.algorithm!, request);
         const response = value.param('response')!;
-        this.#preemptive.add(response);
-        if (this.#preemptive.size > this.#maxNonces)
-          this.#preemptive.delete(this.#preemptive.values().next().value!);
+        const preemptive = (this.#preemptive ??= new Set());
+        preemptive.add(response);
+        if (preemptive.size > this.#maxNonces) preemptive.delete(preemptive.values().next().value!);
         out.push({ name: answerHeader(r.header), value, realm });
       } else {
         const token = r.credentials.cachedToken();
@@ -211,9 +262,19 @@ export class DigestClient {
 
   /** Forgets answered challenges and nonce counts (e.g. after unregistering). */
   reset(): void {
-    this.#remembered.clear();
-    this.#nc.clear();
-    this.#preemptive.clear();
+    this.#remembered = undefined;
+    this.#ncNonce = undefined;
+    this.#ncCount = 0;
+    this.#ncOlder = undefined;
+    this.#preemptive = undefined;
+  }
+
+  /** Keeps what a later {@link reauthorize} needs, in place of the entry of the same header and realm. */
+  #remember(entry: Remembered): void {
+    const list = (this.#remembered ??= []);
+    const i = list.findIndex((r) => r.header === entry.header && (r.realm ?? '') === (entry.realm ?? ''));
+    if (i >= 0) list[i] = entry;
+    else list.push(entry);
   }
 
   #choose(group: Challenge[]): Pick & { challenge: AuthValue } {
@@ -229,7 +290,7 @@ export class DigestClient {
       const realm = value.param('realm');
       if (isScheme(value, 'digest')) {
         const algorithm = parseAlgorithm(value.param('algorithm'));
-        if (!algorithm || !this.#allowed.has(algorithm)) {
+        if (!algorithm || !this.#allowed.includes(algorithm)) {
           note(
             1,
             new AuthenticationError(
@@ -321,15 +382,15 @@ export class DigestClient {
   }
 
   #answerDigest(
-    challenge: AuthValue,
+    challenge: DigestChallengeState,
     credentials: DigestCredentials,
     algorithm: DigestAlgorithm,
     request: AuthRequest,
   ): { value: AuthValue; credentials: DigestCredentials } {
-    const realm = challenge.param('realm')!;
-    const nonce = challenge.param('nonce')!;
+    const realm = challenge.realm;
+    const nonce = challenge.nonce;
     const hash = hashOf(algorithm);
-    const qops = qopOptions(challenge);
+    const qops = qopList(challenge.qop);
     let qop: Qop | undefined;
     if (qops.length > 0) {
       const int = qops.includes('auth-int');
@@ -362,9 +423,9 @@ export class DigestClient {
     }
 
     const params = new Params();
-    const userhash = flag(challenge, 'userhash');
+    const userhash = challenge.userhash;
     if (userhash) params.set('username', computeUserhash(hash, credentials.username, realm), true);
-    else if (!isAscii(credentials.username) && challenge.param('charset')?.toUpperCase() === 'UTF-8') {
+    else if (!isAscii(credentials.username) && challenge.charset?.toUpperCase() === 'UTF-8') {
       params.set('username*', encodeExtValue(credentials.username), false);
     } else params.set('username', credentials.username, true);
     params.set('realm', realm, true);
@@ -372,10 +433,10 @@ export class DigestClient {
     params.set('uri', uri, true);
     params.set('response', response, true);
     // Echo the algorithm as the server wrote it; absent stays absent (MD5 by default).
-    const written = challenge.param('algorithm');
+    const written = challenge.algorithm;
     if (written !== undefined) params.set('algorithm', written, false);
     if (cnonce !== undefined) params.set('cnonce', cnonce, true);
-    const opaque = challenge.param('opaque');
+    const opaque = challenge.opaque;
     if (opaque !== undefined) params.set('opaque', opaque, true);
     if (qop !== undefined) params.set('qop', qop, false);
     if (nc !== undefined) params.set('nc', nc, false);
@@ -383,11 +444,21 @@ export class DigestClient {
     return { value: new AuthValue('Digest', params), credentials };
   }
 
+  /** The next nonce count for `nonce`; counts of the `maxNonces` most recently used nonces are kept. */
   #nextNc(nonce: string): number {
-    const count = (this.#nc.get(nonce) ?? 0) + 1;
-    this.#nc.delete(nonce);
-    this.#nc.set(nonce, count);
-    if (this.#nc.size > this.#maxNonces) this.#nc.delete(this.#nc.keys().next().value!);
+    if (this.#maxNonces <= 0) return 1;
+    if (nonce === this.#ncNonce) return ++this.#ncCount;
+    if (this.#ncNonce !== undefined) {
+      const older = (this.#ncOlder ??= new Map());
+      older.set(this.#ncNonce, this.#ncCount);
+      // The most recent nonce lives in the fields, so the map holds at most maxNonces - 1.
+      while (older.size > this.#maxNonces - 1) older.delete(older.keys().next().value!);
+    }
+    const count = (this.#ncOlder?.get(nonce) ?? 0) + 1;
+    this.#ncOlder?.delete(nonce);
+    if (this.#ncOlder?.size === 0) this.#ncOlder = undefined;
+    this.#ncNonce = own(nonce);
+    this.#ncCount = count;
     return count;
   }
 }

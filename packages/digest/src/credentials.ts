@@ -4,6 +4,9 @@ import { type HashName, hexLength, parseHashName } from './hash.js';
 import { realmMatches } from './realm.js';
 import { INSPECT } from './secret.js';
 
+/** The HA1 table of password credentials: empty, never changed, shared by all of them. */
+const NO_HA1: ReadonlyMap<HashName, string> = new Map();
+
 /** A plain password, optionally bound to a realm (exact, or a pattern with `*`). */
 export interface PasswordCredentialsInit {
   /** The username in clear. */
@@ -64,7 +67,7 @@ export class DigestCredentials {
 
   /** Credentials holding a plain password. */
   static fromPassword(init: PasswordCredentialsInit): DigestCredentials {
-    return new DigestCredentials(init.username, init.realm, init.password, new Map());
+    return new DigestCredentials(init.username, init.realm, init.password, NO_HA1);
   }
 
   /** Credentials holding pre-computed HA1 values (see {@link Ha1CredentialsInit} for the forms). */

@@ -3,7 +3,7 @@ import { codeForStatus, RegistrationError, type RegistrationErrorCode } from './
 import type { RegistererOptions, UnregisterOptions } from './options.js';
 import type { RegistrationProfile } from './profile.js';
 import { resolveProfile } from './profiles/index.js';
-import { LOWER, token } from './random.js';
+import { flat, LOWER, token } from './random.js';
 import { authLines, buildRegister } from './request-builder.js';
 import {
   contactsOf,
@@ -139,18 +139,18 @@ export class Registerer {
       : profile.defaultRegistrar(this.aor);
     this.requested = profile.normalizeExpires(options.expires);
     const random = options.random;
-    this.callId = options.callId ?? profile.newCallId(random);
-    this.fixedTag = profile.newTag(random);
+    this.callId = flat(options.callId ?? profile.newCallId(random));
+    this.fixedTag = flat(profile.newTag(random));
     this.cseq = profile.firstCSeq(random) - 1;
     const given = options.contact?.uri
       ? toSipUri(options.contact.uri, 'contact.uri').user
       : options.contact?.user;
     this.userIsRandom = given === undefined;
-    this.user = given ?? profile.defaultContactUser(random);
+    this.user = flat(given ?? profile.defaultContactUser(random));
     if (options.contact?.line) this.lineValue = token(random, 7, LOWER);
     const instanceId = options.instanceId?.replace(/^(urn:)?uuid:/i, '');
     const ob = profile.outbound({ instanceId, regId: options.regId, outbound: options.outbound }, random);
-    this.instance = ob.instance;
+    this.instance = ob.instance === undefined ? undefined : flat(ob.instance);
     this.regId = ob.regId;
   }
 
@@ -682,12 +682,14 @@ export class Registerer {
         const local = o.sender.local;
         const uriParams = entries(o.contact?.uriParams);
         if (this.lineValue !== undefined) uriParams.push(['line', this.lineValue]);
-        this.contactText = this.profile.contactUri({
-          user: this.user,
-          local: o.contact?.host ? { ...local, host: o.contact.host } : local,
-          registrar: this.registrar,
-          uriParams,
-        });
+        this.contactText = flat(
+          this.profile.contactUri({
+            user: this.user,
+            local: o.contact?.host ? { ...local, host: o.contact.host } : local,
+            registrar: this.registrar,
+            uriParams,
+          }),
+        );
       }
     }
     return this.contactText;

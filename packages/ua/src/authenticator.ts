@@ -32,13 +32,43 @@ export function credentialsFromConfig(config: CredentialsConfig): Credentials[] 
   return out;
 }
 
+/** The client settings for one digest policy, shared by every authenticator using it. */
+interface PolicySettings {
+  key: string;
+  algorithms: DigestAlgorithm[] | undefined;
+  preferAuthInt: boolean;
+}
+
+const NO_POLICY: PolicySettings = { key: '', algorithms: undefined, preferAuthInt: false };
+const settingsByPolicy = new WeakMap<DigestPolicy, PolicySettings>();
+
+function settingsOf(policy: DigestPolicy | undefined): PolicySettings {
+  if (!policy) return NO_POLICY;
+  let settings = settingsByPolicy.get(policy);
+  if (!settings) {
+    settings = {
+      key: `${policy.algorithms.join(',')}|${policy.qop[0]}`,
+      algorithms: policy.algorithms
+        .map((a) => parseAlgorithm(a))
+        .filter((a): a is DigestAlgorithm => a !== null),
+      preferAuthInt: policy.qop[0] === 'auth-int',
+    };
+    settingsByPolicy.set(policy, settings);
+  }
+  return settings;
+}
+
 /**
  * The registerer's {@link Authenticator} over a {@link DigestClient}: answers 401/407 with the
  * profile's digest choices (which algorithms, qop preference, first challenge only or RFC 8760
  * per-realm selection). Returns false, never throws, when the challenge cannot be answered.
+ * The client is made on the first challenge; one registerer uses one policy, so it is kept in a
+ * field (a map only appears for a second policy).
  */
 export class DigestAuthenticator implements Authenticator {
-  private readonly clients = new Map<string, DigestClient>();
+  private client: DigestClient | undefined;
+  private clientKey: string | undefined;
+  private others: Map<string, DigestClient> | undefined;
 
   constructor(
     private readonly credentials: readonly Credentials[],
@@ -48,30 +78,33 @@ export class DigestAuthenticator implements Authenticator {
     private readonly replacePasswordWithHa1 = false,
   ) {}
 
-  private client(policy: DigestPolicy | undefined): DigestClient {
-    const key = policy ? `${policy.algorithms.join(',')}|${policy.qop[0]}` : '';
-    let client = this.clients.get(key);
-    if (!client) {
-      const algorithms = policy?.algorithms
-        .map((a) => parseAlgorithm(a))
-        .filter((a): a is DigestAlgorithm => a !== null);
-      client = new DigestClient({
-        credentials: this.credentials,
-        algorithms,
-        preferAuthInt: policy?.qop[0] === 'auth-int',
-        random: this.random,
-        replacePasswordWithHa1: this.replacePasswordWithHa1,
-      });
-      this.clients.set(key, client);
+  private clientFor(policy: DigestPolicy | undefined): DigestClient {
+    const settings = settingsOf(policy);
+    if (this.client && this.clientKey === settings.key) return this.client;
+    const other = this.others?.get(settings.key);
+    if (other) return other;
+    const client = new DigestClient({
+      credentials: this.credentials,
+      algorithms: settings.algorithms,
+      preferAuthInt: settings.preferAuthInt,
+      random: this.random,
+      replacePasswordWithHa1: this.replacePasswordWithHa1,
+    });
+    if (!this.client) {
+      this.client = client;
+      this.clientKey = settings.key;
+    } else {
+      (this.others ??= new Map()).set(settings.key, client);
     }
     return client;
   }
 
+  /** Adds the answer to `challenge` to `request`; false when it cannot be answered. */
   async authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
     try {
       let challenges = readChallenges(challenge);
       if (policy?.challenges === 'first') challenges = challenges.slice(0, 1);
-      const answers = await this.client(policy).authorize(challenges, request);
+      const answers = await this.clientFor(policy).authorize(challenges, request);
       applyAuthorization(request.headers, answers);
       return true;
     } catch (e) {

@@ -32,7 +32,7 @@ import {
 import { credentialsFromConfig, DigestAuthenticator } from './authenticator.js';
 import { UserAgentError } from './errors.js';
 import { addListener, emitTo, type ListenerList } from './listeners.js';
-import { registererOptionsFromConfig } from './registerer-options.js';
+import { buildRegistererOptions } from './registerer-options.js';
 import { answerRequest } from './request-handler.js';
 import { SipStack, type StackMember } from './sip-stack.js';
 import type { TransportFactory } from './transport-factory.js';
@@ -312,14 +312,15 @@ export class UserAgent implements StackMember, RegistererObserver {
       this.logger,
       this.config.profile === 'jssip',
     );
-    return new Registerer({
-      ...registererOptionsFromConfig(this.config),
-      clock: stack.clock,
-      random: stack.random,
-      sender: stack.sender,
-      authenticator,
-      logger: this.options.logger ?? stack.logger,
-      observer: this,
-    });
+    return new Registerer(
+      buildRegistererOptions(this.config, {
+        clock: stack.clock,
+        random: stack.random,
+        sender: stack.sender,
+        authenticator,
+        logger: this.options.logger ?? stack.logger,
+        observer: this,
+      }),
+    );
   }
 }
