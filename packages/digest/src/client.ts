@@ -91,27 +91,39 @@ interface DigestChallengeState {
   charset: string | undefined;
 }
 
-/** One realm answered before (per header and realm). */
-interface Remembered {
-  header: ChallengeHeader;
-  realm: string | undefined;
-  credentials: Credentials;
-  /** For Digest: the challenge and the algorithm chosen. */
-  digest?: DigestChallengeState;
-  algorithm?: DigestAlgorithm;
+/** One realm answered before (per header and realm): one flat object per realm. */
+type Remembered =
+  | { header: ChallengeHeader; realm: string | undefined; credentials: BearerCredentials }
+  | (DigestChallengeState & {
+      header: ChallengeHeader;
+      credentials: DigestCredentials;
+      /** The algorithm chosen. */
+      chosen: DigestAlgorithm;
+    });
+
+/** Values that recur in every challenge: kept once, not once per client. */
+const COMMON_VALUES = new Map(
+  [...DIGEST_ALGORITHMS, 'md5', 'auth', 'auth-int', 'auth,auth-int', 'auth-int,auth', 'true', 'false'].map(
+    (v) => [v, v],
+  ),
+);
+
+/**
+ * A copy of `text` that does not share memory with the (larger) string it was cut from; common
+ * values and `same` (a string already held, such as the configured realm) are reused instead.
+ */
+function own(text: string, same?: string): string;
+function own(text: string | undefined, same?: string): string | undefined;
+function own(text: string | undefined, same?: string): string | undefined {
+  if (text === undefined) return undefined;
+  if (text === same) return same;
+  return COMMON_VALUES.get(text) ?? (JSON.parse(JSON.stringify(text)) as string);
 }
 
-/** A copy of `text` that does not share memory with the (larger) string it was cut from. */
-function own(text: string): string;
-function own(text: string | undefined): string | undefined;
-function own(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : (JSON.parse(JSON.stringify(text)) as string);
-}
-
-/** The parts of a parsed Digest challenge an answer needs. */
-function challengeState(value: AuthValue): DigestChallengeState {
+/** The parts of a parsed Digest challenge an answer needs; `realm` is reused when equal. */
+function challengeState(value: AuthValue, realm?: string): DigestChallengeState {
   return {
-    realm: own(value.param('realm')!),
+    realm: own(value.param('realm')!, realm),
     nonce: own(value.param('nonce')!),
     algorithm: own(value.param('algorithm')),
     opaque: own(value.param('opaque')),
@@ -155,9 +167,10 @@ export class DigestClient {
   // Nonce counts, most recent nonce in fields (the usual single nonce costs no map).
   #ncNonce: string | undefined;
   #ncCount = 0;
-  #ncOlder: Map<string, number> | undefined;
-  /** Realms answered, usually one; created on the first answer. */
-  #remembered: Remembered[] | undefined;
+  /** Older nonces and their counts, `[nonce, count, nonce, count, ...]`, least recently used first. */
+  #ncOlder: (string | number)[] | undefined;
+  /** Realms answered: usually one, kept without an array. */
+  #remembered: Remembered | Remembered[] | undefined;
   /** `response` values this client sent unprompted; a challenge to one of them is not a refusal. */
   #preemptive: Set<string> | undefined;
 
@@ -212,9 +225,22 @@ export class DigestClient {
             realm,
           );
         }
-        const state = challengeState(challenge.value);
-        ({ value, credentials } = this.#answerDigest(state, credentials, pick.algorithm!, request));
-        this.#remember({ header, realm: state.realm, credentials, digest: state, algorithm: pick.algorithm });
+        const state = challengeState(challenge.value, credentials.realm);
+        let answered: DigestCredentials;
+        ({ value, credentials: answered } = this.#answerDigest(state, credentials, pick.algorithm!, request));
+        // Written out, not spread: a spread literal gets a hidden class of its own per object.
+        this.#remember({
+          header,
+          credentials: answered,
+          chosen: pick.algorithm!,
+          realm: state.realm,
+          nonce: state.nonce,
+          algorithm: state.algorithm,
+          opaque: state.opaque,
+          qop: state.qop,
+          userhash: state.userhash,
+          charset: state.charset,
+        });
       } else {
         const previous = carried.find((v) => isScheme(v, 'bearer') && v.token68 !== undefined);
         let rejected = previous?.token68;
@@ -223,7 +249,7 @@ export class DigestClient {
         }
         const token = await credentials.token(bearerContext(challenge.value), rejected);
         value = new AuthValue('Bearer', new Params(), token);
-        this.#remember({ header, realm: own(realm), credentials });
+        this.#remember({ header, realm: own(realm, credentials.realm), credentials });
       }
       out.push({ name: answerHeader(header), value, realm });
     }
@@ -237,10 +263,12 @@ export class DigestClient {
    */
   reauthorize(request: AuthRequest): AuthorizationHeader[] {
     const out: AuthorizationHeader[] = [];
-    for (const r of this.#remembered ?? []) {
+    const remembered = this.#remembered;
+    const list = remembered === undefined ? [] : Array.isArray(remembered) ? remembered : [remembered];
+    for (const r of list) {
       const realm = r.realm;
-      if (r.credentials.kind === 'digest') {
-        const { value } = this.#answerDigest(r.digest!, r.credentials, r.algorithm!, request);
+      if ('chosen' in r) {
+        const { value } = this.#answerDigest(r, r.credentials, r.chosen, request);
         const response = value.param('response')!;
         const preemptive = (this.#preemptive ??= new Set());
         preemptive.add(response);
@@ -271,8 +299,15 @@ export class DigestClient {
 
   /** Keeps what a later {@link reauthorize} needs, in place of the entry of the same header and realm. */
   #remember(entry: Remembered): void {
-    const list = (this.#remembered ??= []);
-    const i = list.findIndex((r) => r.header === entry.header && (r.realm ?? '') === (entry.realm ?? ''));
+    const same = (r: Remembered) => r.header === entry.header && (r.realm ?? '') === (entry.realm ?? '');
+    const current = this.#remembered;
+    if (current === undefined || (!Array.isArray(current) && same(current))) {
+      this.#remembered = entry;
+      return;
+    }
+    const list = Array.isArray(current) ? current : [current];
+    this.#remembered = list;
+    const i = list.findIndex(same);
     if (i >= 0) list[i] = entry;
     else list.push(entry);
   }
@@ -448,16 +483,24 @@ export class DigestClient {
   #nextNc(nonce: string): number {
     if (this.#maxNonces <= 0) return 1;
     if (nonce === this.#ncNonce) return ++this.#ncCount;
-    if (this.#ncNonce !== undefined) {
-      const older = (this.#ncOlder ??= new Map());
-      older.set(this.#ncNonce, this.#ncCount);
-      // The most recent nonce lives in the fields, so the map holds at most maxNonces - 1.
-      while (older.size > this.#maxNonces - 1) older.delete(older.keys().next().value!);
+    let older = this.#ncOlder;
+    let count = 1;
+    if (older) {
+      const i = older.indexOf(nonce);
+      if (i >= 0) {
+        count = (older[i + 1] as number) + 1;
+        older.splice(i, 2);
+      }
     }
-    const count = (this.#ncOlder?.get(nonce) ?? 0) + 1;
-    this.#ncOlder?.delete(nonce);
-    if (this.#ncOlder?.size === 0) this.#ncOlder = undefined;
-    this.#ncNonce = own(nonce);
+    if (this.#ncNonce !== undefined) {
+      older ??= [];
+      older.push(this.#ncNonce, this.#ncCount);
+      // The most recent nonce lives in the fields, so the list holds at most maxNonces - 1.
+      while (older.length > 2 * (this.#maxNonces - 1)) older.splice(0, 2);
+    }
+    this.#ncOlder = older && older.length > 0 ? older : undefined;
+    // Callers pass the nonce of a remembered challenge: already a string of its own.
+    this.#ncNonce = nonce;
     this.#ncCount = count;
     return count;
   }

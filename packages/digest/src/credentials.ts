@@ -4,8 +4,14 @@ import { type HashName, hexLength, parseHashName } from './hash.js';
 import { realmMatches } from './realm.js';
 import { INSPECT } from './secret.js';
 
-/** The HA1 table of password credentials: empty, never changed, shared by all of them. */
-const NO_HA1: ReadonlyMap<HashName, string> = new Map();
+/**
+ * HA1 values by hash name. A plain object rather than a Map: usually one entry, and a registered
+ * user agent keeps it for life. Never changed after construction.
+ */
+type Ha1Table = Readonly<Partial<Record<HashName, string>>>;
+
+/** The HA1 table of password credentials: empty and shared by all of them. */
+const NO_HA1: Ha1Table = Object.freeze({});
 
 /** A plain password, optionally bound to a realm (exact, or a pattern with `*`). */
 export interface PasswordCredentialsInit {
@@ -51,7 +57,7 @@ export class DigestCredentials {
   /** Discriminates from {@link BearerCredentials}. */
   readonly kind = 'digest' as const;
   readonly #password: string | undefined;
-  readonly #ha1: ReadonlyMap<HashName, string>;
+  readonly #ha1: Ha1Table;
 
   private constructor(
     /** The username in clear (what goes into HA1). */
@@ -59,7 +65,7 @@ export class DigestCredentials {
     /** The realm binding: undefined for any realm, a `*` pattern, or an exact realm. */
     readonly realm: string | undefined,
     password: string | undefined,
-    ha1: ReadonlyMap<HashName, string>,
+    ha1: Ha1Table,
   ) {
     this.#password = password;
     this.#ha1 = ha1;
@@ -86,7 +92,7 @@ export class DigestCredentials {
   /** Whether these credentials can produce the HA1 for `hash` in `realm`. */
   canAnswer(hash: HashName, realm: string): boolean {
     if (!this.matchesRealm(realm)) return false;
-    return this.#password !== undefined || this.#ha1.has(hash);
+    return this.#password !== undefined || this.#ha1[hash] !== undefined;
   }
 
   /** Whether a password (rather than only HA1 values) is held. */
@@ -96,7 +102,7 @@ export class DigestCredentials {
 
   /** The hash names an HA1 is held for (empty for password credentials). */
   get ha1Hashes(): HashName[] {
-    return [...this.#ha1.keys()];
+    return Object.keys(this.#ha1) as HashName[];
   }
 
   /**
@@ -107,7 +113,7 @@ export class DigestCredentials {
     if (!this.matchesRealm(realm)) {
       throw new AuthenticationError('realm-mismatch', `credentials are not bound to realm "${realm}"`, realm);
     }
-    const stored = this.#ha1.get(hash);
+    const stored = this.#ha1[hash];
     if (stored !== undefined) return stored;
     if (this.#password === undefined) {
       throw new AuthenticationError(
@@ -136,8 +142,8 @@ export class DigestCredentials {
   }
 }
 
-function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Map<HashName, string> {
-  const out = new Map<HashName, string>();
+function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Ha1Table {
+  const out: Partial<Record<HashName, string>> = {};
   const add = (hash: HashName, hex: string) => {
     const value = hex.trim().toLowerCase();
     if (value.length !== hexLength(hash) || !/^[0-9a-f]+$/.test(value)) {
@@ -148,7 +154,7 @@ function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Map<HashName,
         realm,
       );
     }
-    out.set(hash, value);
+    out[hash] = value;
   };
   const addText = (text: string) => {
     const colon = text.indexOf(':');
@@ -173,6 +179,6 @@ function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Map<HashName,
       if (hex !== undefined) add(hash, hex);
     }
   }
-  if (out.size === 0) throw new AuthenticationError('invalid-credentials', 'no HA1 given', realm);
+  if (Object.keys(out).length === 0) throw new AuthenticationError('invalid-credentials', 'no HA1 given', realm);
   return out;
 }

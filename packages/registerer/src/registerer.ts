@@ -120,12 +120,12 @@ export class Registerer {
   private expiryAt: number | undefined;
   private timer: unknown;
   private timerAt: number | undefined;
-  private registerWaiters: Deferred<RegistrationResult>[] = [];
+  private registerWaiters: Deferred<RegistrationResult>[] | undefined;
   private pendingUnregister?: { options: UnregisterOptions; done: Deferred<UnregisterResult> };
   private currentUnregister?: Promise<UnregisterResult>;
   private queuedRegister = false;
   private reregisterWhenIdle: StateChangeReason | undefined;
-  private idleWaiters: (() => void)[] = [];
+  private idleWaiters: (() => void)[] | undefined;
 
   constructor(options: RegistererOptions) {
     const profile = resolveProfile(options.profile);
@@ -226,7 +226,7 @@ export class Registerer {
     }
     this.wanted = true;
     const d = deferred<RegistrationResult>();
-    this.registerWaiters.push(d);
+    (this.registerWaiters ??= []).push(d);
     if (this.busy === 'register' || this.actionKind === 'start') return d.promise;
     if (this.busy === 'unregister') {
       this.queuedRegister = true;
@@ -284,7 +284,7 @@ export class Registerer {
     this.queuedRegister = false;
     this.reregisterWhenIdle = undefined;
     this.clearTimers('start', 'refresh', 'retry');
-    if (this.busy) await new Promise<void>((r) => this.idleWaiters.push(r));
+    if (this.busy) await new Promise<void>((r) => (this.idleWaiters ??= []).push(r));
     if ((this._state as RegistrationState) === 'stopped') return;
     this.clearTimers('start', 'refresh', 'retry');
     if (this._state === 'registered' && this.profile.unregisterOnStop && !this.stuck) {
@@ -302,8 +302,8 @@ export class Registerer {
     this.clearTimers('start', 'refresh', 'retry', 'expiry');
     this.busy = undefined;
     this.stuck = false;
-    const waiters = this.registerWaiters;
-    this.registerWaiters = [];
+    const waiters = this.registerWaiters ?? [];
+    this.registerWaiters = undefined;
     for (const w of waiters) w.reject(new RegistrationError('STOPPED', 'registerer stopped'));
     this.pendingUnregister?.done.resolve({ sent: false });
     this.pendingUnregister = undefined;
@@ -477,8 +477,8 @@ export class Registerer {
       nextAt: refreshAt,
       response: res,
     });
-    const waiters = this.registerWaiters;
-    this.registerWaiters = [];
+    const waiters = this.registerWaiters ?? [];
+    this.registerWaiters = undefined;
     for (const w of waiters) w.resolve(result);
   }
 
@@ -722,8 +722,8 @@ export class Registerer {
   }
 
   private notifyIdle(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
+    const waiters = this.idleWaiters ?? [];
+    this.idleWaiters = undefined;
     for (const w of waiters) w();
   }
 
@@ -733,8 +733,8 @@ export class Registerer {
     response?: SipResponse,
     nextAt?: number,
   ): void {
-    const waiters = this.registerWaiters;
-    this.registerWaiters = [];
+    const waiters = this.registerWaiters ?? [];
+    this.registerWaiters = undefined;
     for (const w of waiters) w.reject(new RegistrationError(code, message, response, nextAt));
   }
 

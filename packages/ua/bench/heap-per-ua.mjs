@@ -87,13 +87,14 @@ async function measure() {
 
   const agents = [];
   let next = 0;
-  async function registerMany(n) {
+  async function registerMany(configs) {
     const started = performance.now();
-    const end = next + n;
-    while (next < end) {
+    let i = 0;
+    while (i < configs.length) {
       const group = [];
-      for (let k = 0; k < batch && next < end; k++, next++) {
-        const agent = new ua.UserAgent(configFor(next), options);
+      for (let k = 0; k < batch && i < configs.length; k++, i++) {
+        const agent = new ua.UserAgent(configs[i], options);
+        configs[i] = undefined;
         agents.push(agent);
         group.push(
           new Promise((resolve, reject) => {
@@ -122,20 +123,27 @@ async function measure() {
     return process.memoryUsage().heapUsed;
   };
 
-  await registerMany(1); // loads and warms every code path
+  const makeConfigs = (n) => Array.from({ length: n }, () => configFor(next++));
+  await registerMany(makeConfigs(1)); // loads and warms every code path
   let before = await settle();
   const snapshot = args.includes('--snapshot') ? (await import('node:v8')).writeHeapSnapshot : undefined;
   if (snapshot) console.log('snapshot before', snapshot());
   let total = 1;
+  let configBytes = 0;
   console.log(`mode ${mode}${stack ? '' : mode === 'stack' ? ' (no SipStack yet: socket mode)' : ''}`);
   for (const n of sizes) {
     const add = n - (total - 1);
-    const ms = await registerMany(add);
+    const withoutConfigs = await settle();
+    const configs = makeConfigs(add);
+    configBytes += (await settle()) - withoutConfigs;
+    const ms = await registerMany(configs);
     total += add;
     const after = await settle();
+    const perUa = (after - before) / (total - 1);
+    const perConfig = configBytes / (total - 1);
     console.log(
-      `N=${total - 1}: ${((after - before) / (total - 1)).toFixed(0)} bytes/UA ` +
-        `(heapUsed ${(after / 2 ** 20).toFixed(1)} MiB), registered ${add} in ${(ms / 1000).toFixed(2)} s`,
+      `N=${total - 1}: ${perUa.toFixed(0)} bytes/UA, of which ${perConfig.toFixed(0)} its config ` +
+        `(heapUsed ${(after / 2 ** 20).toFixed(1)} MiB); registered ${add} in ${(ms / 1000).toFixed(2)} s`,
     );
   }
   if (snapshot) console.log('snapshot after', snapshot());

@@ -29,7 +29,8 @@ export function credentialsFromConfig(config: CredentialsConfig): Credentials[] 
       out.push(DigestCredentials.fromHa1({ username: c.username, realm: c.realm, ha1: c.ha1 }));
     }
   }
-  return out;
+  // An exact-size copy: the array lives as long as the user agent.
+  return out.slice();
 }
 
 /** The client settings for one digest policy, shared by every authenticator using it. */
@@ -100,17 +101,58 @@ export class DigestAuthenticator implements Authenticator {
   }
 
   /** Adds the answer to `challenge` to `request`; false when it cannot be answered. */
-  async authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
-    try {
-      let challenges = readChallenges(challenge);
-      if (policy?.challenges === 'first') challenges = challenges.slice(0, 1);
-      const answers = await this.clientFor(policy).authorize(challenges, request);
-      applyAuthorization(request.headers, answers);
-      return true;
-    } catch (e) {
-      if (!(e instanceof AuthenticationError)) throw e;
-      this.logger.warn(`cannot answer ${challenge.status} challenge: ${e.code}`);
-      return false;
-    }
+  authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
+    return answerChallenge(this.clientFor(policy), challenge, request, policy, this.logger);
   }
+}
+
+/**
+ * Answers a 401/407 with `client` as the profile's policy says (all challenges, or only the first)
+ * and puts the answer into `request`. False, never a throw, when it cannot be answered.
+ */
+export async function answerChallenge(
+  client: DigestClient,
+  challenge: SipResponse,
+  request: SipRequest,
+  policy: DigestPolicy | undefined,
+  logger: Logger,
+): Promise<boolean> {
+  try {
+    let challenges = readChallenges(challenge);
+    if (policy?.challenges === 'first') challenges = challenges.slice(0, 1);
+    const answers = await client.authorize(challenges, request);
+    applyAuthorization(request.headers, answers);
+    return true;
+  } catch (e) {
+    if (!(e instanceof AuthenticationError)) throw e;
+    logger.warn(`cannot answer ${challenge.status} challenge: ${e.code}`);
+    return false;
+  }
+}
+
+/**
+ * The digest client a user agent makes on its first challenge. It counts only the latest nonce,
+ * as JsSIP, SIP.js and Asterisk do: a client keeping counts for many nonces would grow by one
+ * nonce at every challenged refresh, for as long as the user agent stays registered.
+ */
+export function userAgentDigestClient(
+  config: CredentialsConfig,
+  policy: DigestPolicy | undefined,
+  random: RandomSource,
+  replacePasswordWithHa1: boolean,
+): DigestClient {
+  const settings = settingsOf(policy);
+  return new DigestClient({
+    credentials: credentialsFromConfig(config),
+    algorithms: settings.algorithms,
+    preferAuthInt: settings.preferAuthInt,
+    random,
+    replacePasswordWithHa1,
+    maxNonces: 1,
+  });
+}
+
+/** True when two policies make the same digest client. */
+export function samePolicy(a: DigestPolicy | undefined, b: DigestPolicy | undefined): boolean {
+  return a === b || settingsOf(a) === settingsOf(b) || settingsOf(a).key === settingsOf(b).key;
 }

@@ -22,6 +22,7 @@ export {
   type SipStackState,
   type StackMember,
 } from './sip-stack.js';
+export { TimerQueue } from './timer-queue.js';
 export {
   serverEndpoint,
   type TransportContext,

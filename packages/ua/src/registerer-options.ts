@@ -117,16 +117,55 @@ type Ports = Pick<RegistererOptions, 'clock' | 'random' | 'sender' | 'authentica
 export function registererOptionsFromConfig(
   config: UserAgentConfig,
 ): Omit<RegistererOptions, 'clock' | 'random' | 'sender' | 'authenticator' | 'logger'> {
-  // The port keys are present but undefined: spreading the ports over the result fills them in.
-  return buildRegistererOptions(config, {} as Ports);
+  const { clock: _clock, random: _random, sender: _sender, logger: _logger, ...rest } = sharedOptions(config, {
+    clock: undefined!,
+    random: undefined!,
+    sender: undefined!,
+    logger: undefined,
+  });
+  return { ...rest, aor: config.identity.aor };
 }
 
-/**
- * The registerer options of a config with the ports: one object literal of a fixed shape, so
- * every registerer's options share one hidden class.
- * @internal
- */
-export function buildRegistererOptions(config: UserAgentConfig, ports: Ports): RegistererOptions {
+/** The inputs a shared options object was made from; compared by identity. */
+type Inputs = readonly unknown[];
+
+/** The last shared options made per registration config, with what they were made from. */
+const sharedByRegistration = new WeakMap<object, { inputs: Inputs; options: RegistererOptions }>();
+
+function inputsOf(config: UserAgentConfig, ports: SharedPorts): Inputs {
+  const { identity, contact, registration } = config;
+  return [
+    ports.clock,
+    ports.random,
+    ports.sender,
+    ports.logger,
+    config.servers[0],
+    config.routeSet,
+    config.preloadedRouteFromServer,
+    config.extraHeaders,
+    config.credentials.bearer,
+    config.userAgent,
+    config.profileParams,
+    identity.displayName,
+    contact,
+    contact.instanceId,
+    contact.regId,
+    contact.outbound,
+    registration.registrar,
+    registration.supported,
+    registration.expires,
+    registration.extraHeaders,
+    registration.fromTagTrail,
+  ];
+}
+
+type SharedPorts = Pick<Ports, 'clock' | 'random' | 'sender' | 'logger'>;
+
+/** The options every registerer of user agents with equal settings (all but the AOR) can share. */
+function sharedOptions(config: UserAgentConfig, ports: SharedPorts): RegistererOptions {
+  const inputs = inputsOf(config, ports);
+  const cached = sharedByRegistration.get(config.registration);
+  if (cached && cached.inputs.every((v, i) => v === inputs[i])) return cached.options;
   const { identity, contact, registration } = config;
   let routeSet = NO_ROUTES;
   const server = config.servers[0];
@@ -144,7 +183,7 @@ export function buildRegistererOptions(config: UserAgentConfig, ports: Ports): R
     extraHeaders = headerPairs([...config.extraHeaders, ...registration.extraHeaders]);
     if (bearer) extraHeaders.push(['Authorization', bearer.authorization]);
   }
-  return {
+  const options: RegistererOptions = {
     aor: identity.aor,
     registrar: registration.registrar,
     displayName: identity.displayName,
@@ -162,8 +201,24 @@ export function buildRegistererOptions(config: UserAgentConfig, ports: Ports): R
     clock: ports.clock,
     random: ports.random,
     sender: ports.sender,
-    authenticator: ports.authenticator,
     logger: ports.logger,
-    observer: ports.observer,
   };
+  sharedByRegistration.set(config.registration, { inputs, options });
+  return options;
+}
+
+/**
+ * The registerer options of a config with the ports. Everything but the address-of-record and
+ * the per-user-agent ports lives in an object shared by every user agent with the same settings
+ * (the prototype of the one returned), so ten thousand registerers do not each hold a copy of
+ * twenty option fields.
+ * @internal
+ */
+export function buildRegistererOptions(config: UserAgentConfig, ports: Ports): RegistererOptions {
+  const shared = sharedOptions(config, ports);
+  const own = Object.create(shared) as RegistererOptions;
+  own.aor = config.identity.aor;
+  own.authenticator = ports.authenticator;
+  own.observer = ports.observer;
+  return own;
 }

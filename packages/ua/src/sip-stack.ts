@@ -23,6 +23,7 @@ import {
 import { UserAgentError } from './errors.js';
 import { addListener, emitTo, type ListenerList } from './listeners.js';
 import { answerRequest, SUPPORTED } from './request-handler.js';
+import { TimerQueue } from './timer-queue.js';
 import { serverEndpoint, type TransportFactory, webSocketTransportFactory } from './transport-factory.js';
 import type { SipTrace } from './user-agent.js';
 
@@ -107,7 +108,10 @@ function serverKey(s: ServerConfig): string {
 export class SipStack implements TransactionUser {
   /** The servers of the shared transport; a user agent's config must name the same ones. */
   readonly servers: readonly ServerConfig[];
-  /** The clock every attached user agent runs on. */
+  /**
+   * The clock every attached user agent and the transaction layer run on: all their timers share
+   * one timer of the injected clock (see {@link TimerQueue}).
+   */
   readonly clock: Clock;
   /** The random source every attached user agent draws from. */
   readonly random: RandomSource;
@@ -126,6 +130,8 @@ export class SipStack implements TransactionUser {
   owner: StackMember | undefined;
 
   private readonly options: SipStackOptions;
+  /** The injected clock, which the transport uses directly. */
+  private readonly baseClock: Clock;
   private readonly serverKeys: ReadonlySet<string>;
   private current: SipStackState = 'idle';
   private transport: ReconnectingTransport<ServerConfig> | undefined;
@@ -141,7 +147,8 @@ export class SipStack implements TransactionUser {
     this.options = options;
     this.servers = options.servers;
     this.serverKeys = new Set(options.servers.map(serverKey));
-    this.clock = options.clock ?? systemClock;
+    this.baseClock = options.clock ?? systemClock;
+    this.clock = new TimerQueue(this.baseClock);
     this.random = options.random ?? cryptoRandom;
     this.logger = options.logger ?? silentLogger;
     const stack = this;
@@ -367,7 +374,7 @@ export class SipStack implements TransactionUser {
     const trace = this.options.trace;
     const factory = this.options.transportFactory ?? webSocketTransportFactory;
     const context = {
-      clock: this.clock,
+      clock: this.baseClock,
       random: this.random,
       logger: this.logger,
       keepAliveInterval: this.options.connection?.keepAliveInterval ?? 0,
@@ -379,7 +386,7 @@ export class SipStack implements TransactionUser {
     return new ReconnectingTransport<ServerConfig>({
       servers: this.servers.map((server) => ({ server, weight: server.weight })),
       create: (server) => factory(server, context),
-      clock: this.clock,
+      clock: this.baseClock,
       random: this.random,
       logger: this.logger,
       ...reconnectOptions(this.options.connection?.reconnect, this.random),

@@ -10,8 +10,11 @@ import {
   type SipJsUserAgentOptions,
   type UserAgentConfig,
 } from '@sipkit/config';
-import type { SipRequest } from '@sipkit/parser';
+import type { DigestClient } from '@sipkit/digest';
+import type { SipRequest, SipResponse } from '@sipkit/parser';
 import {
+  type Authenticator,
+  type DigestPolicy,
   Registerer,
   type RegistererObserver,
   type RegistrationResult,
@@ -29,7 +32,12 @@ import {
   type TraceDirection,
   type TransportState,
 } from '@sipkit/transport';
-import { credentialsFromConfig, DigestAuthenticator } from './authenticator.js';
+import {
+  answerChallenge,
+  credentialsFromConfig,
+  samePolicy,
+  userAgentDigestClient,
+} from './authenticator.js';
 import { UserAgentError } from './errors.js';
 import { addListener, emitTo, type ListenerList } from './listeners.js';
 import { buildRegistererOptions } from './registerer-options.js';
@@ -82,7 +90,7 @@ export interface UserAgentEvents {
  * other user agents; without, it runs a stack of its own. Idle user agents are kept small: no
  * emitter until someone listens, no message kept after its transaction, one timer.
  */
-export class UserAgent implements StackMember, RegistererObserver {
+export class UserAgent implements StackMember, RegistererObserver, Authenticator {
   /** The validated configuration this user agent runs. */
   readonly config: UserAgentConfig;
   private readonly options: UserAgentOptions;
@@ -91,6 +99,9 @@ export class UserAgent implements StackMember, RegistererObserver {
   private reg: Registerer | undefined;
   private listeners: ListenerList | undefined;
   private stopping: Promise<void> | undefined;
+  /** Made on the first challenge, for the policy in `digestPolicy`. */
+  private digest: DigestClient | undefined;
+  private digestPolicy: DigestPolicy | undefined;
 
   constructor(config: UserAgentConfig, options: UserAgentOptions = {}) {
     if (config.servers.length === 0)
@@ -232,6 +243,25 @@ export class UserAgent implements StackMember, RegistererObserver {
     answerRequest(tx, request, this.config.userAgent, generateTag(this.random));
   }
 
+  /**
+   * @internal The registerer's authenticator: answers a 401/407 with the config's credentials
+   * and the profile's digest policy.
+   */
+  authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
+    let client = this.digest;
+    if (!client || !samePolicy(this.digestPolicy, policy)) {
+      client = userAgentDigestClient(
+        this.config.credentials,
+        policy,
+        this.stack?.random ?? this.random,
+        this.config.profile === 'jssip',
+      );
+      this.digest = client;
+      this.digestPolicy = policy;
+    }
+    return answerChallenge(client, challenge, request, policy, this.logger);
+  }
+
   /** @internal The registerer changed state. */
   registrationChanged(change: StateChange): void {
     emitTo(this.listeners, 'registration', change, this.logger);
@@ -306,18 +336,14 @@ export class UserAgent implements StackMember, RegistererObserver {
   }
 
   private createRegisterer(stack: SipStack): Registerer {
-    const authenticator = new DigestAuthenticator(
-      credentialsFromConfig(this.config.credentials),
-      stack.random,
-      this.logger,
-      this.config.profile === 'jssip',
-    );
+    // Invalid credentials fail start(); the digest client itself is made on the first challenge.
+    credentialsFromConfig(this.config.credentials);
     return new Registerer(
       buildRegistererOptions(this.config, {
         clock: stack.clock,
         random: stack.random,
         sender: stack.sender,
-        authenticator,
+        authenticator: this,
         logger: this.options.logger ?? stack.logger,
         observer: this,
       }),
