@@ -72,6 +72,12 @@ export interface DigestClientOptions {
   replacePasswordWithHa1?: boolean;
   /** How many nonces the client keeps nonce counts for. Default 64. */
   maxNonces?: number;
+  /**
+   * Keep the challenges answered, for {@link DigestClient.reauthorize}. Default true; a client
+   * that only ever answers challenges (thousands of user agents each holding one) can say false,
+   * and `reauthorize` then returns nothing.
+   */
+  reauthorize?: boolean;
 }
 
 /**
@@ -120,10 +126,25 @@ function own(text: string | undefined, same?: string): string | undefined {
   return COMMON_VALUES.get(text) ?? (JSON.parse(JSON.stringify(text)) as string);
 }
 
+/** Realms seen lately: thousands of clients of one server keep one copy of its realm. */
+const realms = new Map<string, string>();
+const MAX_REALMS = 64;
+
+/** `realm` as a string of its own, shared with other clients that saw the same realm. */
+function ownRealm(realm: string, same?: string): string {
+  if (realm === same) return same;
+  let kept = realms.get(realm);
+  if (kept === undefined) {
+    kept = own(realm);
+    if (realms.size < MAX_REALMS) realms.set(kept, kept);
+  }
+  return kept;
+}
+
 /** The parts of a parsed Digest challenge an answer needs; `realm` is reused when equal. */
 function challengeState(value: AuthValue, realm?: string): DigestChallengeState {
   return {
-    realm: own(value.param('realm')!, realm),
+    realm: ownRealm(value.param('realm')!, realm),
     nonce: own(value.param('nonce')!),
     algorithm: own(value.param('algorithm')),
     opaque: own(value.param('opaque')),
@@ -164,6 +185,7 @@ export class DigestClient {
   readonly #preferAuthInt: boolean;
   readonly #replace: boolean;
   readonly #maxNonces: number;
+  readonly #keep: boolean;
   // Nonce counts, most recent nonce in fields (the usual single nonce costs no map).
   #ncNonce: string | undefined;
   #ncCount = 0;
@@ -184,6 +206,7 @@ export class DigestClient {
     this.#preferAuthInt = options.preferAuthInt ?? false;
     this.#replace = options.replacePasswordWithHa1 ?? false;
     this.#maxNonces = options.maxNonces ?? 64;
+    this.#keep = options.reauthorize ?? true;
   }
 
   /** The credentials held now (changes under `replacePasswordWithHa1`). */
@@ -229,18 +252,19 @@ export class DigestClient {
         let answered: DigestCredentials;
         ({ value, credentials: answered } = this.#answerDigest(state, credentials, pick.algorithm!, request));
         // Written out, not spread: a spread literal gets a hidden class of its own per object.
-        this.#remember({
-          header,
-          credentials: answered,
-          chosen: pick.algorithm!,
-          realm: state.realm,
-          nonce: state.nonce,
-          algorithm: state.algorithm,
-          opaque: state.opaque,
-          qop: state.qop,
-          userhash: state.userhash,
-          charset: state.charset,
-        });
+        if (this.#keep)
+          this.#remember({
+            header,
+            credentials: answered,
+            chosen: pick.algorithm!,
+            realm: state.realm,
+            nonce: state.nonce,
+            algorithm: state.algorithm,
+            opaque: state.opaque,
+            qop: state.qop,
+            userhash: state.userhash,
+            charset: state.charset,
+          });
       } else {
         const previous = carried.find((v) => isScheme(v, 'bearer') && v.token68 !== undefined);
         let rejected = previous?.token68;
@@ -249,7 +273,12 @@ export class DigestClient {
         }
         const token = await credentials.token(bearerContext(challenge.value), rejected);
         value = new AuthValue('Bearer', new Params(), token);
-        this.#remember({ header, realm: own(realm, credentials.realm), credentials });
+        if (this.#keep)
+          this.#remember({
+            header,
+            realm: realm === undefined ? undefined : ownRealm(realm, credentials.realm),
+            credentials,
+          });
       }
       out.push({ name: answerHeader(header), value, realm });
     }

@@ -149,6 +149,8 @@ export function userAgentDigestClient(
     random,
     replacePasswordWithHa1,
     maxNonces: 1,
+    // The registerer never asks for unprompted credentials: nothing to keep for reauthorize().
+    reauthorize: false,
   });
 }
 

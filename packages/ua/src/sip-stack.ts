@@ -136,8 +136,12 @@ export class SipStack implements TransactionUser {
   private current: SipStackState = 'idle';
   private transport: ReconnectingTransport<ServerConfig> | undefined;
   private layer: TransactionLayer | undefined;
-  private readonly members = new Set<StackMember>();
-  private readonly byContactUser = new Map<string, StackMember>();
+  /**
+   * Attached user agents by Contact user (an array when several share one, as Asterisk's `s`
+   * does): the one index serves request routing and the fan-out of transport changes.
+   */
+  private readonly byContactUser = new Map<string, StackMember | StackMember[]>();
+  private memberCount = 0;
   private connectedWaiter: { promise: Promise<void>; resolve(): void; reject(e: Error): void } | undefined;
   private stopping: Promise<void> | undefined;
   private listeners: ListenerList | undefined;
@@ -172,7 +176,7 @@ export class SipStack implements TransactionUser {
 
   /** How many user agents are attached now. */
   get userAgentCount(): number {
-    return this.members.size;
+    return this.memberCount + (this.owner ? 1 : 0);
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -201,7 +205,7 @@ export class SipStack implements TransactionUser {
       });
       transport.on('state', (state) => this.onTransportState(state));
       transport.on('flowFailed', () => {
-        for (const m of [...this.members]) m.onFlowFailed();
+        for (const m of this.allMembers()) m.onFlowFailed();
       });
       await transport.connect();
     } catch (e) {
@@ -234,9 +238,17 @@ export class SipStack implements TransactionUser {
    * @internal
    */
   attach(member: StackMember): void {
-    this.members.add(member);
+    if (member === this.owner) return;
     const user = member.contactUser;
-    if (user !== undefined && !this.byContactUser.has(user)) this.byContactUser.set(user, member);
+    if (user === undefined) throw new UserAgentError('NOT_STARTED', 'a member needs its Contact user');
+    const current = this.byContactUser.get(user);
+    if (current === undefined) this.byContactUser.set(user, member);
+    else if (Array.isArray(current)) {
+      if (!current.includes(member)) current.push(member);
+      else return;
+    } else if (current !== member) this.byContactUser.set(user, [current, member]);
+    else return;
+    this.memberCount++;
   }
 
   /**
@@ -244,19 +256,34 @@ export class SipStack implements TransactionUser {
    * @internal
    */
   detach(member: StackMember): void {
-    this.members.delete(member);
-    const user = member.contactUser;
-    if (user !== undefined && this.byContactUser.get(user) === member) {
-      this.byContactUser.delete(user);
-      // Another member with the same Contact user takes over its requests.
-      for (const m of this.members) {
-        if (m.contactUser === user) {
-          this.byContactUser.set(user, m);
-          break;
-        }
-      }
+    if (this.owner === member) {
+      this.owner = undefined;
+      return;
     }
-    if (this.owner === member) this.owner = undefined;
+    const user = member.contactUser;
+    if (user === undefined) return;
+    const current = this.byContactUser.get(user);
+    if (current === member) {
+      this.byContactUser.delete(user);
+      this.memberCount--;
+    } else if (Array.isArray(current)) {
+      const i = current.indexOf(member);
+      if (i < 0) return;
+      current.splice(i, 1);
+      // The first attached of the rest takes over its requests.
+      if (current.length === 1) this.byContactUser.set(user, current[0]!);
+      this.memberCount--;
+    }
+  }
+
+  /** Every attached member (the owner first), as a list that later changes do not affect. */
+  private allMembers(): StackMember[] {
+    const out: StackMember[] = this.owner ? [this.owner] : [];
+    for (const m of this.byContactUser.values()) {
+      if (Array.isArray(m)) out.push(...m);
+      else out.push(m);
+    }
+    return out;
   }
 
   /**
@@ -306,14 +333,14 @@ export class SipStack implements TransactionUser {
     if (uri.kind !== 'sip') return undefined;
     const line = uri.params.get('line');
     if (line) {
-      for (const m of this.members) if (m.line === line) return m;
+      for (const m of this.allMembers()) if (m.line === line) return m;
     }
     const user = uri.user;
     if (user === undefined) return undefined;
     const byContact = this.byContactUser.get(user);
-    if (byContact) return byContact;
-    const host = uri.host.toLowerCase();
-    for (const m of this.members) if (m.ownsAor(user, host)) return m;
+    if (byContact) return Array.isArray(byContact) ? byContact[0] : byContact;
+    const host = uri.hostname.toLowerCase();
+    for (const m of this.allMembers()) if (m.ownsAor(user, host)) return m;
     return undefined;
   }
 
@@ -340,7 +367,7 @@ export class SipStack implements TransactionUser {
       this.connectedWaiter = undefined;
       w.resolve();
     }
-    for (const m of [...this.members]) m.onTransportState(state);
+    for (const m of this.allMembers()) m.onTransportState(state);
   }
 
   private async shutdown(): Promise<void> {
@@ -350,7 +377,7 @@ export class SipStack implements TransactionUser {
     }
     if (this.current === 'stopped') return;
     this.setState('stopping');
-    await Promise.all([...this.members].map((m) => m.stop()));
+    await Promise.all(this.allMembers().map((m) => m.stop()));
     await this.close();
   }
 
