@@ -237,7 +237,7 @@ export class DigestClient {
       const realm = challenge.value.param('realm');
       const carried = carriedCredentials(request.headers, answerHeader(header));
       let value: AuthValue;
-      let credentials = pick.credentials;
+      const credentials = pick.credentials;
       if (credentials.kind === 'digest') {
         const previous = carried.find((v) => isScheme(v, 'digest') && v.param('realm') === realm);
         const sent = previous?.param('response');
@@ -299,7 +299,8 @@ export class DigestClient {
       if ('chosen' in r) {
         const { value } = this.#answerDigest(r, r.credentials, r.chosen, request);
         const response = value.param('response')!;
-        const preemptive = (this.#preemptive ??= new Set());
+        this.#preemptive ??= new Set();
+        const preemptive = this.#preemptive;
         preemptive.add(response);
         if (preemptive.size > this.#maxNonces) preemptive.delete(preemptive.values().next().value!);
         out.push({ name: answerHeader(r.header), value, realm });

@@ -179,6 +179,7 @@ function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Ha1Table {
       if (hex !== undefined) add(hash, hex);
     }
   }
-  if (Object.keys(out).length === 0) throw new AuthenticationError('invalid-credentials', 'no HA1 given', realm);
+  if (Object.keys(out).length === 0)
+    throw new AuthenticationError('invalid-credentials', 'no HA1 given', realm);
   return out;
 }

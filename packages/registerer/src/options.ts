@@ -36,6 +36,7 @@ export interface RegistererOptions {
   registrar?: string | SipUri;
   /** Display name in From (and To for SIP.js 0.7). */
   displayName?: string;
+  /** What goes into our Contact; the profile builds the rest. */
   contact?: ContactOptions;
   /** RFC 5626 instance id: a UUID, with or without `urn:uuid:`. */
   instanceId?: string;
@@ -65,11 +66,15 @@ export interface RegistererOptions {
   callId?: string;
   /** A built-in profile name or a profile object; default `sipkit`. */
   profile?: ProfileName | RegistrationProfile;
+  /** Clock of the refresh, retry and expiry timers. */
   clock: Clock;
+  /** Random source for tags, Call-ID, CSeq, Contact user and jitter. */
   random: RandomSource;
+  /** Sends each REGISTER and resolves with its final response. */
   sender: RegisterSender;
   /** Answers 401/407; without one a challenge is a failure. */
   authenticator?: Authenticator;
+  /** Diagnostics; never receives credentials. */
   logger?: Logger;
   /** Told of every state change before the `state` listeners. */
   observer?: RegistererObserver;

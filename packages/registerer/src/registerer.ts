@@ -202,7 +202,8 @@ export class Registerer {
   /** Subscribes to state changes; returns a function that unsubscribes. */
   on<E extends keyof RegistererEvents>(event: E, listener: RegistererEvents[E]): () => void {
     if (event !== 'state') return () => {};
-    const list = (this.listeners ??= []);
+    this.listeners ??= [];
+    const list = this.listeners;
     if (!list.includes(listener)) list.push(listener);
     return () => {
       const current = this.listeners;
@@ -226,7 +227,8 @@ export class Registerer {
     }
     this.wanted = true;
     const d = deferred<RegistrationResult>();
-    (this.registerWaiters ??= []).push(d);
+    this.registerWaiters ??= [];
+    this.registerWaiters.push(d);
     if (this.busy === 'register' || this.actionKind === 'start') return d.promise;
     if (this.busy === 'unregister') {
       this.queuedRegister = true;
@@ -284,7 +286,12 @@ export class Registerer {
     this.queuedRegister = false;
     this.reregisterWhenIdle = undefined;
     this.clearTimers('start', 'refresh', 'retry');
-    if (this.busy) await new Promise<void>((r) => (this.idleWaiters ??= []).push(r));
+    if (this.busy) {
+      await new Promise<void>((r) => {
+        this.idleWaiters ??= [];
+        this.idleWaiters.push(r);
+      });
+    }
     if ((this._state as RegistrationState) === 'stopped') return;
     this.clearTimers('start', 'refresh', 'retry');
     if (this._state === 'registered' && this.profile.unregisterOnStop && !this.stuck) {
@@ -451,8 +458,9 @@ export class Registerer {
     if (grant.binding) {
       const pub = unquote(grant.binding.params.get('pub-gruu'));
       const temp = unquote(grant.binding.params.get('temp-gruu'));
-      if (pub !== undefined) (this._gruu ??= {}).pub = pub;
-      if (temp !== undefined) (this._gruu ??= {}).temp = temp;
+      if (pub !== undefined || temp !== undefined) this._gruu ??= {};
+      if (pub !== undefined) this._gruu!.pub = pub;
+      if (temp !== undefined) this._gruu!.temp = temp;
     }
     this.retries = 0;
     this.granted = grant.expires;

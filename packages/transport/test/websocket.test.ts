@@ -282,7 +282,12 @@ describe('WebSocketTransport close', () => {
   it('gives up waiting after closeTimeoutMs when the close event never comes', async () => {
     const clock = new VirtualClock();
     const { Fake } = fakeOpen();
-    const t = new WebSocketTransport({ url: 'ws://127.0.0.1:9', WebSocket: Fake, clock, closeTimeoutMs: 300 });
+    const t = new WebSocketTransport({
+      url: 'ws://127.0.0.1:9',
+      WebSocket: Fake,
+      clock,
+      closeTimeoutMs: 300,
+    });
     await t.connect();
     let done = false;
     const closing = t.close().then(() => {

@@ -45,7 +45,8 @@ async function registrar() {
       res = createResponse(req, 200, { toTag: 'stub' });
       if (req.method === 'REGISTER') {
         const expires = req.expires ?? 3600;
-        for (const c of req.contact) if (c !== '*' && expires > 0) res.headers.append('Contact', `<${c.uri}>;expires=${expires}`);
+        for (const c of req.contact)
+          if (c !== '*' && expires > 0) res.headers.append('Contact', `<${c.uri}>;expires=${expires}`);
       }
     }
     socket.send(serialize(res), rinfo.port, rinfo.address);
@@ -81,7 +82,9 @@ async function measure() {
   });
 
   const stack =
-    mode === 'stack' && ua.SipStack ? new ua.SipStack({ servers, transportFactory: nodeTransportFactory }) : undefined;
+    mode === 'stack' && ua.SipStack
+      ? new ua.SipStack({ servers, transportFactory: nodeTransportFactory })
+      : undefined;
   await stack?.start();
   const options = stack ? { stack } : { transportFactory: nodeTransportFactory };
 
@@ -102,7 +105,8 @@ async function measure() {
               if (c.state === 'registered') {
                 off();
                 resolve();
-              } else if (c.state === 'rejected') reject(new Error(`u${agent.config.identity.aorUser} rejected`));
+              } else if (c.state === 'rejected')
+                reject(new Error(`u${agent.config.identity.aorUser} rejected`));
             });
           }),
           agent.start(),
@@ -155,7 +159,8 @@ async function measure() {
   if (snapshot) console.log('snapshot after', snapshot());
   const stopped = performance.now();
   // In groups too: ten thousand un-REGISTERs at once overflow the socket buffers.
-  for (let i = 0; i < agents.length; i += batch) await Promise.all(agents.slice(i, i + batch).map((a) => a.stop()));
+  for (let i = 0; i < agents.length; i += batch)
+    await Promise.all(agents.slice(i, i + batch).map((a) => a.stop()));
   await stack?.stop();
   console.log(`stopped ${agents.length} in ${((performance.now() - stopped) / 1000).toFixed(2)} s`);
   child.disconnect();

@@ -95,7 +95,8 @@ export class DigestAuthenticator implements Authenticator {
       this.client = client;
       this.clientKey = settings.key;
     } else {
-      (this.others ??= new Map()).set(settings.key, client);
+      this.others ??= new Map();
+      this.others.set(settings.key, client);
     }
     return client;
   }

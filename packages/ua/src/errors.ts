@@ -12,8 +12,10 @@ export type UserAgentErrorCode =
 
 /** A user agent operation that cannot go on, with a stable `code`. */
 export class UserAgentError extends Error {
+  /** Always `UserAgentError`. */
   override readonly name = 'UserAgentError';
   constructor(
+    /** Stable code to branch on. */
     readonly code: UserAgentErrorCode,
     message: string,
     options?: { cause?: unknown },

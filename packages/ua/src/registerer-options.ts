@@ -117,7 +117,13 @@ type Ports = Pick<RegistererOptions, 'clock' | 'random' | 'sender' | 'authentica
 export function registererOptionsFromConfig(
   config: UserAgentConfig,
 ): Omit<RegistererOptions, 'clock' | 'random' | 'sender' | 'authenticator' | 'logger'> {
-  const { clock: _clock, random: _random, sender: _sender, logger: _logger, ...rest } = sharedOptions(config, {
+  const {
+    clock: _clock,
+    random: _random,
+    sender: _sender,
+    logger: _logger,
+    ...rest
+  } = sharedOptions(config, {
     clock: undefined!,
     random: undefined!,
     sender: undefined!,
@@ -165,7 +171,7 @@ type SharedPorts = Pick<Ports, 'clock' | 'random' | 'sender' | 'logger'>;
 function sharedOptions(config: UserAgentConfig, ports: SharedPorts): RegistererOptions {
   const inputs = inputsOf(config, ports);
   const cached = sharedByRegistration.get(config.registration);
-  if (cached && cached.inputs.every((v, i) => v === inputs[i])) return cached.options;
+  if (cached?.inputs.every((v, i) => v === inputs[i])) return cached.options;
   const { identity, contact, registration } = config;
   let routeSet = NO_ROUTES;
   const server = config.servers[0];

@@ -1,7 +1,12 @@
 import type { ConnectionConfig, ServerConfig } from '@sipkit/config';
 import { createResponse, type SipRequest, type SipResponse } from '@sipkit/parser';
 import type { LocalInfo, RegisterSender } from '@sipkit/registerer';
-import { generateTag, type ServerTransaction, TransactionLayer, type TransactionUser } from '@sipkit/transaction';
+import {
+  generateTag,
+  type ServerTransaction,
+  TransactionLayer,
+  type TransactionUser,
+} from '@sipkit/transaction';
 import {
   type Clock,
   cryptoRandom,

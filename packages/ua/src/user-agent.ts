@@ -24,10 +24,10 @@ import {
 import { generateTag, type ServerTransaction } from '@sipkit/transaction';
 import {
   type Clock,
+  cryptoRandom,
   type Endpoint,
   type Logger,
   type RandomSource,
-  cryptoRandom,
   silentLogger,
   type TraceDirection,
   type TransportState,

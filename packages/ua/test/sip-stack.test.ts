@@ -114,7 +114,14 @@ describe('SipStack', () => {
       registrar.inject(request(method, uri, `req-${i}`));
     });
     await run(clock, 50);
-    expect(answers(registrar)).toEqual(['200 UA-alice', '405 UA-bob', '200 UA-carol', '404 -', '200 -', '405 -']);
+    expect(answers(registrar)).toEqual([
+      '200 UA-alice',
+      '405 UA-bob',
+      '200 UA-carol',
+      '404 -',
+      '200 -',
+      '405 -',
+    ]);
     const stackOptions = registrar.wire.filter((w) => w.startsWith('SIP/2.0'))[4]!;
     expect(stackOptions).toMatch(/\r\nAllow: OPTIONS\r\n/);
     expect(stackOptions).toMatch(/\r\nAccept: application\/sdp\r\n/);
@@ -155,7 +162,11 @@ describe('SipStack', () => {
   test('stop() resolves only after the transport has closed its socket', async () => {
     const clock = new VirtualClock();
     const registrar = new FakeRegistrar(clock);
-    const ua = new UserAgent(config('alice'), { clock, random: seeded(), transportFactory: registrar.factory });
+    const ua = new UserAgent(config('alice'), {
+      clock,
+      random: seeded(),
+      transportFactory: registrar.factory,
+    });
     await ua.start();
     await run(clock, 100);
     registrar.closeDelay = 500;
@@ -225,7 +236,11 @@ describe('SipStack', () => {
     expect(early.state).toBe('idle');
     await stack.start();
     await expect(stack.start()).rejects.toMatchObject({ code: 'NOT_STARTED' });
-    const elsewhere = fromJsSIP({ uri: 'sip:bob@example.test', password: 'x', sockets: ['wss://other.test'] });
+    const elsewhere = fromJsSIP({
+      uri: 'sip:bob@example.test',
+      password: 'x',
+      sockets: ['wss://other.test'],
+    });
     await expect(new UserAgent(elsewhere, { stack }).start()).rejects.toMatchObject({
       code: 'STACK_MISMATCH',
     });
