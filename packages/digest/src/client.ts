@@ -168,6 +168,49 @@ interface Pick {
   algorithm?: DigestAlgorithm;
 }
 
+/** The settings of a client, shared by every client made with equal options. */
+interface Settings {
+  readonly allowed: readonly DigestAlgorithm[];
+  readonly random: RandomSource;
+  readonly cnonceBytes: number;
+  readonly preferAuthInt: boolean;
+  readonly replace: boolean;
+  readonly maxNonces: number;
+  readonly keep: boolean;
+}
+
+/** Settings by random source, then by the other options: thousands of clients share one object. */
+const settingsCache = new WeakMap<RandomSource, Map<string, Settings>>();
+
+function settingsOf(options: DigestClientOptions): Settings {
+  const settings: Settings = {
+    allowed: options.algorithms ?? DIGEST_ALGORITHMS,
+    random: options.random ?? cryptoRandom,
+    cnonceBytes: options.cnonceBytes ?? 18,
+    preferAuthInt: options.preferAuthInt ?? false,
+    replace: options.replacePasswordWithHa1 ?? false,
+    maxNonces: options.maxNonces ?? 64,
+    keep: options.reauthorize ?? true,
+  };
+  const key = [
+    settings.allowed.join(','),
+    settings.cnonceBytes,
+    settings.preferAuthInt,
+    settings.replace,
+    settings.maxNonces,
+    settings.keep,
+  ].join('|');
+  let byKey = settingsCache.get(settings.random);
+  if (!byKey) {
+    byKey = new Map();
+    settingsCache.set(settings.random, byKey);
+  }
+  const shared = byKey.get(key);
+  if (shared) return shared;
+  byKey.set(key, settings);
+  return settings;
+}
+
 /** How far a challenge got before it was turned down; the error of the furthest one is reported. */
 type Stage = 1 | 2 | 3;
 
@@ -179,13 +222,7 @@ type Stage = 1 | 2 | 3;
 export class DigestClient {
   // Never changed in place (replacePasswordWithHa1 swaps in a new array): the caller's array is kept.
   #credentials: readonly Credentials[];
-  readonly #allowed: readonly DigestAlgorithm[];
-  readonly #random: RandomSource;
-  readonly #cnonceBytes: number;
-  readonly #preferAuthInt: boolean;
-  readonly #replace: boolean;
-  readonly #maxNonces: number;
-  readonly #keep: boolean;
+  readonly #settings: Settings;
   // Nonce counts, most recent nonce in fields (the usual single nonce costs no map).
   #ncNonce: string | undefined;
   #ncCount = 0;
@@ -200,13 +237,7 @@ export class DigestClient {
     this.#credentials = Array.isArray(options.credentials)
       ? (options.credentials as readonly Credentials[])
       : [options.credentials as Credentials];
-    this.#allowed = options.algorithms ?? DIGEST_ALGORITHMS;
-    this.#random = options.random ?? cryptoRandom;
-    this.#cnonceBytes = options.cnonceBytes ?? 18;
-    this.#preferAuthInt = options.preferAuthInt ?? false;
-    this.#replace = options.replacePasswordWithHa1 ?? false;
-    this.#maxNonces = options.maxNonces ?? 64;
-    this.#keep = options.reauthorize ?? true;
+    this.#settings = settingsOf(options);
   }
 
   /** The credentials held now (changes under `replacePasswordWithHa1`). */
@@ -252,7 +283,7 @@ export class DigestClient {
         let answered: DigestCredentials;
         ({ value, credentials: answered } = this.#answerDigest(state, credentials, pick.algorithm!, request));
         // Written out, not spread: a spread literal gets a hidden class of its own per object.
-        if (this.#keep)
+        if (this.#settings.keep)
           this.#remember({
             header,
             credentials: answered,
@@ -273,7 +304,7 @@ export class DigestClient {
         }
         const token = await credentials.token(bearerContext(challenge.value), rejected);
         value = new AuthValue('Bearer', new Params(), token);
-        if (this.#keep)
+        if (this.#settings.keep)
           this.#remember({
             header,
             realm: realm === undefined ? undefined : ownRealm(realm, credentials.realm),
@@ -302,7 +333,7 @@ export class DigestClient {
         this.#preemptive ??= new Set();
         const preemptive = this.#preemptive;
         preemptive.add(response);
-        if (preemptive.size > this.#maxNonces) preemptive.delete(preemptive.values().next().value!);
+        if (preemptive.size > this.#settings.maxNonces) preemptive.delete(preemptive.values().next().value!);
         out.push({ name: answerHeader(r.header), value, realm });
       } else {
         const token = r.credentials.cachedToken();
@@ -355,7 +386,7 @@ export class DigestClient {
       const realm = value.param('realm');
       if (isScheme(value, 'digest')) {
         const algorithm = parseAlgorithm(value.param('algorithm'));
-        if (!algorithm || !this.#allowed.includes(algorithm)) {
+        if (!algorithm || !this.#settings.allowed.includes(algorithm)) {
           note(
             1,
             new AuthenticationError(
@@ -459,10 +490,11 @@ export class DigestClient {
     let qop: Qop | undefined;
     if (qops.length > 0) {
       const int = qops.includes('auth-int');
-      qop = int && (this.#preferAuthInt || !qops.includes('auth')) ? 'auth-int' : 'auth';
+      qop = int && (this.#settings.preferAuthInt || !qops.includes('auth')) ? 'auth-int' : 'auth';
     }
     // RFC 2069 form has no cnonce, but a -sess HA1 cannot be made without one.
-    const cnonce = qop || isSession(algorithm) ? toBase64(this.#random(this.#cnonceBytes)) : undefined;
+    const cnonce =
+      qop || isSession(algorithm) ? toBase64(this.#settings.random(this.#settings.cnonceBytes)) : undefined;
     const nc = qop ? formatNc(this.#nextNc(nonce)) : undefined;
     const uri = String(request.uri);
     const ha1 = credentials.ha1For(hash, realm);
@@ -477,7 +509,7 @@ export class DigestClient {
       ...(qop !== undefined ? { qop } : {}),
       ...(request.body !== undefined ? { body: request.body } : {}),
     });
-    if (this.#replace && credentials.hasPassword) {
+    if (this.#settings.replace && credentials.hasPassword) {
       const replacement = DigestCredentials.fromHa1({
         username: credentials.username,
         realm,
@@ -511,7 +543,7 @@ export class DigestClient {
 
   /** The next nonce count for `nonce`; counts of the `maxNonces` most recently used nonces are kept. */
   #nextNc(nonce: string): number {
-    if (this.#maxNonces <= 0) return 1;
+    if (this.#settings.maxNonces <= 0) return 1;
     if (nonce === this.#ncNonce) return ++this.#ncCount;
     let older = this.#ncOlder;
     let count = 1;
@@ -526,7 +558,7 @@ export class DigestClient {
       older ??= [];
       older.push(this.#ncNonce, this.#ncCount);
       // The most recent nonce lives in the fields, so the list holds at most maxNonces - 1.
-      while (older.length > 2 * (this.#maxNonces - 1)) older.splice(0, 2);
+      while (older.length > 2 * (this.#settings.maxNonces - 1)) older.splice(0, 2);
     }
     this.#ncOlder = older && older.length > 0 ? older : undefined;
     // Callers pass the nonce of a remembered challenge: already a string of its own.

@@ -782,7 +782,8 @@ export class Registerer {
     this.timer = undefined;
     this.timerAt = at;
     if (at === undefined) return;
-    this.timer = clock.setTimeout(() => this.fire(), Math.max(0, at - clock.now()));
+    // A bound method rather than an arrow function: no closure context kept per armed timer.
+    this.timer = clock.setTimeout(this.fire.bind(this), Math.max(0, at - clock.now()));
   }
 
   /** The clock timer fired: runs the timer it was armed for, then re-arms for the next. */

@@ -7,7 +7,7 @@
 //
 // `stack`: every user agent shares one SipStack (one socket, one transaction layer).
 // `socket`: every user agent has its own socket and transaction layer (the default without a stack).
-// Per-UA configs share the immutable parts of one base config (servers, profile params, connection).
+// Per-UA configs come from `withIdentity`: they share everything but the AOR and credentials.
 import { fork } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
@@ -68,18 +68,16 @@ async function measure() {
   const { nodeTransportFactory } = await import('@sipkit/ua/node');
 
   const servers = [{ uri: parseUri(`sip:127.0.0.1:${port};transport=udp`), transport: 'udp', weight: 0 }];
-  const base = fromJsSIP({
-    uri: 'sip:base@example.test',
-    password: 'x',
-    sockets: ['ws://127.0.0.1'],
-    register_expires: 3600,
-  });
-  const configFor = (i) => ({
-    ...base,
+  const base = {
+    ...fromJsSIP({
+      uri: 'sip:base@example.test',
+      password: 'x',
+      sockets: ['ws://127.0.0.1'],
+      register_expires: 3600,
+    }),
     servers,
-    identity: { ...base.identity, aor: parseUri(`sip:u${i}@example.test`), authorizationUser: `u${i}` },
-    credentials: { digest: [{ ...base.credentials.digest[0], username: `u${i}`, password: `pw${i}` }] },
-  });
+  };
+  const configFor = (i) => ua.withIdentity(base, { aor: `sip:u${i}@example.test`, password: `pw${i}` });
 
   const stack =
     mode === 'stack' && ua.SipStack

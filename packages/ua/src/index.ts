@@ -37,3 +37,4 @@ export {
   type UserAgentOptions,
   type UserAgentState,
 } from './user-agent.js';
+export { type IdentityOverride, withIdentity } from './with-identity.js';

@@ -2,7 +2,7 @@ import { fromJsSIP, type UserAgentConfig } from '@sipkit/config';
 import type { StateChange } from '@sipkit/registerer';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, test } from 'vitest';
-import { SipStack, UserAgent, UserAgentError } from '../src/index.js';
+import { SipStack, UserAgent, UserAgentError, withIdentity } from '../src/index.js';
 import { FakeRegistrar } from './fake-registrar.js';
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
@@ -252,5 +252,31 @@ describe('SipStack', () => {
     await expect(new UserAgent(config('bob'), { stack }).start()).rejects.toMatchObject({
       code: 'STACK_NOT_STARTED',
     });
+  });
+});
+
+describe('withIdentity', () => {
+  test('changes only who the config is; everything else is the objects of the base config', async () => {
+    const base = config('alice');
+    const bob = withIdentity(base, { aor: 'sip:bob@example.test', password: 'bobpw', displayName: 'Bob' });
+    expect(bob.identity.aor.toString()).toBe('sip:bob@example.test');
+    expect(bob.identity).toMatchObject({ authorizationUser: 'bob', displayName: 'Bob' });
+    expect(bob.credentials.digest).toEqual([
+      expect.objectContaining({ username: 'bob', password: 'bobpw', ha1: {} }),
+    ]);
+    for (const key of ['servers', 'registration', 'connection', 'contact', 'profileParams'] as const)
+      expect(bob[key]).toBe(base[key]);
+    expect(base.identity.aor.user).toBe('alice');
+    expect(() => withIdentity(base, { aor: 'sip:example.test', password: 'x' })).toThrow(UserAgentError);
+
+    // And it registers as bob.
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock, 'bob', 'bobpw');
+    const ua = new UserAgent(bob, { clock, random: seeded(), transportFactory: registrar.factory });
+    await ua.start();
+    await run(clock, 100);
+    expect(ua.registerer?.state).toBe('registered');
+    expect(registrar.received.at(-1)?.authorization[0]?.param('username')).toBe('bob');
+    await during(clock, ua.stop());
   });
 });
