@@ -220,8 +220,9 @@ type Stage = 1 | 2 | 3;
  * answer, and builds the Authorization / Proxy-Authorization values for every realm challenged.
  */
 export class DigestClient {
-  // Never changed in place (replacePasswordWithHa1 swaps in a new array): the caller's array is kept.
-  #credentials: readonly Credentials[];
+  // Never changed in place (replacePasswordWithHa1 swaps in a new array): the caller's array is
+  // kept. A lone credential is kept without an array.
+  #held: Credentials | readonly Credentials[];
   readonly #settings: Settings;
   // Nonce counts, most recent nonce in fields (the usual single nonce costs no map).
   #ncNonce: string | undefined;
@@ -234,15 +235,19 @@ export class DigestClient {
   #preemptive: Set<string> | undefined;
 
   constructor(options: DigestClientOptions) {
-    this.#credentials = Array.isArray(options.credentials)
-      ? (options.credentials as readonly Credentials[])
-      : [options.credentials as Credentials];
+    const given = options.credentials;
+    this.#held = Array.isArray(given) && given.length === 1 ? (given as readonly Credentials[])[0]! : given;
     this.#settings = settingsOf(options);
   }
 
   /** The credentials held now (changes under `replacePasswordWithHa1`). */
   get credentials(): readonly Credentials[] {
     return this.#credentials;
+  }
+
+  get #credentials(): readonly Credentials[] {
+    const held = this.#held;
+    return Array.isArray(held) ? (held as readonly Credentials[]) : [held as Credentials];
   }
 
   /**
@@ -515,7 +520,8 @@ export class DigestClient {
         realm,
         ha1: { [hash]: ha1 },
       });
-      this.#credentials = this.#credentials.map((c) => (c === credentials ? replacement : c));
+      const held = this.#held;
+      this.#held = Array.isArray(held) ? held.map((c) => (c === credentials ? replacement : c)) : replacement;
       credentials = replacement;
     }
 

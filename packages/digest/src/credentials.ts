@@ -54,8 +54,10 @@ export interface DigestCredentialsJson {
  * private fields: `toString()`, `JSON.stringify` and `util.inspect` show only username and realm.
  */
 export class DigestCredentials {
-  /** Discriminates from {@link BearerCredentials}. */
-  readonly kind = 'digest' as const;
+  /** Discriminates from {@link BearerCredentials} (a getter: no field in every instance). */
+  get kind(): 'digest' {
+    return 'digest';
+  }
   readonly #password: string | undefined;
   readonly #ha1: Ha1Table;
 

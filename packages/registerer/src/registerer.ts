@@ -46,6 +46,25 @@ interface Deferred<T> {
   reject(error: Error): void;
 }
 
+/**
+ * What a registerer holds only while calls overlap or someone waits. Idle registerers (thousands
+ * of them in a load generator) keep none of it.
+ */
+interface Pending {
+  /** Callers of register() waiting for the outcome. */
+  registerWaiters: Deferred<RegistrationResult>[] | undefined;
+  /** An unregister() waiting for the REGISTER in flight. */
+  pendingUnregister: { options: UnregisterOptions; done: Deferred<UnregisterResult> } | undefined;
+  /** The un-REGISTER in flight, which a second unregister() joins. */
+  currentUnregister: Promise<UnregisterResult> | undefined;
+  /** A register() that came during an un-REGISTER. */
+  queuedRegister: true | undefined;
+  /** A re-REGISTER to send once the request in flight ends. */
+  reregisterWhenIdle: StateChangeReason | undefined;
+  /** stop() waiting for the request in flight. */
+  idleWaiters: (() => void)[] | undefined;
+}
+
 function deferred<T>(): Deferred<T> {
   let resolve!: (v: T) => void;
   let reject!: (e: Error) => void;
@@ -120,12 +139,69 @@ export class Registerer {
   private expiryAt: number | undefined;
   private timer: unknown;
   private timerAt: number | undefined;
-  private registerWaiters: Deferred<RegistrationResult>[] | undefined;
-  private pendingUnregister?: { options: UnregisterOptions; done: Deferred<UnregisterResult> };
-  private currentUnregister?: Promise<UnregisterResult>;
-  private queuedRegister = false;
-  private reregisterWhenIdle: StateChangeReason | undefined;
-  private idleWaiters: (() => void)[] | undefined;
+  /** Waiters and queued work: exists only while there are some (see {@link Pending}). */
+  private pending: Pending | undefined;
+
+  private get registerWaiters(): Pending['registerWaiters'] {
+    return this.pending?.registerWaiters;
+  }
+  private set registerWaiters(value: Pending['registerWaiters']) {
+    this.setPending('registerWaiters', value);
+  }
+  private get pendingUnregister(): Pending['pendingUnregister'] {
+    return this.pending?.pendingUnregister;
+  }
+  private set pendingUnregister(value: Pending['pendingUnregister']) {
+    this.setPending('pendingUnregister', value);
+  }
+  private get currentUnregister(): Pending['currentUnregister'] {
+    return this.pending?.currentUnregister;
+  }
+  private set currentUnregister(value: Pending['currentUnregister']) {
+    this.setPending('currentUnregister', value);
+  }
+  private get queuedRegister(): boolean {
+    return this.pending?.queuedRegister === true;
+  }
+  private set queuedRegister(value: boolean) {
+    this.setPending('queuedRegister', value || undefined);
+  }
+  private get reregisterWhenIdle(): Pending['reregisterWhenIdle'] {
+    return this.pending?.reregisterWhenIdle;
+  }
+  private set reregisterWhenIdle(value: Pending['reregisterWhenIdle']) {
+    this.setPending('reregisterWhenIdle', value);
+  }
+  private get idleWaiters(): Pending['idleWaiters'] {
+    return this.pending?.idleWaiters;
+  }
+  private set idleWaiters(value: Pending['idleWaiters']) {
+    this.setPending('idleWaiters', value);
+  }
+
+  /** Sets one field of {@link pending}, creating it on demand and dropping it once all are empty. */
+  private setPending<K extends keyof Pending>(key: K, value: Pending[K]): void {
+    if (value === undefined && !this.pending) return;
+    this.pending ??= {
+      registerWaiters: undefined,
+      pendingUnregister: undefined,
+      currentUnregister: undefined,
+      queuedRegister: undefined,
+      reregisterWhenIdle: undefined,
+      idleWaiters: undefined,
+    };
+    this.pending[key] = value;
+    const p = this.pending;
+    if (
+      p.registerWaiters === undefined &&
+      p.pendingUnregister === undefined &&
+      p.currentUnregister === undefined &&
+      p.queuedRegister === undefined &&
+      p.reregisterWhenIdle === undefined &&
+      p.idleWaiters === undefined
+    )
+      this.pending = undefined;
+  }
 
   constructor(options: RegistererOptions) {
     const profile = resolveProfile(options.profile);

@@ -1,5 +1,5 @@
 import type { DigestCredential, UserAgentConfig } from '@sipkit/config';
-import { parseUri, type SipUri } from '@sipkit/parser';
+import { parseUri, SipUri } from '@sipkit/parser';
 import { UserAgentError } from './errors.js';
 
 /** The HA1 table of password credentials: empty, shared, never changed. */
@@ -24,10 +24,16 @@ export interface IdentityOverride {
  * registrar, realm binding and servers are the base's: keep the AOR in the base's domain.
  */
 export function withIdentity(base: UserAgentConfig, who: IdentityOverride): UserAgentConfig {
-  const parsed = typeof who.aor === 'string' ? parseUri(who.aor) : who.aor;
-  if (parsed.kind !== 'sip' || parsed.user === undefined)
+  const given = typeof who.aor === 'string' ? parseUri(who.aor) : who.aor;
+  if (given.kind !== 'sip' || given.user === undefined)
     throw new UserAgentError('INVALID_CREDENTIALS', 'the AOR must be a sip: or sips: URI with a user part');
-  const username = who.username ?? parsed.user;
+  // The host and scheme strings of the base AOR, not copies, when they are the same.
+  const b = base.identity.aor;
+  const parsed =
+    typeof who.aor === 'string' && given.host === b.host
+      ? new SipUri(b.scheme, b.host, given.user, given.port, given.params, given.headers, given.password)
+      : given;
+  const username = who.username ?? given.user;
   const template = base.credentials.digest[0];
   const credential: DigestCredential = {
     name: undefined,
