@@ -128,7 +128,7 @@ async function measure() {
   const makeConfigs = (n) => Array.from({ length: n }, () => configFor(next++));
   // Warm-up: user agents registered and stopped again, so the code the JIT compiles on the way
   // (a one-off cost of ~1.5 MiB) is in the baseline rather than charged to the first N.
-  const warmup = Number(arg('warmup', '300'));
+  const warmup = Number(arg('warmup', '1000'));
   const warm = agents.length;
   await registerMany(makeConfigs(warmup));
   await Promise.all(agents.splice(warm).map((a) => a.stop()));

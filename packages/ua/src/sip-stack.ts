@@ -137,7 +137,8 @@ export class SipStack implements TransactionUser {
   private readonly options: SipStackOptions;
   /** The injected clock, which the transport uses directly. */
   private readonly baseClock: Clock;
-  private readonly serverKeys: ReadonlySet<string>;
+  /** Made on the first shared user agent: a user agent's own stack never needs it. */
+  private serverKeys: ReadonlySet<string> | undefined;
   private current: SipStackState = 'idle';
   private transport: ReconnectingTransport<ServerConfig> | undefined;
   private layer: TransactionLayer | undefined;
@@ -155,7 +156,6 @@ export class SipStack implements TransactionUser {
     if (options.servers.length === 0) throw new UserAgentError('NO_SERVER', 'the stack names no server');
     this.options = options;
     this.servers = options.servers;
-    this.serverKeys = new Set(options.servers.map(serverKey));
     this.baseClock = options.clock ?? systemClock;
     this.clock = new TimerQueue(this.baseClock);
     this.random = options.random ?? cryptoRandom;
@@ -232,9 +232,11 @@ export class SipStack implements TransactionUser {
   /** True when `servers` names the same servers as this stack (order and weights aside). */
   matches(servers: readonly ServerConfig[]): boolean {
     if (servers === this.servers) return true;
+    this.serverKeys ??= new Set(this.servers.map(serverKey));
+    const mine = this.serverKeys;
     const keys = new Set(servers.map(serverKey));
-    if (keys.size !== this.serverKeys.size) return false;
-    for (const k of keys) if (!this.serverKeys.has(k)) return false;
+    if (keys.size !== mine.size) return false;
+    for (const k of keys) if (!mine.has(k)) return false;
     return true;
   }
 
