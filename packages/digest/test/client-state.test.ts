@@ -72,7 +72,11 @@ describe('DigestClient state', () => {
 
   it('a lone credential is still listed as an array, and replaced by its HA1 under JsSIP rules', async () => {
     const password = DigestCredentials.fromPassword({ username: 'a', password: 'p' });
-    const c = new DigestClient({ credentials: [password], random: countingRandom(), replacePasswordWithHa1: true });
+    const c = new DigestClient({
+      credentials: [password],
+      random: countingRandom(),
+      replacePasswordWithHa1: true,
+    });
     expect(c.credentials).toEqual([password]);
     await nc(c, 'n1');
     expect(c.credentials).toHaveLength(1);
