@@ -1,13 +1,18 @@
 // Heap per idle registered user agent: registers N user agents over UDP against a stub registrar
 // (a child process, so its bindings stay out of this heap) and prints
-// (heapUsed after - heapUsed before) / N, both read after forced GCs.
+// (heapUsed after - heapUsed before) / N, both read after forced GCs, and how much of it the N
+// configs themselves take (they are made after the baseline, so they are counted).
 //
-//   pnpm --filter @sipkit/ua... run build
+//   pnpm run build
 //   node --expose-gc packages/ua/bench/heap-per-ua.mjs [--mode stack|socket] [--n 1000,10000]
+//        [--window 100] [--warmup 1000] [--snapshot]
 //
 // `stack`: every user agent shares one SipStack (one socket, one transaction layer).
-// `socket`: every user agent has its own socket and transaction layer (the default without a stack).
-// Per-UA configs come from `withIdentity`: they share everything but the AOR and credentials.
+// `socket`: every user agent has its own socket and transaction layer (no `stack` option).
+// Configs come from `withIdentity`: they share everything but the AOR and credentials.
+// `--window`: registrations in flight at once (more overflows the loopback socket buffers).
+// `--warmup`: user agents registered and stopped before the baseline, so JIT code is not counted.
+// `--snapshot`: writes heap snapshots before and after, for a diff in Chrome DevTools.
 import { fork } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +64,7 @@ async function measure() {
   if (typeof gc !== 'function') throw new Error('run with node --expose-gc');
   const mode = arg('mode', 'stack');
   const sizes = arg('n', '1000').split(',').map(Number);
-  const batch = Number(arg('batch', '100'));
+  const window = Number(arg('window', '100'));
   const child = fork(fileURLToPath(import.meta.url), ['--registrar'], { stdio: 'inherit' });
   const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
   const { fromJsSIP } = await import('@sipkit/config');
@@ -88,30 +93,30 @@ async function measure() {
 
   const agents = [];
   let next = 0;
+  /** Registers one user agent per config, keeping `window` registrations in flight. */
   async function registerMany(configs) {
     const started = performance.now();
     let i = 0;
-    while (i < configs.length) {
-      const group = [];
-      for (let k = 0; k < batch && i < configs.length; k++, i++) {
-        const agent = new ua.UserAgent(configs[i], options);
-        configs[i] = undefined;
-        agents.push(agent);
-        group.push(
-          new Promise((resolve, reject) => {
-            const off = agent.on('registration', (c) => {
-              if (c.state === 'registered') {
-                off();
-                resolve();
-              } else if (c.state === 'rejected')
-                reject(new Error(`u${agent.config.identity.aorUser} rejected`));
-            });
-          }),
-          agent.start(),
-        );
-      }
-      await Promise.all(group);
-    }
+    const one = async () => {
+      const config = configs[i];
+      configs[i++] = undefined;
+      const agent = new ua.UserAgent(config, options);
+      agents.push(agent);
+      const registered = new Promise((resolve, reject) => {
+        const off = agent.on('registration', (c) => {
+          if (c.state === 'registered') {
+            off();
+            resolve();
+          } else if (c.state === 'rejected') reject(new Error(`${config.identity.aor} rejected`));
+        });
+      });
+      await agent.start();
+      await registered;
+    };
+    const lane = async () => {
+      while (i < configs.length) await one();
+    };
+    await Promise.all(Array.from({ length: Math.min(window, configs.length) }, lane));
     return performance.now() - started;
   }
 
@@ -127,7 +132,7 @@ async function measure() {
 
   const makeConfigs = (n) => Array.from({ length: n }, () => configFor(next++));
   // Warm-up: user agents registered and stopped again, so the code the JIT compiles on the way
-  // (a one-off cost of ~1.5 MiB) is in the baseline rather than charged to the first N.
+  // (a one-off cost of 1 to 2 MiB) is in the baseline rather than charged to the first N.
   const warmup = Number(arg('warmup', '1000'));
   const warm = agents.length;
   await registerMany(makeConfigs(warmup));
@@ -157,8 +162,8 @@ async function measure() {
   if (snapshot) console.log('snapshot after', snapshot());
   const stopped = performance.now();
   // In groups too: ten thousand un-REGISTERs at once overflow the socket buffers.
-  for (let i = 0; i < agents.length; i += batch)
-    await Promise.all(agents.slice(i, i + batch).map((a) => a.stop()));
+  for (let i = 0; i < agents.length; i += window)
+    await Promise.all(agents.slice(i, i + window).map((a) => a.stop()));
   await stack?.stop();
   console.log(`stopped ${agents.length} in ${((performance.now() - stopped) / 1000).toFixed(2)} s`);
   child.disconnect();

@@ -158,7 +158,7 @@ export class SipStack implements TransactionUser {
     this.servers = options.servers;
     this.baseClock = options.clock ?? systemClock;
     this.clock = new TimerQueue(this.baseClock);
-    this.random = options.random ?? cryptoRandom;
+    this.random = options.random ?? pooledRandom(cryptoRandom);
     this.logger = options.logger ?? silentLogger;
     const stack = this;
     this.sender = {
@@ -429,6 +429,25 @@ export class SipStack implements TransactionUser {
 }
 
 const none: ServerRetries = { attempts: 0, delayMs: 0 };
+
+/**
+ * Random bytes from `source` drawn 4 KiB at a time: a registration takes a dozen small draws
+ * (branches, tags, Call-ID, cnonce), and each Web Crypto call costs far more than the bytes.
+ */
+function pooledRandom(source: RandomSource, size = 4096): RandomSource {
+  let pool: Uint8Array = new Uint8Array(0);
+  let at = 0;
+  return (length) => {
+    if (length > size) return source(length);
+    if (at + length > pool.length) {
+      pool = source(size);
+      at = 0;
+    }
+    const out = pool.slice(at, at + length);
+    at += length;
+    return out;
+  };
+}
 
 /** A config's reconnect behaviour as transport options. */
 function reconnectOptions(
