@@ -26,7 +26,7 @@ const arg = (name, fallback) => {
 if (args.includes('--registrar')) await registrar();
 else await measure();
 
-/** The stub registrar: 401 once per Call-ID, then 200 echoing the Contact with its expiry. */
+/** The stub registrar: 401 to a REGISTER without credentials, else 200 echoing the Contact. */
 async function registrar() {
   const { parseMessage, createResponse, serialize } = await import('@sipkit/parser');
   const socket = createSocket('udp4');
@@ -85,9 +85,7 @@ async function measure() {
   const configFor = (i) => ua.withIdentity(base, { aor: `sip:u${i}@example.test`, password: `pw${i}` });
 
   const stack =
-    mode === 'stack' && ua.SipStack
-      ? new ua.SipStack({ servers, transportFactory: nodeTransportFactory })
-      : undefined;
+    mode === 'stack' ? new ua.SipStack({ servers, transportFactory: nodeTransportFactory }) : undefined;
   await stack?.start();
   const options = stack ? { stack } : { transportFactory: nodeTransportFactory };
 
@@ -120,6 +118,12 @@ async function measure() {
     return performance.now() - started;
   }
 
+  /** Stops user agents `window` at a time: ten thousand un-REGISTERs at once overflow the socket buffers. */
+  async function stopAll(list) {
+    for (let i = 0; i < list.length; i += window)
+      await Promise.all(list.slice(i, i + window).map((a) => a.stop()));
+  }
+
   const settle = async () => {
     // Completed client transactions linger for Timer K (5 s on UDP); then collect everything.
     await new Promise((r) => setTimeout(r, 5500));
@@ -134,9 +138,8 @@ async function measure() {
   // Warm-up: user agents registered and stopped again, so the code the JIT compiles on the way
   // (a one-off cost of 1 to 2 MiB) is in the baseline rather than charged to the first N.
   const warmup = Number(arg('warmup', '1000'));
-  const warm = agents.length;
   await registerMany(makeConfigs(warmup));
-  await Promise.all(agents.splice(warm).map((a) => a.stop()));
+  await stopAll(agents.splice(0));
   const before = await settle();
   const snapshot = args.includes('--snapshot') ? (await import('node:v8')).writeHeapSnapshot : undefined;
   if (snapshot) console.log('snapshot before', snapshot());
@@ -161,9 +164,7 @@ async function measure() {
   }
   if (snapshot) console.log('snapshot after', snapshot());
   const stopped = performance.now();
-  // In groups too: ten thousand un-REGISTERs at once overflow the socket buffers.
-  for (let i = 0; i < agents.length; i += window)
-    await Promise.all(agents.slice(i, i + window).map((a) => a.stop()));
+  await stopAll(agents);
   await stack?.stop();
   console.log(`stopped ${agents.length} in ${((performance.now() - stopped) / 1000).toFixed(2)} s`);
   child.disconnect();
