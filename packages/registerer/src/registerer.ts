@@ -113,7 +113,8 @@ export class Registerer {
   private readonly opts: RegistererOptions;
   private readonly aor: SipUri;
   private readonly registrar: SipUri;
-  private readonly fixedTag: string;
+  /** The From tag of every request, for profiles with a fixed tag. */
+  private readonly fixedTag: string | undefined;
   private readonly user: string;
   private readonly userIsRandom: boolean;
   private readonly lineValue?: string;
@@ -216,7 +217,9 @@ export class Registerer {
     this.requested = profile.normalizeExpires(options.expires);
     const random = options.random;
     this.callId = flat(options.callId ?? profile.newCallId(random));
-    this.fixedTag = flat(profile.newTag(random));
+    // Always drawn, so the random sequence does not depend on the profile; kept only when used.
+    const tag = profile.newTag(random);
+    this.fixedTag = profile.fromTag === 'fixed' ? flat(tag) : undefined;
     this.cseq = profile.firstCSeq(random) - 1;
     const given = options.contact?.uri
       ? toSipUri(options.contact.uri, 'contact.uri').user
@@ -750,7 +753,7 @@ export class Registerer {
   }
 
   private tagFor(kind: 'register' | 'unregister'): string {
-    if (this.profile.fromTag === 'fixed') return this.fixedTag;
+    if (this.fixedTag !== undefined) return this.fixedTag;
     const tag = this.profile.newTag(this.opts.random);
     const trail = this.opts.fromTagTrail;
     if (kind !== 'register' || trail === undefined) return tag;

@@ -99,9 +99,8 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   private reg: Registerer | undefined;
   private listeners: ListenerList | undefined;
   private stopping: Promise<void> | undefined;
-  /** Made on the first challenge, for the policy in `digestPolicy`. */
+  /** Made on the first challenge, for the policy the registerer's profile passes. */
   private digest: DigestClient | undefined;
-  private digestPolicy: DigestPolicy | undefined;
 
   constructor(config: UserAgentConfig, options: UserAgentOptions = {}) {
     if (config.servers.length === 0)
@@ -248,16 +247,17 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
    * and the profile's digest policy.
    */
   authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
-    let client = this.digest;
-    if (!client || !samePolicy(this.digestPolicy, policy)) {
+    // The registerer always passes its profile's policy; another one gets a client of its own.
+    const usual = samePolicy(this.reg?.profile.digest, policy);
+    let client = usual ? this.digest : undefined;
+    if (!client) {
       client = userAgentDigestClient(
         this.config.credentials,
         policy,
         this.stack?.random ?? this.random,
         this.config.profile === 'jssip',
       );
-      this.digest = client;
-      this.digestPolicy = policy;
+      if (usual) this.digest = client;
     }
     return answerChallenge(client, challenge, request, policy, this.logger);
   }
