@@ -72,18 +72,143 @@ export interface DigestClientOptions {
   replacePasswordWithHa1?: boolean;
   /** How many nonces the client keeps nonce counts for. Default 64. */
   maxNonces?: number;
+  /**
+   * Keep the challenges answered, for {@link DigestClient.reauthorize}. Default true; a client
+   * that only ever answers challenges (thousands of user agents each holding one) can say false,
+   * and `reauthorize` then returns nothing.
+   */
+  reauthorize?: boolean;
 }
 
-interface Remembered {
-  header: ChallengeHeader;
-  challenge: AuthValue;
-  credentials: Credentials;
-  algorithm?: DigestAlgorithm;
+/**
+ * What an answered Digest challenge leaves behind for {@link DigestClient.reauthorize}: only the
+ * values an answer echoes, as flat strings, not the parsed header (which may keep the whole
+ * response text alive). Thousands of registered clients each keep one of these per realm.
+ */
+interface DigestChallengeState {
+  realm: string;
+  nonce: string;
+  /** `algorithm` as the server wrote it; absent stays absent. */
+  algorithm: string | undefined;
+  opaque: string | undefined;
+  /** The raw `qop` parameter. */
+  qop: string | undefined;
+  userhash: boolean;
+  charset: string | undefined;
+}
+
+/** One realm answered before (per header and realm): one flat object per realm. */
+type Remembered =
+  | { header: ChallengeHeader; realm: string | undefined; credentials: BearerCredentials }
+  | (DigestChallengeState & {
+      header: ChallengeHeader;
+      credentials: DigestCredentials;
+      /** The algorithm chosen. */
+      chosen: DigestAlgorithm;
+    });
+
+/** Values that recur in every challenge: kept once, not once per client. */
+const COMMON_VALUES = new Map(
+  [...DIGEST_ALGORITHMS, 'md5', 'auth', 'auth-int', 'auth,auth-int', 'auth-int,auth', 'true', 'false'].map(
+    (v) => [v, v],
+  ),
+);
+
+/**
+ * A copy of `text` that does not share memory with the (larger) string it was cut from; common
+ * values and `same` (a string already held, such as the configured realm) are reused instead.
+ */
+function own(text: string, same?: string): string;
+function own(text: string | undefined, same?: string): string | undefined;
+function own(text: string | undefined, same?: string): string | undefined {
+  if (text === undefined) return undefined;
+  if (text === same) return same;
+  return COMMON_VALUES.get(text) ?? (JSON.parse(JSON.stringify(text)) as string);
+}
+
+/** Realms seen lately: thousands of clients of one server keep one copy of its realm. */
+const realms = new Map<string, string>();
+const MAX_REALMS = 64;
+
+/** `realm` as a string of its own, shared with other clients that saw the same realm. */
+function ownRealm(realm: string, same?: string): string {
+  if (realm === same) return same;
+  let kept = realms.get(realm);
+  if (kept === undefined) {
+    kept = own(realm);
+    if (realms.size < MAX_REALMS) realms.set(kept, kept);
+  }
+  return kept;
+}
+
+/** The parts of a parsed Digest challenge an answer needs; `realm` is reused when equal. */
+function challengeState(value: AuthValue, realm?: string): DigestChallengeState {
+  return {
+    realm: ownRealm(value.param('realm')!, realm),
+    nonce: own(value.param('nonce')!),
+    algorithm: own(value.param('algorithm')),
+    opaque: own(value.param('opaque')),
+    qop: own(value.param('qop')),
+    userhash: flag(value, 'userhash'),
+    charset: own(value.param('charset')),
+  };
+}
+
+/** The qop options of a challenge state, lower-cased. */
+function qopList(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((q) => q.trim().toLowerCase())
+    .filter((q) => q.length > 0);
 }
 
 interface Pick {
   credentials: Credentials;
   algorithm?: DigestAlgorithm;
+}
+
+/** The settings of a client, shared by every client made with equal options. */
+interface Settings {
+  readonly allowed: readonly DigestAlgorithm[];
+  readonly random: RandomSource;
+  readonly cnonceBytes: number;
+  readonly preferAuthInt: boolean;
+  readonly replace: boolean;
+  readonly maxNonces: number;
+  readonly keep: boolean;
+}
+
+/** Settings by random source, then by the other options: thousands of clients share one object. */
+const settingsCache = new WeakMap<RandomSource, Map<string, Settings>>();
+
+function settingsOf(options: DigestClientOptions): Settings {
+  const settings: Settings = {
+    allowed: options.algorithms ?? DIGEST_ALGORITHMS,
+    random: options.random ?? cryptoRandom,
+    cnonceBytes: options.cnonceBytes ?? 18,
+    preferAuthInt: options.preferAuthInt ?? false,
+    replace: options.replacePasswordWithHa1 ?? false,
+    maxNonces: options.maxNonces ?? 64,
+    keep: options.reauthorize ?? true,
+  };
+  const key = [
+    settings.allowed.join(','),
+    settings.cnonceBytes,
+    settings.preferAuthInt,
+    settings.replace,
+    settings.maxNonces,
+    settings.keep,
+  ].join('|');
+  let byKey = settingsCache.get(settings.random);
+  if (!byKey) {
+    byKey = new Map();
+    settingsCache.set(settings.random, byKey);
+  }
+  const shared = byKey.get(key);
+  if (shared) return shared;
+  byKey.set(key, settings);
+  return settings;
 }
 
 /** How far a challenge got before it was turned down; the error of the furthest one is reported. */
@@ -95,33 +220,34 @@ type Stage = 1 | 2 | 3;
  * answer, and builds the Authorization / Proxy-Authorization values for every realm challenged.
  */
 export class DigestClient {
-  #credentials: Credentials[];
-  readonly #allowed: ReadonlySet<DigestAlgorithm>;
-  readonly #random: RandomSource;
-  readonly #cnonceBytes: number;
-  readonly #preferAuthInt: boolean;
-  readonly #replace: boolean;
-  readonly #maxNonces: number;
-  readonly #nc = new Map<string, number>();
-  readonly #remembered = new Map<string, Remembered>();
+  // Never changed in place (replacePasswordWithHa1 swaps in a new array): the caller's array is
+  // kept. A lone credential is kept without an array.
+  #held: Credentials | readonly Credentials[];
+  readonly #settings: Settings;
+  // Nonce counts, most recent nonce in fields (the usual single nonce costs no map).
+  #ncNonce: string | undefined;
+  #ncCount = 0;
+  /** Older nonces and their counts, `[nonce, count, nonce, count, ...]`, least recently used first. */
+  #ncOlder: (string | number)[] | undefined;
+  /** Realms answered: usually one, kept without an array. */
+  #remembered: Remembered | Remembered[] | undefined;
   /** `response` values this client sent unprompted; a challenge to one of them is not a refusal. */
-  readonly #preemptive = new Set<string>();
+  #preemptive: Set<string> | undefined;
 
   constructor(options: DigestClientOptions) {
-    this.#credentials = Array.isArray(options.credentials)
-      ? [...(options.credentials as readonly Credentials[])]
-      : [options.credentials as Credentials];
-    this.#allowed = new Set(options.algorithms ?? DIGEST_ALGORITHMS);
-    this.#random = options.random ?? cryptoRandom;
-    this.#cnonceBytes = options.cnonceBytes ?? 18;
-    this.#preferAuthInt = options.preferAuthInt ?? false;
-    this.#replace = options.replacePasswordWithHa1 ?? false;
-    this.#maxNonces = options.maxNonces ?? 64;
+    const given = options.credentials;
+    this.#held = Array.isArray(given) && given.length === 1 ? (given as readonly Credentials[])[0]! : given;
+    this.#settings = settingsOf(options);
   }
 
   /** The credentials held now (changes under `replacePasswordWithHa1`). */
   get credentials(): readonly Credentials[] {
     return this.#credentials;
+  }
+
+  get #credentials(): readonly Credentials[] {
+    const held = this.#held;
+    return Array.isArray(held) ? (held as readonly Credentials[]) : [held as Credentials];
   }
 
   /**
@@ -140,25 +266,41 @@ export class DigestClient {
       else groups.set(key, [c]);
     }
     const out: AuthorizationHeader[] = [];
-    for (const [key, group] of groups) {
+    for (const group of groups.values()) {
       const pick = this.#choose(group);
       const challenge = group.find((c) => c.value === pick.challenge)!;
       const header = challenge.header;
       const realm = challenge.value.param('realm');
       const carried = carriedCredentials(request.headers, answerHeader(header));
       let value: AuthValue;
-      let credentials = pick.credentials;
+      const credentials = pick.credentials;
       if (credentials.kind === 'digest') {
         const previous = carried.find((v) => isScheme(v, 'digest') && v.param('realm') === realm);
         const sent = previous?.param('response');
-        if (previous && !flag(challenge.value, 'stale') && !(sent && this.#preemptive.has(sent))) {
+        if (previous && !flag(challenge.value, 'stale') && !(sent && this.#preemptive?.has(sent))) {
           throw new AuthenticationError(
             'rejected-credentials',
             `the server refused the credentials for realm "${realm}"`,
             realm,
           );
         }
-        ({ value, credentials } = this.#answerDigest(challenge.value, credentials, pick.algorithm!, request));
+        const state = challengeState(challenge.value, credentials.realm);
+        let answered: DigestCredentials;
+        ({ value, credentials: answered } = this.#answerDigest(state, credentials, pick.algorithm!, request));
+        // Written out, not spread: a spread literal gets a hidden class of its own per object.
+        if (this.#settings.keep)
+          this.#remember({
+            header,
+            credentials: answered,
+            chosen: pick.algorithm!,
+            realm: state.realm,
+            nonce: state.nonce,
+            algorithm: state.algorithm,
+            opaque: state.opaque,
+            qop: state.qop,
+            userhash: state.userhash,
+            charset: state.charset,
+          });
       } else {
         const previous = carried.find((v) => isScheme(v, 'bearer') && v.token68 !== undefined);
         let rejected = previous?.token68;
@@ -167,13 +309,13 @@ export class DigestClient {
         }
         const token = await credentials.token(bearerContext(challenge.value), rejected);
         value = new AuthValue('Bearer', new Params(), token);
+        if (this.#settings.keep)
+          this.#remember({
+            header,
+            realm: realm === undefined ? undefined : ownRealm(realm, credentials.realm),
+            credentials,
+          });
       }
-      this.#remembered.set(key, {
-        header,
-        challenge: challenge.value,
-        credentials,
-        ...(pick.algorithm ? { algorithm: pick.algorithm } : {}),
-      });
       out.push({ name: answerHeader(header), value, realm });
     }
     return out;
@@ -186,14 +328,17 @@ export class DigestClient {
    */
   reauthorize(request: AuthRequest): AuthorizationHeader[] {
     const out: AuthorizationHeader[] = [];
-    for (const r of this.#remembered.values()) {
-      const realm = r.challenge.param('realm');
-      if (r.credentials.kind === 'digest') {
-        const { value } = this.#answerDigest(r.challenge, r.credentials, r.algorithm!, request);
+    const remembered = this.#remembered;
+    const list = remembered === undefined ? [] : Array.isArray(remembered) ? remembered : [remembered];
+    for (const r of list) {
+      const realm = r.realm;
+      if ('chosen' in r) {
+        const { value } = this.#answerDigest(r, r.credentials, r.chosen, request);
         const response = value.param('response')!;
-        this.#preemptive.add(response);
-        if (this.#preemptive.size > this.#maxNonces)
-          this.#preemptive.delete(this.#preemptive.values().next().value!);
+        this.#preemptive ??= new Set();
+        const preemptive = this.#preemptive;
+        preemptive.add(response);
+        if (preemptive.size > this.#settings.maxNonces) preemptive.delete(preemptive.values().next().value!);
         out.push({ name: answerHeader(r.header), value, realm });
       } else {
         const token = r.credentials.cachedToken();
@@ -211,9 +356,26 @@ export class DigestClient {
 
   /** Forgets answered challenges and nonce counts (e.g. after unregistering). */
   reset(): void {
-    this.#remembered.clear();
-    this.#nc.clear();
-    this.#preemptive.clear();
+    this.#remembered = undefined;
+    this.#ncNonce = undefined;
+    this.#ncCount = 0;
+    this.#ncOlder = undefined;
+    this.#preemptive = undefined;
+  }
+
+  /** Keeps what a later {@link reauthorize} needs, in place of the entry of the same header and realm. */
+  #remember(entry: Remembered): void {
+    const same = (r: Remembered) => r.header === entry.header && (r.realm ?? '') === (entry.realm ?? '');
+    const current = this.#remembered;
+    if (current === undefined || (!Array.isArray(current) && same(current))) {
+      this.#remembered = entry;
+      return;
+    }
+    const list = Array.isArray(current) ? current : [current];
+    this.#remembered = list;
+    const i = list.findIndex(same);
+    if (i >= 0) list[i] = entry;
+    else list.push(entry);
   }
 
   #choose(group: Challenge[]): Pick & { challenge: AuthValue } {
@@ -229,7 +391,7 @@ export class DigestClient {
       const realm = value.param('realm');
       if (isScheme(value, 'digest')) {
         const algorithm = parseAlgorithm(value.param('algorithm'));
-        if (!algorithm || !this.#allowed.has(algorithm)) {
+        if (!algorithm || !this.#settings.allowed.includes(algorithm)) {
           note(
             1,
             new AuthenticationError(
@@ -321,22 +483,23 @@ export class DigestClient {
   }
 
   #answerDigest(
-    challenge: AuthValue,
+    challenge: DigestChallengeState,
     credentials: DigestCredentials,
     algorithm: DigestAlgorithm,
     request: AuthRequest,
   ): { value: AuthValue; credentials: DigestCredentials } {
-    const realm = challenge.param('realm')!;
-    const nonce = challenge.param('nonce')!;
+    const realm = challenge.realm;
+    const nonce = challenge.nonce;
     const hash = hashOf(algorithm);
-    const qops = qopOptions(challenge);
+    const qops = qopList(challenge.qop);
     let qop: Qop | undefined;
     if (qops.length > 0) {
       const int = qops.includes('auth-int');
-      qop = int && (this.#preferAuthInt || !qops.includes('auth')) ? 'auth-int' : 'auth';
+      qop = int && (this.#settings.preferAuthInt || !qops.includes('auth')) ? 'auth-int' : 'auth';
     }
     // RFC 2069 form has no cnonce, but a -sess HA1 cannot be made without one.
-    const cnonce = qop || isSession(algorithm) ? toBase64(this.#random(this.#cnonceBytes)) : undefined;
+    const cnonce =
+      qop || isSession(algorithm) ? toBase64(this.#settings.random(this.#settings.cnonceBytes)) : undefined;
     const nc = qop ? formatNc(this.#nextNc(nonce)) : undefined;
     const uri = String(request.uri);
     const ha1 = credentials.ha1For(hash, realm);
@@ -351,20 +514,21 @@ export class DigestClient {
       ...(qop !== undefined ? { qop } : {}),
       ...(request.body !== undefined ? { body: request.body } : {}),
     });
-    if (this.#replace && credentials.hasPassword) {
+    if (this.#settings.replace && credentials.hasPassword) {
       const replacement = DigestCredentials.fromHa1({
         username: credentials.username,
         realm,
         ha1: { [hash]: ha1 },
       });
-      this.#credentials = this.#credentials.map((c) => (c === credentials ? replacement : c));
+      const held = this.#held;
+      this.#held = Array.isArray(held) ? held.map((c) => (c === credentials ? replacement : c)) : replacement;
       credentials = replacement;
     }
 
     const params = new Params();
-    const userhash = flag(challenge, 'userhash');
+    const userhash = challenge.userhash;
     if (userhash) params.set('username', computeUserhash(hash, credentials.username, realm), true);
-    else if (!isAscii(credentials.username) && challenge.param('charset')?.toUpperCase() === 'UTF-8') {
+    else if (!isAscii(credentials.username) && challenge.charset?.toUpperCase() === 'UTF-8') {
       params.set('username*', encodeExtValue(credentials.username), false);
     } else params.set('username', credentials.username, true);
     params.set('realm', realm, true);
@@ -372,10 +536,10 @@ export class DigestClient {
     params.set('uri', uri, true);
     params.set('response', response, true);
     // Echo the algorithm as the server wrote it; absent stays absent (MD5 by default).
-    const written = challenge.param('algorithm');
+    const written = challenge.algorithm;
     if (written !== undefined) params.set('algorithm', written, false);
     if (cnonce !== undefined) params.set('cnonce', cnonce, true);
-    const opaque = challenge.param('opaque');
+    const opaque = challenge.opaque;
     if (opaque !== undefined) params.set('opaque', opaque, true);
     if (qop !== undefined) params.set('qop', qop, false);
     if (nc !== undefined) params.set('nc', nc, false);
@@ -383,11 +547,29 @@ export class DigestClient {
     return { value: new AuthValue('Digest', params), credentials };
   }
 
+  /** The next nonce count for `nonce`; counts of the `maxNonces` most recently used nonces are kept. */
   #nextNc(nonce: string): number {
-    const count = (this.#nc.get(nonce) ?? 0) + 1;
-    this.#nc.delete(nonce);
-    this.#nc.set(nonce, count);
-    if (this.#nc.size > this.#maxNonces) this.#nc.delete(this.#nc.keys().next().value!);
+    if (this.#settings.maxNonces <= 0) return 1;
+    if (nonce === this.#ncNonce) return ++this.#ncCount;
+    let older = this.#ncOlder;
+    let count = 1;
+    if (older) {
+      const i = older.indexOf(nonce);
+      if (i >= 0) {
+        count = (older[i + 1] as number) + 1;
+        older.splice(i, 2);
+      }
+    }
+    if (this.#ncNonce !== undefined) {
+      older ??= [];
+      older.push(this.#ncNonce, this.#ncCount);
+      // The most recent nonce lives in the fields, so the list holds at most maxNonces - 1.
+      while (older.length > 2 * (this.#settings.maxNonces - 1)) older.splice(0, 2);
+    }
+    this.#ncOlder = older && older.length > 0 ? older : undefined;
+    // Callers pass the nonce of a remembered challenge: already a string of its own.
+    this.#ncNonce = nonce;
+    this.#ncCount = count;
     return count;
   }
 }

@@ -4,6 +4,15 @@ import { type HashName, hexLength, parseHashName } from './hash.js';
 import { realmMatches } from './realm.js';
 import { INSPECT } from './secret.js';
 
+/**
+ * HA1 values by hash name. A plain object rather than a Map: usually one entry, and a registered
+ * user agent keeps it for life. Never changed after construction.
+ */
+type Ha1Table = Readonly<Partial<Record<HashName, string>>>;
+
+/** The HA1 table of password credentials: empty and shared by all of them. */
+const NO_HA1: Ha1Table = Object.freeze({});
+
 /** A plain password, optionally bound to a realm (exact, or a pattern with `*`). */
 export interface PasswordCredentialsInit {
   /** The username in clear. */
@@ -45,10 +54,12 @@ export interface DigestCredentialsJson {
  * private fields: `toString()`, `JSON.stringify` and `util.inspect` show only username and realm.
  */
 export class DigestCredentials {
-  /** Discriminates from {@link BearerCredentials}. */
-  readonly kind = 'digest' as const;
+  /** Discriminates from {@link BearerCredentials} (a getter: no field in every instance). */
+  get kind(): 'digest' {
+    return 'digest';
+  }
   readonly #password: string | undefined;
-  readonly #ha1: ReadonlyMap<HashName, string>;
+  readonly #ha1: Ha1Table;
 
   private constructor(
     /** The username in clear (what goes into HA1). */
@@ -56,7 +67,7 @@ export class DigestCredentials {
     /** The realm binding: undefined for any realm, a `*` pattern, or an exact realm. */
     readonly realm: string | undefined,
     password: string | undefined,
-    ha1: ReadonlyMap<HashName, string>,
+    ha1: Ha1Table,
   ) {
     this.#password = password;
     this.#ha1 = ha1;
@@ -64,7 +75,7 @@ export class DigestCredentials {
 
   /** Credentials holding a plain password. */
   static fromPassword(init: PasswordCredentialsInit): DigestCredentials {
-    return new DigestCredentials(init.username, init.realm, init.password, new Map());
+    return new DigestCredentials(init.username, init.realm, init.password, NO_HA1);
   }
 
   /** Credentials holding pre-computed HA1 values (see {@link Ha1CredentialsInit} for the forms). */
@@ -83,7 +94,7 @@ export class DigestCredentials {
   /** Whether these credentials can produce the HA1 for `hash` in `realm`. */
   canAnswer(hash: HashName, realm: string): boolean {
     if (!this.matchesRealm(realm)) return false;
-    return this.#password !== undefined || this.#ha1.has(hash);
+    return this.#password !== undefined || this.#ha1[hash] !== undefined;
   }
 
   /** Whether a password (rather than only HA1 values) is held. */
@@ -93,7 +104,7 @@ export class DigestCredentials {
 
   /** The hash names an HA1 is held for (empty for password credentials). */
   get ha1Hashes(): HashName[] {
-    return [...this.#ha1.keys()];
+    return Object.keys(this.#ha1) as HashName[];
   }
 
   /**
@@ -104,7 +115,7 @@ export class DigestCredentials {
     if (!this.matchesRealm(realm)) {
       throw new AuthenticationError('realm-mismatch', `credentials are not bound to realm "${realm}"`, realm);
     }
-    const stored = this.#ha1.get(hash);
+    const stored = this.#ha1[hash];
     if (stored !== undefined) return stored;
     if (this.#password === undefined) {
       throw new AuthenticationError(
@@ -133,8 +144,8 @@ export class DigestCredentials {
   }
 }
 
-function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Map<HashName, string> {
-  const out = new Map<HashName, string>();
+function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Ha1Table {
+  const out: Partial<Record<HashName, string>> = {};
   const add = (hash: HashName, hex: string) => {
     const value = hex.trim().toLowerCase();
     if (value.length !== hexLength(hash) || !/^[0-9a-f]+$/.test(value)) {
@@ -145,7 +156,7 @@ function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Map<HashName,
         realm,
       );
     }
-    out.set(hash, value);
+    out[hash] = value;
   };
   const addText = (text: string) => {
     const colon = text.indexOf(':');
@@ -170,6 +181,7 @@ function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Map<HashName,
       if (hex !== undefined) add(hash, hex);
     }
   }
-  if (out.size === 0) throw new AuthenticationError('invalid-credentials', 'no HA1 given', realm);
+  if (Object.keys(out).length === 0)
+    throw new AuthenticationError('invalid-credentials', 'no HA1 given', realm);
   return out;
 }

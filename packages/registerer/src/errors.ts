@@ -25,6 +25,7 @@ export type RegistrationErrorCode =
 
 /** The error a failed {@link Registerer.register} rejects with. */
 export class RegistrationError extends Error {
+  /** Always `RegistrationError`. */
   override readonly name = 'RegistrationError';
   constructor(
     /** Stable code to branch on. */

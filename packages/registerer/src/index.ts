@@ -4,7 +4,12 @@
  * @packageDocumentation
  */
 export { RegistrationError, type RegistrationErrorCode } from './errors.js';
-export type { ContactOptions, RegistererOptions, UnregisterOptions } from './options.js';
+export type {
+  ContactOptions,
+  RegistererObserver,
+  RegistererOptions,
+  UnregisterOptions,
+} from './options.js';
 export type {
   Authenticator,
   Clock,

@@ -1,6 +1,16 @@
 import type { SipUri } from '@sipkit/parser';
 import type { Authenticator, Clock, Logger, RandomSource, RegisterSender } from './ports.js';
 import type { ProfileName, RegistrationProfile } from './profile.js';
+import type { StateChange } from './state.js';
+
+/**
+ * Gets every state change, like a `state` listener, without the registerer keeping a listener
+ * list: what an owner of thousands of registerers (a user agent per registration) uses.
+ */
+export interface RegistererObserver {
+  /** The state changed, or a refresh renewed `registered`. Called before `state` listeners. */
+  registrationChanged(change: StateChange): void;
+}
 
 /** What to put in our Contact. */
 export interface ContactOptions {
@@ -26,6 +36,7 @@ export interface RegistererOptions {
   registrar?: string | SipUri;
   /** Display name in From (and To for SIP.js 0.7). */
   displayName?: string;
+  /** What goes into our Contact; the profile builds the rest. */
   contact?: ContactOptions;
   /** RFC 5626 instance id: a UUID, with or without `urn:uuid:`. */
   instanceId?: string;
@@ -55,12 +66,18 @@ export interface RegistererOptions {
   callId?: string;
   /** A built-in profile name or a profile object; default `sipkit`. */
   profile?: ProfileName | RegistrationProfile;
+  /** Clock of the refresh, retry and expiry timers. */
   clock: Clock;
+  /** Random source for tags, Call-ID, CSeq, Contact user and jitter. */
   random: RandomSource;
+  /** Sends each REGISTER and resolves with its final response. */
   sender: RegisterSender;
   /** Answers 401/407; without one a challenge is a failure. */
   authenticator?: Authenticator;
+  /** Diagnostics; never receives credentials. */
   logger?: Logger;
+  /** Told of every state change before the `state` listeners. */
+  observer?: RegistererObserver;
 }
 
 /** Options of {@link Registerer.unregister}. */

@@ -10,7 +10,9 @@ export type TimerHandle = unknown;
 export interface Clock {
   /** Milliseconds on a monotonic scale. */
   now(): number;
+  /** Calls `fn` after `ms`; returns a handle for `clearTimeout`. */
   setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** Cancels a timer that has not fired. */
   clearTimeout(handle: TimerHandle): void;
 }
 
@@ -21,6 +23,7 @@ export type RandomSource = (length: number) => Uint8Array;
 export interface LocalInfo {
   /** Host for the Contact: an IP address, a name, or the `<random>.invalid` host of a WebSocket UA. */
   host: string;
+  /** Port for the Contact (0 on WebSocket). */
   port: number;
   /** Transport token, any case: `udp`, `tcp`, `tls`, `ws`, `wss`. */
   transport: string;
@@ -33,6 +36,7 @@ export interface LocalInfo {
  * DNS failover between targets has already happened. Provisional responses are not reported.
  */
 export interface RegisterSender {
+  /** Sends `request` in a new transaction; resolves with the final response (never rejects for a timeout). */
   send(request: SipRequest): Promise<SipResponse>;
   /** Where the next request will leave from; read each time a Contact is built. */
   readonly local: LocalInfo;
@@ -45,6 +49,7 @@ export interface RegisterSender {
  * profile's choice.
  */
 export interface Authenticator {
+  /** Adds credentials answering `challenge` to `request`; false when it cannot. */
   authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): boolean | Promise<boolean>;
 }
 
@@ -66,7 +71,10 @@ export interface DigestPolicy {
 
 /** An injected logger. Never receives credentials: only status codes, states and timings. */
 export interface Logger {
+  /** Detail: every state change. */
   debug?(message: string, data?: Record<string, unknown>): void;
+  /** Failures the profile handles (a rejected REGISTER, a 423). */
   info?(message: string, data?: Record<string, unknown>): void;
+  /** Something went wrong outside the protocol (a sender or listener threw). */
   warn?(message: string, data?: Record<string, unknown>): void;
 }

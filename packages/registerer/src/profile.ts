@@ -41,22 +41,31 @@ export interface ContactParts {
 export interface SupportedWish {
   /** undefined = the profile's default. */
   path?: boolean;
+  /** GRUU (RFC 5627); undefined = the profile's default. */
   gruu?: boolean;
+  /** Outbound (RFC 5626); undefined = the profile's default. */
   outbound?: boolean;
+  /** Extra option tags to list. */
   extra: readonly string[];
 }
 
 /** What the user asked for about RFC 5626 outbound. */
 export interface OutboundWish {
+  /** The configured instance id (a UUID, without `urn:uuid:`), if any. */
   instanceId?: string;
+  /** The configured reg-id, if any. */
   regId?: number;
+  /** Whether outbound was asked for; undefined = the profile's default. */
   outbound?: boolean;
 }
 
 /** What a profile needs to build our Contact URI. */
 export interface ContactUriInput {
+  /** Contact user part. */
   user: string;
+  /** Where the request leaves from: host, port and transport for the Contact. */
   local: LocalInfo;
+  /** The Request-URI (some profiles take the Contact's scheme from it). */
   registrar: Uri;
   /** URI parameters to add (Asterisk `line`, user extras), in order. */
   uriParams: ReadonlyArray<readonly [string, string | null]>;
@@ -64,6 +73,7 @@ export interface ContactUriInput {
 
 /** What a profile needs to find the granted expiry in a 2xx. */
 export interface GrantInput {
+  /** The 2xx. */
   response: SipResponse;
   /** The Contact values of the 2xx (the `*` form is dropped). */
   contacts: NameAddr[];
@@ -71,11 +81,15 @@ export interface GrantInput {
   uri: SipUri;
   /** Our Contact user and whether we generated it randomly (SIP.js matches on the user only then). */
   user: string;
+  /** True when the Contact user was drawn at random rather than configured. */
   userIsRandom: boolean;
+  /** Our RFC 5626 instance id, when sent. */
   instance?: string;
+  /** Our RFC 5626 reg-id, when sent. */
   regId?: number;
   /** Our current GRUUs (SIP.js 0.21 matches the public one). */
   pubGruu?: Uri;
+  /** Our current temporary GRUU. */
   tempGruu?: Uri;
   /** The expiry we asked for (after any 423 adjustment). */
   requested: number;
@@ -83,12 +97,15 @@ export interface GrantInput {
 
 /** The binding found in a 2xx and its expiry in seconds (NaN only for the SIP.js 0.21 quirk). */
 export interface Grant {
+  /** Granted expiry in seconds. */
   expires: number;
+  /** Our binding as the 2xx lists it. */
   binding?: NameAddr;
 }
 
 /** A final failure, as the retry policy sees it. */
 export interface FailureInput {
+  /** The final status code. */
   status: number;
   /** Retry-After seconds of the response, when present. */
   retryAfter?: number;
@@ -96,11 +113,22 @@ export interface FailureInput {
   retries: number;
   /** True when the response is a 401/407 (unanswerable, or answered and rejected). */
   authFailed: boolean;
+  /** Random source for jittered retry delays. */
   random: RandomSource;
 }
 
 /** What to do after a failure: retry after `retryMs` (counting it or not), or stop trying. */
-export type FailureDecision = { retryMs: number; counted: boolean } | { retryMs?: undefined };
+export type FailureDecision =
+  | {
+      /** Milliseconds until the retry. */
+      retryMs: number;
+      /** Whether the retry counts towards the profile's maximum. */
+      counted: boolean;
+    }
+  | {
+      /** No retry. */
+      retryMs?: undefined;
+    };
 
 /**
  * Everything that makes one registration client differ from another, as data plus small policy
@@ -109,6 +137,7 @@ export type FailureDecision = { retryMs: number; counted: boolean } | { retryMs?
  * replace single fields.
  */
 export interface RegistrationProfile {
+  /** Profile name, in log lines (`jssip`, `sipjs`, `sipjs-legacy`, `asterisk`, `sipkit`). */
   readonly name: string;
   /** Requested expiry when the options give none. */
   readonly defaultExpires: number;
@@ -119,11 +148,15 @@ export interface RegistrationProfile {
 
   /** Header order of a REGISTER and of an un-REGISTER. */
   readonly registerLayout: readonly HeaderSlot[];
+  /** Header order of an un-REGISTER. */
   readonly unregisterLayout: readonly HeaderSlot[];
+  /** Where a REGISTER carries the requested expiry. */
   readonly expiresIn: ExpiresPlacement;
+  /** Where an un-REGISTER carries its expiry of 0. */
   readonly unregisterExpiresIn: ExpiresPlacement;
   /** JsSIP: a requested expiry of 0 sends neither Expires nor `;expires`. */
   readonly omitExpiresWhenZero: boolean;
+  /** Max-Forwards value. */
   readonly maxForwards: number;
   /** Default `Allow` value; undefined = no Allow header unless the options give one. */
   readonly allow?: string;
@@ -133,20 +166,33 @@ export interface RegistrationProfile {
   readonly displayNameInTo: boolean;
   /** Whether `Contact: *` carries the extra Contact parameters (JsSIP). */
   readonly starCarriesParams: boolean;
+  /** The `Supported` value for what the options asked; undefined = no header. */
   supported(wish: SupportedWish): string | undefined;
+  /** The Contact header value (URI in angle brackets plus parameters). */
   contactHeader(parts: ContactParts): string;
 
   /** `per-request`: a new From tag on every new REGISTER (auth resends keep it); `fixed`: one per registerer. */
   readonly fromTag: 'per-request' | 'fixed';
+  /** A new From tag. */
   newTag(random: RandomSource): string;
+  /** A new Call-ID. */
   newCallId(random: RandomSource): string;
   /** CSeq of the first request. */
   firstCSeq(random: RandomSource): number;
   /** Contact user when the options give none. */
   defaultContactUser(random: RandomSource): string;
+  /** Our Contact URI. */
   contactUri(input: ContactUriInput): string;
   /** Which RFC 5626 parameters go on the Contact. */
-  outbound(wish: OutboundWish, random: RandomSource): { instance?: string; regId?: number };
+  outbound(
+    wish: OutboundWish,
+    random: RandomSource,
+  ): {
+    /** Instance id to send (a UUID without `urn:uuid:`), if any. */
+    instance?: string;
+    /** reg-id to send, if any. */
+    regId?: number;
+  };
   /** Whether the Contact URI is rebuilt from the sender's local address after a reconnect. */
   readonly rebuildContactOnReconnect: boolean;
 

@@ -3,7 +3,7 @@ import { codeForStatus, RegistrationError, type RegistrationErrorCode } from './
 import type { RegistererOptions, UnregisterOptions } from './options.js';
 import type { RegistrationProfile } from './profile.js';
 import { resolveProfile } from './profiles/index.js';
-import { LOWER, token } from './random.js';
+import { flat, LOWER, token } from './random.js';
 import { authLines, buildRegister } from './request-builder.js';
 import {
   contactsOf,
@@ -17,6 +17,11 @@ import type { Gruu, RegistrationResult, UnregisterResult } from './result.js';
 import type { RegistererEvents, RegistrationState, StateChange, StateChangeReason } from './state.js';
 
 type TimerName = 'start' | 'refresh' | 'retry' | 'expiry';
+/** The timers that move the registration on; at most one of them is armed at a time. */
+type ActionTimer = Exclude<TimerName, 'expiry'>;
+
+/** Shared by every registerer that carries no Authorization lines forward. */
+const NO_AUTH: [string, string][] = [];
 
 /** Allowed transitions; anything else is a bug in this file. `stopped` is final. */
 const TRANSITIONS: Readonly<Record<RegistrationState, readonly RegistrationState[]>> = {
@@ -39,6 +44,25 @@ interface Deferred<T> {
   promise: Promise<T>;
   resolve(value: T): void;
   reject(error: Error): void;
+}
+
+/**
+ * What a registerer holds only while calls overlap or someone waits. Idle registerers (thousands
+ * of them in a load generator) keep none of it.
+ */
+interface Pending {
+  /** Callers of register() waiting for the outcome. */
+  registerWaiters: Deferred<RegistrationResult>[] | undefined;
+  /** An unregister() waiting for the REGISTER in flight. */
+  pendingUnregister: { options: UnregisterOptions; done: Deferred<UnregisterResult> } | undefined;
+  /** The un-REGISTER in flight, which a second unregister() joins. */
+  currentUnregister: Promise<UnregisterResult> | undefined;
+  /** A register() that came during an un-REGISTER. */
+  queuedRegister: true | undefined;
+  /** A re-REGISTER to send once the request in flight ends. */
+  reregisterWhenIdle: StateChangeReason | undefined;
+  /** stop() waiting for the request in flight. */
+  idleWaiters: (() => void)[] | undefined;
 }
 
 function deferred<T>(): Deferred<T> {
@@ -84,23 +108,24 @@ export class Registerer {
   readonly callId: string;
 
   private _state: RegistrationState = 'unregistered';
-  private readonly listeners = new Set<RegistererEvents['state']>();
+  /** Created on the first `on()`: most registerers only have an {@link RegistererObserver}. */
+  private listeners: RegistererEvents['state'][] | undefined;
   private readonly opts: RegistererOptions;
   private readonly aor: SipUri;
   private readonly registrar: SipUri;
-  private readonly fixedTag: string;
-  private readonly contactUser: string;
+  /** The From tag of every request, for profiles with a fixed tag. */
+  private readonly fixedTag: string | undefined;
+  private readonly user: string;
   private readonly userIsRandom: boolean;
-  private readonly line?: string;
+  private readonly lineValue?: string;
   private readonly instance?: string;
   private readonly regId?: number;
   private contactText?: string;
-  private contactParsed?: SipUri;
   private requested: number;
   private cseq: number;
   private granted?: number;
-  private _gruu: Gruu = {};
-  private lastAuth: [string, string][] = [];
+  private _gruu: Gruu | undefined;
+  private lastAuth: [string, string][] = NO_AUTH;
   private retries = 0;
   /** The user wants a binding (register() called, not unregistered or stopped). */
   private wanted = false;
@@ -109,14 +134,75 @@ export class Registerer {
   private stuck = false;
   /** Bumped by dispose(): late responses of an older epoch are ignored. */
   private epoch = 0;
-  private readonly timers = new Map<TimerName, unknown>();
-  private timerAt = new Map<TimerName, number>();
-  private registerWaiters: Deferred<RegistrationResult>[] = [];
-  private pendingUnregister?: { options: UnregisterOptions; done: Deferred<UnregisterResult> };
-  private currentUnregister?: Promise<UnregisterResult>;
-  private queuedRegister = false;
-  private reregisterWhenIdle: StateChangeReason | undefined;
-  private idleWaiters: (() => void)[] = [];
+  // One clock timer serves the action timer (start, refresh or retry) and the local expiry.
+  private actionKind: ActionTimer | undefined;
+  private actionAt: number | undefined;
+  private expiryAt: number | undefined;
+  private timer: unknown;
+  private timerAt: number | undefined;
+  /** Waiters and queued work: exists only while there are some (see {@link Pending}). */
+  private pending: Pending | undefined;
+
+  private get registerWaiters(): Pending['registerWaiters'] {
+    return this.pending?.registerWaiters;
+  }
+  private set registerWaiters(value: Pending['registerWaiters']) {
+    this.setPending('registerWaiters', value);
+  }
+  private get pendingUnregister(): Pending['pendingUnregister'] {
+    return this.pending?.pendingUnregister;
+  }
+  private set pendingUnregister(value: Pending['pendingUnregister']) {
+    this.setPending('pendingUnregister', value);
+  }
+  private get currentUnregister(): Pending['currentUnregister'] {
+    return this.pending?.currentUnregister;
+  }
+  private set currentUnregister(value: Pending['currentUnregister']) {
+    this.setPending('currentUnregister', value);
+  }
+  private get queuedRegister(): boolean {
+    return this.pending?.queuedRegister === true;
+  }
+  private set queuedRegister(value: boolean) {
+    this.setPending('queuedRegister', value || undefined);
+  }
+  private get reregisterWhenIdle(): Pending['reregisterWhenIdle'] {
+    return this.pending?.reregisterWhenIdle;
+  }
+  private set reregisterWhenIdle(value: Pending['reregisterWhenIdle']) {
+    this.setPending('reregisterWhenIdle', value);
+  }
+  private get idleWaiters(): Pending['idleWaiters'] {
+    return this.pending?.idleWaiters;
+  }
+  private set idleWaiters(value: Pending['idleWaiters']) {
+    this.setPending('idleWaiters', value);
+  }
+
+  /** Sets one field of {@link pending}, creating it on demand and dropping it once all are empty. */
+  private setPending<K extends keyof Pending>(key: K, value: Pending[K]): void {
+    if (value === undefined && !this.pending) return;
+    this.pending ??= {
+      registerWaiters: undefined,
+      pendingUnregister: undefined,
+      currentUnregister: undefined,
+      queuedRegister: undefined,
+      reregisterWhenIdle: undefined,
+      idleWaiters: undefined,
+    };
+    this.pending[key] = value;
+    const p = this.pending;
+    if (
+      p.registerWaiters === undefined &&
+      p.pendingUnregister === undefined &&
+      p.currentUnregister === undefined &&
+      p.queuedRegister === undefined &&
+      p.reregisterWhenIdle === undefined &&
+      p.idleWaiters === undefined
+    )
+      this.pending = undefined;
+  }
 
   constructor(options: RegistererOptions) {
     const profile = resolveProfile(options.profile);
@@ -130,18 +216,20 @@ export class Registerer {
       : profile.defaultRegistrar(this.aor);
     this.requested = profile.normalizeExpires(options.expires);
     const random = options.random;
-    this.callId = options.callId ?? profile.newCallId(random);
-    this.fixedTag = profile.newTag(random);
+    this.callId = flat(options.callId ?? profile.newCallId(random));
+    // Always drawn, so the random sequence does not depend on the profile; kept only when used.
+    const tag = profile.newTag(random);
+    this.fixedTag = profile.fromTag === 'fixed' ? flat(tag) : undefined;
     this.cseq = profile.firstCSeq(random) - 1;
     const given = options.contact?.uri
       ? toSipUri(options.contact.uri, 'contact.uri').user
       : options.contact?.user;
     this.userIsRandom = given === undefined;
-    this.contactUser = given ?? profile.defaultContactUser(random);
-    if (options.contact?.line) this.line = token(random, 7, LOWER);
+    this.user = flat(given ?? profile.defaultContactUser(random));
+    if (options.contact?.line) this.lineValue = token(random, 7, LOWER);
     const instanceId = options.instanceId?.replace(/^(urn:)?uuid:/i, '');
     const ob = profile.outbound({ instanceId, regId: options.regId, outbound: options.outbound }, random);
-    this.instance = ob.instance;
+    this.instance = ob.instance === undefined ? undefined : flat(ob.instance);
     this.regId = ob.regId;
   }
 
@@ -158,6 +246,16 @@ export class Registerer {
   /** The GRUUs learned from the last 2xx (kept across refreshes that omit them). */
   get gruu(): Gruu {
     return { ...this._gruu };
+  }
+
+  /** The user part of our Contact URI (configured, or drawn by the profile). */
+  get contactUser(): string {
+    return this.user;
+  }
+
+  /** The Asterisk `line` parameter value of our Contact URI, when `contact.line` is set. */
+  get line(): string | undefined {
+    return this.lineValue;
   }
 
   /** Our Contact URI as sent (built on the first request). */
@@ -177,14 +275,22 @@ export class Registerer {
 
   /** Clock time (ms) of the next refresh or retry, if one is scheduled. */
   get nextAt(): number | undefined {
-    return this.timerAt.get('refresh') ?? this.timerAt.get('retry') ?? this.timerAt.get('start');
+    return this.actionAt;
   }
 
   /** Subscribes to state changes; returns a function that unsubscribes. */
   on<E extends keyof RegistererEvents>(event: E, listener: RegistererEvents[E]): () => void {
     if (event !== 'state') return () => {};
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.listeners ??= [];
+    const list = this.listeners;
+    if (!list.includes(listener)) list.push(listener);
+    return () => {
+      const current = this.listeners;
+      const i = current ? current.indexOf(listener) : -1;
+      if (i < 0) return;
+      current!.splice(i, 1);
+      if (current!.length === 0) this.listeners = undefined;
+    };
   }
 
   /**
@@ -200,8 +306,9 @@ export class Registerer {
     }
     this.wanted = true;
     const d = deferred<RegistrationResult>();
+    this.registerWaiters ??= [];
     this.registerWaiters.push(d);
-    if (this.busy === 'register' || this.timers.has('start')) return d.promise;
+    if (this.busy === 'register' || this.actionKind === 'start') return d.promise;
     if (this.busy === 'unregister') {
       this.queuedRegister = true;
       return d.promise;
@@ -210,9 +317,8 @@ export class Registerer {
     const delay = this.profile.initialDelayMs(this.opts.random);
     if (delay > 0) {
       this.clearTimers('refresh', 'retry');
-      this.arm('start', delay, () => this.sendRegister('register'));
-      if (this._state !== 'registered')
-        this.go('registering', 'register', { nextAt: this.timerAt.get('start') });
+      this.arm('start', delay);
+      if (this._state !== 'registered') this.go('registering', 'register', { nextAt: this.actionAt });
     } else {
       this.sendRegister('register');
     }
@@ -259,7 +365,12 @@ export class Registerer {
     this.queuedRegister = false;
     this.reregisterWhenIdle = undefined;
     this.clearTimers('start', 'refresh', 'retry');
-    if (this.busy) await new Promise<void>((r) => this.idleWaiters.push(r));
+    if (this.busy) {
+      await new Promise<void>((r) => {
+        this.idleWaiters ??= [];
+        this.idleWaiters.push(r);
+      });
+    }
     if ((this._state as RegistrationState) === 'stopped') return;
     this.clearTimers('start', 'refresh', 'retry');
     if (this._state === 'registered' && this.profile.unregisterOnStop && !this.stuck) {
@@ -277,13 +388,13 @@ export class Registerer {
     this.clearTimers('start', 'refresh', 'retry', 'expiry');
     this.busy = undefined;
     this.stuck = false;
-    const waiters = this.registerWaiters;
-    this.registerWaiters = [];
+    const waiters = this.registerWaiters ?? [];
+    this.registerWaiters = undefined;
     for (const w of waiters) w.reject(new RegistrationError('STOPPED', 'registerer stopped'));
     this.pendingUnregister?.done.resolve({ sent: false });
     this.pendingUnregister = undefined;
     this.go('stopped', 'stopped');
-    this.listeners.clear();
+    this.listeners = undefined;
     this.notifyIdle();
   }
 
@@ -341,12 +452,17 @@ export class Registerer {
     this._state = state;
     const change: StateChange = { state, previous, reason, ...extra };
     this.log('debug', 'state', { state, previous, reason, code: extra.code });
-    for (const fn of [...this.listeners]) {
-      try {
-        fn(change);
-      } catch (e) {
-        this.log('warn', 'state listener threw', { error: String(e) });
-      }
+    const observer = this.opts.observer;
+    if (observer) this.notify(() => observer.registrationChanged(change));
+    const listeners = this.listeners;
+    if (listeners) for (const fn of listeners.slice()) this.notify(() => fn(change));
+  }
+
+  private notify(call: () => void): void {
+    try {
+      call();
+    } catch (e) {
+      this.log('warn', 'state listener threw', { error: String(e) });
     }
   }
 
@@ -397,12 +513,12 @@ export class Registerer {
       response: res,
       contacts,
       uri: this.contactUriParsed(),
-      user: this.contactUser,
+      user: this.user,
       userIsRandom: this.userIsRandom,
       instance: this.instance,
       regId: this.regId,
-      pubGruu: this.parsedGruu(this._gruu.pub),
-      tempGruu: this.parsedGruu(this._gruu.temp),
+      pubGruu: this.parsedGruu(this._gruu?.pub),
+      tempGruu: this.parsedGruu(this._gruu?.temp),
       requested: this.requested,
     });
     if (!grant) {
@@ -421,18 +537,17 @@ export class Registerer {
     if (grant.binding) {
       const pub = unquote(grant.binding.params.get('pub-gruu'));
       const temp = unquote(grant.binding.params.get('temp-gruu'));
-      if (pub !== undefined) this._gruu.pub = pub;
-      if (temp !== undefined) this._gruu.temp = temp;
+      if (pub !== undefined || temp !== undefined) this._gruu ??= {};
+      if (pub !== undefined) this._gruu!.pub = pub;
+      if (temp !== undefined) this._gruu!.temp = temp;
     }
     this.retries = 0;
     this.granted = grant.expires;
     this.clearTimers('refresh', 'retry', 'expiry');
     const random = this.opts.random;
-    this.arm('refresh', this.profile.refreshDelayMs(grant.expires, random), () =>
-      this.sendRegister('refreshed'),
-    );
-    if (this.profile.localExpiry) this.arm('expiry', grant.expires * 1000, () => this.expired());
-    const refreshAt = this.timerAt.get('refresh');
+    this.arm('refresh', this.profile.refreshDelayMs(grant.expires, random));
+    if (this.profile.localExpiry) this.arm('expiry', grant.expires * 1000);
+    const refreshAt = this.actionAt;
     const result: RegistrationResult = {
       expires: grant.expires,
       refreshAt,
@@ -449,8 +564,8 @@ export class Registerer {
       nextAt: refreshAt,
       response: res,
     });
-    const waiters = this.registerWaiters;
-    this.registerWaiters = [];
+    const waiters = this.registerWaiters ?? [];
+    this.registerWaiters = undefined;
     for (const w of waiters) w.resolve(result);
   }
 
@@ -469,8 +584,8 @@ export class Registerer {
     this.log('info', 'registration failed', { status, retries: this.retries });
     if (decision.retryMs !== undefined) {
       if (decision.counted) this.retries++;
-      this.arm('retry', decision.retryMs, () => this.sendRegister('retry'));
-      const nextAt = this.timerAt.get('retry');
+      this.arm('retry', decision.retryMs);
+      const nextAt = this.actionAt;
       this.go('retry-wait', 'failed', { code: status, nextAt, response: res });
       this.rejectWaiters(code, `REGISTER failed with ${status}`, res, nextAt);
       return;
@@ -536,7 +651,7 @@ export class Registerer {
     let attempts = 0;
     let staleUsed = false;
     let resends = 0;
-    let auth: [string, string][] = p.reuseAuthorization ? this.lastAuth : [];
+    let auth: [string, string][] = p.reuseAuthorization ? this.lastAuth : NO_AUTH;
     for (;;) {
       const cseq = ++this.cseq;
       const request = this.build(kind, star, callHeaders, tag, cseq, auth, bare);
@@ -576,7 +691,7 @@ export class Registerer {
         bare = p.quirks.bareIntervalResend === true;
         attempts = 0;
         staleUsed = false;
-        auth = p.reuseAuthorization ? this.lastAuth : [];
+        auth = p.reuseAuthorization ? this.lastAuth : NO_AUTH;
         continue;
       }
       return response;
@@ -638,7 +753,7 @@ export class Registerer {
   }
 
   private tagFor(kind: 'register' | 'unregister'): string {
-    if (this.profile.fromTag === 'fixed') return this.fixedTag;
+    if (this.fixedTag !== undefined) return this.fixedTag;
     const tag = this.profile.newTag(this.opts.random);
     const trail = this.opts.fromTagTrail;
     if (kind !== 'register' || trail === undefined) return tag;
@@ -653,22 +768,23 @@ export class Registerer {
       } else {
         const local = o.sender.local;
         const uriParams = entries(o.contact?.uriParams);
-        if (this.line !== undefined) uriParams.push(['line', this.line]);
-        this.contactText = this.profile.contactUri({
-          user: this.contactUser,
-          local: o.contact?.host ? { ...local, host: o.contact.host } : local,
-          registrar: this.registrar,
-          uriParams,
-        });
+        if (this.lineValue !== undefined) uriParams.push(['line', this.lineValue]);
+        this.contactText = flat(
+          this.profile.contactUri({
+            user: this.user,
+            local: o.contact?.host ? { ...local, host: o.contact.host } : local,
+            registrar: this.registrar,
+            uriParams,
+          }),
+        );
       }
-      this.contactParsed = undefined;
     }
     return this.contactText;
   }
 
   private contactUriParsed(): SipUri {
-    this.contactParsed ??= toSipUri(this.contactUriText(), 'contact');
-    return this.contactParsed;
+    // Parsed when a 2xx is read rather than kept: an idle registerer holds only the text.
+    return toSipUri(this.contactUriText(), 'contact');
   }
 
   private parsedGruu(value: string | undefined): Uri | undefined {
@@ -693,8 +809,8 @@ export class Registerer {
   }
 
   private notifyIdle(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
+    const waiters = this.idleWaiters ?? [];
+    this.idleWaiters = undefined;
     for (const w of waiters) w();
   }
 
@@ -704,33 +820,77 @@ export class Registerer {
     response?: SipResponse,
     nextAt?: number,
   ): void {
-    const waiters = this.registerWaiters;
-    this.registerWaiters = [];
+    const waiters = this.registerWaiters ?? [];
+    this.registerWaiters = undefined;
     for (const w of waiters) w.reject(new RegistrationError(code, message, response, nextAt));
   }
 
-  private arm(name: TimerName, ms: number, fn: () => void): void {
-    this.clearTimers(name);
+  /** Arms `name` (replacing the action timer that ran, if `name` is one) for `ms` from now. */
+  private arm(name: TimerName, ms: number): void {
     // NaN (the SIP.js 0.21 quirk) behaves as setTimeout does in browsers: at once.
     const delay = Number.isFinite(ms) ? Math.max(0, ms) : 0;
-    const clock = this.opts.clock;
-    const handle = clock.setTimeout(() => {
-      this.timers.delete(name);
-      this.timerAt.delete(name);
-      fn();
-    }, delay);
-    this.timers.set(name, handle);
-    this.timerAt.set(name, clock.now() + delay);
+    const at = this.opts.clock.now() + delay;
+    if (name === 'expiry') {
+      this.expiryAt = at;
+    } else {
+      this.actionKind = name;
+      this.actionAt = at;
+    }
+    this.schedule();
   }
 
   private clearTimers(...names: TimerName[]): void {
     for (const name of names) {
-      const handle = this.timers.get(name);
-      if (handle === undefined) continue;
-      this.opts.clock.clearTimeout(handle);
-      this.timers.delete(name);
-      this.timerAt.delete(name);
+      if (name === 'expiry') this.expiryAt = undefined;
+      else if (this.actionKind === name) {
+        this.actionKind = undefined;
+        this.actionAt = undefined;
+      }
     }
+    this.schedule();
+  }
+
+  /** Keeps the one clock timer armed for the earliest of the action timer and the expiry. */
+  private schedule(): void {
+    const a = this.actionAt;
+    const e = this.expiryAt;
+    const at = a === undefined ? e : e === undefined ? a : Math.min(a, e);
+    if (at === this.timerAt && this.timer !== undefined) return;
+    const clock = this.opts.clock;
+    if (this.timer !== undefined) clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = at;
+    if (at === undefined) return;
+    // A bound method rather than an arrow function: no closure context kept per armed timer.
+    this.timer = clock.setTimeout(this.fire.bind(this), Math.max(0, at - clock.now()));
+  }
+
+  /** The clock timer fired: runs the timer it was armed for, then re-arms for the next. */
+  private fire(): void {
+    const at = this.timerAt;
+    this.timer = undefined;
+    this.timerAt = undefined;
+    if (at === undefined) return;
+    const action = this.actionAt !== undefined && this.actionAt <= at;
+    const expiry = this.expiryAt !== undefined && this.expiryAt <= at;
+    // On a tie the one armed first goes first: the refresh is armed just before its expiry,
+    // a retry or a delayed start after the expiry of the binding they follow.
+    const runExpiry = expiry && !(action && this.actionKind === 'refresh');
+    if (runExpiry) {
+      this.expiryAt = undefined;
+      this.schedule();
+      this.expired();
+      return;
+    }
+    const kind = this.actionKind;
+    if (!action || kind === undefined) {
+      this.schedule();
+      return;
+    }
+    this.actionKind = undefined;
+    this.actionAt = undefined;
+    this.schedule();
+    this.sendRegister(kind === 'start' ? 'register' : kind === 'refresh' ? 'refreshed' : 'retry');
   }
 
   private log(level: 'debug' | 'info' | 'warn', message: string, data?: Record<string, unknown>): void {

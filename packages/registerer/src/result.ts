@@ -2,7 +2,9 @@ import type { NameAddr, SipResponse } from '@sipkit/parser';
 
 /** GRUUs the registrar assigned (RFC 5627), quotes removed. */
 export interface Gruu {
+  /** Public GRUU (`pub-gruu`). */
   pub?: string;
+  /** Temporary GRUU (`temp-gruu`). */
   temp?: string;
 }
 
@@ -14,6 +16,7 @@ export interface RegistrationResult {
   refreshAt?: number;
   /** Our binding as the registrar listed it. */
   binding?: NameAddr;
+  /** The GRUUs known after this 2xx. */
   gruu: Gruu;
   /** Service-Route values of the 2xx (RFC 3608), to use as route set for later requests. */
   serviceRoute: string[];
@@ -21,6 +24,7 @@ export interface RegistrationResult {
   path: string[];
   /** True when the 2xx says `Require: outbound` (RFC 5626 in effect). */
   outbound: boolean;
+  /** The 2xx itself. */
   response: SipResponse;
 }
 

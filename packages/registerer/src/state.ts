@@ -51,8 +51,11 @@ export type StateChangeReason =
 
 /** Payload of the `state` event. */
 export interface StateChange {
+  /** The state now. */
   state: RegistrationState;
+  /** The state before (equal to `state` on a refresh). */
   previous: RegistrationState;
+  /** Why it changed. */
   reason: StateChangeReason;
   /** Status code of the response behind the change, if any. */
   code?: number;

@@ -177,6 +177,8 @@ export class ReconnectingTransport<S = string> implements Transport {
     this.settle(new TransportError('CLOSED', 'transport closed'));
     this.setState('closed');
     await cur?.transport.close();
+    // A connection that dropped earlier may still be closing its socket: wait for that too.
+    await this.last?.transport.close().catch(() => {});
   }
 
   // --- the schedule: every transition goes through attempt / up / failed / dropped ---

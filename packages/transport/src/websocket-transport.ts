@@ -42,6 +42,11 @@ export interface WebSocketTransportOptions extends TransportOptions {
   WebSocket?: WebSocketConstructor;
   /** Give up opening after this long (ms). Default 10000. */
   connectTimeoutMs?: number;
+  /**
+   * How long `close()` waits for the socket's close event (the closing handshake) before it
+   * resolves anyway (ms). Default 5000.
+   */
+  closeTimeoutMs?: number;
   /** RFC 5626 CRLF keep-alives: `true` for the defaults, or options. Default off. */
   keepAlive?: boolean | KeepAliveOptions;
   /**
@@ -52,6 +57,7 @@ export interface WebSocketTransportOptions extends TransportOptions {
 }
 
 const OPEN = 1;
+const CLOSED = 3;
 const PING = '\r\n\r\n';
 const PONG = '\r\n';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -74,9 +80,11 @@ export class WebSocketTransport extends BaseTransport {
   private readonly url: string;
   private readonly Ctor: WebSocketConstructor | undefined;
   private readonly connectTimeoutMs: number;
+  private readonly closeTimeoutMs: number;
   private readonly keepAlive: KeepAlive | undefined;
   private socket: WebSocketLike | undefined;
   private opening: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
   private flowFailureReported = false;
 
   constructor(options: WebSocketTransportOptions) {
@@ -98,6 +106,7 @@ export class WebSocketTransport extends BaseTransport {
     this.local = { host: options.viaHost ?? `${randomToken(this.random, 12)}.invalid`, port: 0 };
     this.Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
     if (options.keepAlive) {
       const ka = options.keepAlive === true ? {} : options.keepAlive;
       this.keepAlive = new KeepAlive(
@@ -152,20 +161,40 @@ export class WebSocketTransport extends BaseTransport {
     this.keepAlive?.setFlowTimer(seconds);
   }
 
-  async close(): Promise<void> {
-    if (this.state === 'closed') return;
+  /**
+   * Closes the connection (code 1000); resolves once the socket has emitted its close event, or
+   * after `closeTimeoutMs` when the peer does not finish the closing handshake.
+   */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    if (this.state === 'closed') return Promise.resolve();
     this.keepAlive?.stop();
     const socket = this.socket;
     this.socket = undefined;
     this.setState('closed');
-    if (socket) {
-      detach(socket);
+    this.closing = socket ? this.closeSocket(socket) : Promise.resolve();
+    return this.closing;
+  }
+
+  private closeSocket(socket: WebSocketLike): Promise<void> {
+    detach(socket);
+    if (socket.readyState === CLOSED) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.clock.clearTimeout(timer);
+        socket.onclose = null;
+        resolve();
+      };
+      const timer = this.clock.setTimeout(done, this.closeTimeoutMs);
+      socket.onclose = done;
+      // Closing a socket that is still opening makes `ws` report an error: nothing to do about it.
+      socket.onerror = () => {};
       try {
         socket.close(1000);
       } catch {
-        // Already closing: nothing to do.
+        // Already closing: the close event still comes.
       }
-    }
+    });
   }
 
   private open(Ctor: WebSocketConstructor): Promise<void> {

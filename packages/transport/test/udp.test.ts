@@ -73,6 +73,28 @@ describe('UdpTransport errors', () => {
     await expect(t.connect()).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
+  it('close() resolves once the socket is closed: its port can be bound again at once', async () => {
+    const a = await udp();
+    const port = a.local.port;
+    const first = a.close();
+    expect(a.close()).toBe(first);
+    await first;
+    const b = new UdpTransport({ port });
+    open.push(b);
+    await b.connect();
+    expect(b.local.port).toBe(port);
+  });
+
+  it('close() while binding closes that socket too, and connect() rejects', async () => {
+    const t = new UdpTransport();
+    const connecting = t.connect();
+    const rejected = expect(connecting).rejects.toMatchObject({ code: 'CLOSED' });
+    await t.close();
+    await rejected;
+    expect(t.state).toBe('closed');
+    expect(t.local.port).toBe(0);
+  });
+
   it('fails to bind a port that is taken', async () => {
     const a = await udp();
     const b = new UdpTransport({ port: a.local.port });

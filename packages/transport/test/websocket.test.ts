@@ -225,6 +225,93 @@ describe('WebSocketTransport connect timeout (virtual clock, fake socket)', () =
   });
 });
 
+describe('WebSocketTransport close', () => {
+  /** An open fake socket whose close event comes only when the test says so. */
+  function fakeOpen() {
+    const sockets: { closeCalls: number[]; fireClose(): void; readyState: number }[] = [];
+    class Fake {
+      readyState = 0;
+      protocol = 'sip';
+      binaryType = '';
+      onopen: ((e: unknown) => void) | null = null;
+      onclose: ((e: { code: number; reason: string }) => void) | null = null;
+      onerror = null;
+      onmessage = null;
+      closeCalls: number[] = [];
+      constructor() {
+        sockets.push(this);
+        queueMicrotask(() => {
+          this.readyState = 1;
+          this.onopen?.({});
+        });
+      }
+      send() {}
+      close(code: number) {
+        this.closeCalls.push(code);
+        this.readyState = 2;
+      }
+      fireClose() {
+        this.readyState = 3;
+        this.onclose?.({ code: 1000, reason: '' });
+      }
+    }
+    return { Fake, sockets };
+  }
+
+  it('resolves only once the socket emitted close; a second close() is the same wait', async () => {
+    const clock = new VirtualClock();
+    const { Fake, sockets } = fakeOpen();
+    const t = new WebSocketTransport({ url: 'ws://127.0.0.1:9', WebSocket: Fake, clock });
+    await t.connect();
+    let done = false;
+    const closing = t.close().then(() => {
+      done = true;
+    });
+    const again = t.close();
+    await new Promise((r) => setImmediate(r));
+    expect(sockets[0]!.closeCalls).toEqual([1000]);
+    expect(t.state).toBe('closed');
+    expect(done).toBe(false);
+    sockets[0]!.fireClose();
+    await closing;
+    await again;
+    expect(done).toBe(true);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('gives up waiting after closeTimeoutMs when the close event never comes', async () => {
+    const clock = new VirtualClock();
+    const { Fake } = fakeOpen();
+    const t = new WebSocketTransport({
+      url: 'ws://127.0.0.1:9',
+      WebSocket: Fake,
+      clock,
+      closeTimeoutMs: 300,
+    });
+    await t.connect();
+    let done = false;
+    const closing = t.close().then(() => {
+      done = true;
+    });
+    clock.advance(299);
+    await new Promise((r) => setImmediate(r));
+    expect(done).toBe(false);
+    clock.advance(1);
+    await closing;
+    expect(done).toBe(true);
+  });
+
+  it('with ws: after close() the server has seen the connection end', async () => {
+    const srv = await wsServer();
+    const t = client({ url: srv.url });
+    await t.connect();
+    await until(() => srv.peers.length === 1);
+    const serverSaw = new Promise<number>((r) => srv.peers[0]!.once('close', (code) => r(code)));
+    await t.close();
+    expect(await serverSaw).toBe(1000);
+  });
+});
+
 describe('WSS with ws', () => {
   it('connects over TLS to a server with a certificate the client is told to trust', async () => {
     const cert = selfSignedCert();

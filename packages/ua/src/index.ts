@@ -14,7 +14,15 @@ export type {
 export { credentialsFromConfig, DigestAuthenticator } from './authenticator.js';
 export { UserAgentError, type UserAgentErrorCode } from './errors.js';
 export { profileFromConfig, registererOptionsFromConfig } from './registerer-options.js';
-export { ALLOWED_METHODS, RequestHandler } from './request-handler.js';
+export { ALLOWED_METHODS, answerRequest, RequestHandler, SUPPORTED } from './request-handler.js';
+export {
+  SipStack,
+  type SipStackEvents,
+  type SipStackOptions,
+  type SipStackState,
+  type StackMember,
+} from './sip-stack.js';
+export { TimerQueue } from './timer-queue.js';
 export {
   serverEndpoint,
   type TransportContext,
@@ -29,3 +37,4 @@ export {
   type UserAgentOptions,
   type UserAgentState,
 } from './user-agent.js';
+export { type IdentityOverride, withIdentity } from './with-identity.js';

@@ -1,5 +1,6 @@
-import type { UserAgentConfig } from '@sipkit/config';
+import type { ContactConfig, UserAgentConfig } from '@sipkit/config';
 import {
+  type ContactOptions,
   createAsteriskProfile,
   createSipjsProfile,
   jssipProfile,
@@ -9,6 +10,9 @@ import {
   sipkitProfile,
 } from '@sipkit/registerer';
 
+/** Profiles made from parameters, by their parameters: user agents with equal settings share one. */
+const madeProfiles = new Map<string, RegistrationProfile>();
+
 /** The registerer profile object for a config's profile name and parameters. */
 export function profileFromConfig(config: UserAgentConfig): RegistrationProfile {
   const p = config.profileParams;
@@ -16,23 +20,50 @@ export function profileFromConfig(config: UserAgentConfig): RegistrationProfile 
     case 'jssip':
       return jssipProfile;
     case 'sipjs':
-      return createSipjsProfile({ refreshFrequency: p.refreshFrequency });
+      return shared(`sipjs ${p.refreshFrequency}`, () =>
+        createSipjsProfile({ refreshFrequency: p.refreshFrequency }),
+      );
     case 'sipjs-legacy':
       return sipjsLegacyProfile;
-    case 'asterisk':
-      return createAsteriskProfile({
-        retryInterval: p.retryInterval,
-        forbiddenRetryInterval: p.forbiddenRetryInterval,
-        fatalRetryInterval: p.fatalRetryInterval,
-        maxRetries: p.maxRetries,
-        authRejectionPermanent: p.authRejectionPermanent,
-        maxRandomInitialDelay: p.maxRandomInitialDelay,
-        supportPath: config.registration.supported.includes('path'),
-        supportOutbound: config.registration.supported.includes('outbound'),
-      });
+    case 'asterisk': {
+      const supportPath = config.registration.supported.includes('path');
+      const supportOutbound = config.registration.supported.includes('outbound');
+      const key = [
+        'asterisk',
+        p.retryInterval,
+        p.forbiddenRetryInterval,
+        p.fatalRetryInterval,
+        p.maxRetries,
+        p.authRejectionPermanent,
+        p.maxRandomInitialDelay,
+        supportPath,
+        supportOutbound,
+      ].join(' ');
+      return shared(key, () =>
+        createAsteriskProfile({
+          retryInterval: p.retryInterval,
+          forbiddenRetryInterval: p.forbiddenRetryInterval,
+          fatalRetryInterval: p.fatalRetryInterval,
+          maxRetries: p.maxRetries,
+          authRejectionPermanent: p.authRejectionPermanent,
+          maxRandomInitialDelay: p.maxRandomInitialDelay,
+          supportPath,
+          supportOutbound,
+        }),
+      );
+    }
     default:
       return sipkitProfile;
   }
+}
+
+function shared(key: string, make: () => RegistrationProfile): RegistrationProfile {
+  let profile = madeProfiles.get(key);
+  if (!profile) {
+    profile = make();
+    madeProfiles.set(key, profile);
+  }
+  return profile;
 }
 
 /** Splits `Name: value` lines into header pairs. */
@@ -54,36 +85,115 @@ function paramRecord(params: readonly string[]): Record<string, string | null> {
   return out;
 }
 
-/**
- * Everything the registerer takes from a config, except the ports (clock, random, sender,
- * authenticator) that the user agent supplies.
- */
-export function registererOptionsFromConfig(
-  config: UserAgentConfig,
-): Omit<RegistererOptions, 'clock' | 'random' | 'sender' | 'authenticator' | 'logger'> {
-  const { identity, contact, registration } = config;
-  const routeSet = config.routeSet.map((u) => `<${u}>`);
-  const server = config.servers[0];
-  if (config.preloadedRouteFromServer && server) {
-    const uri = server.uri.clone();
-    uri.params.set('lr');
-    routeSet.unshift(`<${uri}>`);
-  }
-  const extraHeaders = headerPairs([...config.extraHeaders, ...registration.extraHeaders]);
-  if (config.credentials.bearer?.preemptive)
-    extraHeaders.push(['Authorization', config.credentials.bearer.authorization]);
-  return {
-    aor: identity.aor,
-    registrar: registration.registrar,
-    displayName: identity.displayName,
-    contact: {
+const NO_HEADERS: [string, string][] = [];
+const NO_ROUTES: string[] = [];
+/** Contact options by contact config: user agents whose configs share a contact config share these. */
+const contactOptionsOf = new WeakMap<ContactConfig, ContactOptions>();
+
+function contactOptions(contact: ContactConfig): ContactOptions {
+  let out = contactOptionsOf.get(contact);
+  if (!out) {
+    out = {
       uri: contact.uri?.toString(),
       user: contact.user,
       host: contact.host,
       uriParams: contact.uriParams,
-      params: paramRecord(contact.headerParams),
+      params: contact.headerParams.length > 0 ? paramRecord(contact.headerParams) : undefined,
       line: contact.line,
-    },
+    };
+    contactOptionsOf.set(contact, out);
+  }
+  return out;
+}
+
+/** The ports the user agent (or its stack) supplies. */
+type Ports = Pick<RegistererOptions, 'clock' | 'random' | 'sender' | 'authenticator' | 'logger' | 'observer'>;
+
+/**
+ * Everything the registerer takes from a config, except the ports (clock, random, sender,
+ * authenticator) that the user agent supplies. Parts that do not depend on the identity (the
+ * profile, the Contact options, empty header lists) are shared between user agents.
+ */
+export function registererOptionsFromConfig(
+  config: UserAgentConfig,
+): Omit<RegistererOptions, 'clock' | 'random' | 'sender' | 'authenticator' | 'logger'> {
+  const {
+    clock: _clock,
+    random: _random,
+    sender: _sender,
+    logger: _logger,
+    ...rest
+  } = sharedOptions(config, {
+    clock: undefined!,
+    random: undefined!,
+    sender: undefined!,
+    logger: undefined,
+  });
+  return { ...rest, aor: config.identity.aor };
+}
+
+/** The inputs a shared options object was made from; compared by identity. */
+type Inputs = readonly unknown[];
+
+/** The last shared options made per registration config, with what they were made from. */
+const sharedByRegistration = new WeakMap<object, { inputs: Inputs; options: RegistererOptions }>();
+
+function inputsOf(config: UserAgentConfig, ports: SharedPorts): Inputs {
+  const { identity, contact, registration } = config;
+  return [
+    ports.clock,
+    ports.random,
+    ports.sender,
+    ports.logger,
+    config.servers[0],
+    config.routeSet,
+    config.preloadedRouteFromServer,
+    config.extraHeaders,
+    config.credentials.bearer,
+    config.userAgent,
+    config.profileParams,
+    identity.displayName,
+    contact,
+    contact.instanceId,
+    contact.regId,
+    contact.outbound,
+    registration.registrar,
+    registration.supported,
+    registration.expires,
+    registration.extraHeaders,
+    registration.fromTagTrail,
+  ];
+}
+
+type SharedPorts = Pick<Ports, 'clock' | 'random' | 'sender' | 'logger'>;
+
+/** The options every registerer of user agents with equal settings (all but the AOR) can share. */
+function sharedOptions(config: UserAgentConfig, ports: SharedPorts): RegistererOptions {
+  const inputs = inputsOf(config, ports);
+  const cached = sharedByRegistration.get(config.registration);
+  if (cached?.inputs.every((v, i) => v === inputs[i])) return cached.options;
+  const { identity, contact, registration } = config;
+  let routeSet = NO_ROUTES;
+  const server = config.servers[0];
+  if (config.routeSet.length > 0 || (config.preloadedRouteFromServer && server)) {
+    routeSet = config.routeSet.map((u) => `<${u}>`);
+    if (config.preloadedRouteFromServer && server) {
+      const uri = server.uri.clone();
+      uri.params.set('lr');
+      routeSet.unshift(`<${uri}>`);
+    }
+  }
+  let extraHeaders = NO_HEADERS;
+  const bearer = config.credentials.bearer?.preemptive ? config.credentials.bearer : undefined;
+  if (config.extraHeaders.length > 0 || registration.extraHeaders.length > 0 || bearer) {
+    extraHeaders = headerPairs([...config.extraHeaders, ...registration.extraHeaders]);
+    if (bearer) extraHeaders.push(['Authorization', bearer.authorization]);
+  }
+  const options: RegistererOptions = {
+    aor: identity.aor,
+    registrar: registration.registrar,
+    displayName: identity.displayName,
+    contact: contactOptions(contact),
     instanceId: contact.instanceId,
     regId: contact.regId,
     outbound: contact.outbound,
@@ -94,5 +204,27 @@ export function registererOptionsFromConfig(
     userAgent: config.userAgent,
     fromTagTrail: registration.fromTagTrail,
     profile: profileFromConfig(config),
+    clock: ports.clock,
+    random: ports.random,
+    sender: ports.sender,
+    logger: ports.logger,
   };
+  sharedByRegistration.set(config.registration, { inputs, options });
+  return options;
+}
+
+/**
+ * The registerer options of a config with the ports. Everything but the address-of-record and
+ * the per-user-agent ports lives in an object shared by every user agent with the same settings
+ * (the prototype of the one returned), so ten thousand registerers do not each hold a copy of
+ * twenty option fields.
+ * @internal
+ */
+export function buildRegistererOptions(config: UserAgentConfig, ports: Ports): RegistererOptions {
+  const shared = sharedOptions(config, ports);
+  const own = Object.create(shared) as RegistererOptions;
+  own.aor = config.identity.aor;
+  own.authenticator = ports.authenticator;
+  own.observer = ports.observer;
+  return own;
 }

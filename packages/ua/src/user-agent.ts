@@ -5,55 +5,64 @@ import {
   fromSipJs,
   fromSipJsLegacy,
   type JsSipConfig,
-  type ServerConfig,
   type SipJsLegacyConfig,
   type SipJsRegistererOptions,
   type SipJsUserAgentOptions,
   type UserAgentConfig,
 } from '@sipkit/config';
+import type { DigestClient } from '@sipkit/digest';
 import type { SipRequest, SipResponse } from '@sipkit/parser';
 import {
+  type Authenticator,
+  type DigestPolicy,
   Registerer,
-  type RegisterSender,
+  type RegistererObserver,
   type RegistrationResult,
   type StateChange,
   type UnregisterResult,
 } from '@sipkit/registerer';
-import { generateTag, TransactionLayer } from '@sipkit/transaction';
+import { generateTag, type ServerTransaction } from '@sipkit/transaction';
 import {
   type Clock,
   cryptoRandom,
-  Emitter,
   type Endpoint,
-  exponentialBackoff,
-  jssipBackoff,
   type Logger,
   type RandomSource,
-  ReconnectingTransport,
-  type ReconnectingTransportOptions,
-  redactCredentials,
-  type ServerRetries,
   silentLogger,
-  sipjs07Backoff,
-  systemClock,
   type TraceDirection,
   type TransportState,
 } from '@sipkit/transport';
-import { credentialsFromConfig, DigestAuthenticator } from './authenticator.js';
+import {
+  answerChallenge,
+  credentialsFromConfig,
+  samePolicy,
+  userAgentDigestClient,
+} from './authenticator.js';
 import { UserAgentError } from './errors.js';
-import { registererOptionsFromConfig } from './registerer-options.js';
-import { RequestHandler } from './request-handler.js';
-import { serverEndpoint, type TransportFactory, webSocketTransportFactory } from './transport-factory.js';
+import { addListener, emitTo, type ListenerList } from './listeners.js';
+import { buildRegistererOptions } from './registerer-options.js';
+import { answerRequest } from './request-handler.js';
+import { SipStack, type StackMember } from './sip-stack.js';
+import type { TransportFactory } from './transport-factory.js';
 
 /** Receives every SIP message as text with Authorization values already replaced by `<redacted>`. */
 export type SipTrace = (direction: TraceDirection, text: string, peer: Endpoint) => void;
 
 /** What the host environment injects; everything has a default. */
 export interface UserAgentOptions {
+  /**
+   * A started {@link SipStack} to share with other user agents: this user agent then opens no
+   * transport of its own, and takes the stack's transport factory, clock, random source and trace
+   * (the options of the same name here are ignored). The config's servers must be the stack's.
+   */
+  stack?: SipStack;
   /** Builds transports; default WebSocket only (browser-safe). Node: `nodeTransportFactory` from `@sipkit/ua/node`. */
   transportFactory?: TransportFactory;
+  /** Clock of every timer; default the system clock. */
   clock?: Clock;
+  /** Random source for tags, Call-IDs, branches and back-off; default Web Crypto. */
   random?: RandomSource;
+  /** Diagnostics; default silent (with a `stack`: the stack's logger). */
   logger?: Logger;
   /** SIP trace, credentials redacted. */
   trace?: SipTrace;
@@ -72,38 +81,33 @@ export interface UserAgentEvents {
   registration: (change: StateChange) => void;
 }
 
-const SUPPORTED = ['path', 'gruu', 'outbound'];
-
 /**
  * The reference sipkit user agent: one (reconnecting, failing-over) transport, the transaction
  * layer, digest authentication and a registerer that follows the config's profile. Answers
  * OPTIONS. `stop()` unregisters, closes everything and leaves no timer or socket behind.
+ *
+ * With `options.stack` it shares a {@link SipStack} (one transport, one transaction layer) with
+ * other user agents; without, it runs a stack of its own. Idle user agents are kept small: no
+ * emitter until someone listens, no message kept after its transaction, one timer.
  */
-export class UserAgent {
+export class UserAgent implements StackMember, RegistererObserver, Authenticator {
   /** The validated configuration this user agent runs. */
   readonly config: UserAgentConfig;
-  private readonly clock: Clock;
-  private readonly random: RandomSource;
-  private readonly logger: Logger;
-  private readonly factory: TransportFactory;
-  private readonly trace: SipTrace | undefined;
-  private readonly events: Emitter<UserAgentEvents>;
+  private readonly options: UserAgentOptions;
   private current: UserAgentState = 'idle';
-  private transport: ReconnectingTransport<ServerConfig> | undefined;
-  private layer: TransactionLayer | undefined;
+  private stack: SipStack | undefined;
   private reg: Registerer | undefined;
-  private readonly cleanup: (() => void)[] = [];
+  private listeners: ListenerList | undefined;
+  private stopping: Promise<void> | undefined;
+  /** Made on the first challenge, for the policy the registerer's profile passes. */
+  private digest: DigestClient | undefined;
 
   constructor(config: UserAgentConfig, options: UserAgentOptions = {}) {
     if (config.servers.length === 0)
       throw new UserAgentError('NO_SERVER', 'the configuration names no server');
     this.config = config;
-    this.clock = options.clock ?? systemClock;
-    this.random = options.random ?? cryptoRandom;
-    this.logger = options.logger ?? silentLogger;
-    this.factory = options.transportFactory ?? webSocketTransportFactory;
-    this.trace = options.trace;
-    this.events = new Emitter<UserAgentEvents>(this.logger);
+    // Kept by reference: many user agents built with one options object share it.
+    this.options = options;
   }
 
   /** A user agent from a JsSIP `UA` configuration. */
@@ -127,6 +131,7 @@ export class UserAgent {
     return new UserAgent(fromPjsip(text, pjsip), options);
   }
 
+  /** The lifecycle state. */
   get state(): UserAgentState {
     return this.current;
   }
@@ -138,41 +143,40 @@ export class UserAgent {
 
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends keyof UserAgentEvents & string>(event: E, listener: UserAgentEvents[E]): () => void {
-    return this.events.on(event, listener);
+    return addListener(this, event, listener);
   }
 
   /**
-   * Connects to the first reachable server and, when the config registers automatically,
-   * starts registering (without waiting for the outcome: watch `registration`). Resolves
-   * once connected.
+   * Connects to the first reachable server (or, with a shared stack, waits until the stack's
+   * transport is connected) and, when the config registers automatically, starts registering
+   * (without waiting for the outcome: watch `registration`). Resolves once connected.
    */
   async start(): Promise<void> {
     if (this.current !== 'idle')
       throw new UserAgentError('NOT_STARTED', `cannot start in state ${this.current}`);
+    const shared = this.options.stack;
+    if (shared) this.checkStack(shared);
     this.setState('starting');
     try {
-      const transport = this.createTransport();
-      this.transport = transport;
-      const layer = new TransactionLayer({
-        transport,
-        clock: this.clock,
-        random: this.random,
-        supported: SUPPORTED,
-        user: new RequestHandler(this.config.userAgent, SUPPORTED, () => generateTag(this.random)),
-      });
-      this.layer = layer;
-      const reg = this.createRegisterer(transport, layer);
-      this.reg = reg;
-      this.cleanup.push(
-        reg.on('state', (change) => this.events.emit('registration', change)),
-        transport.on('state', (state) => this.onTransportState(state)),
-        transport.on('flowFailed', () => reg.onFlowFailed()),
-      );
-      await transport.connect();
+      if (shared) {
+        this.stack = shared;
+        this.reg = this.createRegisterer(shared);
+        shared.attach(this);
+        await shared.whenConnected();
+      } else {
+        const stack = this.createOwnStack();
+        this.stack = stack;
+        stack.owner = this;
+        stack.attach(this);
+        await stack.start();
+        this.reg = this.createRegisterer(stack);
+      }
     } catch (e) {
       await this.shutdown();
       throw e;
     }
+    // stop() may have been called while connecting.
+    if ((this.current as UserAgentState) !== 'starting') return;
     this.setState('started');
     if (this.config.registration.enabled) {
       this.reg!.register().catch((e: unknown) =>
@@ -191,9 +195,100 @@ export class UserAgent {
     return this.started().unregister(options);
   }
 
-  /** Unregisters if registered, then closes the transport; nothing keeps running afterwards. */
-  async stop(): Promise<void> {
-    if (this.current === 'stopped' || this.current === 'stopping') return;
+  /**
+   * Unregisters if registered, then detaches from a shared stack or closes its own transport.
+   * Resolves once nothing of this user agent runs any more (its own socket closed); a second
+   * call returns the same promise.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopNow();
+    return this.stopping;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // StackMember and RegistererObserver: how the stack and the registerer reach this user agent
+
+  /** @internal Contact user of the registerer. */
+  get contactUser(): string | undefined {
+    return this.reg?.contactUser;
+  }
+
+  /** @internal Asterisk `line` value of the registerer's Contact. */
+  get line(): string | undefined {
+    return this.reg?.line;
+  }
+
+  /** @internal True when `user@host` is this user agent's address-of-record. */
+  ownsAor(user: string, host: string): boolean {
+    const aor = this.config.identity.aor;
+    return aor.user === user && aor.hostname.toLowerCase() === host;
+  }
+
+  /** @internal The transport changed state. */
+  onTransportState(state: TransportState): void {
+    emitTo(this.listeners, 'transport', state, this.logger);
+    if (this.current !== 'started') return;
+    if (state === 'connected') this.reg?.onTransportConnected();
+    else if (state === 'disconnected') this.reg?.onTransportDisconnected();
+  }
+
+  /** @internal The RFC 5626 flow failed. */
+  onFlowFailed(): void {
+    this.reg?.onFlowFailed();
+  }
+
+  /** @internal A request for this user agent. */
+  handleRequest(tx: ServerTransaction, request: SipRequest): void {
+    answerRequest(tx, request, this.config.userAgent, generateTag(this.random));
+  }
+
+  /**
+   * @internal The registerer's authenticator: answers a 401/407 with the config's credentials
+   * and the profile's digest policy.
+   */
+  authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
+    // The registerer always passes its profile's policy; another one gets a client of its own.
+    const usual = samePolicy(this.reg?.profile.digest, policy);
+    let client = usual ? this.digest : undefined;
+    if (!client) {
+      client = userAgentDigestClient(
+        this.config.credentials,
+        policy,
+        this.stack?.random ?? this.random,
+        this.config.profile === 'jssip',
+      );
+      if (usual) this.digest = client;
+    }
+    return answerChallenge(client, challenge, request, policy, this.logger);
+  }
+
+  /** @internal The registerer changed state. */
+  registrationChanged(change: StateChange): void {
+    emitTo(this.listeners, 'registration', change, this.logger);
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private get logger(): Logger {
+    return this.options.logger ?? this.options.stack?.logger ?? silentLogger;
+  }
+
+  private get random(): RandomSource {
+    return this.stack?.random ?? this.options.random ?? cryptoRandom;
+  }
+
+  private checkStack(stack: SipStack): void {
+    if (stack.state !== 'started')
+      throw new UserAgentError('STACK_NOT_STARTED', `the stack is ${stack.state}; call stack.start() first`);
+    if (!stack.matches(this.config.servers))
+      throw new UserAgentError(
+        'STACK_MISMATCH',
+        `the configuration names servers the stack does not use (${this.config.servers.map((s) => s.uri).join(', ')})`,
+      );
+  }
+
+  private async stopNow(): Promise<void> {
+    if (this.current === 'stopped') return;
     this.setState('stopping');
     try {
       await this.reg?.stop();
@@ -212,108 +307,46 @@ export class UserAgent {
 
   private async shutdown(): Promise<void> {
     this.reg?.dispose();
-    for (const off of this.cleanup.splice(0)) off();
-    this.layer?.close();
-    await this.transport?.close();
+    const stack = this.stack;
+    if (stack) {
+      stack.detach(this);
+      if (stack !== this.options.stack) await stack.stop();
+    }
     this.setState('stopped');
   }
 
   private setState(state: UserAgentState): void {
     if (state === this.current) return;
     this.current = state;
-    this.events.emit('state', state);
+    emitTo(this.listeners, 'state', state, this.logger);
   }
 
-  private onTransportState(state: TransportState): void {
-    this.events.emit('transport', state);
-    if (this.current !== 'started') return;
-    if (state === 'connected') this.reg?.onTransportConnected();
-    else if (state === 'disconnected') this.reg?.onTransportDisconnected();
-  }
-
-  private createTransport(): ReconnectingTransport<ServerConfig> {
-    const trace = this.trace;
-    const context = {
-      clock: this.clock,
-      random: this.random,
-      logger: this.logger,
-      keepAliveInterval: this.config.connection.keepAliveInterval,
-      onTrace: trace
-        ? (direction: TraceDirection, data: Uint8Array | string, peer: Endpoint) =>
-            trace(direction, redactCredentials(data), peer)
-        : undefined,
-    };
-    return new ReconnectingTransport<ServerConfig>({
-      servers: this.config.servers.map((server) => ({ server, weight: server.weight })),
-      create: (server) => this.factory(server, context),
-      clock: this.clock,
-      random: this.random,
-      logger: this.logger,
-      ...this.reconnectOptions(),
+  private createOwnStack(): SipStack {
+    const o = this.options;
+    return new SipStack({
+      servers: this.config.servers,
+      connection: this.config.connection,
+      transportFactory: o.transportFactory,
+      clock: o.clock,
+      random: o.random,
+      logger: o.logger,
+      trace: o.trace,
+      userAgent: this.config.userAgent,
     });
   }
 
-  /** The config's reconnect behaviour as transport options. */
-  private reconnectOptions(): Pick<
-    ReconnectingTransportOptions<ServerConfig>,
-    'policy' | 'failover' | 'serverRetries' | 'maxAttempts'
-  > {
-    const r = this.config.connection.reconnect;
-    const random = this.random;
-    switch (r.kind) {
-      case 'clamped-backoff':
-        return {
-          policy: jssipBackoff({ minInterval: r.minInterval, maxInterval: r.maxInterval, random }),
-          failover: 'backoff',
-          serverRetries: none,
-        };
-      case 'legacy-recovery':
-        return {
-          policy: sipjs07Backoff({ minInterval: r.minInterval, maxInterval: r.maxInterval, random }),
-          failover: 'immediate',
-          serverRetries: { attempts: r.serverAttempts, delayMs: r.serverDelay * 1000 },
-        };
-      case 'fixed':
-        return {
-          policy: { nextDelay: () => r.delay * 1000, reset() {} },
-          failover: 'immediate',
-          serverRetries: { attempts: 1, delayMs: 0 },
-          maxAttempts: r.attempts,
-        };
-      default:
-        return { policy: exponentialBackoff({ random }) };
-    }
-  }
-
-  private createRegisterer(
-    transport: ReconnectingTransport<ServerConfig>,
-    layer: TransactionLayer,
-  ): Registerer {
-    const sender: RegisterSender = {
-      send: (request: SipRequest): Promise<SipResponse> => {
-        const server = transport.server;
-        const stream = server.transport === 'ws' || server.transport === 'wss';
-        return layer.request(request, { target: stream ? undefined : serverEndpoint(server) }).final;
-      },
-      get local() {
-        return { host: transport.local.host, port: transport.local.port, transport: transport.protocol };
-      },
-    };
-    const authenticator = new DigestAuthenticator(
-      credentialsFromConfig(this.config.credentials),
-      this.random,
-      this.logger,
-      this.config.profile === 'jssip',
+  private createRegisterer(stack: SipStack): Registerer {
+    // Invalid credentials fail start(); the digest client itself is made on the first challenge.
+    credentialsFromConfig(this.config.credentials);
+    return new Registerer(
+      buildRegistererOptions(this.config, {
+        clock: stack.clock,
+        random: stack.random,
+        sender: stack.sender,
+        authenticator: this,
+        logger: this.options.logger ?? stack.logger,
+        observer: this,
+      }),
     );
-    return new Registerer({
-      ...registererOptionsFromConfig(this.config),
-      clock: this.clock,
-      random: this.random,
-      sender,
-      authenticator,
-      logger: this.logger,
-    });
   }
 }
-
-const none: ServerRetries = { attempts: 0, delayMs: 0 };

@@ -22,21 +22,33 @@ export class FakeRegistrar {
   readonly verifier: DigestVerifier;
   transport: FakeTransport | undefined;
   bindings = 0;
+  /** Bound Contact URIs by AOR user, for registrars of several users. */
+  readonly bound = new Map<string, Set<string>>();
+  /** How many transports the factory made. */
+  transportsMade = 0;
+  /** Virtual ms a transport takes to close (its socket's close event). */
+  closeDelay = 0;
 
   constructor(
     readonly clock: VirtualClock,
     user = 'alice',
     password = 'secret',
+    /** More users and their passwords. */
+    others: Record<string, string> = {},
   ) {
+    const users = { [user]: password, ...others };
     this.verifier = new DigestVerifier({
       realm: 'example.test',
-      credentials: [DigestCredentials.fromPassword({ username: user, password, realm: 'example.test' })],
+      credentials: Object.entries(users).map(([username, pw]) =>
+        DigestCredentials.fromPassword({ username, password: pw, realm: 'example.test' }),
+      ),
       algorithms: ['MD5'],
     });
   }
 
   /** A transport factory for `UserAgentOptions.transportFactory`; traces like a real transport. */
   factory = (_server: unknown, context: TransportContext): Transport => {
+    this.transportsMade++;
     this.transport = new FakeTransport(this, context.onTrace);
     return this.transport;
   };
@@ -64,6 +76,15 @@ export class FakeRegistrar {
     const expires =
       req.expires ?? req.contact.map((c) => (c === '*' ? 0 : c.expires)).find((e) => e !== undefined) ?? 3600;
     this.bindings = expires === 0 ? 0 : 1;
+    const user = req.to?.uri.kind === 'sip' ? (req.to.uri.user ?? '') : '';
+    const contacts = this.bound.get(user) ?? new Set<string>();
+    for (const c of req.contact) {
+      if (c === '*') contacts.clear();
+      else if ((c.expires ?? expires) === 0) contacts.delete(String(c.uri));
+      else contacts.add(String(c.uri));
+    }
+    if (contacts.size > 0) this.bound.set(user, contacts);
+    else this.bound.delete(user);
     const res = createResponse(req, 200, { toTag: 'reg' });
     for (const c of req.contact)
       if (c !== '*' && expires > 0) res.headers.append('Contact', `<${c.uri}>;expires=${expires}`);
@@ -108,6 +129,17 @@ class FakeTransport implements Transport {
 
   async close(): Promise<void> {
     this.setState('closed');
+    const delay = this.registrar.closeDelay;
+    if (delay > 0) await new Promise<void>((r) => this.registrar.clock.setTimeout(r, delay));
+    this.closedAt = this.registrar.clock.now();
+  }
+
+  /** Virtual time at which close() finished. */
+  closedAt: number | undefined;
+
+  /** Reports a failed RFC 5626 flow, as a keep-alive timeout would. */
+  failFlow(): void {
+    this.events.emit('flowFailed', 'no pong');
   }
 
   /** Drops the connection, as a server restart would. */

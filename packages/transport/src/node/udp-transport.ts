@@ -25,8 +25,11 @@ export class UdpTransport extends BaseTransport {
   private readonly bindHost: string;
   private readonly bindPort: number;
   private socket: Socket | undefined;
+  /** The socket while it binds, so close() can close it too. */
+  private binding: Socket | undefined;
   private bound: Endpoint | undefined;
   private opening: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(options: UdpTransportOptions = {}) {
     super(options);
@@ -69,20 +72,30 @@ export class UdpTransport extends BaseTransport {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.state === 'closed') return;
-    const socket = this.socket;
+  /** Closes the socket (also one still binding); resolves once it has emitted `close`. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    if (this.state === 'closed') return Promise.resolve();
+    const socket = this.socket ?? this.binding;
     this.socket = undefined;
+    this.binding = undefined;
     this.setState('closed');
-    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    this.closing = socket ? new Promise<void>((resolve) => socket.close(() => resolve())) : Promise.resolve();
+    return this.closing;
   }
 
   private bind(): Promise<void> {
     this.setState('connecting');
     const host = unbracket(this.bindHost);
     const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+    this.binding = socket;
     return new Promise<void>((resolve, reject) => {
+      // close() while binding: Node then never calls the bind callback.
+      const onClose = (): void => reject(new TransportError('CLOSED', 'transport closed while binding'));
+      socket.once('close', onClose);
       const onError = (err: Error): void => {
+        socket.off('close', onClose);
+        this.binding = undefined;
         socket.close();
         const error = new TransportError('CONNECT_FAILED', `cannot bind UDP ${host}:${this.bindPort}`, {
           cause: err,
@@ -93,6 +106,8 @@ export class UdpTransport extends BaseTransport {
       socket.once('error', onError);
       socket.bind(this.bindPort, host, () => {
         socket.off('error', onError);
+        socket.off('close', onClose);
+        this.binding = undefined;
         socket.on('error', (err) => this.logger.warn(`UDP socket error: ${err.message}`));
         socket.on('message', (buf, rinfo) => this.receive(buf, { host: rinfo.address, port: rinfo.port }));
         const addr = socket.address();

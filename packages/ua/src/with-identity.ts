@@ -1,0 +1,51 @@
+import type { DigestCredential, UserAgentConfig } from '@sipkit/config';
+import { parseUri, SipUri } from '@sipkit/parser';
+import { UserAgentError } from './errors.js';
+
+/** The HA1 table of password credentials: empty, shared, never changed. */
+const NO_HA1: DigestCredential['ha1'] = Object.freeze({});
+
+/** Who one of many user agents built from a shared config is. */
+export interface IdentityOverride {
+  /** Address of record (`sip:user@domain`), in the base config's domain. */
+  aor: string | SipUri;
+  /** Digest password. */
+  password: string;
+  /** Digest username; default the AOR's user. */
+  username?: string;
+  /** Display name; default none. */
+  displayName?: string;
+}
+
+/**
+ * A config that differs from `base` only in who it is: the AOR and the digest credentials. Every
+ * other part (servers, registration and connection settings, profile, contact options) is the
+ * base's own object, not a copy, so thousands of user agents built this way share them. The
+ * registrar, realm binding and servers are the base's: keep the AOR in the base's domain.
+ */
+export function withIdentity(base: UserAgentConfig, who: IdentityOverride): UserAgentConfig {
+  const given = typeof who.aor === 'string' ? parseUri(who.aor) : who.aor;
+  if (given.kind !== 'sip' || given.user === undefined)
+    throw new UserAgentError('INVALID_CREDENTIALS', 'the AOR must be a sip: or sips: URI with a user part');
+  // The host and scheme strings of the base AOR, not copies, when they are the same.
+  const b = base.identity.aor;
+  const parsed =
+    typeof who.aor === 'string' && given.host === b.host
+      ? new SipUri(b.scheme, b.host, given.user, given.port, given.params, given.headers, given.password)
+      : given;
+  const username = who.username ?? given.user;
+  const template = base.credentials.digest[0];
+  const credential: DigestCredential = {
+    name: undefined,
+    username,
+    password: who.password,
+    ha1: NO_HA1,
+    realm: template?.realm,
+    algorithms: template?.algorithms ?? [],
+  };
+  return {
+    ...base,
+    identity: { aor: parsed, displayName: who.displayName, authorizationUser: username },
+    credentials: { digest: [credential], bearer: base.credentials.bearer },
+  };
+}

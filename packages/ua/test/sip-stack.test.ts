@@ -1,0 +1,282 @@
+import { fromJsSIP, type UserAgentConfig } from '@sipkit/config';
+import type { StateChange } from '@sipkit/registerer';
+import { VirtualClock } from '@sipkit/transport';
+import { describe, expect, test } from 'vitest';
+import { SipStack, UserAgent, UserAgentError, withIdentity } from '../src/index.js';
+import { FakeRegistrar } from './fake-registrar.js';
+
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+/** Advances virtual time in small steps, letting promises settle between them. */
+async function run(clock: VirtualClock, ms: number, step = 10): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    clock.advance(step);
+    await flush();
+  }
+}
+
+/** Resolves `promise` while virtual time moves (an un-REGISTER needs its answer). */
+async function during<T>(clock: VirtualClock, promise: Promise<T>, ms = 200): Promise<T> {
+  await run(clock, ms);
+  return promise;
+}
+
+const seeded = () => {
+  let s = 11;
+  return (n: number) => Uint8Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) & 0xff));
+};
+
+const USERS = { alice: 'secret', bob: 'bobpw', carol: 'carolpw' };
+
+function config(user: keyof typeof USERS, userAgent = `UA-${user}`): UserAgentConfig {
+  return fromJsSIP({
+    uri: `sip:${user}@example.test`,
+    password: USERS[user],
+    sockets: ['wss://edge.example.test'],
+    user_agent: userAgent,
+  });
+}
+
+/** The sipkit profile (re-registers on a failed flow) on a JsSIP-read config. */
+function sipkitConfig(user: keyof typeof USERS): UserAgentConfig {
+  const c = config(user);
+  return { ...c, profile: 'sipkit', profileParams: { profile: 'sipkit', expires: 600 } };
+}
+
+async function setup(users: (keyof typeof USERS)[] = ['alice', 'bob', 'carol'], make = config) {
+  const clock = new VirtualClock();
+  const registrar = new FakeRegistrar(clock, 'alice', 'secret', { bob: 'bobpw', carol: 'carolpw' });
+  const configs = users.map((u) => make(u));
+  const stack = new SipStack({
+    servers: configs[0]!.servers,
+    transportFactory: registrar.factory,
+    clock,
+    random: seeded(),
+  });
+  await stack.start();
+  const changes = new Map<string, StateChange[]>();
+  const agents = configs.map((c, i) => {
+    const ua = new UserAgent(c, { stack });
+    const list: StateChange[] = [];
+    changes.set(users[i]!, list);
+    ua.on('registration', (change) => list.push(change));
+    return ua;
+  });
+  for (const ua of agents) await ua.start();
+  await run(clock, 100);
+  return { clock, registrar, stack, agents, changes };
+}
+
+function request(method: string, uri: string, id: string): string {
+  return (
+    `${method} ${uri} SIP/2.0\r\nVia: SIP/2.0/WS proxy.test;branch=z9hG4bK${id}\r\n` +
+    `From: <sip:dave@example.test>;tag=d\r\nTo: <${uri}>\r\nCall-ID: ${id}\r\n` +
+    `CSeq: 1 ${method}\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`
+  );
+}
+
+/** The answers the stack sent, as `status Server` pairs (`-` for no Server header). */
+function answers(registrar: FakeRegistrar): string[] {
+  return registrar.wire
+    .filter((w) => w.startsWith('SIP/2.0'))
+    .map((w) => `${w.split(' ')[1]} ${/\r\nServer: ([^\r]*)/.exec(w)?.[1] ?? '-'}`);
+}
+
+describe('SipStack', () => {
+  test('several user agents register over one transport, each through its own transactions', async () => {
+    const { registrar, stack, agents } = await setup();
+    expect(registrar.transportsMade).toBe(1);
+    expect(stack.userAgentCount).toBe(3);
+    expect(agents.map((ua) => ua.registerer?.state)).toEqual(['registered', 'registered', 'registered']);
+    expect([...registrar.bound.keys()].sort()).toEqual(['alice', 'bob', 'carol']);
+    // Challenged and answered once each: two REGISTERs per user agent, each with its own Call-ID.
+    expect(registrar.received).toHaveLength(6);
+    expect(new Set(registrar.received.map((r) => r.callId)).size).toBe(3);
+    const branches = registrar.received.map((r) => r.topVia?.branch);
+    expect(new Set(branches).size).toBe(6);
+  });
+
+  test('requests go to the user agent the Request-URI names; the rest are answered by the stack', async () => {
+    const { clock, registrar, agents } = await setup();
+    const [alice, bob] = agents;
+    const aliceContact = alice!.registerer!.contactUser;
+    const bobContact = bob!.registerer!.contactUser;
+    const sends: [string, string][] = [
+      ['OPTIONS', `sip:${aliceContact}@fake.invalid;transport=ws`],
+      ['MESSAGE', `sip:${bobContact}@fake.invalid;transport=ws`],
+      ['OPTIONS', 'sip:carol@example.test'], // the AOR itself
+      ['OPTIONS', 'sip:nobody@fake.invalid'],
+      ['OPTIONS', 'sip:fake.invalid;transport=ws'], // the stack itself
+      ['MESSAGE', 'sip:fake.invalid;transport=ws'],
+    ];
+    registrar.wire.length = 0;
+    sends.forEach(([method, uri], i) => {
+      registrar.inject(request(method, uri, `req-${i}`));
+    });
+    await run(clock, 50);
+    expect(answers(registrar)).toEqual([
+      '200 UA-alice',
+      '405 UA-bob',
+      '200 UA-carol',
+      '404 -',
+      '200 -',
+      '405 -',
+    ]);
+    const stackOptions = registrar.wire.filter((w) => w.startsWith('SIP/2.0'))[4]!;
+    expect(stackOptions).toMatch(/\r\nAllow: OPTIONS\r\n/);
+    expect(stackOptions).toMatch(/\r\nAccept: application\/sdp\r\n/);
+  });
+
+  test('a user agent stops alone: it unregisters and detaches, the stack and the others keep running', async () => {
+    const { clock, registrar, stack, agents } = await setup();
+    const [alice, bob, carol] = agents;
+    await during(clock, alice!.stop());
+    expect(alice!.state).toBe('stopped');
+    expect(registrar.received.at(-1)?.expires).toBe(0);
+    expect(registrar.bound.has('alice')).toBe(false);
+    expect(stack.state).toBe('started');
+    expect(stack.transportState).toBe('connected');
+    expect(stack.userAgentCount).toBe(2);
+    expect(registrar.transport?.state).toBe('connected');
+    // Requests for the stopped user agent are now the stack's: 404.
+    registrar.wire.length = 0;
+    registrar.inject(request('OPTIONS', `sip:${alice!.registerer!.contactUser}@fake.invalid`, 'after-stop'));
+    await run(clock, 20);
+    expect(answers(registrar)).toEqual(['404 -']);
+    // A stopped user agent cannot be started again, on the same stack or not.
+    await expect(alice!.start()).rejects.toMatchObject({ code: 'NOT_STARTED' });
+
+    // stack.stop() stops (unregisters) the user agents still attached, then closes the transport.
+    registrar.closeDelay = 30;
+    const stopping = stack.stop();
+    expect(stack.stop()).toBe(stopping);
+    await during(clock, stopping);
+    expect([bob!.state, carol!.state]).toEqual(['stopped', 'stopped']);
+    expect(registrar.bound.size).toBe(0);
+    expect(stack.state).toBe('stopped');
+    expect(registrar.transport?.state).toBe('closed');
+    expect(stack.userAgentCount).toBe(0);
+    expect(clock.pending).toBe(0);
+  });
+
+  test('stop() resolves only after the transport has closed its socket', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const ua = new UserAgent(config('alice'), {
+      clock,
+      random: seeded(),
+      transportFactory: registrar.factory,
+    });
+    await ua.start();
+    await run(clock, 100);
+    registrar.closeDelay = 500;
+    let stoppedAt: number | undefined;
+    const stopping = ua.stop().then(() => {
+      stoppedAt = clock.now();
+    });
+    expect(ua.stop()).toBe(ua.stop());
+    await run(clock, 1000);
+    await stopping;
+    expect(registrar.transport?.closedAt).toBeDefined();
+    expect(stoppedAt).toBeGreaterThanOrEqual(registrar.transport!.closedAt!);
+  });
+
+  test('a dropped transport makes every attached user agent register again once it is back', async () => {
+    const { clock, registrar, agents, changes } = await setup();
+    const before = registrar.received.length;
+    registrar.transport!.drop();
+    await run(clock, 35_000, 100); // JsSIP reconnects within connection_recovery_max_interval (30 s)
+    expect(registrar.transportsMade).toBe(2);
+    for (const ua of agents) expect(ua.registerer?.state).toBe('registered');
+    for (const list of changes.values()) {
+      // JsSIP drops the binding with the connection, and registers again once it is back.
+      expect(list.map((c) => `${c.state}:${c.reason}`).slice(2)).toEqual([
+        'unregistered:transport-disconnected',
+        'registering:transport-connected',
+        'registered:registered',
+      ]);
+    }
+    const again = registrar.received.slice(before);
+    expect(new Set(again.map((r) => r.callId)).size).toBe(3);
+  });
+
+  test('a failed flow makes every attached user agent register again (sipkit profile)', async () => {
+    const { clock, registrar, changes } = await setup(['alice', 'bob'], sipkitConfig);
+    const before = registrar.received.length;
+    registrar.transport!.failFlow();
+    await run(clock, 100);
+    const again = registrar.received.slice(before);
+    expect(again.filter((r) => r.method === 'REGISTER')).toHaveLength(4); // challenged again each
+    for (const list of changes.values()) {
+      expect(list.at(-1)).toMatchObject({ state: 'registered', reason: 'refreshed' });
+    }
+  });
+
+  test('transport changes reach every user agent as `transport` events', async () => {
+    const { clock, registrar, agents } = await setup(['alice', 'bob']);
+    const seen: string[] = [];
+    agents.forEach((ua, i) => {
+      ua.on('transport', (s) => seen.push(`${i}:${s}`));
+    });
+    registrar.transport!.drop();
+    await run(clock, 35_000, 100);
+    expect(seen.slice(0, 2)).toEqual(['0:disconnected', '1:disconnected']);
+    expect(seen).toContain('0:connected');
+    expect(seen).toContain('1:connected');
+  });
+
+  test('typed errors for misuse', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const alice = config('alice');
+    expect(() => new SipStack({ servers: [] })).toThrow(UserAgentError);
+    const stack = new SipStack({ servers: alice.servers, transportFactory: registrar.factory, clock });
+    const early = new UserAgent(alice, { stack });
+    await expect(early.start()).rejects.toMatchObject({ code: 'STACK_NOT_STARTED' });
+    expect(early.state).toBe('idle');
+    await stack.start();
+    await expect(stack.start()).rejects.toMatchObject({ code: 'NOT_STARTED' });
+    const elsewhere = fromJsSIP({
+      uri: 'sip:bob@example.test',
+      password: 'x',
+      sockets: ['wss://other.test'],
+    });
+    await expect(new UserAgent(elsewhere, { stack }).start()).rejects.toMatchObject({
+      code: 'STACK_MISMATCH',
+    });
+    // The config's servers may be other objects naming the same servers.
+    await early.start();
+    expect(early.state).toBe('started');
+    await during(clock, stack.stop());
+    expect(early.state).toBe('stopped');
+    await expect(new UserAgent(config('bob'), { stack }).start()).rejects.toMatchObject({
+      code: 'STACK_NOT_STARTED',
+    });
+  });
+});
+
+describe('withIdentity', () => {
+  test('changes only who the config is; everything else is the objects of the base config', async () => {
+    const base = config('alice');
+    const bob = withIdentity(base, { aor: 'sip:bob@example.test', password: 'bobpw', displayName: 'Bob' });
+    expect(bob.identity.aor.toString()).toBe('sip:bob@example.test');
+    expect(bob.identity).toMatchObject({ authorizationUser: 'bob', displayName: 'Bob' });
+    expect(bob.credentials.digest).toEqual([
+      expect.objectContaining({ username: 'bob', password: 'bobpw', ha1: {} }),
+    ]);
+    for (const key of ['servers', 'registration', 'connection', 'contact', 'profileParams'] as const)
+      expect(bob[key]).toBe(base[key]);
+    expect(base.identity.aor.user).toBe('alice');
+    expect(() => withIdentity(base, { aor: 'sip:example.test', password: 'x' })).toThrow(UserAgentError);
+
+    // And it registers as bob.
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock, 'bob', 'bobpw');
+    const ua = new UserAgent(bob, { clock, random: seeded(), transportFactory: registrar.factory });
+    await ua.start();
+    await run(clock, 100);
+    expect(ua.registerer?.state).toBe('registered');
+    expect(registrar.received.at(-1)?.authorization[0]?.param('username')).toBe('bob');
+    await during(clock, ua.stop());
+  });
+});
