@@ -8,12 +8,14 @@
  * `{ userAgent(config), close() }`:
  * - `perSocket`: every UserAgent has its own transport (its own UDP socket or WebSocket) and its
  *   own transaction layer, as `new UserAgent(config, { transportFactory })` builds it.
- * A shared-stack mode (one transport and transaction layer for all, `new UserAgent(config, { stack })`)
- * belongs here as a second function once @sipkit/ua has it.
+ * - `sharedStack`: one `SipStack` (one transport, one transaction layer) for the whole population,
+ *   `new UserAgent(config, { stack })`, as a load generator or bot farm would run it.
+ * Every user agent's config is `withIdentity(base, ...)`: one JsSIP-style base config, and per
+ * account only the AOR and password (the documented way to build a population).
  */
 import { fromJsSIP } from '@sipkit/config';
 import { parseUri } from '@sipkit/parser';
-import { UserAgent } from '@sipkit/ua';
+import { SipStack, UserAgent, withIdentity } from '@sipkit/ua';
 import { nodeTransportFactory } from '@sipkit/ua/node';
 import { passwordOf } from './scale-registrar.mjs';
 
@@ -27,6 +29,16 @@ export const clientModes = {
     return {
       userAgent: (config) => new UserAgent(config, { transportFactory }),
       close: async () => {},
+    };
+  },
+  /** One SipStack shared by every UserAgent. */
+  async sharedStack({ server, trace }) {
+    const transportFactory = (s, context) => nodeTransportFactory(s, { ...context, onTrace: trace });
+    const stack = new SipStack({ servers: [server], transportFactory });
+    await stack.start();
+    return {
+      userAgent: (config) => new UserAgent(config, { stack }),
+      close: () => stack.stop(),
     };
   },
 };
@@ -55,23 +67,24 @@ export async function prepareSipkit(job, events, traffic) {
   const server = serverConfig(job);
   const mode = await make({ job, server, trace: traffic.trace });
   const agents = new Array(job.n);
+  const jssip = fromJsSIP(
+    {
+      uri: `sip:${job.prefix}0@${job.domain}`,
+      password: passwordOf(`${job.prefix}0`),
+      sockets: ['ws://placeholder.invalid'],
+      register_expires: job.expires,
+      user_agent: 'sipkit-bench',
+    },
+    { profile: 'sipkit' },
+  );
+  // The JsSIP adapter marks the Contact transport=ws; the sipkit profile writes the real one.
+  const base = { ...jssip, servers: [server], contact: { ...jssip.contact, uriParams: {} } };
   return {
     agents,
     close: () => mode.close(),
     async start(i) {
       const user = `${job.prefix}${i}`;
-      const base = fromJsSIP(
-        {
-          uri: `sip:${user}@${job.domain}`,
-          password: passwordOf(user),
-          sockets: ['ws://placeholder.invalid'],
-          register_expires: job.expires,
-          user_agent: 'sipkit-bench',
-        },
-        { profile: 'sipkit' },
-      );
-      // The JsSIP adapter marks the Contact transport=ws; the sipkit profile writes the real one.
-      const config = { ...base, servers: [server], contact: { ...base.contact, uriParams: {} } };
+      const config = withIdentity(base, { aor: `sip:${user}@${job.domain}`, password: passwordOf(user) });
       const ua = mode.userAgent(config);
       agents[i] = ua;
       ua.on('registration', (c) => {

@@ -100,6 +100,8 @@ const TAG_BYTES = 8;
 export class DigestVerifier {
   readonly #realm: string;
   readonly #credentials: DigestVerifierOptions['credentials'];
+  /** A list's entries by username, so a registrar with many users finds one without a scan. */
+  readonly #byName = new Map<string, DigestCredentials[]>();
   readonly #algorithms: readonly DigestAlgorithm[];
   readonly #qop: readonly Qop[];
   readonly #proxy: boolean;
@@ -113,6 +115,13 @@ export class DigestVerifier {
   constructor(options: DigestVerifierOptions) {
     this.#realm = options.realm;
     this.#credentials = options.credentials;
+    if (typeof options.credentials !== 'function') {
+      for (const c of options.credentials) {
+        const same = this.#byName.get(c.username);
+        if (same) same.push(c);
+        else this.#byName.set(c.username, [c]);
+      }
+    }
     this.#algorithms = options.algorithms ?? ['SHA-256', 'MD5'];
     this.#qop = options.qop ?? ['auth'];
     this.#proxy = options.proxy ?? false;
@@ -251,8 +260,8 @@ export class DigestVerifier {
     const list = source as readonly DigestCredentials[];
     if (!userhash) {
       // Prefer the entry bound to this realm; one bound elsewhere is then reported as wrong-realm.
-      const named = list.filter((c) => c.username === username);
-      return named.find((c) => c.matchesRealm(this.#realm)) ?? named[0];
+      const named = this.#byName.get(username);
+      return named?.find((c) => c.matchesRealm(this.#realm)) ?? named?.[0];
     }
     const wanted = username.toLowerCase();
     return list.find(
