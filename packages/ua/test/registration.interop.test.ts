@@ -9,6 +9,7 @@ import {
   KAMAILIO_HOST,
   KAMAILIO_SIP_PORT,
   KAMAILIO_USERS,
+  KAMAILIO_WS_PORT,
   KAMAILIO_WS_URL,
 } from '../../../interop/kamailio-env.js';
 import { UserAgent } from '../src/index.js';
@@ -23,7 +24,7 @@ function server(transport: Transport): ServerConfig {
   if (transport === 'ws')
     return {
       url: KAMAILIO_WS_URL,
-      uri: parseUri(`sip:${KAMAILIO_HOST}:${8080};transport=ws`) as never,
+      uri: parseUri(`sip:${KAMAILIO_HOST}:${KAMAILIO_WS_PORT};transport=ws`) as never,
       transport,
       weight: 0,
     };
@@ -88,7 +89,7 @@ const configs: Record<string, (t: Transport) => UserAgentConfig> = {
         'type=registration',
         'transport=t',
         'outbound_auth=kamailio-auth',
-        `server_uri=sip:${KAMAILIO_HOST}:${t === 'ws' ? 8080 : KAMAILIO_SIP_PORT};transport=${t}`,
+        `server_uri=sip:${KAMAILIO_HOST}:${t === 'ws' ? KAMAILIO_WS_PORT : KAMAILIO_SIP_PORT};transport=${t}`,
         `client_uri=${AOR}`,
         'expiration=60',
         'max_random_initial_delay=0',
