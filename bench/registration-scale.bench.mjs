@@ -62,7 +62,9 @@ function settings(quick) {
         drainUdpMs: 5500,
         drainWsMs: 500,
         breakdownN: 1000,
-        refreshSeconds: (n) => Math.round(8 + 0.0016 * n),
+        // Long enough that the last REGISTER of the burst and its Timer K end before the first refresh,
+        // so the idle heap sample sees no transaction in flight (10k at ~15-30 s to register).
+        refreshSeconds: (n) => Math.round(12 + 0.003 * n),
       };
   // Other population sizes for a manual run, e.g. SIPKIT_SCALE_PEER_N=1000,5000.
   return {

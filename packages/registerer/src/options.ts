@@ -64,6 +64,10 @@ export interface RegistererOptions {
   fromTagTrail?: string | (() => string);
   /** Call-ID to use instead of a random one. */
   callId?: string;
+  /** From of every REGISTER instead of the AOR, display name and a fresh tag (SIP.js `params.fromUri`, `fromDisplayName`, `fromTag`). */
+  from?: { uri?: string | SipUri; displayName?: string; tag?: string };
+  /** To of every REGISTER instead of the AOR (SIP.js `params.toUri`, `toDisplayName`). */
+  to?: { uri?: string | SipUri; displayName?: string };
   /** A built-in profile name or a profile object; default `sipkit`. */
   profile?: ProfileName | RegistrationProfile;
   /** Clock of the refresh, retry and expiry timers. */

@@ -721,13 +721,16 @@ export class Registerer {
     const p = this.profile;
     const o = this.opts;
     const optionHeaders = kind === 'register' || p.extraHeadersOnUnregister ? (o.extraHeaders ?? []) : [];
+    const aor = this.aor.toString();
     return buildRegister({
       profile: p,
       kind,
       star,
       requestUri: this.registrar,
-      aor: this.aor.toString(),
-      displayName: o.displayName,
+      fromUri: o.from?.uri?.toString() ?? aor,
+      toUri: o.to?.uri?.toString() ?? aor,
+      displayName: o.from?.displayName ?? o.displayName,
+      toDisplayName: o.to?.displayName,
       fromTag: tag,
       callId: this.callId,
       cseq,
@@ -753,6 +756,7 @@ export class Registerer {
   }
 
   private tagFor(kind: 'register' | 'unregister'): string {
+    if (this.opts.from?.tag !== undefined) return this.opts.from.tag;
     if (this.fixedTag !== undefined) return this.fixedTag;
     const tag = this.profile.newTag(this.opts.random);
     const trail = this.opts.fromTagTrail;

@@ -8,8 +8,13 @@ export interface BuildInput {
   /** `Contact: *` (remove every binding). */
   star: boolean;
   requestUri: Uri;
-  aor: string;
+  /** From URI: the AOR unless overridden. */
+  fromUri: string;
+  /** To URI: the AOR unless overridden. */
+  toUri: string;
   displayName?: string;
+  /** To display name when given explicitly; else the profile decides (`displayNameInTo`). */
+  toDisplayName?: string;
   fromTag: string;
   callId: string;
   cseq: number;
@@ -63,10 +68,13 @@ export function buildRegister(b: BuildInput): SipRequest {
         headers.push(['Max-Forwards', b.maxForwards]);
         break;
       case 'from':
-        headers.push(['From', `${nameAddr(b.aor, b.displayName)};tag=${b.fromTag}`]);
+        headers.push(['From', `${nameAddr(b.fromUri, b.displayName)};tag=${b.fromTag}`]);
         break;
       case 'to':
-        headers.push(['To', nameAddr(b.aor, p.displayNameInTo ? b.displayName : undefined)]);
+        headers.push([
+          'To',
+          nameAddr(b.toUri, b.toDisplayName ?? (p.displayNameInTo ? b.displayName : undefined)),
+        ]);
         break;
       case 'call-id':
         headers.push(['Call-ID', b.callId]);

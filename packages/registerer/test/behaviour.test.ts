@@ -501,4 +501,24 @@ describe('options', () => {
     expect(req.from?.displayName).toBe('Alice A');
     reg.dispose();
   });
+
+  it('From and To overrides (SIP.js params) replace the AOR, display names and tag in every REGISTER', async () => {
+    const { reg, sender } = setup('sipjs', {
+      displayName: 'Alice A',
+      from: { uri: 'sip:front@example.com', displayName: 'Front Desk', tag: 'fixedtag1' },
+      to: { uri: 'sip:desk@example.com', displayName: 'Desk' },
+    });
+    sender.answer(challenge(), ok(600), ok(600));
+    await reg.register();
+    await reg.register();
+    expect(sender.sent.length).toBe(3);
+    for (const req of sender.sent) {
+      expect(req.from?.uri.toString()).toBe('sip:front@example.com');
+      expect(req.from?.displayName).toBe('Front Desk');
+      expect(req.from?.params.get('tag')).toBe('fixedtag1');
+      expect(req.to?.uri.toString()).toBe('sip:desk@example.com');
+      expect(req.to?.displayName).toBe('Desk');
+    }
+    reg.dispose();
+  });
 });

@@ -132,6 +132,18 @@ export function registererOptionsFromConfig(
   return { ...rest, aor: config.identity.aor };
 }
 
+/** SIP.js `RegistererOptions.params`: From and To of REGISTER other than the AOR's. */
+function requestOverrides(
+  o: UserAgentConfig['registration']['requestOverrides'],
+): Pick<RegistererOptions, 'from' | 'to'> {
+  if (!o) return {};
+  const out: Pick<RegistererOptions, 'from' | 'to'> = {};
+  if (o.fromUri || o.fromDisplayName !== undefined || o.fromTag !== undefined)
+    out.from = { uri: o.fromUri, displayName: o.fromDisplayName, tag: o.fromTag };
+  if (o.toUri || o.toDisplayName !== undefined) out.to = { uri: o.toUri, displayName: o.toDisplayName };
+  return out;
+}
+
 /** The inputs a shared options object was made from; compared by identity. */
 type Inputs = readonly unknown[];
 
@@ -162,6 +174,7 @@ function inputsOf(config: UserAgentConfig, ports: SharedPorts): Inputs {
     registration.expires,
     registration.extraHeaders,
     registration.fromTagTrail,
+    registration.requestOverrides,
   ];
 }
 
@@ -203,6 +216,7 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): RegistererO
     routeSet,
     userAgent: config.userAgent,
     fromTagTrail: registration.fromTagTrail,
+    ...requestOverrides(registration.requestOverrides),
     profile: profileFromConfig(config),
     clock: ports.clock,
     random: ports.random,

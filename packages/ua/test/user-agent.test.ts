@@ -1,4 +1,4 @@
-import { fromJsSIP, fromPjsip } from '@sipkit/config';
+import { fromJsSIP, fromPjsip, fromSipJs } from '@sipkit/config';
 import type { StateChange } from '@sipkit/registerer';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, test } from 'vitest';
@@ -150,6 +150,33 @@ describe('UserAgent', () => {
     await run(clock, 20_500, 100);
     expect(ua.registerer?.state).toBe('registered');
     expect(registrar.received.length).toBe(3); // retry, then its authenticated resend
+    await stop(ua, clock);
+  });
+
+  test('SIP.js RegistererOptions.params set From and To of every REGISTER', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const config = fromSipJs(
+      {
+        uri: 'sip:alice@example.test',
+        authorizationUsername: 'alice',
+        authorizationPassword: 'secret',
+        transportOptions: { server: 'wss://edge.example.test' },
+      },
+      { params: { fromDisplayName: 'Front Desk', fromTag: 'ftag1', toDisplayName: 'Alice at Desk' } },
+    );
+    const ua = new UserAgent(config, { clock, random: seeded(), transportFactory: registrar.factory });
+    await ua.start();
+    const registered = ua.register();
+    await run(clock, 500);
+    await registered;
+    expect(registrar.received.length).toBeGreaterThanOrEqual(2);
+    for (const req of registrar.received) {
+      expect(req.from?.displayName).toBe('Front Desk');
+      expect(req.from?.params.get('tag')).toBe('ftag1');
+      expect(req.to?.displayName).toBe('Alice at Desk');
+      expect(req.to?.uri.toString()).toBe('sip:alice@example.test');
+    }
     await stop(ua, clock);
   });
 
