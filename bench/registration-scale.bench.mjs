@@ -61,7 +61,7 @@ function settings(quick) {
         // Timer K (T4 = 5 s) plus a margin: the registration burst's UDP transactions are gone.
         drainUdpMs: 5500,
         drainWsMs: 500,
-        breakdownN: 1000,
+        breakdownN: 5000,
         // Long enough that the last REGISTER of the burst and its Timer K end before the first refresh,
         // so the idle heap sample sees no transaction in flight (10k at ~15-30 s to register).
         refreshSeconds: (n) => Math.round(12 + 0.003 * n),
@@ -328,7 +328,7 @@ export async function run({ quick = false } = {}) {
     const b = await measure(
       {
         library: 'sipkit',
-        mode: 'perSocket',
+        mode: 'sharedStack',
         transport: 'udp',
         registrar: 'embedded',
         n: s.breakdownN,
@@ -362,7 +362,7 @@ export async function run({ quick = false } = {}) {
   if (breakdown.error) console.log(`\nheap breakdown FAILED: ${breakdown.error}`);
   else {
     console.log(
-      `\nWhere one idle registered sipkit UA's heap goes (perSocket, UDP, N=${fmt(breakdown.n)}, heap snapshots; ` +
+      `\nWhere one idle registered sipkit UA's heap goes (sharedStack, UDP, N=${fmt(breakdown.n)}, heap snapshots; ` +
         `total ${fmt(breakdown.totalBytesPerAgent)} B/UA):`,
     );
     printTable(

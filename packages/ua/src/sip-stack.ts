@@ -32,6 +32,29 @@ import { TimerQueue } from './timer-queue.js';
 import { serverEndpoint, type TransportFactory, webSocketTransportFactory } from './transport-factory.js';
 import type { SipTrace } from './user-agent.js';
 
+/**
+ * Random bytes from `source` drawn 4 KiB at a time: a registration takes a dozen small draws
+ * (branches, tags, Call-ID, cnonce), and each Web Crypto call costs far more than the bytes.
+ * One pool serves every stack of the process, so a user agent with a stack of its own does not
+ * carry a 4 KiB buffer.
+ */
+function pooledRandom(source: RandomSource, size = 4096): RandomSource {
+  let pool: Uint8Array = new Uint8Array(0);
+  let at = 0;
+  return (length) => {
+    if (length > size) return source(length);
+    if (at + length > pool.length) {
+      pool = source(size);
+      at = 0;
+    }
+    const out = pool.slice(at, at + length);
+    at += length;
+    return out;
+  };
+}
+
+const sharedCryptoRandom = pooledRandom(cryptoRandom);
+
 /** Lifecycle of a {@link SipStack}; `stopped` is final. */
 export type SipStackState = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped';
 
@@ -158,7 +181,7 @@ export class SipStack implements TransactionUser {
     this.servers = options.servers;
     this.baseClock = options.clock ?? systemClock;
     this.clock = new TimerQueue(this.baseClock);
-    this.random = options.random ?? pooledRandom(cryptoRandom);
+    this.random = options.random ?? sharedCryptoRandom;
     this.logger = options.logger ?? silentLogger;
     const stack = this;
     this.sender = {
@@ -429,25 +452,6 @@ export class SipStack implements TransactionUser {
 }
 
 const none: ServerRetries = { attempts: 0, delayMs: 0 };
-
-/**
- * Random bytes from `source` drawn 4 KiB at a time: a registration takes a dozen small draws
- * (branches, tags, Call-ID, cnonce), and each Web Crypto call costs far more than the bytes.
- */
-function pooledRandom(source: RandomSource, size = 4096): RandomSource {
-  let pool: Uint8Array = new Uint8Array(0);
-  let at = 0;
-  return (length) => {
-    if (length > size) return source(length);
-    if (at + length > pool.length) {
-      pool = source(size);
-      at = 0;
-    }
-    const out = pool.slice(at, at + length);
-    at += length;
-    return out;
-  };
-}
 
 /** A config's reconnect behaviour as transport options. */
 function reconnectOptions(
