@@ -11,6 +11,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ownChild } from './owned-child.mjs';
 
 const CONFIG = new URL('../kamailio/scale.cfg', import.meta.url).pathname;
 const PACKAGES = ['kamailio', 'kamailio-websocket-modules', 'kamailio-extra-modules'];
@@ -162,9 +163,8 @@ export async function startKamailio() {
     { stdio: ['ignore', log, log] },
   );
   closeSync(log);
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const owned = ownChild(child, { graceMs: 5000 });
+  const { exited } = owned;
   const logTail = () => {
     try {
       return readFileSync(join(runDir, 'kamailio.log'), 'utf8').split('\n').slice(-20).join('\n');
@@ -172,17 +172,8 @@ export async function startKamailio() {
       return '';
     }
   };
-  let stopped = false;
   const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    process.off('exit', kill);
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(kill, 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await owned.stop();
     rmSync(runDir, { recursive: true, force: true });
   };
   try {

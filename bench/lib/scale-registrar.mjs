@@ -7,6 +7,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ownChild } from './owned-child.mjs';
 import { treeCpuSeconds } from './scale-kamailio.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -35,14 +36,7 @@ export async function startDevRegistrar({ n, prefix, domain, minExpires }) {
   const child = fork(SELF, ['--serve', JSON.stringify({ n, prefix, domain, minExpires })], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const stop = async () => {
-    process.off('exit', kill);
-    if (child.exitCode === null && child.signalCode === null) kill();
-    await exited;
-  };
+  const { exited, stop } = ownChild(child);
   try {
     const port = await Promise.race([
       new Promise((resolve) => child.once('message', (m) => resolve(m.port))),

@@ -6,6 +6,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ownChild } from './owned-child.mjs';
 
 function sippVersion() {
   const r = spawnSync('sipp', ['-v'], { encoding: 'utf8' });
@@ -134,14 +135,7 @@ export async function startSippUas(scenario) {
   child.stderr.on('data', (d) => {
     stderr += d;
   });
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const stop = async () => {
-    process.off('exit', kill);
-    if (child.exitCode === null && child.signalCode === null) kill();
-    await exited;
-  };
+  const { exited, stop } = ownChild(child);
   try {
     await Promise.race([
       waitForAnswer(port, 5000),

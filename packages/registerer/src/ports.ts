@@ -51,6 +51,12 @@ export interface RegisterSender {
 export interface Authenticator {
   /** Adds credentials answering `challenge` to `request`; false when it cannot. */
   authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): boolean | Promise<boolean>;
+  /**
+   * Optional: adds credentials from the challenge answered last (the same nonce with the next
+   * nonce count, RFC 7616 section 3.4.5), so the request need not be challenged; false when
+   * there is nothing to answer with. Used by profiles with `preemptiveAuthorization`.
+   */
+  preauthorize?(request: SipRequest): boolean;
 }
 
 /**

@@ -213,6 +213,12 @@ export interface RegistrationProfile {
   readonly digest: DigestPolicy;
   /** SIP.js: the last Authorization header stays on every later REGISTER and un-REGISTER. */
   readonly reuseAuthorization: boolean;
+  /**
+   * Answer the last challenge again, with the next nonce count, on every later REGISTER (through
+   * {@link Authenticator.preauthorize}), so a refresh is one request instead of two. A 401/407
+   * that is not `stale` to such a request turns it off for that registerer. Default false.
+   */
+  readonly preemptiveAuthorization?: boolean;
 
   /** The retry policy. */
   failure(input: FailureInput): FailureDecision;

@@ -126,6 +126,8 @@ export class Registerer {
   private granted?: number;
   private _gruu: Gruu | undefined;
   private lastAuth: [string, string][] = NO_AUTH;
+  /** The registrar answered a preemptive Authorization with a fresh challenge (not `stale`). */
+  private preemptiveRejected = false;
   private retries = 0;
   /** The user wants a binding (register() called, not unregistered or stopped). */
   private wanted = false;
@@ -652,6 +654,15 @@ export class Registerer {
     let staleUsed = false;
     let resends = 0;
     let auth: [string, string][] = p.reuseAuthorization ? this.lastAuth : NO_AUTH;
+    let preemptive = false;
+    const authenticator = this.opts.authenticator;
+    if (p.preemptiveAuthorization && !this.preemptiveRejected && authenticator?.preauthorize) {
+      const probe = this.build(kind, star, callHeaders, tag, this.cseq + 1, NO_AUTH, bare);
+      if (authenticator.preauthorize(probe)) {
+        auth = authLines(probe);
+        preemptive = true;
+      }
+    }
     for (;;) {
       const cseq = ++this.cseq;
       const request = this.build(kind, star, callHeaders, tag, cseq, auth, bare);
@@ -660,6 +671,9 @@ export class Registerer {
       const status = response.status;
       if ((status === 401 || status === 407) && this.opts.authenticator) {
         const stale = isStale(response);
+        // The server does not take a reused nonce: stop offering one, answer the challenge.
+        if (preemptive && !stale) this.preemptiveRejected = true;
+        preemptive = false;
         if (!p.authRetryAllowed(attempts, staleUsed, stale)) return response;
         // The authenticator adds its header to a copy with the next CSeq; the real request is
         // rebuilt with that header in the profile's slot.

@@ -521,4 +521,48 @@ describe('options', () => {
     }
     reg.dispose();
   });
+
+  it('sipkit profile: a refresh answers the last challenge again (next nc); a fresh non-stale 401 turns that off', async () => {
+    const { reg, sender } = setup('sipkit');
+    sender.answer(
+      challenge(),
+      ok(600),
+      ok(600),
+      challenge({ stale: true, nonce: 'n2' }),
+      ok(600),
+      ok(600),
+      challenge({ nonce: 'n3' }),
+      ok(600),
+      ok(600),
+    );
+    const nc = (i: number) => sender.sent[i]!.authorization[0]?.param('nc');
+    const nonce = (i: number) => sender.sent[i]!.authorization[0]?.param('nonce');
+    await reg.register(); // challenged: 0 bare, 1 answered
+    expect(nc(0)).toBeUndefined();
+    expect([nonce(1), nc(1)]).toEqual(['n1', '00000001']);
+    await reg.register(); // 2: preemptive, accepted
+    expect([nonce(2), nc(2)]).toEqual(['n1', '00000002']);
+    expect(sender.sent).toHaveLength(3);
+    await reg.register(); // 3: preemptive, stale -> 4 answered; still preemptive after
+    expect([nonce(3), nonce(4)]).toEqual(['n1', 'n2']);
+    await reg.register(); // 5: preemptive on n2
+    expect([nonce(5), nc(5)]).toEqual(['n2', '00000002']);
+    await reg.register(); // 6: preemptive, fresh challenge (not stale) -> 7 answered
+    expect([nonce(6), nonce(7)]).toEqual(['n2', 'n3']);
+    await reg.register(); // 8: no longer preemptive
+    expect(sender.sent[8]!.authorization).toHaveLength(0);
+    reg.dispose();
+  });
+
+  it('profiles without preemptive authorization never ask for it', async () => {
+    for (const profile of ['jssip', 'sipjs'] as const) {
+      const { reg, sender, auth } = setup(profile, { expires: 3600 });
+      sender.answer(challenge(), ok(3600), challenge(), ok(3600));
+      await reg.register();
+      await reg.register();
+      expect(auth.last?.nc).toBe(1);
+      expect(sender.sent).toHaveLength(4);
+      reg.dispose();
+    }
+  });
 });

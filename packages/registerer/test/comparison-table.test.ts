@@ -44,6 +44,8 @@ interface Row {
   qop: string;
   challenges: string;
   reuseAuthorization: boolean;
+  /** The last challenge answered again with the next nonce count (sipkit's own choice). */
+  preemptive: boolean;
   fromTag: 'per-request' | 'fixed';
   firstCSeq: number | 'random';
   outbound: 'never' | 'always' | 'when-configured';
@@ -69,6 +71,7 @@ const TABLE: Record<ProfileName, Row> = {
     qop: 'auth',
     challenges: 'first-supported-per-realm',
     reuseAuthorization: false,
+    preemptive: false,
     fromTag: 'per-request',
     firstCSeq: 'random',
     outbound: 'never',
@@ -92,6 +95,7 @@ const TABLE: Record<ProfileName, Row> = {
     qop: 'auth-int',
     challenges: 'first',
     reuseAuthorization: false,
+    preemptive: false,
     fromTag: 'per-request',
     firstCSeq: 1,
     outbound: 'always',
@@ -115,6 +119,7 @@ const TABLE: Record<ProfileName, Row> = {
     qop: 'auth',
     challenges: 'first',
     reuseAuthorization: true,
+    preemptive: false,
     fromTag: 'fixed',
     firstCSeq: 2,
     outbound: 'when-configured',
@@ -138,6 +143,7 @@ const TABLE: Record<ProfileName, Row> = {
     qop: 'auth',
     challenges: 'first',
     reuseAuthorization: true,
+    preemptive: false,
     fromTag: 'fixed',
     firstCSeq: 81,
     outbound: 'always',
@@ -161,6 +167,7 @@ const TABLE: Record<ProfileName, Row> = {
     qop: 'auth',
     challenges: 'first-supported-per-realm',
     reuseAuthorization: false,
+    preemptive: true,
     fromTag: 'fixed',
     firstCSeq: 1,
     outbound: 'always',
@@ -327,9 +334,13 @@ describe.each(PROFILES)('section 1 table, profile %s', (profile) => {
     await start(ctx);
     await tick(ctx.clock);
     const refresh = ctx.sender.sent[2]!;
-    expect(refresh.headers.has('authorization')).toBe(row.reuseAuthorization);
+    expect(refresh.headers.has('authorization')).toBe(row.reuseAuthorization || row.preemptive);
     if (row.reuseAuthorization) {
       expect(refresh.headers.get('authorization')).toBe(ctx.sender.sent[1]!.headers.get('authorization'));
+    }
+    if (row.preemptive) {
+      expect(refresh.authorization[0]?.param('nonce')).toBe('n1');
+      expect(refresh.authorization[0]?.param('nc')).toBe('00000002');
     }
     // The re-challenged refresh is answered with the new nonce.
     expect(ctx.sender.sent[3]!.headers.get('authorization')).toContain('nonce="n2"');

@@ -106,6 +106,21 @@ export class FakeAuthenticator implements Authenticator {
       name,
       `Digest username="alice", nonce="${nonce}", nc=00000001, response="r${this.calls}"`,
     );
+    this.last = { name, nonce, nc: 1 };
+    return true;
+  }
+  /** The last challenge answered, for {@link preauthorize}. */
+  last: { name: string; nonce: string; nc: number } | undefined;
+  /** Answers the last challenge again with the next nonce count, as a digest client does. */
+  preauthorize(req: SipRequest): boolean {
+    const last = this.last;
+    if (!last) return false;
+    last.nc++;
+    const nc = String(last.nc).padStart(8, '0');
+    req.headers.append(
+      last.name,
+      `Digest username="alice", nonce="${last.nonce}", nc=${nc}, response="p${nc}"`,
+    );
     return true;
   }
 }

@@ -141,6 +141,7 @@ export function userAgentDigestClient(
   policy: DigestPolicy | undefined,
   random: RandomSource,
   replacePasswordWithHa1: boolean,
+  reauthorize = false,
 ): DigestClient {
   const settings = settingsOf(policy);
   return new DigestClient({
@@ -150,8 +151,9 @@ export function userAgentDigestClient(
     random,
     replacePasswordWithHa1,
     maxNonces: 1,
-    // The registerer never asks for unprompted credentials: nothing to keep for reauthorize().
-    reauthorize: false,
+    // Only a profile with preemptive authorization asks for unprompted credentials; otherwise
+    // the answered challenge need not be kept.
+    reauthorize,
   });
 }
 

@@ -10,7 +10,7 @@ import {
   type SipJsUserAgentOptions,
   type UserAgentConfig,
 } from '@sipkit/config';
-import type { DigestClient } from '@sipkit/digest';
+import { applyAuthorization, type DigestClient } from '@sipkit/digest';
 import type { SipRequest, SipResponse } from '@sipkit/parser';
 import {
   type Authenticator,
@@ -256,10 +256,19 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
         policy,
         this.stack?.random ?? this.random,
         this.config.profile === 'jssip',
+        this.reg?.profile.preemptiveAuthorization === true,
       );
       if (usual) this.digest = client;
     }
     return answerChallenge(client, challenge, request, policy, this.logger);
+  }
+
+  /** @internal The registerer's preemptive credentials: the last challenge, next nonce count. */
+  preauthorize(request: SipRequest): boolean {
+    const answers = this.digest?.reauthorize(request) ?? [];
+    if (answers.length === 0) return false;
+    applyAuthorization(request.headers, answers);
+    return true;
   }
 
   /** @internal The registerer changed state. */
