@@ -13,7 +13,7 @@
  * which every UA refreshes once on its own schedule (REGISTERs and responses counted, lost
  * registrations counted), and heap per UA = (heap after a forced GC once registered and idle -
  * heap before the first UA) / N. The expiry is scaled with N so each UA refreshes after the idle
- * heap sample and within the hold (refresh interval R = 8 s + 1.6 ms x N: 10 s at 1k, 24 s at
+ * heap sample and within the hold (refresh interval R = 12 s + 3 ms x N: 15 s at 1k, 42 s at
  * 10k); each library gets the expiry at which its own policy refreshes every R seconds.
  * Registrars are fresh for each population and always stopped. Target: 10k registered in one
  * process at < 2 KB heap per idle registered UA.
@@ -343,7 +343,7 @@ export async function run({ quick = false } = {}) {
 
   console.log(
     `\n${WINDOW} REGISTERs in flight at most; realm ${DOMAIN}; Kamailio ${kamailio.version ?? 'skipped'}; ` +
-      `refresh interval R = ${quick ? '5 s' : '8 s + 1.6 ms x N'}; open files (soft limit) ${results.find((r) => r.openFiles)?.openFiles?.soft ?? '?'}`,
+      `refresh interval R = ${quick ? '5 s' : '12 s + 3 ms x N'}; open files (soft limit) ${results.find((r) => r.openFiles)?.openFiles?.soft ?? '?'}`,
   );
   printResults(results, s);
 
