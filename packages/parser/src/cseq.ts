@@ -6,9 +6,12 @@ export const MAX_UINT32 = 0xffffffff;
 /** The CSeq header: sequence number and method. */
 export class CSeq {
   constructor(
+    /** Sequence number, 0 to 2**32 - 1. */
     public seq: number,
+    /** Method as written; for a request it must equal the request method. */
     public method: string,
   ) {}
+  /** `seq method`, as written on the wire. */
   toString(): string {
     return `${this.seq} ${this.method}`;
   }

@@ -28,48 +28,91 @@ import { parseViaList, type Via } from './via.js';
  * all header lines; single-valued ones give one entry per header line.
  */
 export interface HeaderTypes {
+  /** One Via element per hop, topmost first (comma lists and lines flattened). */
   via: Via;
+  /** From: the request's originator, with its `tag`. */
   from: NameAddr;
+  /** To: the logical recipient, with the `tag` once a dialog has one. */
   to: NameAddr;
+  /** Call-ID as written (`word [@ word]`). */
   'call-id': string;
+  /** CSeq: sequence number and method. */
   cseq: CSeq;
+  /** Contact bindings, or a single `'*'` (remove all, in REGISTER). */
   contact: NameAddr | typeof STAR;
+  /** Route set the request is sent along, first hop first. */
   route: NameAddr;
+  /** Record-Route entries, as proxies added them (topmost first). */
   'record-route': NameAddr;
+  /** Path (RFC 3327): proxies the registrar routes inbound requests through. */
   path: NameAddr;
+  /** Service-Route (RFC 3608): the route a registrar gives for outgoing requests. */
   'service-route': NameAddr;
+  /** Reply-To: where the user would like replies sent. */
   'reply-to': NameAddr;
+  /** Refer-To (RFC 3515): the target a REFER asks to contact. */
   'refer-to': NameAddr;
+  /** Referred-By (RFC 3892): who sent the REFER. */
   'referred-by': NameAddr;
+  /** P-Asserted-Identity (RFC 3325): identities asserted by a trusted proxy. */
   'p-asserted-identity': NameAddr;
+  /** Max-Forwards: hops left, 0 to 255. */
   'max-forwards': number;
+  /** Expires in seconds. */
   expires: number;
+  /** Min-Expires (in a 423): the shortest registration interval the server accepts, in seconds. */
   'min-expires': number;
+  /** Content-Length: body size in bytes. */
   'content-length': number;
+  /** RSeq (RFC 3262): sequence number of a reliable provisional response. */
   rseq: number;
+  /** Content-Type of the body. */
   'content-type': MediaType;
+  /** Accept: media types the sender understands (may be empty). */
   accept: MediaType;
+  /** WWW-Authenticate challenge of a 401. */
   'www-authenticate': AuthValue;
+  /** Proxy-Authenticate challenge of a 407. */
   'proxy-authenticate': AuthValue;
+  /** Authorization credentials answering a 401. */
   authorization: AuthValue;
+  /** Proxy-Authorization credentials answering a 407. */
   'proxy-authorization': AuthValue;
+  /** Retry-After: seconds to wait, with parameters such as `duration`. */
   'retry-after': ParamValue<number>;
+  /** Session-Expires (RFC 4028): interval in seconds, `refresher` parameter. */
   'session-expires': ParamValue<number>;
+  /** Min-SE (RFC 4028): the smallest session interval accepted, in seconds. */
   'min-se': ParamValue<number>;
+  /** Supported: option tags the sender supports, one per entry. */
   supported: string;
+  /** Require: option tags the receiver must support. */
   require: string;
+  /** Proxy-Require: option tags proxies must support. */
   'proxy-require': string;
+  /** Unsupported (in a 420): option tags the server does not support. */
   unsupported: string;
+  /** Allow: methods the sender accepts. */
   allow: string;
+  /** Allow-Events (RFC 6665): event packages the sender accepts. */
   'allow-events': string;
+  /** RAck (RFC 3262): acknowledges a reliable provisional response in PRACK. */
   rack: RAck;
+  /** Event (RFC 6665): event package and its parameters (`id`). */
   event: ParamValue;
+  /** Subscription-State (RFC 6665): `active`, `pending` or `terminated` with `expires`, `reason`. */
   'subscription-state': ParamValue;
+  /** Replaces (RFC 3891): the dialog an INVITE replaces. */
   replaces: Replaces;
+  /** Security-Client (RFC 3329): mechanisms the client offers. */
   'security-client': ParamValue;
+  /** Security-Server (RFC 3329): mechanisms the server supports. */
   'security-server': ParamValue;
+  /** Security-Verify (RFC 3329): the server's list echoed back by the client. */
   'security-verify': ParamValue;
+  /** Date: an RFC 1123 date in GMT. */
   date: Date;
+  /** Warning: one code, agent and text per entry. */
   warning: Warning;
 }
 

@@ -3,7 +3,13 @@ import { canonicalName, headerKey } from './header-names.js';
 import { HEADER_PARSERS, type HeaderTypes, isKnownHeader, type KnownHeader } from './header-types.js';
 
 /** A header value as it can be given to {@link Headers.append}: text or an object with toString. */
-export type HeaderInput = string | number | { toString(): string };
+export type HeaderInput =
+  | string
+  | number
+  | {
+      /** Gives the header value as written on the wire. */
+      toString(): string;
+    };
 
 /**
  * An ordered header collection. Keeps every header line (name as written, value unfolded) in
@@ -80,6 +86,7 @@ export class Headers {
     this.values.splice(i, 1);
   }
 
+  /** True when at least one line of `name` (any spelling or compact form) is present. */
   has(name: string): boolean {
     return this.keys.indexOf(headerKey(name)) >= 0;
   }
@@ -146,6 +153,7 @@ export class Headers {
     return this.keys[i]!;
   }
 
+  /** An independent copy of every line; typed values are parsed again on access. */
   clone(): Headers {
     const h = new Headers();
     for (let i = 0; i < this.names.length; i++) h.push(this.names[i]!, this.keys[i]!, this.values[i]!);

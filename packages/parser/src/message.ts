@@ -12,6 +12,7 @@ abstract class SipMessageBase {
   /** The body as bytes; Content-Length counts these. */
   body: Uint8Array;
   constructor(
+    /** Every header line in order, with typed access. */
     public readonly headers: Headers = new Headers(),
     body: Uint8Array = EMPTY,
   ) {
@@ -26,15 +27,19 @@ abstract class SipMessageBase {
   get topVia(): Via | undefined {
     return this.headers.typed('via')[0];
   }
+  /** The From value (address and `tag`), parsed on first access. */
   get from(): NameAddr | undefined {
     return this.headers.first('from');
   }
+  /** The To value (address and `tag`), parsed on first access. */
   get to(): NameAddr | undefined {
     return this.headers.first('to');
   }
+  /** The Call-ID. */
   get callId(): string | undefined {
     return this.headers.first('call-id');
   }
+  /** The CSeq number and method. */
   get cseq(): CSeq | undefined {
     return this.headers.first('cseq');
   }
@@ -42,15 +47,19 @@ abstract class SipMessageBase {
   get contact(): (NameAddr | typeof STAR)[] {
     return this.headers.typed('contact');
   }
+  /** Max-Forwards, when present. */
   get maxForwards(): number | undefined {
     return this.headers.first('max-forwards');
   }
+  /** The Expires header in seconds (not a Contact's `expires` parameter). */
   get expires(): number | undefined {
     return this.headers.first('expires');
   }
+  /** Route entries, first hop first; empty when absent. */
   get route(): NameAddr[] {
     return this.headers.typed('route');
   }
+  /** Record-Route entries, topmost first; empty when absent. */
   get recordRoute(): NameAddr[] {
     return this.headers.typed('record-route');
   }
@@ -62,9 +71,12 @@ abstract class SipMessageBase {
 
 /** A SIP request. */
 export class SipRequest extends SipMessageBase {
+  /** Tells a request from a response in a {@link SipMessage}. */
   readonly kind = 'request' as const;
   constructor(
+    /** The method as written (case-sensitive: `INVITE`, `REGISTER`, ...). */
     public method: string,
+    /** The Request-URI. */
     public uri: Uri,
     headers?: Headers,
     body?: Uint8Array,
@@ -79,9 +91,12 @@ export class SipRequest extends SipMessageBase {
 
 /** A SIP response. */
 export class SipResponse extends SipMessageBase {
+  /** Tells a response from a request in a {@link SipMessage}. */
   readonly kind = 'response' as const;
   constructor(
+    /** Status code, 100 to 699. */
     public status: number,
+    /** Reason phrase as written (may be empty). */
     public reason: string,
     headers?: Headers,
     body?: Uint8Array,

@@ -9,6 +9,7 @@ import { parseUri, type Uri } from './uri.js';
  */
 export class NameAddr {
   constructor(
+    /** The address (inside the angle brackets when they were written). */
     public uri: Uri,
     /** Display name with quoting resolved; undefined when none was written. */
     public displayName?: string,
@@ -43,10 +44,12 @@ export class NameAddr {
     return numberParam(this.params.get('reg-id'));
   }
 
+  /** A deep copy, so changing the copy's URI or parameters leaves this one alone. */
   clone(): NameAddr {
     return new NameAddr(parseUri(this.uri.toString()), this.displayName, this.params.clone());
   }
 
+  /** The value as written on the wire; the URI is always in angle brackets. */
   toString(): string {
     const dn = this.displayName === undefined ? '' : `${quote(this.displayName)} `;
     return `${dn}<${this.uri}>${this.params}`;

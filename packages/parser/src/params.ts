@@ -2,8 +2,11 @@ import { isTokenOrHost, quote, type Scanner } from './scanner.js';
 
 /** One `;name=value` parameter. `value` is null for a flag (`;lr`); `quoted` keeps the written form. */
 export interface Param {
+  /** Name as written; compare case-insensitively. */
   name: string;
+  /** Value with quotes and URI escapes resolved; null for a flag parameter. */
   value: string | null;
+  /** The value was (or must be) written as a quoted-string; quoted values compare case-sensitively. */
   quoted?: boolean;
 }
 
@@ -18,6 +21,7 @@ export class Params implements Iterable<Param> {
     this.list = list;
   }
 
+  /** Number of parameters. */
   get size(): number {
     return this.list.length;
   }
@@ -28,6 +32,7 @@ export class Params implements Iterable<Param> {
     return -1;
   }
 
+  /** True when `name` is present, with or without a value. */
   has(name: string): boolean {
     return this.index(name) >= 0;
   }
@@ -47,6 +52,7 @@ export class Params implements Iterable<Param> {
     return this;
   }
 
+  /** Removes `name`; returns whether it was present. */
   delete(name: string): boolean {
     const i = this.index(name);
     if (i < 0) return false;
@@ -54,10 +60,12 @@ export class Params implements Iterable<Param> {
     return true;
   }
 
+  /** Iterates the parameters in written order. */
   [Symbol.iterator](): Iterator<Param> {
     return this.list[Symbol.iterator]();
   }
 
+  /** An independent copy. */
   clone(): Params {
     return new Params(this.list.map((p) => ({ ...p })));
   }

@@ -13,6 +13,7 @@ export type Framing = 'datagram' | 'stream';
 export interface ParseOptions {
   /** `datagram` (default): Content-Length may be absent (body = rest) and trailing bytes are ignored. `stream`: Content-Length is required and must match exactly. */
   framing?: Framing;
+  /** Overrides of {@link DEFAULT_LIMITS}; messages over a limit are refused before the work is done. */
   limits?: Partial<ParseLimits>;
 }
 

@@ -12,14 +12,22 @@ import { type Param, Params } from './params.js';
 
 /** A `sip:` or `sips:` URI (RFC 3261 section 19.1). Escapes are resolved in every field. */
 export class SipUri {
+  /** Tells a SIP URI from the other {@link Uri} kinds; `sips:` URIs are `'sip'` too. */
   readonly kind = 'sip' as const;
   constructor(
+    /** `sips` asks for TLS on every hop. */
     public scheme: 'sip' | 'sips',
+    /** Hostname, IPv4 address or bracketed IPv6 reference, as written. */
     public host: string,
+    /** User part, escapes resolved; undefined when the URI has no `@`. */
     public user?: string,
+    /** Port; undefined when not written (which compares unequal to an explicit 5060). */
     public port?: number,
+    /** URI parameters (`transport`, `lr`, `ob`, ...), escapes resolved. */
     public params: Params = new Params(),
+    /** URI headers (after `?`), escapes resolved; not allowed in a Request-URI. */
     public headers: Params = new Params(),
+    /** Password after `user:`, escapes resolved (deprecated by RFC 3261, still parsed). */
     public password?: string,
   ) {}
 
@@ -33,6 +41,7 @@ export class SipUri {
     return this.host.startsWith('[') ? this.host.slice(1, -1) : this.host;
   }
 
+  /** An independent copy, parameters and headers included. */
   clone(): SipUri {
     return new SipUri(
       this.scheme,
@@ -45,6 +54,7 @@ export class SipUri {
     );
   }
 
+  /** The URI as written on the wire, characters outside each part's set escaped. */
   toString(): string {
     let out = `${this.scheme}:`;
     if (this.user !== undefined) {
@@ -62,13 +72,18 @@ export class SipUri {
 
 /** A `tel:` URI (RFC 3966); `number` is the subscriber number as written. */
 export class TelUri {
+  /** Tells a tel URI from the other {@link Uri} kinds. */
   readonly kind = 'tel' as const;
+  /** Always `tel`. */
   readonly scheme = 'tel';
   constructor(
+    /** Global (`+1-201-555-0123`) or local number, visual separators kept. */
     public number: string,
+    /** Parameters (`phone-context`, `ext`, ...). */
     public params: Params = new Params(),
   ) {}
 
+  /** The URI as written on the wire. */
   toString(): string {
     return `tel:${this.number}${uriParamsToString(this.params, ';', PARAM_CHARS)}`;
   }
@@ -76,6 +91,7 @@ export class TelUri {
 
 /** Any other absolute URI, kept as written (schemes such as `http:` or unknown ones). */
 export class AbsoluteUri {
+  /** Tells an opaque URI from the other {@link Uri} kinds. */
   readonly kind = 'absolute' as const;
   constructor(
     /** Lower-cased scheme. */
@@ -84,6 +100,7 @@ export class AbsoluteUri {
     public opaque: string,
   ) {}
 
+  /** `scheme:opaque`. */
   toString(): string {
     return `${this.scheme}:${this.opaque}`;
   }

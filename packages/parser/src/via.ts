@@ -12,15 +12,19 @@ export class Via {
     public transport: string,
     /** sent-by host (IPv6 references keep their brackets). */
     public host: string,
+    /** sent-by port; undefined when not written (the transport's default applies). */
     public port?: number,
+    /** Via parameters (`branch`, `received`, `rport`, ...). */
     public params: Params = new Params(),
     /** `SIP/2.0` unless an odd peer says otherwise. */
     public protocol = 'SIP/2.0',
   ) {}
 
+  /** The transaction id (`branch` parameter). */
   get branch(): string | undefined {
     return this.params.get('branch') ?? undefined;
   }
+  /** The source address a server saw (`received`, RFC 3261 section 18.2.1). */
   get received(): string | undefined {
     return this.params.get('received') ?? undefined;
   }
@@ -30,9 +34,11 @@ export class Via {
     if (v === undefined) return undefined;
     return v === null ? true : Number(v);
   }
+  /** `maddr`: the address responses go to instead of sent-by (multicast). */
   get maddr(): string | undefined {
     return this.params.get('maddr') ?? undefined;
   }
+  /** `ttl` for multicast responses, 0 to 255. */
   get ttl(): number | undefined {
     const v = this.params.get('ttl');
     return v == null ? undefined : Number(v);
@@ -43,6 +49,7 @@ export class Via {
     return b !== undefined && b.length > BRANCH_COOKIE.length && b.startsWith(BRANCH_COOKIE);
   }
 
+  /** The via-parm as written on the wire (`SIP/2.0/UDP host:port;params`). */
   toString(): string {
     return `${this.protocol}/${this.transport} ${this.host}${this.port === undefined ? '' : `:${this.port}`}${this.params}`;
   }
