@@ -43,3 +43,147 @@ export function canonicalName(name: string): string {
   const key = headerKey(name);
   return CANONICAL[key] ?? key.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
 }
+
+/**
+ * Long names the parser meets often, so a parsed message can look its header names up without
+ * building a lower-case string per line. Any name not here goes through {@link headerKey}.
+ */
+const COMMON = [
+  'via',
+  'from',
+  'to',
+  'call-id',
+  'cseq',
+  'contact',
+  'max-forwards',
+  'content-length',
+  'content-type',
+  'expires',
+  'min-expires',
+  'route',
+  'record-route',
+  'path',
+  'service-route',
+  'allow',
+  'allow-events',
+  'supported',
+  'require',
+  'proxy-require',
+  'unsupported',
+  'user-agent',
+  'server',
+  'authorization',
+  'proxy-authorization',
+  'www-authenticate',
+  'proxy-authenticate',
+  'accept',
+  'date',
+  'event',
+  'subscription-state',
+  'session-expires',
+  'min-se',
+  'rseq',
+  'rack',
+  'reply-to',
+  'refer-to',
+  'referred-by',
+  'replaces',
+  'p-asserted-identity',
+  'p-preferred-identity',
+  'privacy',
+  'retry-after',
+  'security-client',
+  'security-server',
+  'security-verify',
+  'warning',
+  'subject',
+  'organization',
+  'timestamp',
+  'priority',
+  'reason',
+  'content-encoding',
+  'content-disposition',
+  'content-language',
+  'accept-encoding',
+  'accept-language',
+  'mime-version',
+  'identity',
+  'accept-contact',
+  'reject-contact',
+  'request-disposition',
+];
+
+const SLOTS = 256;
+/** Open-addressed table of indexes into COMMON by {@link nameHash}, and each name's character codes. */
+const BY_HASH = new Int16Array(SLOTS).fill(-1);
+const CODES: Uint8Array[] = COMMON.map((name) => Uint8Array.from(name, (c) => c.charCodeAt(0)));
+/** Index into COMMON of the long form of each compact (one-letter) name, by lower-case character code. */
+const COMPACT_IDS = new Int16Array(128).fill(-1);
+const IDS = new Map<string, number>(COMMON.map((name, i) => [name, i]));
+
+/** One step of the case-folding name hash (`c | 32` folds A-Z; collisions are checked). */
+export function nameHash(h: number, c: number): number {
+  return (h * 31 + (c | 32)) & 0xffff;
+}
+
+COMMON.forEach((name, id) => {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = nameHash(h, name.charCodeAt(i));
+  let slot = h & (SLOTS - 1);
+  while (BY_HASH[slot] !== -1) slot = (slot + 1) & (SLOTS - 1);
+  BY_HASH[slot] = id;
+});
+for (const [short, long] of Object.entries(COMPACT)) COMPACT_IDS[short.charCodeAt(0)] = IDS.get(long)!;
+
+/**
+ * A small number for each header key the parser meets often (every {@link KnownHeader} among
+ * them), so lines can be matched by number; -1 for any other key.
+ */
+export function keyId(key: string): number {
+  return IDS.get(key) ?? -1;
+}
+
+/** The key {@link keyId} numbered `id` (0 or more). */
+export function keyOfId(id: number): string {
+  return COMMON[id]!;
+}
+
+/**
+ * {@link keyId} of the {@link headerKey} of `t.slice(start, end)` (a token), given its
+ * {@link nameHash}, found without building a string. `b`, when given, holds `t` as ASCII bytes.
+ */
+export function idOfSpan(
+  t: string,
+  b: Uint8Array | undefined,
+  start: number,
+  end: number,
+  hash: number,
+): number {
+  const len = end - start;
+  if (len === 1) {
+    const c = t.charCodeAt(start);
+    return COMPACT_IDS[c >= 65 && c <= 90 ? c + 32 : c] ?? -1;
+  }
+  for (
+    let slot = hash & (SLOTS - 1), id = BY_HASH[slot]!;
+    id >= 0;
+    slot = (slot + 1) & (SLOTS - 1), id = BY_HASH[slot]!
+  ) {
+    const codes = CODES[id]!;
+    if (codes.length !== len) continue;
+    let i = 0;
+    if (b !== undefined) {
+      // COMMON names are [a-z-]; for token characters `c | 32` equals one only when c is it
+      // in either case.
+      while (i < len && (b[start + i]! | 32) === codes[i]) i++;
+    } else {
+      while (i < len) {
+        const c = t.charCodeAt(start + i);
+        if ((c >= 65 && c <= 90 ? c + 32 : c) !== codes[i]) break;
+        i++;
+      }
+    }
+    if (i === len) return id;
+  }
+  return -1;
+}

@@ -1,7 +1,15 @@
 import { type AuthValue, parseAuth } from './auth.js';
-import { type CSeq, parseCSeq } from './cseq.js';
-import { type NameAddr, parseContact, parseNameAddr, parseNameAddrList, type STAR } from './name-addr.js';
+import { type CSeq, cseqAt, parseCSeq } from './cseq.js';
 import {
+  type NameAddr,
+  nameAddrsAt,
+  parseContact,
+  parseNameAddr,
+  parseNameAddrList,
+  STAR,
+} from './name-addr.js';
+import {
+  callIdAt,
   type MediaType,
   type ParamValue,
   parseAccept,
@@ -20,7 +28,7 @@ import {
   type Replaces,
   type Warning,
 } from './scalar-headers.js';
-import { parseViaList, type Via } from './via.js';
+import { parseViaList, type Via, viasAt } from './via.js';
 
 /**
  * The typed value of each header the parser understands, keyed by lower-case long name. List
@@ -203,4 +211,62 @@ export const SINGLE_VALUED: readonly KnownHeader[] = [
 /** True when `key` has a typed parser. */
 export function isKnownHeader(key: string): key is KnownHeader {
   return Object.hasOwn(HEADER_PARSERS, key);
+}
+
+/**
+ * @internal Parses the value `t.slice(start, end)` of a known header and appends its elements
+ * to `out` (what {@link Headers.typed} collects across lines). The fast paths take the common
+ * shapes of the hot headers; whatever they leave goes to {@link HEADER_PARSERS}.
+ */
+export function parseHeaderInto(
+  key: KnownHeader,
+  t: string,
+  start: number,
+  end: number,
+  out: unknown[],
+): void {
+  switch (key) {
+    case 'via':
+      if (viasAt(t, start, end, out)) return;
+      break;
+    case 'from':
+    case 'to':
+    case 'reply-to':
+    case 'refer-to':
+    case 'referred-by':
+      if (nameAddrsAt(t, start, end, out, false)) return;
+      break;
+    case 'contact':
+      if (end - start === 1 && t.charCodeAt(start) === 42) {
+        out.push(STAR);
+        return;
+      }
+      if (nameAddrsAt(t, start, end, out, true)) return;
+      break;
+    case 'route':
+    case 'record-route':
+    case 'path':
+    case 'service-route':
+    case 'p-asserted-identity':
+      if (nameAddrsAt(t, start, end, out, true)) return;
+      break;
+    case 'call-id': {
+      const v = callIdAt(t, start, end);
+      if (v !== undefined) {
+        out.push(v);
+        return;
+      }
+      break;
+    }
+    case 'cseq': {
+      const v = cseqAt(t, start, end);
+      if (v !== undefined) {
+        out.push(v);
+        return;
+      }
+      break;
+    }
+  }
+  const items = HEADER_PARSERS[key](t.slice(start, end), key);
+  for (let i = 0; i < items.length; i++) out.push(items[i]);
 }

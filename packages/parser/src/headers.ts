@@ -1,6 +1,5 @@
-import { SipParseError } from './errors.js';
-import { canonicalName, headerKey } from './header-names.js';
-import { HEADER_PARSERS, type HeaderTypes, isKnownHeader, type KnownHeader } from './header-types.js';
+import { canonicalName, headerKey, keyId } from './header-names.js';
+import { type HeaderTypes, isKnownHeader, type KnownHeader, parseHeaderInto } from './header-types.js';
 
 /** A header value as it can be given to {@link Headers.append}: text or an object with toString. */
 export type HeaderInput =
@@ -11,36 +10,114 @@ export type HeaderInput =
       toString(): string;
     };
 
+/** Shared empty arrays of a collection that has no lines of its own yet; never written to. */
+const NONE: string[] = [];
+const NO_IDS: number[] = [];
+
 /**
  * An ordered header collection. Keeps every header line (name as written, value unfolded) in
  * order, looks names up by their long form (compact forms included), and parses typed values
  * on first access, caching them until the header changes.
+ *
+ * A parsed message's headers start out as spans of the decoded header text: names and values
+ * become strings only when asked for, and typed values are parsed straight from that text. The
+ * first change turns every line into strings.
  */
 export class Headers {
-  /** Names as written. */
-  private readonly names: string[] = [];
-  /** Lower-case long-form keys, parallel to `names`. */
-  private readonly keys: string[] = [];
-  private readonly values: string[] = [];
-  private typedCache: Map<string, unknown[]> | undefined;
+  /** Lower-case long-form keys, one per line, and their {@link keyId} numbers. */
+  private keys: string[] = NONE;
+  private ids: number[] = NO_IDS;
+  /** Names as written, and unfolded values; not filled while `src` holds them. */
+  private names: string[] = NONE;
+  private values: string[] = NONE;
+  /** The header text of a parsed message, or undefined once every line is a string. */
+  private src: string | undefined = undefined;
+  /**
+   * Per line of `src`: name start, name end, value start, value end. A folded value is not one
+   * span of `src`: its value start is -1 and its value end indexes `folded`.
+   */
+  private spans: number[] = NO_IDS;
+  private folded: string[] = NONE;
+  /** Typed values parsed so far: `cached[i]` holds the elements of the key numbered `cachedIds[i]`. */
+  private cachedIds: number[] | undefined = undefined;
+  private cached: unknown[][] = [];
+
+  /** Drops the typed values of `key` after a change. */
+  private forget(key: string): void {
+    const i = this.cachedIds === undefined ? -1 : this.cachedIds.indexOf(keyId(key));
+    if (i >= 0) {
+      this.cachedIds!.splice(i, 1);
+      this.cached.splice(i, 1);
+    }
+  }
 
   /** Number of header lines. */
   get size(): number {
-    return this.names.length;
+    return this.keys.length;
   }
 
   /** @internal Adds a header line read by the parser; `key` is already the long form. */
   push(name: string, key: string, value: string): void {
+    this.own();
     this.names.push(name);
     this.keys.push(key);
+    this.ids.push(keyId(key));
     this.values.push(value);
+  }
+
+  /**
+   * @internal Fills an empty collection from parsed header text, taking the arrays over: `keys`
+   * one per line and their {@link keyId} numbers `ids`, `spans` as described at `spans`, `folded`
+   * the values of folded lines.
+   */
+  init(src: string, keys: string[], ids: number[], spans: number[], folded: string[]): void {
+    this.src = src;
+    this.keys = keys;
+    this.ids = ids;
+    this.spans = spans;
+    this.folded = folded;
+  }
+
+  /** Gives the collection arrays of its own to change, every line a string. */
+  private own(): void {
+    if (this.names !== NONE) return;
+    const names: string[] = [];
+    const values: string[] = [];
+    if (this.src === undefined) {
+      this.keys = [];
+      this.ids = [];
+    } else {
+      for (let i = 0; i < this.keys.length; i++) {
+        names.push(this.nameAt(i));
+        values.push(this.valueAt(i));
+      }
+    }
+    this.names = names;
+    this.values = values;
+    this.src = undefined;
+    this.spans = NO_IDS;
+    this.folded = NONE;
+  }
+
+  private nameAt(i: number): string {
+    const src = this.src;
+    if (src === undefined) return this.names[i]!;
+    return src.slice(this.spans[4 * i], this.spans[4 * i + 1]);
+  }
+
+  private valueAt(i: number): string {
+    const src = this.src;
+    if (src === undefined) return this.values[i]!;
+    const start = this.spans[4 * i + 2]!;
+    const end = this.spans[4 * i + 3]!;
+    return start < 0 ? this.folded[end]! : src.slice(start, end);
   }
 
   /** Appends a header line. */
   append(name: string, value: HeaderInput): this {
     const key = headerKey(name);
     this.push(canonicalName(key), key, String(value));
-    this.typedCache?.delete(key);
+    this.forget(key);
     return this;
   }
 
@@ -49,20 +126,23 @@ export class Headers {
     const key = headerKey(name);
     const first = this.keys.indexOf(key);
     if (first < 0) return this.append(name, value);
+    this.own();
     this.values[first] = String(value);
     this.names[first] = canonicalName(key);
     for (let i = this.keys.length - 1; i > first; i--) if (this.keys[i] === key) this.removeAt(i);
-    this.typedCache?.delete(key);
+    this.forget(key);
     return this;
   }
 
   /** Inserts a header line before all others (as a proxy does with Via). */
   prepend(name: string, value: HeaderInput): this {
     const key = headerKey(name);
+    this.own();
     this.names.unshift(canonicalName(key));
     this.keys.unshift(key);
+    this.ids.unshift(keyId(key));
     this.values.unshift(String(value));
-    this.typedCache?.delete(key);
+    this.forget(key);
     return this;
   }
 
@@ -72,17 +152,19 @@ export class Headers {
     let n = 0;
     for (let i = this.keys.length - 1; i >= 0; i--) {
       if (this.keys[i] === key) {
+        this.own();
         this.removeAt(i);
         n++;
       }
     }
-    this.typedCache?.delete(key);
+    this.forget(key);
     return n;
   }
 
   private removeAt(i: number): void {
     this.names.splice(i, 1);
     this.keys.splice(i, 1);
+    this.ids.splice(i, 1);
     this.values.splice(i, 1);
   }
 
@@ -94,14 +176,14 @@ export class Headers {
   /** The first line's raw value, or undefined. */
   get(name: string): string | undefined {
     const i = this.keys.indexOf(headerKey(name));
-    return i < 0 ? undefined : this.values[i];
+    return i < 0 ? undefined : this.valueAt(i);
   }
 
   /** Every line's raw value, in order. */
   getAll(name: string): string[] {
     const key = headerKey(name);
     const out: string[] = [];
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) out.push(this.values[i]!);
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) out.push(this.valueAt(i));
     return out;
   }
 
@@ -119,17 +201,33 @@ export class Headers {
    */
   typed<K extends KnownHeader>(name: K): HeaderTypes[K][] {
     const key = name;
-    const cached = this.typedCache?.get(key);
-    if (cached) return cached as HeaderTypes[K][];
-    const parse = HEADER_PARSERS[key];
-    const out: unknown[] = [];
-    for (let i = 0; i < this.keys.length; i++) {
-      if (this.keys[i] !== key) continue;
-      const items = parse(this.values[i]!, key);
-      for (const item of items) out.push(item);
+    const id = keyId(key);
+    let cachedIds = this.cachedIds;
+    if (cachedIds === undefined) cachedIds = this.cachedIds = [];
+    else {
+      for (let i = 0; i < cachedIds.length; i++) {
+        if (cachedIds[i] === id) return this.cached[i] as HeaderTypes[K][];
+      }
     }
-    this.typedCache ??= new Map();
-    this.typedCache.set(key, out);
+    const out: unknown[] = [];
+    const ids = this.ids;
+    const src = this.src;
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] !== id) continue;
+      if (src !== undefined) {
+        const start = this.spans[4 * i + 2]!;
+        if (start >= 0) parseHeaderInto(key, src, start, this.spans[4 * i + 3]!, out);
+        else {
+          const v = this.folded[this.spans[4 * i + 3]!]!;
+          parseHeaderInto(key, v, 0, v.length, out);
+        }
+      } else {
+        const v = this.values[i]!;
+        parseHeaderInto(key, v, 0, v.length, out);
+      }
+    }
+    cachedIds.push(id);
+    this.cached.push(out);
     return out as HeaderTypes[K][];
   }
 
@@ -145,7 +243,7 @@ export class Headers {
 
   /** Iterates `[name as written, value]` pairs in order. */
   *entries(): IterableIterator<[string, string]> {
-    for (let i = 0; i < this.names.length; i++) yield [this.names[i]!, this.values[i]!];
+    for (let i = 0; i < this.keys.length; i++) yield [this.nameAt(i), this.valueAt(i)];
   }
 
   /** @internal Lower-case keys in order (used by validation and serialising). */
@@ -156,7 +254,9 @@ export class Headers {
   /** An independent copy of every line; typed values are parsed again on access. */
   clone(): Headers {
     const h = new Headers();
-    for (let i = 0; i < this.names.length; i++) h.push(this.names[i]!, this.keys[i]!, this.values[i]!);
+    if (this.src !== undefined)
+      h.init(this.src, this.keys.slice(), this.ids.slice(), this.spans, this.folded);
+    else for (let i = 0; i < this.keys.length; i++) h.push(this.names[i]!, this.keys[i]!, this.values[i]!);
     return h;
   }
 }

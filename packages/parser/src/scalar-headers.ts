@@ -30,6 +30,14 @@ export function parseCallId(value: string, header = 'call-id'): string {
   return v;
 }
 
+const CALL_ID_RE = /[!-~]+/y;
+
+/** {@link parseCallId} of `t.slice(start, end)` when it is printable ASCII; undefined to leave it to parseCallId. */
+export function callIdAt(t: string, start: number, end: number): string | undefined {
+  CALL_ID_RE.lastIndex = start;
+  return CALL_ID_RE.test(t) && CALL_ID_RE.lastIndex === end ? t.slice(start, end) : undefined;
+}
+
 /** A value with parameters: Event, Subscription-State, Security-*, Session-Expires, Retry-After. */
 export interface ParamValue<T = string> {
   /** The leading token or number (`presence`, `active`, `1800`, `digest`, ...). */

@@ -9,6 +9,7 @@ import {
   unescapePart,
 } from './escape.js';
 import { type Param, Params } from './params.js';
+import { SIP_URI } from './patterns.js';
 
 /** A `sip:` or `sips:` URI (RFC 3261 section 19.1). Escapes are resolved in every field. */
 export class SipUri {
@@ -33,7 +34,7 @@ export class SipUri {
 
   /** The `transport` parameter, lower-cased, if any. */
   get transport(): string | undefined {
-    return this.params.get('transport')?.toLowerCase();
+    return this.params.find('transport')?.toLowerCase();
   }
 
   /** The host without IPv6 brackets. */
@@ -244,4 +245,40 @@ function parseTel(text: string, start: number): TelUri {
   const params =
     semi < 0 ? undefined : readUriParams(text.slice(semi + 1), ';', PARAM_CHARS, 'tel parameter', semi + 1);
   return new TelUri(number, params);
+}
+
+const SIP_URI_RE = new RegExp(SIP_URI, 'y');
+
+/**
+ * Fast path for the common `sip:` / `sips:` URI in `t.slice(start, end)`: lower-case scheme, no
+ * escapes, no password, no URI headers. Gives what {@link parseUri} gives, parameters read only
+ * when used, or undefined for anything else (parseUri then decides, errors included).
+ */
+export function sipUriAt(t: string, start: number, end: number): SipUri | undefined {
+  SIP_URI_RE.lastIndex = start;
+  const m = SIP_URI_RE.exec(t);
+  if (m === null || SIP_URI_RE.lastIndex !== end) return undefined;
+  return sipUriOf(t, end, m, 1);
+}
+
+/**
+ * @internal The SipUri that {@link SIP_URI} matched in `t`, ending at `end`, with its groups from
+ * `m[first]`; undefined when the port is out of range.
+ */
+export function sipUriOf(t: string, end: number, m: RegExpExecArray, first: number): SipUri | undefined {
+  const portText = m[first + 3];
+  let port: number | undefined;
+  if (portText !== undefined) {
+    port = Number(portText);
+    if (port > 65535) return undefined;
+  }
+  const paramsLength = m[first + 4]!.length;
+  return new SipUri(
+    m[first] === undefined ? 'sip' : 'sips',
+    m[first + 2]!,
+    m[first + 1],
+    port,
+    Params.unread(t, paramsLength === 0 ? end : end - paramsLength + 1, end, true),
+    Params.unread(t, end, end, true),
+  );
 }
