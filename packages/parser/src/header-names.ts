@@ -148,9 +148,12 @@ export function keyOfId(id: number): string {
   return COMMON[id]!;
 }
 
+/** How many numbers {@link keyId} gives out (0 to this, exclusive). */
+export const KEY_IDS = COMMON.length;
+
 /**
- * {@link keyId} of the {@link headerKey} of `t.slice(start, end)` (a token), given its
- * {@link nameHash}, found without building a string. `b`, when given, holds `t` as ASCII bytes.
+ * {@link keyId} of the {@link headerKey} of the token from `start` to `end`, given its
+ * {@link nameHash}, found without building a string: in `b` (ASCII bytes) when given, else in `t`.
  */
 export function idOfSpan(
   t: string,
@@ -161,7 +164,7 @@ export function idOfSpan(
 ): number {
   const len = end - start;
   if (len === 1) {
-    const c = t.charCodeAt(start);
+    const c = b === undefined ? t.charCodeAt(start) : b[start]!;
     return COMPACT_IDS[c >= 65 && c <= 90 ? c + 32 : c] ?? -1;
   }
   for (

@@ -1,4 +1,4 @@
-import { canonicalName, headerKey, keyId } from './header-names.js';
+import { canonicalName, headerKey, KEY_IDS, keyId, keyOfId } from './header-names.js';
 import { type HeaderTypes, isKnownHeader, type KnownHeader, parseHeaderInto } from './header-types.js';
 
 /** A header value as it can be given to {@link Headers.append}: text or an object with toString. */
@@ -24,8 +24,11 @@ const NO_IDS: number[] = [];
  * first change turns every line into strings.
  */
 export class Headers {
-  /** Lower-case long-form keys, one per line, and their {@link keyId} numbers. */
-  private keys: string[] = NONE;
+  /**
+   * Lower-case long-form keys, one per line (undefined until first needed for a parsed
+   * message), and their {@link keyId} numbers.
+   */
+  private keys: string[] | undefined = NONE;
   private ids: number[] = NO_IDS;
   /** Names as written, and unfolded values; not filled while `src` holds them. */
   private names: string[] = NONE;
@@ -38,39 +41,49 @@ export class Headers {
    */
   private spans: number[] = NO_IDS;
   private folded: string[] = NONE;
-  /** Typed values parsed so far: `cached[i]` holds the elements of the key numbered `cachedIds[i]`. */
-  private cachedIds: number[] | undefined = undefined;
-  private cached: unknown[][] = [];
+  /** Typed values parsed so far, by key number. */
+  private cache: (unknown[] | undefined)[] | undefined = undefined;
 
   /** Drops the typed values of `key` after a change. */
   private forget(key: string): void {
-    const i = this.cachedIds === undefined ? -1 : this.cachedIds.indexOf(keyId(key));
-    if (i >= 0) {
-      this.cachedIds!.splice(i, 1);
-      this.cached.splice(i, 1);
-    }
+    const id = keyId(key);
+    if (id >= 0 && this.cache !== undefined) this.cache[id] = undefined;
   }
 
   /** Number of header lines. */
   get size(): number {
-    return this.keys.length;
+    return this.ids.length;
+  }
+
+  private keyList(): string[] {
+    let keys = this.keys;
+    if (keys === undefined) {
+      keys = [];
+      for (let i = 0; i < this.ids.length; i++) {
+        const id = this.ids[i]!;
+        keys.push(id >= 0 ? keyOfId(id) : headerKey(this.nameAt(i)));
+      }
+      this.keys = keys;
+    }
+    return keys;
   }
 
   /** @internal Adds a header line read by the parser; `key` is already the long form. */
   push(name: string, key: string, value: string): void {
     this.own();
     this.names.push(name);
-    this.keys.push(key);
+    this.keyList().push(key);
     this.ids.push(keyId(key));
     this.values.push(value);
   }
 
   /**
    * @internal Fills an empty collection from parsed header text, taking the arrays over: `keys`
-   * one per line and their {@link keyId} numbers `ids`, `spans` as described at `spans`, `folded`
-   * the values of folded lines.
+   * one per line (or undefined, to be worked out from the text when needed) and their
+   * {@link keyId} numbers `ids`, `spans` as described at `spans`, `folded` the values of folded
+   * lines.
    */
-  init(src: string, keys: string[], ids: number[], spans: number[], folded: string[]): void {
+  init(src: string, keys: string[] | undefined, ids: number[], spans: number[], folded: string[]): void {
     this.src = src;
     this.keys = keys;
     this.ids = ids;
@@ -87,7 +100,8 @@ export class Headers {
       this.keys = [];
       this.ids = [];
     } else {
-      for (let i = 0; i < this.keys.length; i++) {
+      this.keyList();
+      for (let i = 0; i < this.ids.length; i++) {
         names.push(this.nameAt(i));
         values.push(this.valueAt(i));
       }
@@ -124,12 +138,13 @@ export class Headers {
   /** Replaces every line of `name` with one line (at the position of the first one). */
   set(name: string, value: HeaderInput): this {
     const key = headerKey(name);
-    const first = this.keys.indexOf(key);
+    const first = this.keyList().indexOf(key);
     if (first < 0) return this.append(name, value);
     this.own();
+    const keys = this.keyList();
     this.values[first] = String(value);
     this.names[first] = canonicalName(key);
-    for (let i = this.keys.length - 1; i > first; i--) if (this.keys[i] === key) this.removeAt(i);
+    for (let i = keys.length - 1; i > first; i--) if (keys[i] === key) this.removeAt(i);
     this.forget(key);
     return this;
   }
@@ -139,7 +154,7 @@ export class Headers {
     const key = headerKey(name);
     this.own();
     this.names.unshift(canonicalName(key));
-    this.keys.unshift(key);
+    this.keyList().unshift(key);
     this.ids.unshift(keyId(key));
     this.values.unshift(String(value));
     this.forget(key);
@@ -150,8 +165,8 @@ export class Headers {
   delete(name: string): number {
     const key = headerKey(name);
     let n = 0;
-    for (let i = this.keys.length - 1; i >= 0; i--) {
-      if (this.keys[i] === key) {
+    for (let i = this.keyList().length - 1; i >= 0; i--) {
+      if (this.keyList()[i] === key) {
         this.own();
         this.removeAt(i);
         n++;
@@ -163,27 +178,28 @@ export class Headers {
 
   private removeAt(i: number): void {
     this.names.splice(i, 1);
-    this.keys.splice(i, 1);
+    this.keyList().splice(i, 1);
     this.ids.splice(i, 1);
     this.values.splice(i, 1);
   }
 
   /** True when at least one line of `name` (any spelling or compact form) is present. */
   has(name: string): boolean {
-    return this.keys.indexOf(headerKey(name)) >= 0;
+    return this.keyList().indexOf(headerKey(name)) >= 0;
   }
 
   /** The first line's raw value, or undefined. */
   get(name: string): string | undefined {
-    const i = this.keys.indexOf(headerKey(name));
+    const i = this.keyList().indexOf(headerKey(name));
     return i < 0 ? undefined : this.valueAt(i);
   }
 
   /** Every line's raw value, in order. */
   getAll(name: string): string[] {
     const key = headerKey(name);
+    const keys = this.keyList();
     const out: string[] = [];
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) out.push(this.valueAt(i));
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) out.push(this.valueAt(i));
     return out;
   }
 
@@ -191,7 +207,7 @@ export class Headers {
   count(name: string): number {
     const key = headerKey(name);
     let n = 0;
-    for (const k of this.keys) if (k === key) n++;
+    for (const k of this.keyList()) if (k === key) n++;
     return n;
   }
 
@@ -200,14 +216,16 @@ export class Headers {
    * once and cached. Throws {@link SipParseError} when a value is malformed.
    */
   typed<K extends KnownHeader>(name: K): HeaderTypes[K][] {
-    const key = name;
-    const id = keyId(key);
-    let cachedIds = this.cachedIds;
-    if (cachedIds === undefined) cachedIds = this.cachedIds = [];
+    return this.typedAt(keyId(name), name) as HeaderTypes[K][];
+  }
+
+  /** @internal {@link Headers.typed} given the key's {@link keyId} too. */
+  typedAt(id: number, key: KnownHeader): unknown[] {
+    let cache = this.cache;
+    if (cache === undefined) cache = this.cache = new Array<unknown[] | undefined>(KEY_IDS);
     else {
-      for (let i = 0; i < cachedIds.length; i++) {
-        if (cachedIds[i] === id) return this.cached[i] as HeaderTypes[K][];
-      }
+      const cached = cache[id];
+      if (cached !== undefined) return cached;
     }
     const out: unknown[] = [];
     const ids = this.ids;
@@ -226,9 +244,8 @@ export class Headers {
         parseHeaderInto(key, v, 0, v.length, out);
       }
     }
-    cachedIds.push(id);
-    this.cached.push(out);
-    return out as HeaderTypes[K][];
+    cache[id] = out;
+    return out;
   }
 
   /** The first typed element of a known header, or undefined when absent. */
@@ -238,25 +255,25 @@ export class Headers {
 
   /** Parses every known header, throwing the first {@link SipParseError}. */
   validate(): void {
-    for (const key of new Set(this.keys)) if (isKnownHeader(key)) this.typed(key);
+    for (const key of new Set(this.keyList())) if (isKnownHeader(key)) this.typed(key);
   }
 
   /** Iterates `[name as written, value]` pairs in order. */
   *entries(): IterableIterator<[string, string]> {
-    for (let i = 0; i < this.keys.length; i++) yield [this.nameAt(i), this.valueAt(i)];
+    for (let i = 0; i < this.ids.length; i++) yield [this.nameAt(i), this.valueAt(i)];
   }
 
   /** @internal Lower-case keys in order (used by validation and serialising). */
   keyAt(i: number): string {
-    return this.keys[i]!;
+    return this.keyList()[i]!;
   }
 
   /** An independent copy of every line; typed values are parsed again on access. */
   clone(): Headers {
     const h = new Headers();
     if (this.src !== undefined)
-      h.init(this.src, this.keys.slice(), this.ids.slice(), this.spans, this.folded);
-    else for (let i = 0; i < this.keys.length; i++) h.push(this.names[i]!, this.keys[i]!, this.values[i]!);
+      h.init(this.src, this.keys?.slice(), this.ids.slice(), this.spans, this.folded);
+    else for (let i = 0; i < this.ids.length; i++) h.push(this.names[i]!, this.keys![i]!, this.values[i]!);
     return h;
   }
 }

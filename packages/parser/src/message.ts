@@ -1,11 +1,18 @@
 import type { AuthValue } from './auth.js';
 import type { CSeq } from './cseq.js';
+import { keyId } from './header-names.js';
 import { Headers } from './headers.js';
 import type { NameAddr, STAR } from './name-addr.js';
 import type { Uri } from './uri.js';
 import type { Via } from './via.js';
 
 const EMPTY = new Uint8Array(0);
+const VIA = keyId('via');
+const FROM = keyId('from');
+const TO = keyId('to');
+const CALL_ID = keyId('call-id');
+const CSEQ = keyId('cseq');
+const CONTACT = keyId('contact');
 
 /** What both requests and responses share: headers, body bytes and typed shortcuts. */
 abstract class SipMessageBase {
@@ -21,31 +28,31 @@ abstract class SipMessageBase {
 
   /** Every Via value, topmost first. */
   get via(): Via[] {
-    return this.headers.typed('via');
+    return this.headers.typedAt(VIA, 'via') as Via[];
   }
   /** The topmost Via. */
   get topVia(): Via | undefined {
-    return this.headers.typed('via')[0];
+    return this.headers.typedAt(VIA, 'via')[0] as Via | undefined;
   }
   /** The From value (address and `tag`), parsed on first access. */
   get from(): NameAddr | undefined {
-    return this.headers.first('from');
+    return this.headers.typedAt(FROM, 'from')[0] as NameAddr | undefined;
   }
   /** The To value (address and `tag`), parsed on first access. */
   get to(): NameAddr | undefined {
-    return this.headers.first('to');
+    return this.headers.typedAt(TO, 'to')[0] as NameAddr | undefined;
   }
   /** The Call-ID. */
   get callId(): string | undefined {
-    return this.headers.first('call-id');
+    return this.headers.typedAt(CALL_ID, 'call-id')[0] as string | undefined;
   }
   /** The CSeq number and method. */
   get cseq(): CSeq | undefined {
-    return this.headers.first('cseq');
+    return this.headers.typedAt(CSEQ, 'cseq')[0] as CSeq | undefined;
   }
   /** Contact values; a single `'*'` entry for the wildcard. */
   get contact(): (NameAddr | typeof STAR)[] {
-    return this.headers.typed('contact');
+    return this.headers.typedAt(CONTACT, 'contact') as (NameAddr | typeof STAR)[];
   }
   /** Max-Forwards, when present. */
   get maxForwards(): number | undefined {

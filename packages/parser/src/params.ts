@@ -80,7 +80,7 @@ export class Params implements Iterable<Param> {
       return undefined;
     }
     // Common case: the parameter asked for comes first, as `;name=value` in lower case.
-    if (t.charCodeAt(p) === 59 && t.startsWith(lower, p + 1) && t.charCodeAt(p + 1 + lower.length) === 61) {
+    if (t.charCodeAt(p) === 59 && t.charCodeAt(p + 1 + lower.length) === 61 && sameAt(t, p + 1, lower)) {
       const value = p + 2 + lower.length;
       if (t.charCodeAt(value) !== 34) return t.slice(value, unquotedEnd(t, value, end));
     }
@@ -229,6 +229,12 @@ function unquotedEnd(t: string, p: number, end: number): number {
   if (next < 0 || next > end) next = end;
   for (let c = t.charCodeAt(next - 1); c === 32 || c === 9; c = t.charCodeAt(--next - 1));
   return next;
+}
+
+/** True when `t` from `start` holds `word` exactly. */
+function sameAt(t: string, start: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (t.charCodeAt(start + i) !== word.charCodeAt(i)) return false;
+  return true;
 }
 
 /** True when `t` from `start` holds `lower` in any letter case (`lower` is lower-case). */

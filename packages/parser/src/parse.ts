@@ -61,21 +61,14 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
   let lineEnd: number;
   let lengths: string[];
   const spans: number[] = [];
-  let end = start === 0 ? scanAscii(bytes, limits, spans) : -1;
+  const ids: number[] = [];
+  let end = start === 0 ? scanAscii(bytes, limits, spans, ids) : -1;
   if (end >= 0) {
-    // The byte pass took the whole header section: only the keys and Content-Length are left.
+    // The byte pass took the whole header section; only Content-Length needs its text now.
     text = utf8.decode(bytes.subarray(0, end + 2));
     lineEnd = spans.length > 0 ? spans[0]! - 2 : end;
-    const keys: string[] = [];
-    const ids: number[] = [];
-    lengths = [];
-    for (let i = 0; i < spans.length; i += 4) {
-      const id = idOfSpan(text, bytes, spans[i]!, spans[i + 1]!, lineHashes[i >> 2]!);
-      keys.push(id >= 0 ? keyOfId(id) : headerKey(text.slice(spans[i], spans[i + 1])));
-      ids.push(id);
-      if (id === CONTENT_LENGTH) lengths.push(text.slice(spans[i + 2], spans[i + 3]));
-    }
-    headers.init(text, keys, ids, spans, NO_FOLDS);
+    lengths = lengthLine < 0 ? [] : [text.slice(spans[4 * lengthLine + 2], spans[4 * lengthLine + 3])];
+    headers.init(text, undefined, ids, spans, NO_FOLDS);
   } else {
     end = findHeaderEnd(bytes, start);
     if (end < 0) throw new SipParseError('NO_HEADER_END', 'missing blank line after headers', bytes.length);
@@ -98,20 +91,21 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
   return buildMessage(text, lineEnd, headers, body);
 }
 
-/** The name hash of each header line {@link scanAscii} found (scratch, read right after it). */
-const lineHashes: number[] = [];
 const NO_FOLDS: string[] = [];
 const CONTENT_LENGTH = keyId('content-length');
+/** The line {@link scanAscii} found Content-Length on, or -1 (read right after it). */
+let lengthLine = -1;
 
 /**
  * Byte-level pass over a header section starting at byte 0 when nothing in it needs the string
  * reader: all ASCII, every line ending in CRLF with no bare CR or LF, no folded line, every
- * header line `token *WSP ":" value`, and no limit reached. Fills `spans` as Headers keeps them
- * (name start, name end, value start, value end) and {@link lineHashes}; returns where the
- * CRLFCRLF ending the section starts (as {@link findHeaderEnd}), or -1 to leave the message to
- * the string reader, which also reports every error.
+ * header line `token *WSP ":" value`, at most one Content-Length, and no limit reached. Fills
+ * `spans` as Headers keeps them (name start, name end, value start, value end), `ids` with the
+ * {@link keyId} of each line and {@link lengthLine}; returns where the CRLFCRLF ending the
+ * section starts (as {@link findHeaderEnd}), or -1 to leave the message to the string reader,
+ * which also reports every error.
  */
-function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[]): number {
+function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: number[]): number {
   const maxLine = limits.maxLineLength;
   // A 4-byte view from the first 4-byte aligned byte lets line ends be looked for 4 bytes at a time.
   const delta = (4 - (b.byteOffset & 3)) & 3;
@@ -120,6 +114,7 @@ function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[]): number 
   if (p < 0 || p > maxLine || b[p + 1] !== 10) return -1;
   p += 2;
   let n = 0;
+  lengthLine = -1;
   for (;;) {
     let c = b[p]!;
     if (c === 13) return b[p + 1] === 10 ? p - 2 : -1;
@@ -141,8 +136,14 @@ function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[]): number 
     let valueEnd = p;
     while (valueEnd > valueStart && (b[valueEnd - 1] === 32 || b[valueEnd - 1] === 9)) valueEnd--;
     if (valueEnd - valueStart > maxLine) return -1;
+    const id = idOfSpan('', b, nameStart, nameEnd, hash);
+    if (id === CONTENT_LENGTH) {
+      if (lengthLine >= 0) return -1;
+      lengthLine = n;
+    }
     spans.push(nameStart, nameEnd, valueStart, valueEnd);
-    lineHashes[n++] = hash;
+    ids.push(id);
+    n++;
     p += 2;
   }
 }
