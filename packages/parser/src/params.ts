@@ -82,7 +82,8 @@ export class Params implements Iterable<Param> {
     // Common case: the parameter asked for comes first, as `;name=value` in lower case.
     if (t.charCodeAt(p) === 59 && t.charCodeAt(p + 1 + lower.length) === 61 && sameAt(t, p + 1, lower)) {
       const value = p + 2 + lower.length;
-      if (t.charCodeAt(value) !== 34) return t.slice(value, unquotedEnd(t, value, end));
+      const c = t.charCodeAt(value);
+      if (c !== 34 && c !== 32 && c !== 9) return t.slice(value, unquotedEnd(t, value, end));
     }
     for (;;) {
       p = skipWs(t, p);

@@ -341,6 +341,17 @@ function isVersion(t: string, start: number, end: number): boolean {
   );
 }
 
+/** `text.slice(0, 4).toUpperCase() === 'SIP/'`, without the copies for the usual ASCII start. */
+function isSipSlash(text: string): boolean {
+  const a = text.charCodeAt(0);
+  const b = text.charCodeAt(1);
+  const c = text.charCodeAt(2);
+  if (a < 128 && b < 128 && c < 128) {
+    return (a | 32) === 115 && (b | 32) === 105 && (c | 32) === 112 && text.charCodeAt(3) === 47;
+  }
+  return text.slice(0, 4).toUpperCase() === 'SIP/';
+}
+
 /** Builds the message from its start line, `text.slice(0, lineEnd)`. */
 function buildMessage(text: string, lineEnd: number, headers: Headers, body: Uint8Array): SipMessage {
   if (lineEnd === 0) throw new SipParseError('BAD_START_LINE', 'empty start line', 0);
@@ -349,7 +360,7 @@ function buildMessage(text: string, lineEnd: number, headers: Headers, body: Uin
   if (sp1 <= 0) throw new SipParseError('BAD_START_LINE', 'start line needs three parts', 0);
   let sp2 = text.indexOf(' ', sp1 + 1);
   if (sp2 > lineEnd) sp2 = -1;
-  if (sp1 > 4 && text.slice(0, 4).toUpperCase() === 'SIP/') {
+  if (sp1 > 4 && isSipSlash(text)) {
     if (!isVersion(text, 0, sp1))
       throw new SipParseError('BAD_VERSION', `unsupported version ${text.slice(0, sp1)}`, 0);
     const codeEnd = sp2 < 0 ? lineEnd : sp2;

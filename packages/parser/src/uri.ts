@@ -10,6 +10,7 @@ import {
 } from './escape.js';
 import { type Param, Params } from './params.js';
 import { SIP_URI } from './patterns.js';
+import { digits } from './scanner.js';
 
 /** A `sip:` or `sips:` URI (RFC 3261 section 19.1). Escapes are resolved in every field. */
 export class SipUri {
@@ -269,7 +270,7 @@ export function sipUriOf(t: string, end: number, m: RegExpExecArray, first: numb
   const portText = m[first + 3];
   let port: number | undefined;
   if (portText !== undefined) {
-    port = Number(portText);
+    port = digits(portText);
     if (port > 65535) return undefined;
   }
   const paramsLength = m[first + 4]!.length;

@@ -1,7 +1,7 @@
 import { SipParseError } from './errors.js';
 import { Params, readParams } from './params.js';
 import { VIA } from './patterns.js';
-import { Scanner, splitTopLevel } from './scanner.js';
+import { digits, Scanner, splitTopLevel } from './scanner.js';
 
 /** The magic cookie that marks an RFC 3261 branch. */
 export const BRANCH_COOKIE = 'z9hG4bK';
@@ -122,7 +122,7 @@ function viaAt(t: string, p: number, out: unknown[]): number {
   const stop = VIA_RE.lastIndex;
   let port: number | undefined;
   if (m[4] !== undefined) {
-    port = Number(m[4]);
+    port = digits(m[4]);
     if (port > 65535) return -1;
   }
   let transport = m[1]!;
