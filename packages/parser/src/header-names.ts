@@ -152,19 +152,39 @@ export function keyOfId(id: number): string {
 export const KEY_IDS = COMMON.length;
 
 /**
+ * Each COMMON name (of 4 characters or more) as little-endian 4-byte words, the way a 4-byte
+ * load of it reads: from offset 0, 4, 8, ..., and when the length is no multiple of 4 the last 4
+ * characters as one more word. Names are [a-z-], so a load of a header name's token characters
+ * with `| 0x20202020` equals a word only when each character is that one in either case.
+ */
+const WORDS: Uint32Array[] = COMMON.map((name) => {
+  const at = (i: number) =>
+    (name.charCodeAt(i) |
+      (name.charCodeAt(i + 1) << 8) |
+      (name.charCodeAt(i + 2) << 16) |
+      (name.charCodeAt(i + 3) << 24)) >>>
+    0;
+  const words: number[] = [];
+  for (let i = 0; i + 4 <= name.length; i += 4) words.push(at(i));
+  if (name.length % 4 !== 0 && name.length > 4) words.push(at(name.length - 4));
+  return Uint32Array.from(words);
+});
+
+/**
  * {@link keyId} of the {@link headerKey} of the token from `start` to `end`, given its
- * {@link nameHash}, found without building a string: in `b` (ASCII bytes) when given, else in `t`.
+ * {@link nameHash}, found without building a string: in `view` (the text as ASCII bytes) when
+ * given, else in `t`.
  */
 export function idOfSpan(
   t: string,
-  b: Uint8Array | undefined,
+  view: DataView | undefined,
   start: number,
   end: number,
   hash: number,
 ): number {
   const len = end - start;
   if (len === 1) {
-    const c = b === undefined ? t.charCodeAt(start) : b[start]!;
+    const c = view === undefined ? t.charCodeAt(start) : view.getUint8(start);
     return COMPACT_IDS[c >= 65 && c <= 90 ? c + 32 : c] ?? -1;
   }
   for (
@@ -174,19 +194,21 @@ export function idOfSpan(
   ) {
     const codes = CODES[id]!;
     if (codes.length !== len) continue;
-    let i = 0;
-    if (b !== undefined) {
-      // COMMON names are [a-z-]; for token characters `c | 32` equals one only when c is it
-      // in either case.
-      while (i < len && (b[start + i]! | 32) === codes[i]) i++;
+    let same = true;
+    if (view !== undefined && len >= 4) {
+      const words = WORDS[id]!;
+      let i = 0;
+      let k = 0;
+      for (; i + 4 <= len; i += 4)
+        same = same && (view.getUint32(start + i, true) | 0x20202020) >>> 0 === words[k++];
+      if (i < len) same = same && (view.getUint32(end - 4, true) | 0x20202020) >>> 0 === words[k];
     } else {
-      while (i < len) {
-        const c = t.charCodeAt(start + i);
-        if ((c >= 65 && c <= 90 ? c + 32 : c) !== codes[i]) break;
-        i++;
+      for (let i = 0; same && i < len; i++) {
+        const c = view === undefined ? t.charCodeAt(start + i) : view.getUint8(start + i);
+        same = (c >= 65 && c <= 90 ? c + 32 : c) === codes[i];
       }
     }
-    if (i === len) return id;
+    if (same) return id;
   }
   return -1;
 }

@@ -107,10 +107,9 @@ let lengthLine = -1;
  */
 function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: number[]): number {
   const maxLine = limits.maxLineLength;
-  // A 4-byte view from the first 4-byte aligned byte lets line ends be looked for 4 bytes at a time.
-  const delta = (4 - (b.byteOffset & 3)) & 3;
-  const words = new Uint32Array(b.buffer, b.byteOffset + delta, Math.max(0, (b.length - delta) >> 2));
-  let p = crAt(b, words, delta, 0);
+  // 4-byte loads let line ends be looked for, and names be matched, 4 bytes at a time.
+  const view = new DataView(b.buffer, b.byteOffset, b.length);
+  let p = crAt(b, view, 0);
   if (p < 0 || p > maxLine || b[p + 1] !== 10) return -1;
   p += 2;
   let n = 0;
@@ -131,12 +130,12 @@ function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: num
     c = b[++p]!;
     while (c === 32 || c === 9) c = b[++p]!;
     const valueStart = p;
-    p = crAt(b, words, delta, p);
+    p = crAt(b, view, p);
     if (p < 0 || b[p + 1] !== 10) return -1;
     let valueEnd = p;
     while (valueEnd > valueStart && (b[valueEnd - 1] === 32 || b[valueEnd - 1] === 9)) valueEnd--;
     if (valueEnd - valueStart > maxLine) return -1;
-    const id = idOfSpan('', b, nameStart, nameEnd, hash);
+    const id = idOfSpan('', view, nameStart, nameEnd, hash);
     if (id === CONTENT_LENGTH) {
       if (lengthLine >= 0) return -1;
       lengthLine = n;
@@ -150,24 +149,20 @@ function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: num
 
 /**
  * Index of the first CR at or after `p`, or -1 when an LF or a byte above 127 comes first or
- * there is none. `words` views `b` 4 bytes at a time from byte `delta`: a word whose bytes are
- * all printable ASCII (0x20 to 0x7F; the test below is never wrong that way) is skipped whole.
+ * there is none. 4 bytes that are all printable ASCII (0x20 to 0x7F; the test below is never
+ * wrong that way) are skipped at once.
  */
-function crAt(b: Uint8Array, words: Uint32Array, delta: number, p: number): number {
+function crAt(b: Uint8Array, view: DataView, p: number): number {
   const n = b.length;
+  const last = n - 4;
   for (;;) {
-    while (p < n && ((p - delta) & 3) !== 0 && b[p]! - 32 >= 0 && b[p]! < 128) p++;
-    if (p < n && ((p - delta) & 3) === 0) {
-      let q = (p - delta) >> 2;
-      while (q < words.length) {
-        const w = words[q]!;
-        // A byte below 0x20 borrows into its own top bit; a byte from 0x80 has it set already.
-        if ((((w - 0x20202020) | w) & 0x80808080) !== 0) break;
-        q++;
-      }
-      p = delta + (q << 2);
-      while (p < n && b[p]! >= 32 && b[p]! < 128) p++;
+    while (p <= last) {
+      const w = view.getUint32(p, true);
+      // A byte below 0x20 borrows into its own top bit; a byte from 0x80 has it set already.
+      if ((((w - 0x20202020) | w) & 0x80808080) !== 0) break;
+      p += 4;
     }
+    while (p < n && b[p]! >= 32 && b[p]! < 128) p++;
     if (p >= n) return -1;
     const c = b[p]!;
     if (c === 13) return p;
