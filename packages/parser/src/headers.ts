@@ -230,7 +230,8 @@ export class Headers {
     const out: unknown[] = [];
     const ids = this.ids;
     const src = this.src;
-    for (let i = ids.indexOf(id); i >= 0; i = ids.indexOf(id, i + 1)) {
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] !== id) continue;
       if (src !== undefined) {
         const start = this.spans[4 * i + 2]!;
         if (start >= 0) parseHeaderInto(key, src, start, this.spans[4 * i + 3]!, out);

@@ -64,8 +64,9 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
   const ids: number[] = [];
   let end = start === 0 ? scanAscii(bytes, limits, spans, ids) : -1;
   if (end >= 0) {
-    // The byte pass took the whole header section; only Content-Length needs its text now.
-    text = utf8.decode(bytes.subarray(0, end + 2));
+    // The byte pass took the whole header section; only Content-Length needs its text now. With
+    // no body, the bytes hold just one more CRLF: decode them whole rather than make a view.
+    text = utf8.decode(end + 4 === bytes.length ? bytes : bytes.subarray(0, end + 2));
     lineEnd = spans.length > 0 ? spans[0]! - 2 : end;
     lengths = lengthLine < 0 ? [] : [text.slice(spans[4 * lengthLine + 2], spans[4 * lengthLine + 3])];
     headers.init(text, undefined, ids, spans, NO_FOLDS);
