@@ -45,8 +45,8 @@ export function canonicalName(name: string): string {
 }
 
 /**
- * Long names the parser meets often, so a parsed message can look its header names up without
- * building a lower-case string per line. Any name not here goes through {@link headerKey}.
+ * The long names with a typed parser or a compact form, so a parsed message can look them up
+ * without building a lower-case string per line. Any other name goes through {@link headerKey}.
  */
 const COMMON = [
   'via',
@@ -70,8 +70,6 @@ const COMMON = [
   'require',
   'proxy-require',
   'unsupported',
-  'user-agent',
-  'server',
   'authorization',
   'proxy-authorization',
   'www-authenticate',
@@ -89,24 +87,13 @@ const COMMON = [
   'referred-by',
   'replaces',
   'p-asserted-identity',
-  'p-preferred-identity',
-  'privacy',
   'retry-after',
   'security-client',
   'security-server',
   'security-verify',
   'warning',
   'subject',
-  'organization',
-  'timestamp',
-  'priority',
-  'reason',
   'content-encoding',
-  'content-disposition',
-  'content-language',
-  'accept-encoding',
-  'accept-language',
-  'mime-version',
   'identity',
   'accept-contact',
   'reject-contact',

@@ -56,29 +56,13 @@ export class Params implements Iterable<Param> {
   }
 
   /**
-   * `get` on a list not read yet, without reading it: `lower` is the name asked for, lower-cased.
-   * The span matched a fast-path pattern, so it holds no quoted-pair and no escape.
+   * `get` on header parameters not read yet, without reading them into a list: `lower` is the
+   * name asked for, lower-cased. The span matched a fast-path pattern, so it holds no quoted-pair.
    */
   private unreadGet(lower: string): string | null | undefined {
     const t = this.src;
     const end = this.to;
     let p = this.from;
-    if (this.uri) {
-      // name [ "=" value ] separated by ';'.
-      while (p < end) {
-        const name = p;
-        for (let c = t.charCodeAt(p); p < end && c !== 59 && c !== 61; c = t.charCodeAt(++p));
-        const match = p - name === lower.length && lowerEquals(t, name, lower);
-        let next = p;
-        if (p < end && t.charCodeAt(p) === 61) {
-          next = t.indexOf(';', p);
-          if (next < 0 || next > end) next = end;
-          if (match) return t.slice(p + 1, next);
-        } else if (match) return null;
-        p = next + 1;
-      }
-      return undefined;
-    }
     // Common case: the parameter asked for comes first, as `;name=value` in lower case.
     if (t.charCodeAt(p) === 59 && t.charCodeAt(p + 1 + lower.length) === 61 && sameAt(t, p + 1, lower)) {
       const value = p + 2 + lower.length;
@@ -134,8 +118,8 @@ export class Params implements Iterable<Param> {
 
   /** @internal {@link Params.get} for a name already in lower case (the getters' constant names). */
   find(lower: string): string | null | undefined {
-    if (this.list === UNREAD) return this.unreadGet(lower);
-    const list = this.list;
+    if (this.list === UNREAD && !this.uri) return this.unreadGet(lower);
+    const list = this.items();
     for (let i = 0; i < list.length; i++) if (list[i]!.name.toLowerCase() === lower) return list[i]!.value;
     return undefined;
   }
