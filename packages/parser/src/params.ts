@@ -19,18 +19,21 @@ const UNREAD: Param[] = [];
  */
 export class Params implements Iterable<Param> {
   private list: Param[];
-  /** For a list not read yet: the text holding it, the span, and whether it holds URI parameters. */
-  private src: string;
-  private from: number;
-  private to: number;
-  private uri: boolean;
+  /**
+   * For a list not read yet: the text holding it, the span, and whether it holds URI parameters.
+   * Truly private, so logging or JSON of a value shows no other header of its message.
+   */
+  #src: string;
+  #from: number;
+  #to: number;
+  #uri: boolean;
 
   constructor(list: Param[] = []) {
     this.list = list;
-    this.src = '';
-    this.from = 0;
-    this.to = 0;
-    this.uri = false;
+    this.#src = '';
+    this.#from = 0;
+    this.#to = 0;
+    this.#uri = false;
   }
 
   /**
@@ -40,17 +43,19 @@ export class Params implements Iterable<Param> {
    */
   static unread(src: string, from: number, to: number, uri: boolean): Params {
     const p = new Params(UNREAD);
-    p.src = src;
-    p.from = from;
-    p.to = to;
-    p.uri = uri;
+    p.#src = src;
+    p.#from = from;
+    p.#to = to;
+    p.#uri = uri;
     return p;
   }
 
   private items(): Param[] {
     if (this.list === UNREAD) {
-      this.list = this.uri ? readUriSpan(this.src, this.from, this.to) : readHeaderSpan(this.src, this.from);
-      this.src = '';
+      this.list = this.#uri
+        ? readUriSpan(this.#src, this.#from, this.#to)
+        : readHeaderSpan(this.#src, this.#from);
+      this.#src = '';
     }
     return this.list;
   }
@@ -60,9 +65,9 @@ export class Params implements Iterable<Param> {
    * name asked for, lower-cased. The span matched a fast-path pattern, so it holds no quoted-pair.
    */
   private unreadGet(lower: string): string | null | undefined {
-    const t = this.src;
-    const end = this.to;
-    let p = this.from;
+    const t = this.#src;
+    const end = this.#to;
+    let p = this.#from;
     // Common case: the parameter asked for comes first, as `;name=value` in lower case.
     if (t.charCodeAt(p) === 59 && t.charCodeAt(p + 1 + lower.length) === 61 && sameAt(t, p + 1, lower)) {
       const value = p + 2 + lower.length;
@@ -118,7 +123,7 @@ export class Params implements Iterable<Param> {
 
   /** @internal {@link Params.get} for a name already in lower case (the getters' constant names). */
   find(lower: string): string | null | undefined {
-    if (this.list === UNREAD && !this.uri) return this.unreadGet(lower);
+    if (this.list === UNREAD && !this.#uri) return this.unreadGet(lower);
     const list = this.items();
     for (let i = 0; i < list.length; i++) if (list[i]!.name.toLowerCase() === lower) return list[i]!.value;
     return undefined;
@@ -149,6 +154,20 @@ export class Params implements Iterable<Param> {
   /** An independent copy. */
   clone(): Params {
     return new Params(this.items().map((p) => ({ ...p })));
+  }
+
+  /** What `JSON.stringify` writes: the list (read first, if it was not yet). */
+  toJSON(): {
+    /** The parameters in written order. */
+    list: Param[];
+  } {
+    return { list: this.items() };
+  }
+
+  /** Node's `util.inspect` (and so `console.log`) shows the list read, not an empty one. */
+  [Symbol.for('nodejs.util.inspect.custom')](): this {
+    this.items();
+    return this;
   }
 
   /** Serialised with a leading `;` before each parameter (or `sep`). */

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
@@ -7,6 +8,7 @@ import {
   NameAddr,
   parseMessage,
   SipParseError,
+  type SipRequest,
   SipUri,
   Via,
 } from '../src/index.js';
@@ -169,5 +171,22 @@ describe('fast paths read as the string-level parsers', () => {
       fc.property(fc.constantFrom(...Object.keys(NAMES)), value, (name, v) => expectSameEverywhere(name, v)),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('parameters kept unread', () => {
+  const msg = parseMessage(
+    new TextEncoder().encode(
+      'OPTIONS sip:a@b;lr SIP/2.0\r\nAuthorization: Digest response="6629fae4"\r\nFrom: <sip:a@b>;tag=1\r\n\r\n',
+    ),
+  ) as SipRequest;
+
+  test('show in JSON and inspection as the list they hold, and nothing of other headers', () => {
+    const json = JSON.stringify(msg.from);
+    expect(JSON.parse(json).params).toEqual({ list: [{ name: 'tag', value: '1' }] });
+    expect(JSON.stringify(msg.uri)).toContain('"name":"lr"');
+    for (const shown of [json, inspect(msg.from, { depth: 5 }), inspect(msg.uri, { depth: 5 })]) {
+      expect(shown).not.toContain('6629fae4');
+    }
   });
 });
