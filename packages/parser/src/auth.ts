@@ -10,7 +10,9 @@ export class AuthValue {
   constructor(
     /** The scheme as written (`Digest`, `Bearer`, ...); compare case-insensitively. */
     public scheme: string,
+    /** The auth-params (`realm`, `nonce`, ...) with quotes resolved; empty for a token68 value. */
     public params: Params = new Params(),
+    /** A token68 credential (a Bearer token); set instead of `params`. */
     public token68?: string,
   ) {}
 
@@ -19,6 +21,7 @@ export class AuthValue {
     return this.params.get(name) ?? undefined;
   }
 
+  /** The header value as written on the wire; values that are not tokens, or were quoted, are quoted. */
   toString(): string {
     if (this.token68 !== undefined) return `${this.scheme} ${this.token68}`;
     const parts: string[] = [];

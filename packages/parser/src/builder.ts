@@ -8,10 +8,13 @@ const encoder = new TextEncoder();
 
 /** What {@link createRequest} needs; header values may be typed objects (their `toString()` is written). */
 export interface RequestInit {
+  /** Request method (`REGISTER`, `INVITE`, ...), written as given. */
   method: string;
+  /** Request-URI; a string is parsed with {@link parseUri}. */
   uri: Uri | string;
   /** Headers in the order they are written; arrays give one line per element. */
   headers?: Record<string, HeaderInput | HeaderInput[]> | ReadonlyArray<readonly [string, HeaderInput]>;
+  /** Body bytes; a string is encoded as UTF-8. Content-Length follows it. */
   body?: Uint8Array | string;
 }
 
@@ -103,10 +106,13 @@ export const REASON_PHRASES: Readonly<Record<number, string>> = {
 
 /** Options for {@link createResponse}. */
 export interface ResponseInit {
+  /** Reason phrase; defaults to {@link REASON_PHRASES} for the status, or empty. */
   reason?: string;
   /** To-tag to add when the request's To has none (RFC 3261 section 8.2.6.2; not for 100). */
   toTag?: string;
+  /** Headers appended after the ones copied from the request, in the same forms as {@link RequestInit.headers}. */
   headers?: RequestInit['headers'];
+  /** Body bytes; a string is encoded as UTF-8. Content-Length follows it. */
   body?: Uint8Array | string;
 }
 

@@ -22,6 +22,7 @@ export type SipParseErrorCode =
  * header whose value failed, when there is one.
  */
 export class SipParseError extends Error {
+  /** Always `'SipParseError'`, so logs and `error.name` checks tell it apart. */
   override readonly name = 'SipParseError';
   constructor(
     /** Stable machine-readable reason. */

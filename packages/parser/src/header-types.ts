@@ -1,7 +1,15 @@
 import { type AuthValue, parseAuth } from './auth.js';
-import { type CSeq, parseCSeq } from './cseq.js';
-import { type NameAddr, parseContact, parseNameAddr, parseNameAddrList, type STAR } from './name-addr.js';
+import { type CSeq, cseqAt, parseCSeq } from './cseq.js';
 import {
+  type NameAddr,
+  nameAddrsAt,
+  parseContact,
+  parseNameAddr,
+  parseNameAddrList,
+  STAR,
+} from './name-addr.js';
+import {
+  callIdAt,
   type MediaType,
   type ParamValue,
   parseAccept,
@@ -20,7 +28,7 @@ import {
   type Replaces,
   type Warning,
 } from './scalar-headers.js';
-import { parseViaList, type Via } from './via.js';
+import { parseViaList, type Via, viasAt } from './via.js';
 
 /**
  * The typed value of each header the parser understands, keyed by lower-case long name. List
@@ -28,48 +36,91 @@ import { parseViaList, type Via } from './via.js';
  * all header lines; single-valued ones give one entry per header line.
  */
 export interface HeaderTypes {
+  /** One Via element per hop, topmost first (comma lists and lines flattened). */
   via: Via;
+  /** From: the request's originator, with its `tag`. */
   from: NameAddr;
+  /** To: the logical recipient, with the `tag` once a dialog has one. */
   to: NameAddr;
+  /** Call-ID as written (`word [@ word]`). */
   'call-id': string;
+  /** CSeq: sequence number and method. */
   cseq: CSeq;
+  /** Contact bindings, or a single `'*'` (remove all, in REGISTER). */
   contact: NameAddr | typeof STAR;
+  /** Route set the request is sent along, first hop first. */
   route: NameAddr;
+  /** Record-Route entries, as proxies added them (topmost first). */
   'record-route': NameAddr;
+  /** Path (RFC 3327): proxies the registrar routes inbound requests through. */
   path: NameAddr;
+  /** Service-Route (RFC 3608): the route a registrar gives for outgoing requests. */
   'service-route': NameAddr;
+  /** Reply-To: where the user would like replies sent. */
   'reply-to': NameAddr;
+  /** Refer-To (RFC 3515): the target a REFER asks to contact. */
   'refer-to': NameAddr;
+  /** Referred-By (RFC 3892): who sent the REFER. */
   'referred-by': NameAddr;
+  /** P-Asserted-Identity (RFC 3325): identities asserted by a trusted proxy. */
   'p-asserted-identity': NameAddr;
+  /** Max-Forwards: hops left, 0 to 255. */
   'max-forwards': number;
+  /** Expires in seconds. */
   expires: number;
+  /** Min-Expires (in a 423): the shortest registration interval the server accepts, in seconds. */
   'min-expires': number;
+  /** Content-Length: body size in bytes. */
   'content-length': number;
+  /** RSeq (RFC 3262): sequence number of a reliable provisional response. */
   rseq: number;
+  /** Content-Type of the body. */
   'content-type': MediaType;
+  /** Accept: media types the sender understands (may be empty). */
   accept: MediaType;
+  /** WWW-Authenticate challenge of a 401. */
   'www-authenticate': AuthValue;
+  /** Proxy-Authenticate challenge of a 407. */
   'proxy-authenticate': AuthValue;
+  /** Authorization credentials answering a 401. */
   authorization: AuthValue;
+  /** Proxy-Authorization credentials answering a 407. */
   'proxy-authorization': AuthValue;
+  /** Retry-After: seconds to wait, with parameters such as `duration`. */
   'retry-after': ParamValue<number>;
+  /** Session-Expires (RFC 4028): interval in seconds, `refresher` parameter. */
   'session-expires': ParamValue<number>;
+  /** Min-SE (RFC 4028): the smallest session interval accepted, in seconds. */
   'min-se': ParamValue<number>;
+  /** Supported: option tags the sender supports, one per entry. */
   supported: string;
+  /** Require: option tags the receiver must support. */
   require: string;
+  /** Proxy-Require: option tags proxies must support. */
   'proxy-require': string;
+  /** Unsupported (in a 420): option tags the server does not support. */
   unsupported: string;
+  /** Allow: methods the sender accepts. */
   allow: string;
+  /** Allow-Events (RFC 6665): event packages the sender accepts. */
   'allow-events': string;
+  /** RAck (RFC 3262): acknowledges a reliable provisional response in PRACK. */
   rack: RAck;
+  /** Event (RFC 6665): event package and its parameters (`id`). */
   event: ParamValue;
+  /** Subscription-State (RFC 6665): `active`, `pending` or `terminated` with `expires`, `reason`. */
   'subscription-state': ParamValue;
+  /** Replaces (RFC 3891): the dialog an INVITE replaces. */
   replaces: Replaces;
+  /** Security-Client (RFC 3329): mechanisms the client offers. */
   'security-client': ParamValue;
+  /** Security-Server (RFC 3329): mechanisms the server supports. */
   'security-server': ParamValue;
+  /** Security-Verify (RFC 3329): the server's list echoed back by the client. */
   'security-verify': ParamValue;
+  /** Date: an RFC 1123 date in GMT. */
   date: Date;
+  /** Warning: one code, agent and text per entry. */
   warning: Warning;
 }
 
@@ -160,4 +211,62 @@ export const SINGLE_VALUED: readonly KnownHeader[] = [
 /** True when `key` has a typed parser. */
 export function isKnownHeader(key: string): key is KnownHeader {
   return Object.hasOwn(HEADER_PARSERS, key);
+}
+
+/**
+ * @internal Parses the value `t.slice(start, end)` of a known header and appends its elements
+ * to `out` (what {@link Headers.typed} collects across lines). The fast paths take the common
+ * shapes of the hot headers; whatever they leave goes to {@link HEADER_PARSERS}.
+ */
+export function parseHeaderInto(
+  key: KnownHeader,
+  t: string,
+  start: number,
+  end: number,
+  out: unknown[],
+): void {
+  switch (key) {
+    case 'via':
+      if (viasAt(t, start, end, out)) return;
+      break;
+    case 'from':
+    case 'to':
+    case 'reply-to':
+    case 'refer-to':
+    case 'referred-by':
+      if (nameAddrsAt(t, start, end, out, false)) return;
+      break;
+    case 'contact':
+      if (end - start === 1 && t.charCodeAt(start) === 42) {
+        out.push(STAR);
+        return;
+      }
+      if (nameAddrsAt(t, start, end, out, true)) return;
+      break;
+    case 'route':
+    case 'record-route':
+    case 'path':
+    case 'service-route':
+    case 'p-asserted-identity':
+      if (nameAddrsAt(t, start, end, out, true)) return;
+      break;
+    case 'call-id': {
+      const v = callIdAt(t, start, end);
+      if (v !== undefined) {
+        out.push(v);
+        return;
+      }
+      break;
+    }
+    case 'cseq': {
+      const v = cseqAt(t, start, end);
+      if (v !== undefined) {
+        out.push(v);
+        return;
+      }
+      break;
+    }
+  }
+  const items = HEADER_PARSERS[key](t.slice(start, end), key);
+  for (let i = 0; i < items.length; i++) out.push(items[i]);
 }

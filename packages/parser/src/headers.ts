@@ -1,62 +1,163 @@
-import { SipParseError } from './errors.js';
-import { canonicalName, headerKey } from './header-names.js';
-import { HEADER_PARSERS, type HeaderTypes, isKnownHeader, type KnownHeader } from './header-types.js';
+import { canonicalName, headerKey, KEY_IDS, keyId, keyOfId } from './header-names.js';
+import { type HeaderTypes, isKnownHeader, type KnownHeader, parseHeaderInto } from './header-types.js';
 
 /** A header value as it can be given to {@link Headers.append}: text or an object with toString. */
-export type HeaderInput = string | number | { toString(): string };
+export type HeaderInput =
+  | string
+  | number
+  | {
+      /** Gives the header value as written on the wire. */
+      toString(): string;
+    };
+
+/** Shared empty arrays of a collection that has no lines of its own yet; never written to. */
+const NONE: string[] = [];
+const NO_IDS: number[] = [];
 
 /**
  * An ordered header collection. Keeps every header line (name as written, value unfolded) in
  * order, looks names up by their long form (compact forms included), and parses typed values
  * on first access, caching them until the header changes.
+ *
+ * A parsed message's headers start out as spans of the decoded header text: names and values
+ * become strings only when asked for, and typed values are parsed straight from that text. The
+ * first change turns every line into strings.
  */
 export class Headers {
-  /** Names as written. */
-  private readonly names: string[] = [];
-  /** Lower-case long-form keys, parallel to `names`. */
-  private readonly keys: string[] = [];
-  private readonly values: string[] = [];
-  private typedCache: Map<string, unknown[]> | undefined;
+  /**
+   * Lower-case long-form keys, one per line (undefined until first needed for a parsed
+   * message), and their {@link keyId} numbers.
+   */
+  private keys: string[] | undefined = NONE;
+  private ids: number[] = NO_IDS;
+  /** Names as written, and unfolded values; not filled while `src` holds them. */
+  private names: string[] = NONE;
+  private values: string[] = NONE;
+  /** The header text of a parsed message, or undefined once every line is a string. */
+  private src: string | undefined = undefined;
+  /**
+   * Per line of `src`: name start, name end, value start, value end. A folded value is not one
+   * span of `src`: its value start is -1 and its value end indexes `folded`.
+   */
+  private spans: number[] = NO_IDS;
+  private folded: string[] = NONE;
+  /** Typed values parsed so far, by key number. */
+  private cache: (unknown[] | undefined)[] | undefined = undefined;
+
+  /** Drops the typed values of `key` after a change. */
+  private forget(key: string): void {
+    const id = keyId(key);
+    if (id >= 0 && this.cache !== undefined) this.cache[id] = undefined;
+  }
 
   /** Number of header lines. */
   get size(): number {
-    return this.names.length;
+    return this.ids.length;
+  }
+
+  private keyList(): string[] {
+    let keys = this.keys;
+    if (keys === undefined) {
+      keys = [];
+      for (let i = 0; i < this.ids.length; i++) {
+        const id = this.ids[i]!;
+        keys.push(id >= 0 ? keyOfId(id) : headerKey(this.nameAt(i)));
+      }
+      this.keys = keys;
+    }
+    return keys;
   }
 
   /** @internal Adds a header line read by the parser; `key` is already the long form. */
   push(name: string, key: string, value: string): void {
+    this.own();
     this.names.push(name);
-    this.keys.push(key);
+    this.keyList().push(key);
+    this.ids.push(keyId(key));
     this.values.push(value);
+  }
+
+  /**
+   * @internal Fills an empty collection from parsed header text, taking the arrays over: `keys`
+   * one per line (or undefined, to be worked out from the text when needed) and their
+   * {@link keyId} numbers `ids`, `spans` as described at `spans`, `folded` the values of folded
+   * lines.
+   */
+  init(src: string, keys: string[] | undefined, ids: number[], spans: number[], folded: string[]): void {
+    this.src = src;
+    this.keys = keys;
+    this.ids = ids;
+    this.spans = spans;
+    this.folded = folded;
+  }
+
+  /** Gives the collection arrays of its own to change, every line a string. */
+  private own(): void {
+    if (this.names !== NONE) return;
+    const names: string[] = [];
+    const values: string[] = [];
+    if (this.src === undefined) {
+      this.keys = [];
+      this.ids = [];
+    } else {
+      this.keyList();
+      for (let i = 0; i < this.ids.length; i++) {
+        names.push(this.nameAt(i));
+        values.push(this.valueAt(i));
+      }
+    }
+    this.names = names;
+    this.values = values;
+    this.src = undefined;
+    this.spans = NO_IDS;
+    this.folded = NONE;
+  }
+
+  private nameAt(i: number): string {
+    const src = this.src;
+    if (src === undefined) return this.names[i]!;
+    return src.slice(this.spans[4 * i], this.spans[4 * i + 1]);
+  }
+
+  private valueAt(i: number): string {
+    const src = this.src;
+    if (src === undefined) return this.values[i]!;
+    const start = this.spans[4 * i + 2]!;
+    const end = this.spans[4 * i + 3]!;
+    return start < 0 ? this.folded[end]! : src.slice(start, end);
   }
 
   /** Appends a header line. */
   append(name: string, value: HeaderInput): this {
     const key = headerKey(name);
     this.push(canonicalName(key), key, String(value));
-    this.typedCache?.delete(key);
+    this.forget(key);
     return this;
   }
 
   /** Replaces every line of `name` with one line (at the position of the first one). */
   set(name: string, value: HeaderInput): this {
     const key = headerKey(name);
-    const first = this.keys.indexOf(key);
+    const first = this.keyList().indexOf(key);
     if (first < 0) return this.append(name, value);
+    this.own();
+    const keys = this.keyList();
     this.values[first] = String(value);
     this.names[first] = canonicalName(key);
-    for (let i = this.keys.length - 1; i > first; i--) if (this.keys[i] === key) this.removeAt(i);
-    this.typedCache?.delete(key);
+    for (let i = keys.length - 1; i > first; i--) if (keys[i] === key) this.removeAt(i);
+    this.forget(key);
     return this;
   }
 
   /** Inserts a header line before all others (as a proxy does with Via). */
   prepend(name: string, value: HeaderInput): this {
     const key = headerKey(name);
+    this.own();
     this.names.unshift(canonicalName(key));
-    this.keys.unshift(key);
+    this.keyList().unshift(key);
+    this.ids.unshift(keyId(key));
     this.values.unshift(String(value));
-    this.typedCache?.delete(key);
+    this.forget(key);
     return this;
   }
 
@@ -64,37 +165,41 @@ export class Headers {
   delete(name: string): number {
     const key = headerKey(name);
     let n = 0;
-    for (let i = this.keys.length - 1; i >= 0; i--) {
-      if (this.keys[i] === key) {
+    for (let i = this.keyList().length - 1; i >= 0; i--) {
+      if (this.keyList()[i] === key) {
+        this.own();
         this.removeAt(i);
         n++;
       }
     }
-    this.typedCache?.delete(key);
+    this.forget(key);
     return n;
   }
 
   private removeAt(i: number): void {
     this.names.splice(i, 1);
-    this.keys.splice(i, 1);
+    this.keyList().splice(i, 1);
+    this.ids.splice(i, 1);
     this.values.splice(i, 1);
   }
 
+  /** True when at least one line of `name` (any spelling or compact form) is present. */
   has(name: string): boolean {
-    return this.keys.indexOf(headerKey(name)) >= 0;
+    return this.keyList().indexOf(headerKey(name)) >= 0;
   }
 
   /** The first line's raw value, or undefined. */
   get(name: string): string | undefined {
-    const i = this.keys.indexOf(headerKey(name));
-    return i < 0 ? undefined : this.values[i];
+    const i = this.keyList().indexOf(headerKey(name));
+    return i < 0 ? undefined : this.valueAt(i);
   }
 
   /** Every line's raw value, in order. */
   getAll(name: string): string[] {
     const key = headerKey(name);
+    const keys = this.keyList();
     const out: string[] = [];
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) out.push(this.values[i]!);
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) out.push(this.valueAt(i));
     return out;
   }
 
@@ -102,7 +207,7 @@ export class Headers {
   count(name: string): number {
     const key = headerKey(name);
     let n = 0;
-    for (const k of this.keys) if (k === key) n++;
+    for (const k of this.keyList()) if (k === key) n++;
     return n;
   }
 
@@ -111,19 +216,36 @@ export class Headers {
    * once and cached. Throws {@link SipParseError} when a value is malformed.
    */
   typed<K extends KnownHeader>(name: K): HeaderTypes[K][] {
-    const key = name;
-    const cached = this.typedCache?.get(key);
-    if (cached) return cached as HeaderTypes[K][];
-    const parse = HEADER_PARSERS[key];
-    const out: unknown[] = [];
-    for (let i = 0; i < this.keys.length; i++) {
-      if (this.keys[i] !== key) continue;
-      const items = parse(this.values[i]!, key);
-      for (const item of items) out.push(item);
+    return this.typedAt(keyId(name), name) as HeaderTypes[K][];
+  }
+
+  /** @internal {@link Headers.typed} given the key's {@link keyId} too. */
+  typedAt(id: number, key: KnownHeader): unknown[] {
+    let cache = this.cache;
+    if (cache === undefined) cache = this.cache = new Array<unknown[] | undefined>(KEY_IDS);
+    else {
+      const cached = cache[id];
+      if (cached !== undefined) return cached;
     }
-    this.typedCache ??= new Map();
-    this.typedCache.set(key, out);
-    return out as HeaderTypes[K][];
+    const out: unknown[] = [];
+    const ids = this.ids;
+    const src = this.src;
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] !== id) continue;
+      if (src !== undefined) {
+        const start = this.spans[4 * i + 2]!;
+        if (start >= 0) parseHeaderInto(key, src, start, this.spans[4 * i + 3]!, out);
+        else {
+          const v = this.folded[this.spans[4 * i + 3]!]!;
+          parseHeaderInto(key, v, 0, v.length, out);
+        }
+      } else {
+        const v = this.values[i]!;
+        parseHeaderInto(key, v, 0, v.length, out);
+      }
+    }
+    cache[id] = out;
+    return out;
   }
 
   /** The first typed element of a known header, or undefined when absent. */
@@ -133,22 +255,25 @@ export class Headers {
 
   /** Parses every known header, throwing the first {@link SipParseError}. */
   validate(): void {
-    for (const key of new Set(this.keys)) if (isKnownHeader(key)) this.typed(key);
+    for (const key of new Set(this.keyList())) if (isKnownHeader(key)) this.typed(key);
   }
 
   /** Iterates `[name as written, value]` pairs in order. */
   *entries(): IterableIterator<[string, string]> {
-    for (let i = 0; i < this.names.length; i++) yield [this.names[i]!, this.values[i]!];
+    for (let i = 0; i < this.ids.length; i++) yield [this.nameAt(i), this.valueAt(i)];
   }
 
   /** @internal Lower-case keys in order (used by validation and serialising). */
   keyAt(i: number): string {
-    return this.keys[i]!;
+    return this.keyList()[i]!;
   }
 
+  /** An independent copy of every line; typed values are parsed again on access. */
   clone(): Headers {
     const h = new Headers();
-    for (let i = 0; i < this.names.length; i++) h.push(this.names[i]!, this.keys[i]!, this.values[i]!);
+    if (this.src !== undefined)
+      h.init(this.src, this.keys?.slice(), this.ids.slice(), this.spans, this.folded);
+    else for (let i = 0; i < this.ids.length; i++) h.push(this.names[i]!, this.keys![i]!, this.values[i]!);
     return h;
   }
 }

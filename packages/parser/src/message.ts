@@ -1,17 +1,25 @@
 import type { AuthValue } from './auth.js';
 import type { CSeq } from './cseq.js';
+import { keyId } from './header-names.js';
 import { Headers } from './headers.js';
 import type { NameAddr, STAR } from './name-addr.js';
 import type { Uri } from './uri.js';
 import type { Via } from './via.js';
 
 const EMPTY = new Uint8Array(0);
+const VIA = keyId('via');
+const FROM = keyId('from');
+const TO = keyId('to');
+const CALL_ID = keyId('call-id');
+const CSEQ = keyId('cseq');
+const CONTACT = keyId('contact');
 
 /** What both requests and responses share: headers, body bytes and typed shortcuts. */
 abstract class SipMessageBase {
   /** The body as bytes; Content-Length counts these. */
   body: Uint8Array;
   constructor(
+    /** Every header line in order, with typed access. */
     public readonly headers: Headers = new Headers(),
     body: Uint8Array = EMPTY,
   ) {
@@ -20,37 +28,45 @@ abstract class SipMessageBase {
 
   /** Every Via value, topmost first. */
   get via(): Via[] {
-    return this.headers.typed('via');
+    return this.headers.typedAt(VIA, 'via') as Via[];
   }
   /** The topmost Via. */
   get topVia(): Via | undefined {
-    return this.headers.typed('via')[0];
+    return this.headers.typedAt(VIA, 'via')[0] as Via | undefined;
   }
+  /** The From value (address and `tag`), parsed on first access. */
   get from(): NameAddr | undefined {
-    return this.headers.first('from');
+    return this.headers.typedAt(FROM, 'from')[0] as NameAddr | undefined;
   }
+  /** The To value (address and `tag`), parsed on first access. */
   get to(): NameAddr | undefined {
-    return this.headers.first('to');
+    return this.headers.typedAt(TO, 'to')[0] as NameAddr | undefined;
   }
+  /** The Call-ID. */
   get callId(): string | undefined {
-    return this.headers.first('call-id');
+    return this.headers.typedAt(CALL_ID, 'call-id')[0] as string | undefined;
   }
+  /** The CSeq number and method. */
   get cseq(): CSeq | undefined {
-    return this.headers.first('cseq');
+    return this.headers.typedAt(CSEQ, 'cseq')[0] as CSeq | undefined;
   }
   /** Contact values; a single `'*'` entry for the wildcard. */
   get contact(): (NameAddr | typeof STAR)[] {
-    return this.headers.typed('contact');
+    return this.headers.typedAt(CONTACT, 'contact') as (NameAddr | typeof STAR)[];
   }
+  /** Max-Forwards, when present. */
   get maxForwards(): number | undefined {
     return this.headers.first('max-forwards');
   }
+  /** The Expires header in seconds (not a Contact's `expires` parameter). */
   get expires(): number | undefined {
     return this.headers.first('expires');
   }
+  /** Route entries, first hop first; empty when absent. */
   get route(): NameAddr[] {
     return this.headers.typed('route');
   }
+  /** Record-Route entries, topmost first; empty when absent. */
   get recordRoute(): NameAddr[] {
     return this.headers.typed('record-route');
   }
@@ -62,9 +78,12 @@ abstract class SipMessageBase {
 
 /** A SIP request. */
 export class SipRequest extends SipMessageBase {
+  /** Tells a request from a response in a {@link SipMessage}. */
   readonly kind = 'request' as const;
   constructor(
+    /** The method as written (case-sensitive: `INVITE`, `REGISTER`, ...). */
     public method: string,
+    /** The Request-URI. */
     public uri: Uri,
     headers?: Headers,
     body?: Uint8Array,
@@ -79,9 +98,12 @@ export class SipRequest extends SipMessageBase {
 
 /** A SIP response. */
 export class SipResponse extends SipMessageBase {
+  /** Tells a response from a request in a {@link SipMessage}. */
   readonly kind = 'response' as const;
   constructor(
+    /** Status code, 100 to 699. */
     public status: number,
+    /** Reason phrase as written (may be empty). */
     public reason: string,
     headers?: Headers,
     body?: Uint8Array,

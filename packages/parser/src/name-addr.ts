@@ -1,7 +1,8 @@
 import { SipParseError } from './errors.js';
 import { Params, readParams } from './params.js';
+import { NAME_ADDR } from './patterns.js';
 import { isTokenChar, quote, Scanner, splitTopLevel, trimLws } from './scanner.js';
-import { parseUri, type Uri } from './uri.js';
+import { parseUri, sipUriOf, type Uri } from './uri.js';
 
 /**
  * `name-addr` / `addr-spec` with header parameters: the value of From, To, Contact, Route,
@@ -9,6 +10,7 @@ import { parseUri, type Uri } from './uri.js';
  */
 export class NameAddr {
   constructor(
+    /** The address (inside the angle brackets when they were written). */
     public uri: Uri,
     /** Display name with quoting resolved; undefined when none was written. */
     public displayName?: string,
@@ -18,35 +20,37 @@ export class NameAddr {
 
   /** The `tag` parameter (From / To). */
   get tag(): string | undefined {
-    return this.params.get('tag') ?? undefined;
+    return this.params.find('tag') ?? undefined;
   }
 
   /** Contact `expires` in seconds, when present and numeric. */
   get expires(): number | undefined {
-    return numberParam(this.params.get('expires'));
+    return numberParam(this.params.find('expires'));
   }
 
   /** Contact `q` value, when present. */
   get q(): number | undefined {
-    const v = this.params.get('q');
+    const v = this.params.find('q');
     return v == null ? undefined : Number(v);
   }
 
   /** RFC 5626 `+sip.instance` with its angle brackets and quotes removed. */
   get instance(): string | undefined {
-    const v = this.params.get('+sip.instance');
+    const v = this.params.find('+sip.instance');
     return v == null ? undefined : v.replace(/^<(.*)>$/, '$1');
   }
 
   /** RFC 5626 `reg-id`. */
   get regId(): number | undefined {
-    return numberParam(this.params.get('reg-id'));
+    return numberParam(this.params.find('reg-id'));
   }
 
+  /** A deep copy, so changing the copy's URI or parameters leaves this one alone. */
   clone(): NameAddr {
     return new NameAddr(parseUri(this.uri.toString()), this.displayName, this.params.clone());
   }
 
+  /** The value as written on the wire; the URI is always in angle brackets. */
   toString(): string {
     const dn = this.displayName === undefined ? '' : `${quote(this.displayName)} `;
     return `${dn}<${this.uri}>${this.params}`;
@@ -133,4 +137,43 @@ export const STAR = '*' as const;
 /** Parses a Contact header value: `*` or a list of name-addr. */
 export function parseContact(value: string, header = 'contact'): NameAddr[] | typeof STAR {
   return trimLws(value) === '*' ? STAR : parseNameAddrList(value, header);
+}
+
+const NAME_ADDR_RE = new RegExp(NAME_ADDR, 'y');
+
+/**
+ * Fast path for one name-addr from `p` in `t`: an optional quoted display name without
+ * quoted-pairs, a SIP URI in angle brackets as {@link sipUriAt} takes it, and parameters.
+ * Appends the NameAddr to `out` and returns where it stopped (the end of the value or a comma
+ * for the caller to check), or -1 without appending for anything else (the string-level parser
+ * then decides).
+ */
+function nameAddrAt(t: string, p: number, out: unknown[]): number {
+  NAME_ADDR_RE.lastIndex = p;
+  const m = NAME_ADDR_RE.exec(t);
+  if (m === null) return -1;
+  const stop = NAME_ADDR_RE.lastIndex;
+  const params = stop - m[7]!.length;
+  const uri = sipUriOf(t, params - 1, m, 2);
+  if (uri === undefined) return -1;
+  out.push(new NameAddr(uri, m[1], Params.unread(t, params, stop, false)));
+  return stop;
+}
+
+/**
+ * {@link nameAddrAt} over the value `t.slice(start, end)`, a comma-separated list (`list`) or a
+ * single name-addr; appends every element, or nothing and returns false when the fast path does
+ * not take it all.
+ */
+export function nameAddrsAt(t: string, start: number, end: number, out: unknown[], list: boolean): boolean {
+  const mark = out.length;
+  let p = start;
+  for (;;) {
+    const stop = nameAddrAt(t, p, out);
+    if (stop === end) return true;
+    if (stop < 0 || stop > end || !list || t.charCodeAt(stop) !== 44) break;
+    p = stop + 1;
+  }
+  out.length = mark;
+  return false;
 }

@@ -1,41 +1,132 @@
-import { isTokenOrHost, quote, type Scanner } from './scanner.js';
+import { isTokenChar, isTokenOrHost, quote, Scanner, skipWs } from './scanner.js';
 
 /** One `;name=value` parameter. `value` is null for a flag (`;lr`); `quoted` keeps the written form. */
 export interface Param {
+  /** Name as written; compare case-insensitively. */
   name: string;
+  /** Value with quotes and URI escapes resolved; null for a flag parameter. */
   value: string | null;
+  /** The value was (or must be) written as a quoted-string; quoted values compare case-sensitively. */
   quoted?: boolean;
 }
+
+/** Marks a list that has not been read from its text yet. */
+const UNREAD: Param[] = [];
 
 /**
  * An ordered parameter list. Names compare case-insensitively (RFC 3261 section 7.3.1); the
  * order and spelling as written are kept for serialising.
  */
 export class Params implements Iterable<Param> {
-  private readonly list: Param[];
+  private list: Param[];
+  /**
+   * For a list not read yet: the text holding it, the span, and whether it holds URI parameters.
+   * Truly private, so logging or JSON of a value shows no other header of its message.
+   */
+  #src: string;
+  #from: number;
+  #to: number;
+  #uri: boolean;
 
   constructor(list: Param[] = []) {
     this.list = list;
+    this.#src = '';
+    this.#from = 0;
+    this.#to = 0;
+    this.#uri = false;
   }
 
+  /**
+   * @internal Parameters already checked by a fast path, read from `src` only when first used.
+   * `uri`: URI parameters without escapes (`name[=value]` separated by `;`, the span starting
+   * after the first `;`); otherwise header parameters (the span starting at the first `;`).
+   */
+  static unread(src: string, from: number, to: number, uri: boolean): Params {
+    const p = new Params(UNREAD);
+    p.#src = src;
+    p.#from = from;
+    p.#to = to;
+    p.#uri = uri;
+    return p;
+  }
+
+  private items(): Param[] {
+    if (this.list === UNREAD) {
+      this.list = this.#uri
+        ? readUriSpan(this.#src, this.#from, this.#to)
+        : readHeaderSpan(this.#src, this.#from);
+      this.#src = '';
+    }
+    return this.list;
+  }
+
+  /**
+   * `get` on header parameters not read yet, without reading them into a list: `lower` is the
+   * name asked for, lower-cased. The span matched a fast-path pattern, so it holds no quoted-pair.
+   */
+  private unreadGet(lower: string): string | null | undefined {
+    const t = this.#src;
+    const end = this.#to;
+    let p = this.#from;
+    // Common case: the parameter asked for comes first, as `;name=value` in lower case.
+    if (t.charCodeAt(p) === 59 && t.charCodeAt(p + 1 + lower.length) === 61 && sameAt(t, p + 1, lower)) {
+      const value = p + 2 + lower.length;
+      const c = t.charCodeAt(value);
+      if (c !== 34 && c !== 32 && c !== 9) return t.slice(value, unquotedEnd(t, value, end));
+    }
+    for (;;) {
+      p = skipWs(t, p);
+      if (p >= end || t.charCodeAt(p) !== 59) return undefined;
+      p = skipWs(t, p + 1);
+      const name = p;
+      while (isTokenChar(t.charCodeAt(p))) p++;
+      const match = p - name === lower.length && lowerEquals(t, name, lower);
+      p = skipWs(t, p);
+      if (t.charCodeAt(p) !== 61 || p >= end) {
+        if (match) return null;
+        continue;
+      }
+      p = skipWs(t, p + 1);
+      if (t.charCodeAt(p) === 34) {
+        const close = t.indexOf('"', p + 1);
+        if (match) return t.slice(p + 1, close);
+        p = close + 1;
+      } else if (match) return t.slice(p, unquotedEnd(t, p, end));
+      else {
+        p = t.indexOf(';', p);
+        if (p < 0 || p > end) p = end;
+      }
+    }
+  }
+
+  /** Number of parameters. */
   get size(): number {
-    return this.list.length;
+    return this.items().length;
   }
 
   private index(name: string): number {
+    const list = this.items();
     const n = name.toLowerCase();
-    for (let i = 0; i < this.list.length; i++) if (this.list[i]!.name.toLowerCase() === n) return i;
+    for (let i = 0; i < list.length; i++) if (list[i]!.name.toLowerCase() === n) return i;
     return -1;
   }
 
+  /** True when `name` is present, with or without a value. */
   has(name: string): boolean {
-    return this.index(name) >= 0;
+    return this.find(name.toLowerCase()) !== undefined;
   }
 
   /** The value (unquoted), null for a flag, undefined when absent. */
   get(name: string): string | null | undefined {
-    const i = this.index(name);
-    return i < 0 ? undefined : this.list[i]!.value;
+    return this.find(name.toLowerCase());
+  }
+
+  /** @internal {@link Params.get} for a name already in lower case (the getters' constant names). */
+  find(lower: string): string | null | undefined {
+    if (this.list === UNREAD && !this.#uri) return this.unreadGet(lower);
+    const list = this.items();
+    for (let i = 0; i < list.length; i++) if (list[i]!.name.toLowerCase() === lower) return list[i]!.value;
+    return undefined;
   }
 
   /** Sets or replaces a parameter; a value that is not a token is written quoted. */
@@ -47,6 +138,7 @@ export class Params implements Iterable<Param> {
     return this;
   }
 
+  /** Removes `name`; returns whether it was present. */
   delete(name: string): boolean {
     const i = this.index(name);
     if (i < 0) return false;
@@ -54,18 +146,34 @@ export class Params implements Iterable<Param> {
     return true;
   }
 
+  /** Iterates the parameters in written order. */
   [Symbol.iterator](): Iterator<Param> {
-    return this.list[Symbol.iterator]();
+    return this.items()[Symbol.iterator]();
   }
 
+  /** An independent copy. */
   clone(): Params {
-    return new Params(this.list.map((p) => ({ ...p })));
+    return new Params(this.items().map((p) => ({ ...p })));
+  }
+
+  /** What `JSON.stringify` writes: the list (read first, if it was not yet). */
+  toJSON(): {
+    /** The parameters in written order. */
+    list: Param[];
+  } {
+    return { list: this.items() };
+  }
+
+  /** Node's `util.inspect` (and so `console.log`) shows the list read, not an empty one. */
+  [Symbol.for('nodejs.util.inspect.custom')](): this {
+    this.items();
+    return this;
   }
 
   /** Serialised with a leading `;` before each parameter (or `sep`). */
   toString(sep = ';'): string {
     let out = '';
-    for (const p of this.list) {
+    for (const p of this.items()) {
       out += sep + p.name;
       if (p.value !== null) out += '=' + (p.quoted ? quote(p.value) : p.value);
     }
@@ -78,6 +186,10 @@ export class Params implements Iterable<Param> {
  * quoted strings, with white space allowed around `;` and `=`.
  */
 export function readParams(s: Scanner, sep = 59 /* ; */): Params {
+  return new Params(readParamList(s, sep));
+}
+
+function readParamList(s: Scanner, sep: number): Param[] {
   const list: Param[] = [];
   while (s.eat(sep)) {
     const name = s.token('parameter name');
@@ -87,5 +199,53 @@ export function readParams(s: Scanner, sep = 59 /* ; */): Params {
     } else list.push({ name, value: null });
     s.skipWs();
   }
-  return new Params(list);
+  return list;
+}
+
+/** Header parameters from `from` in `src`, a span a fast-path pattern matched (what follows ends them). */
+function readHeaderSpan(src: string, from: number): Param[] {
+  const s = new Scanner(src);
+  s.pos = from;
+  return readParamList(s, 59);
+}
+
+/** URI parameters in `src.slice(from, to)`, checked by the URI fast path: no escapes to resolve. */
+function readUriSpan(src: string, from: number, to: number): Param[] {
+  const list: Param[] = [];
+  let p = from;
+  while (p < to) {
+    let end = src.indexOf(';', p);
+    if (end < 0 || end > to) end = to;
+    const eq = src.indexOf('=', p);
+    if (eq < 0 || eq >= end) list.push({ name: src.slice(p, end), value: null });
+    else list.push({ name: src.slice(p, eq), value: src.slice(eq + 1, end) });
+    p = end + 1;
+  }
+  return list;
+}
+
+/**
+ * Where the unquoted header parameter value starting at `p` ends, the span ending at `end`: an
+ * unquoted value holds no `;`, so the next one (or the end) follows it after any white space.
+ */
+function unquotedEnd(t: string, p: number, end: number): number {
+  let next = t.indexOf(';', p);
+  if (next < 0 || next > end) next = end;
+  for (let c = t.charCodeAt(next - 1); c === 32 || c === 9; c = t.charCodeAt(--next - 1));
+  return next;
+}
+
+/** True when `t` from `start` holds `word` exactly. */
+function sameAt(t: string, start: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (t.charCodeAt(start + i) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** True when `t` from `start` holds `lower` in any letter case (`lower` is lower-case). */
+function lowerEquals(t: string, start: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const c = t.charCodeAt(start + i);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }

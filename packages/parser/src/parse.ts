@@ -1,10 +1,10 @@
 import { SipParseError } from './errors.js';
-import { headerKey } from './header-names.js';
+import { headerKey, idOfSpan, keyId, keyOfId, nameHash } from './header-names.js';
 import { Headers } from './headers.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits.js';
 import { type SipMessage, SipRequest, SipResponse } from './message.js';
-import { isToken, trimLws } from './scanner.js';
-import { parseUri, type Uri } from './uri.js';
+import { isTokenChar, TOKEN, trimLws } from './scanner.js';
+import { parseUri, sipUriAt, type Uri } from './uri.js';
 
 /** How the bytes arrived, which decides what Content-Length means (RFC 3261 section 18.3). */
 export type Framing = 'datagram' | 'stream';
@@ -13,6 +13,7 @@ export type Framing = 'datagram' | 'stream';
 export interface ParseOptions {
   /** `datagram` (default): Content-Length may be absent (body = rest) and trailing bytes are ignored. `stream`: Content-Length is required and must match exactly. */
   framing?: Framing;
+  /** Overrides of {@link DEFAULT_LIMITS}; messages over a limit are refused before the work is done. */
   limits?: Partial<ParseLimits>;
 }
 
@@ -41,9 +42,9 @@ export function findHeaderEnd(bytes: Uint8Array, from = 0): number {
  * are parsed on first access. The body is a view of `bytes`, not a copy. Throws only
  * {@link SipParseError}.
  */
-export function parseMessage(bytes: Uint8Array, options: ParseOptions = {}): SipMessage {
-  const limits = options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
-  const framing = options.framing ?? 'datagram';
+export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMessage {
+  const limits = options?.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
+  const framing = options?.framing ?? 'datagram';
   if (bytes.length > limits.maxMessageBytes) {
     throw new SipParseError(
       'TOO_LARGE',
@@ -55,95 +56,217 @@ export function parseMessage(bytes: Uint8Array, options: ParseOptions = {}): Sip
   let start = 0;
   while (start + 1 < bytes.length && bytes[start] === 13 && bytes[start + 1] === 10) start += 2;
   if (start >= bytes.length) throw new SipParseError('EMPTY', 'no message', 0);
-  const end = findHeaderEnd(bytes, start);
-  if (end < 0) throw new SipParseError('NO_HEADER_END', 'missing blank line after headers', bytes.length);
-  let text: string;
-  try {
-    text = utf8.decode(bytes.subarray(start, end + 2));
-  } catch {
-    throw new SipParseError('BAD_ENCODING', 'header section is not UTF-8', start);
-  }
   const headers = new Headers();
-  const lineEnd = text.indexOf('\r\n');
-  const startLine = text.slice(0, lineEnd);
-  checkLine(startLine, 0, limits, false);
-  const lengths = readHeaders(text, lineEnd + 2, headers, limits);
-  const bodyStart = end + 4;
-  const body = frameBody(bytes, bodyStart, lengths, framing);
-  return buildMessage(startLine, headers, body);
+  let text: string;
+  let lineEnd: number;
+  let lengths: string[];
+  const spans: number[] = [];
+  const ids: number[] = [];
+  let end = start === 0 ? scanAscii(bytes, limits, spans, ids) : -1;
+  if (end >= 0) {
+    // The byte pass took the whole header section; only Content-Length needs its text now. With
+    // no body, the bytes hold just one more CRLF: decode them whole rather than make a view.
+    text = utf8.decode(end + 4 === bytes.length ? bytes : bytes.subarray(0, end + 2));
+    lineEnd = spans.length > 0 ? spans[0]! - 2 : end;
+    lengths = lengthLine < 0 ? [] : [text.slice(spans[4 * lengthLine + 2], spans[4 * lengthLine + 3])];
+    headers.init(text, undefined, ids, spans, NO_FOLDS);
+  } else {
+    end = findHeaderEnd(bytes, start);
+    if (end < 0) throw new SipParseError('NO_HEADER_END', 'missing blank line after headers', bytes.length);
+    try {
+      text = utf8.decode(bytes.subarray(start, end + 2));
+    } catch {
+      throw new SipParseError('BAD_ENCODING', 'header section is not UTF-8', start);
+    }
+    lineEnd = text.indexOf('\r\n');
+    if (lineEnd > limits.maxLineLength) {
+      throw new SipParseError('LINE_TOO_LONG', `line longer than ${limits.maxLineLength}`, 0);
+    }
+    const cr = text.indexOf('\r');
+    if (cr !== lineEnd || text.indexOf('\n') !== lineEnd + 1) {
+      throw new SipParseError('BAD_HEADER', 'bare CR or LF inside a line', 0);
+    }
+    lengths = readHeaders(text, lineEnd + 2, headers, limits);
+  }
+  const body = frameBody(bytes, end + 4, lengths, framing);
+  return buildMessage(text, lineEnd, headers, body);
 }
 
-/** `clean`: the raw lines were already seen to hold no bare CR or LF, so the value need not be rescanned. */
-function checkLine(line: string, at: number, limits: ParseLimits, clean: boolean): void {
-  if (line.length > limits.maxLineLength) {
-    throw new SipParseError('LINE_TOO_LONG', `line longer than ${limits.maxLineLength}`, at);
-  }
-  if (!clean && (line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0)) {
-    throw new SipParseError('BAD_HEADER', 'bare CR or LF inside a line', at);
+const NO_FOLDS: string[] = [];
+const CONTENT_LENGTH = keyId('content-length');
+/** The line {@link scanAscii} found Content-Length on, or -1 (read right after it). */
+let lengthLine = -1;
+
+/**
+ * Byte-level pass over a header section starting at byte 0 when nothing in it needs the string
+ * reader: all ASCII, every line ending in CRLF with no bare CR or LF, no folded line, every
+ * header line `token *WSP ":" value`, at most one Content-Length, and no limit reached. Fills
+ * `spans` as Headers keeps them (name start, name end, value start, value end), `ids` with the
+ * {@link keyId} of each line and {@link lengthLine}; returns where the CRLFCRLF ending the
+ * section starts (as {@link findHeaderEnd}), or -1 to leave the message to the string reader,
+ * which also reports every error.
+ */
+function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: number[]): number {
+  const maxLine = limits.maxLineLength;
+  // 4-byte loads let line ends be looked for, and names be matched, 4 bytes at a time.
+  const view = new DataView(b.buffer, b.byteOffset, b.length);
+  let p = crAt(b, view, 0);
+  if (p < 0 || p > maxLine || b[p + 1] !== 10) return -1;
+  p += 2;
+  let n = 0;
+  lengthLine = -1;
+  for (;;) {
+    let c = b[p]!;
+    if (c === 13) return b[p + 1] === 10 ? p - 2 : -1;
+    if (n >= limits.maxHeaders) return -1;
+    const nameStart = p;
+    let hash = 0;
+    while (TOKEN[c] === 1) {
+      hash = nameHash(hash, c);
+      c = b[++p]!;
+    }
+    const nameEnd = p;
+    while (c === 32 || c === 9) c = b[++p]!;
+    if (c !== 58 || nameEnd === nameStart) return -1;
+    c = b[++p]!;
+    while (c === 32 || c === 9) c = b[++p]!;
+    const valueStart = p;
+    p = crAt(b, view, p);
+    if (p < 0 || b[p + 1] !== 10) return -1;
+    let valueEnd = p;
+    while (valueEnd > valueStart && (b[valueEnd - 1] === 32 || b[valueEnd - 1] === 9)) valueEnd--;
+    if (valueEnd - valueStart > maxLine) return -1;
+    const id = idOfSpan('', view, nameStart, nameEnd, hash);
+    if (id === CONTENT_LENGTH) {
+      if (lengthLine >= 0) return -1;
+      lengthLine = n;
+    }
+    spans.push(nameStart, nameEnd, valueStart, valueEnd);
+    ids.push(id);
+    n++;
+    p += 2;
   }
 }
 
-/** Reads the header lines into `headers`; returns the Content-Length values met, in order. */
+/**
+ * Index of the first CR at or after `p`, or -1 when an LF or a byte above 127 comes first or
+ * there is none. 4 bytes that are all printable ASCII (0x20 to 0x7F; the test below is never
+ * wrong that way) are skipped at once.
+ */
+function crAt(b: Uint8Array, view: DataView, p: number): number {
+  const n = b.length;
+  const last = n - 4;
+  for (;;) {
+    while (p <= last) {
+      const w = view.getUint32(p, true);
+      // A byte below 0x20 borrows into its own top bit; a byte from 0x80 has it set already.
+      if ((((w - 0x20202020) | w) & 0x80808080) !== 0) break;
+      p += 4;
+    }
+    while (p < n && b[p]! >= 32 && b[p]! < 128) p++;
+    if (p >= n) return -1;
+    const c = b[p]!;
+    if (c === 13) return p;
+    if (c === 10 || c >= 128) return -1;
+    p++;
+  }
+}
+
+/**
+ * Reads the header lines of `text` from `from` into `headers` as spans of `text`; returns the
+ * Content-Length values met, in order. Used for what {@link scanAscii} leaves, so it reports
+ * every header error.
+ */
 function readHeaders(text: string, from: number, headers: Headers, limits: ParseLimits): string[] {
-  let pos = from;
-  let name = '';
-  let key = '';
-  let value = '';
-  let at = 0;
-  let count = 0;
-  // True while every raw line of the current header is known to hold no bare CR or LF.
-  let clean = true;
+  const keys: string[] = [];
+  const ids: number[] = [];
+  const spans: number[] = [];
+  const folded: string[] = [];
   const lengths: string[] = [];
   const len = text.length;
-  while (pos < len) {
-    // Fast path: the first CR starts a CRLF and no LF comes before it, so the line is clean and
-    // this is the same line end indexOf('\r\n') finds. Otherwise find it that way and let
-    // checkLine scan the value.
-    let eol = text.indexOf('\r', pos);
-    const lineClean = eol >= 0 && text.charCodeAt(eol + 1) === 10 && text.indexOf('\n', pos) === eol + 1;
-    if (!lineClean) {
-      eol = text.indexOf('\r\n', pos);
-      if (eol < 0) eol = len;
+  const maxLine = limits.maxLineLength;
+  // The header being read: its line start, key and value span; `value` once it is folded.
+  let at = -1;
+  let key = '';
+  let vStart = 0;
+  let vEnd = 0;
+  let value: string | undefined;
+  // True while every raw line of the current header is known to hold no bare CR or LF.
+  let clean = true;
+  let pos = from;
+  for (;;) {
+    let eol = len;
+    let lineClean = true;
+    const first = pos < len ? text.charCodeAt(pos) : -1;
+    if (first >= 0) {
+      // The first CR starts a CRLF and no LF comes before it: the line is clean and this is the
+      // line end indexOf('\r\n') finds. Otherwise find it that way and scan the value later.
+      eol = text.indexOf('\r', pos);
+      lineClean = eol >= 0 && text.charCodeAt(eol + 1) === 10 && text.indexOf('\n', pos) === eol + 1;
+      if (!lineClean) {
+        eol = text.indexOf('\r\n', pos);
+        if (eol < 0) eol = len;
+      }
+      if (first === 32 || first === 9) {
+        // Folded continuation (LWS): joins the previous line with one space.
+        if (at < 0) throw new SipParseError('BAD_HEADER', 'continuation line before any header', pos);
+        const prev = value ?? text.slice(vStart, vEnd);
+        const cont = trimLws(text.slice(pos, eol));
+        value = prev.length === 0 ? cont : cont.length === 0 ? prev : `${prev} ${cont}`;
+        clean = clean && lineClean;
+        pos = eol + 2;
+        continue;
+      }
     }
-    const first = text.charCodeAt(pos);
-    if (first === 32 || first === 9) {
-      // Folded continuation (LWS): joins the previous line with one space.
-      if (count === 0) throw new SipParseError('BAD_HEADER', 'continuation line before any header', pos);
-      const cont = trimLws(text.slice(pos, eol));
-      value = value.length === 0 ? cont : cont.length === 0 ? value : `${value} ${cont}`;
-      clean = clean && lineClean;
-    } else {
-      if (count > 0) flush();
-      if (++count > limits.maxHeaders)
-        throw new SipParseError('TOO_MANY_HEADERS', `more than ${limits.maxHeaders} headers`, pos);
+    if (at >= 0) {
+      // The previous header is complete: check it and note what only its full value tells.
+      const size = value === undefined ? vEnd - vStart : value.length;
+      if (size > maxLine) throw new SipParseError('LINE_TOO_LONG', `line longer than ${maxLine}`, at);
+      if (!clean || value !== undefined || key === 'content-length') {
+        const v = value ?? text.slice(vStart, vEnd);
+        if (!clean && (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0)) {
+          throw new SipParseError('BAD_HEADER', 'bare CR or LF inside a line', at);
+        }
+        if (value !== undefined) {
+          spans[spans.length - 2] = -1;
+          spans[spans.length - 1] = folded.length;
+          folded.push(value);
+        }
+        if (key === 'content-length') lengths.push(v);
+      }
+    }
+    if (first < 0) break;
+    if (keys.length >= limits.maxHeaders)
+      throw new SipParseError('TOO_MANY_HEADERS', `more than ${limits.maxHeaders} headers`, pos);
+    // The name: token characters, then optional white space and the colon.
+    let p = pos;
+    let hash = 0;
+    for (let c = first; p < eol && isTokenChar(c); c = text.charCodeAt(++p)) hash = nameHash(hash, c);
+    const nameEnd = p;
+    while (p < eol && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+    if (p === pos || p >= eol || text.charCodeAt(p) !== 58) {
       const colon = text.indexOf(':', pos);
       if (colon < 0 || colon > eol) throw new SipParseError('BAD_HEADER', 'header line without colon', pos);
-      name = trimLws(text.slice(pos, colon));
-      if (!isToken(name)) throw new SipParseError('BAD_HEADER', 'bad header name', pos);
-      key = headerKey(name);
-      value = trimmedSlice(text, colon + 1, eol);
-      at = pos;
-      clean = lineClean;
+      throw new SipParseError('BAD_HEADER', 'bad header name', pos);
     }
+    const id = idOfSpan(text, undefined, pos, nameEnd, hash);
+    key = id >= 0 ? keyOfId(id) : headerKey(text.slice(pos, nameEnd));
+    p++;
+    while (p < eol && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+    let e = eol;
+    while (e > p && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 9)) e--;
+    spans.push(pos, nameEnd, p, e);
+    keys.push(key);
+    ids.push(id);
+    at = pos;
+    vStart = p;
+    vEnd = e;
+    value = undefined;
+    clean = lineClean;
     pos = eol + 2;
   }
-  if (count > 0) flush();
+  headers.init(text, keys, ids, spans, folded);
   return lengths;
-
-  function flush(): void {
-    checkLine(value, at, limits, clean);
-    headers.push(name, key, value);
-    if (key === 'content-length') lengths.push(value);
-  }
-}
-
-/** `text.slice(from, to)` without leading and trailing SP and HTAB, in one copy. */
-function trimmedSlice(text: string, from: number, to: number): string {
-  let s = from;
-  let e = to;
-  while (s < e && (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9)) s++;
-  while (e > s && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 9)) e--;
-  return text.slice(s, e);
 }
 
 /** `lengths`: every Content-Length value in order (what `headers.getAll('content-length')` gives). */
@@ -155,9 +278,9 @@ function frameBody(bytes: Uint8Array, bodyStart: number, lengths: string[], fram
   }
   let length = -1;
   for (const v of lengths) {
-    if (!/^\d{1,10}$/.test(v))
+    const n = digitsValue(v, 0, v.length);
+    if (n < 0 || v.length > 10)
       throw new SipParseError('BAD_CONTENT_LENGTH', `bad Content-Length '${v}'`, bodyStart, 'content-length');
-    const n = Number(v);
     if (length >= 0 && n !== length) {
       // Conflicting lengths (RFC 4475 3.3.9): a stream cannot be framed; a datagram is left to validation.
       if (framing === 'stream')
@@ -191,42 +314,79 @@ function frameBody(bytes: Uint8Array, bodyStart: number, lengths: string[], fram
   return bytes.subarray(bodyStart, bodyStart + length);
 }
 
-const VERSION = /^SIP\/2\.0$/i;
-
-function buildMessage(line: string, headers: Headers, body: Uint8Array): SipMessage {
-  if (line.length === 0) throw new SipParseError('BAD_START_LINE', 'empty start line', 0);
-  const sp1 = line.indexOf(' ');
-  if (sp1 <= 0) throw new SipParseError('BAD_START_LINE', 'start line needs three parts', 0);
-  const first = line.slice(0, sp1);
-  if (first.length > 4 && first.slice(0, 4).toUpperCase() === 'SIP/') {
-    if (!VERSION.test(first)) throw new SipParseError('BAD_VERSION', `unsupported version ${first}`, 0);
-    const sp2 = line.indexOf(' ', sp1 + 1);
-    const code = line.slice(sp1 + 1, sp2 < 0 ? line.length : sp2);
-    if (!/^[1-6]\d\d$/.test(code))
-      throw new SipParseError('BAD_STATUS', `bad status code '${code}'`, sp1 + 1);
-    const reason = sp2 < 0 ? '' : line.slice(sp2 + 1);
-    for (let i = 0; i < reason.length; i++) {
-      const c = reason.charCodeAt(i);
-      if (c < 32 && c !== 9)
-        throw new SipParseError('BAD_START_LINE', 'control character in reason phrase', sp2 + 1 + i);
-    }
-    return new SipResponse(Number(code), reason, headers, body);
+/** The value of `t.slice(start, end)` when it is 1 or more ASCII digits (at most 15), else -1. */
+function digitsValue(t: string, start: number, end: number): number {
+  if (end <= start || end - start > 15) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
   }
-  if (!isToken(first)) throw new SipParseError('BAD_METHOD', 'method is not a token', 0);
-  const sp2 = line.indexOf(' ', sp1 + 1);
+  return n;
+}
+
+/** True when `t.slice(start, end)` is `SIP/2.0`, letters in any case. */
+function isVersion(t: string, start: number, end: number): boolean {
+  return (
+    end - start === 7 &&
+    (t.charCodeAt(start) | 32) === 115 &&
+    (t.charCodeAt(start + 1) | 32) === 105 &&
+    (t.charCodeAt(start + 2) | 32) === 112 &&
+    t.startsWith('/2.0', start + 3)
+  );
+}
+
+/** `text.slice(0, 4).toUpperCase() === 'SIP/'`, without the copies for the usual ASCII start. */
+function isSipSlash(text: string): boolean {
+  const a = text.charCodeAt(0);
+  const b = text.charCodeAt(1);
+  const c = text.charCodeAt(2);
+  if (a < 128 && b < 128 && c < 128) {
+    return (a | 32) === 115 && (b | 32) === 105 && (c | 32) === 112 && text.charCodeAt(3) === 47;
+  }
+  return text.slice(0, 4).toUpperCase() === 'SIP/';
+}
+
+/** Builds the message from its start line, `text.slice(0, lineEnd)`. */
+function buildMessage(text: string, lineEnd: number, headers: Headers, body: Uint8Array): SipMessage {
+  if (lineEnd === 0) throw new SipParseError('BAD_START_LINE', 'empty start line', 0);
+  let sp1 = text.indexOf(' ');
+  if (sp1 > lineEnd) sp1 = -1;
+  if (sp1 <= 0) throw new SipParseError('BAD_START_LINE', 'start line needs three parts', 0);
+  let sp2 = text.indexOf(' ', sp1 + 1);
+  if (sp2 > lineEnd) sp2 = -1;
+  if (sp1 > 4 && isSipSlash(text)) {
+    if (!isVersion(text, 0, sp1))
+      throw new SipParseError('BAD_VERSION', `unsupported version ${text.slice(0, sp1)}`, 0);
+    const codeEnd = sp2 < 0 ? lineEnd : sp2;
+    const c = text.charCodeAt(sp1 + 1);
+    const status = c >= 49 && c <= 54 && codeEnd - sp1 === 4 ? digitsValue(text, sp1 + 1, codeEnd) : -1;
+    if (status < 0)
+      throw new SipParseError('BAD_STATUS', `bad status code '${text.slice(sp1 + 1, codeEnd)}'`, sp1 + 1);
+    for (let i = sp2 + 1; sp2 >= 0 && i < lineEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 32 && c !== 9)
+        throw new SipParseError('BAD_START_LINE', 'control character in reason phrase', i);
+    }
+    return new SipResponse(status, sp2 < 0 ? '' : text.slice(sp2 + 1, lineEnd), headers, body);
+  }
+  for (let i = 0; i < sp1; i++) {
+    if (!isTokenChar(text.charCodeAt(i))) throw new SipParseError('BAD_METHOD', 'method is not a token', 0);
+  }
   if (sp2 < 0) throw new SipParseError('BAD_START_LINE', 'request line needs three parts', sp1);
-  const version = line.slice(sp2 + 1);
-  if (!VERSION.test(version)) {
+  if (!isVersion(text, sp2 + 1, lineEnd)) {
     throw new SipParseError(
-      version.startsWith('SIP/') ? 'BAD_VERSION' : 'BAD_START_LINE',
-      `bad SIP version '${version}'`,
+      text.startsWith('SIP/', sp2 + 1) ? 'BAD_VERSION' : 'BAD_START_LINE',
+      `bad SIP version '${text.slice(sp2 + 1, lineEnd)}'`,
       sp2 + 1,
     );
   }
-  const uriText = line.slice(sp1 + 1, sp2);
+  const fast = sipUriAt(text, sp1 + 1, sp2);
+  if (fast !== undefined) return new SipRequest(text.slice(0, sp1), fast, headers, body);
   let uri: Uri;
   try {
-    uri = parseUri(uriText);
+    uri = parseUri(text.slice(sp1 + 1, sp2));
   } catch (e) {
     const pos = e instanceof SipParseError ? sp1 + 1 + Math.max(0, e.position) : sp1 + 1;
     throw new SipParseError('BAD_URI', `bad Request-URI: ${(e as Error).message}`, pos);
@@ -235,5 +395,5 @@ function buildMessage(line: string, headers: Headers, body: Uint8Array): SipMess
   if (uri.kind === 'sip' && uri.headers.size > 0) {
     throw new SipParseError('BAD_URI', 'headers are not allowed in a Request-URI', sp1 + 1);
   }
-  return new SipRequest(first, uri, headers, body);
+  return new SipRequest(text.slice(0, sp1), uri, headers, body);
 }

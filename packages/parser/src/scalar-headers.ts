@@ -30,9 +30,19 @@ export function parseCallId(value: string, header = 'call-id'): string {
   return v;
 }
 
+const CALL_ID_RE = /[!-~]+/y;
+
+/** {@link parseCallId} of `t.slice(start, end)` when it is printable ASCII; undefined to leave it to parseCallId. */
+export function callIdAt(t: string, start: number, end: number): string | undefined {
+  CALL_ID_RE.lastIndex = start;
+  return CALL_ID_RE.test(t) && CALL_ID_RE.lastIndex === end ? t.slice(start, end) : undefined;
+}
+
 /** A value with parameters: Event, Subscription-State, Security-*, Session-Expires, Retry-After. */
 export interface ParamValue<T = string> {
+  /** The leading token or number (`presence`, `active`, `1800`, `digest`, ...). */
   value: T;
+  /** The parameters after it (`id`, `expires`, `refresher`, ...). */
   params: Params;
 }
 
@@ -78,8 +88,11 @@ function skipComment(s: Scanner): void {
 
 /** The RAck header (RFC 3262): response number, CSeq number and method. */
 export interface RAck {
+  /** RSeq of the provisional response being acknowledged. */
   rseq: number;
+  /** CSeq number of the request it answered. */
   cseq: number;
+  /** CSeq method of the request it answered. */
   method: string;
 }
 
@@ -98,9 +111,13 @@ export function parseRAck(value: string, header = 'rack'): RAck {
 
 /** The Replaces header (RFC 3891). */
 export interface Replaces {
+  /** Call-ID of the dialog to replace. */
   callId: string;
+  /** `to-tag` of that dialog. */
   toTag?: string;
+  /** `from-tag` of that dialog. */
   fromTag?: string;
+  /** `early-only`: replace only a dialog that is not yet confirmed. */
   earlyOnly: boolean;
 }
 
@@ -121,8 +138,11 @@ export function parseReplaces(value: string, header = 'replaces'): Replaces {
 
 /** A Content-Type value: `type/subtype` (lower-cased) and parameters. */
 export interface MediaType {
+  /** Top-level type, lower-cased (`application`, `*`). */
   type: string;
+  /** Subtype, lower-cased (`sdp`, `*`). */
   subtype: string;
+  /** Parameters such as `charset` or `q`. */
   params: Params;
 }
 
@@ -158,8 +178,11 @@ export function parseDate(value: string, header = 'date'): Date {
 
 /** One Warning value (RFC 3261 section 20.43). */
 export interface Warning {
+  /** Three-digit warn-code (3xx, RFC 3261 section 20.43). */
   code: number;
+  /** warn-agent: host[:port] or pseudonym of the sender. */
   agent: string;
+  /** Warning text with quotes resolved. */
   text: string;
 }
 

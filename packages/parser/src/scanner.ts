@@ -1,7 +1,10 @@
 import { SipParseError } from './errors.js';
 
-/** RFC 3261 `token` characters: alphanum and `-.!%*_+`'~`. */
-const TOKEN = new Uint8Array(128);
+/**
+ * RFC 3261 `token` characters: alphanum and `-.!%*_+`'~`. 256 entries, so any byte indexes it
+ * (bytes from 128 are no token characters).
+ */
+export const TOKEN = new Uint8Array(256);
 for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~") {
   TOKEN[c.charCodeAt(0)] = 1;
 }
@@ -154,6 +157,19 @@ export class Scanner {
     this.skipWs();
     if (!this.done) this.fail(`unexpected '${this.text[this.pos]}'`);
   }
+}
+
+/** Index of the first character at or after `p` in `t` that is not SP or HTAB. */
+export function skipWs(t: string, p: number): number {
+  for (let c = t.charCodeAt(p); c === 32 || c === 9; c = t.charCodeAt(++p));
+  return p;
+}
+
+/** The value of a string of 1 to 5 ASCII digits (what a port pattern matched). */
+export function digits(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  return n;
 }
 
 /** True when `s` can be written unquoted as a parameter value (token, host or IPv6 reference). */

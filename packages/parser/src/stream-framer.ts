@@ -4,11 +4,20 @@ import { findHeaderEnd } from './parse.js';
 
 /** One thing found on a stream: a complete message's bytes, or an RFC 5626 keep-alive. */
 export type StreamItem =
-  | { kind: 'message'; bytes: Uint8Array }
-  /** CRLF CRLF: a keep-alive ping; answer it with a pong. */
-  | { kind: 'ping' }
-  /** A lone CRLF: the answer to our ping. */
-  | { kind: 'pong' };
+  | {
+      /** A complete message. */
+      kind: 'message';
+      /** Its bytes (a copy), ready for {@link parseMessage} with `framing: 'stream'`. */
+      bytes: Uint8Array;
+    }
+  | {
+      /** CRLF CRLF: a keep-alive ping; answer it with a pong. */
+      kind: 'ping';
+    }
+  | {
+      /** A lone CRLF: the answer to our ping. */
+      kind: 'pong';
+    };
 
 const CL_RE = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/im;
 const latin1 = new TextDecoder('latin1');

@@ -9,23 +9,33 @@ import {
   unescapePart,
 } from './escape.js';
 import { type Param, Params } from './params.js';
+import { SIP_URI } from './patterns.js';
+import { digits } from './scanner.js';
 
 /** A `sip:` or `sips:` URI (RFC 3261 section 19.1). Escapes are resolved in every field. */
 export class SipUri {
+  /** Tells a SIP URI from the other {@link Uri} kinds; `sips:` URIs are `'sip'` too. */
   readonly kind = 'sip' as const;
   constructor(
+    /** `sips` asks for TLS on every hop. */
     public scheme: 'sip' | 'sips',
+    /** Hostname, IPv4 address or bracketed IPv6 reference, as written. */
     public host: string,
+    /** User part, escapes resolved; undefined when the URI has no `@`. */
     public user?: string,
+    /** Port; undefined when not written (which compares unequal to an explicit 5060). */
     public port?: number,
+    /** URI parameters (`transport`, `lr`, `ob`, ...), escapes resolved. */
     public params: Params = new Params(),
+    /** URI headers (after `?`), escapes resolved; not allowed in a Request-URI. */
     public headers: Params = new Params(),
+    /** Password after `user:`, escapes resolved (deprecated by RFC 3261, still parsed). */
     public password?: string,
   ) {}
 
   /** The `transport` parameter, lower-cased, if any. */
   get transport(): string | undefined {
-    return this.params.get('transport')?.toLowerCase();
+    return this.params.find('transport')?.toLowerCase();
   }
 
   /** The host without IPv6 brackets. */
@@ -33,6 +43,7 @@ export class SipUri {
     return this.host.startsWith('[') ? this.host.slice(1, -1) : this.host;
   }
 
+  /** An independent copy, parameters and headers included. */
   clone(): SipUri {
     return new SipUri(
       this.scheme,
@@ -45,6 +56,7 @@ export class SipUri {
     );
   }
 
+  /** The URI as written on the wire, characters outside each part's set escaped. */
   toString(): string {
     let out = `${this.scheme}:`;
     if (this.user !== undefined) {
@@ -62,13 +74,18 @@ export class SipUri {
 
 /** A `tel:` URI (RFC 3966); `number` is the subscriber number as written. */
 export class TelUri {
+  /** Tells a tel URI from the other {@link Uri} kinds. */
   readonly kind = 'tel' as const;
+  /** Always `tel`. */
   readonly scheme = 'tel';
   constructor(
+    /** Global (`+1-201-555-0123`) or local number, visual separators kept. */
     public number: string,
+    /** Parameters (`phone-context`, `ext`, ...). */
     public params: Params = new Params(),
   ) {}
 
+  /** The URI as written on the wire. */
   toString(): string {
     return `tel:${this.number}${uriParamsToString(this.params, ';', PARAM_CHARS)}`;
   }
@@ -76,6 +93,7 @@ export class TelUri {
 
 /** Any other absolute URI, kept as written (schemes such as `http:` or unknown ones). */
 export class AbsoluteUri {
+  /** Tells an opaque URI from the other {@link Uri} kinds. */
   readonly kind = 'absolute' as const;
   constructor(
     /** Lower-cased scheme. */
@@ -84,6 +102,7 @@ export class AbsoluteUri {
     public opaque: string,
   ) {}
 
+  /** `scheme:opaque`. */
   toString(): string {
     return `${this.scheme}:${this.opaque}`;
   }
@@ -227,4 +246,40 @@ function parseTel(text: string, start: number): TelUri {
   const params =
     semi < 0 ? undefined : readUriParams(text.slice(semi + 1), ';', PARAM_CHARS, 'tel parameter', semi + 1);
   return new TelUri(number, params);
+}
+
+const SIP_URI_RE = new RegExp(SIP_URI, 'y');
+
+/**
+ * Fast path for the common `sip:` / `sips:` URI in `t.slice(start, end)`: lower-case scheme, no
+ * escapes, no password, no URI headers. Gives what {@link parseUri} gives, parameters read only
+ * when used, or undefined for anything else (parseUri then decides, errors included).
+ */
+export function sipUriAt(t: string, start: number, end: number): SipUri | undefined {
+  SIP_URI_RE.lastIndex = start;
+  const m = SIP_URI_RE.exec(t);
+  if (m === null || SIP_URI_RE.lastIndex !== end) return undefined;
+  return sipUriOf(t, end, m, 1);
+}
+
+/**
+ * @internal The SipUri that {@link SIP_URI} matched in `t`, ending at `end`, with its groups from
+ * `m[first]`; undefined when the port is out of range.
+ */
+export function sipUriOf(t: string, end: number, m: RegExpExecArray, first: number): SipUri | undefined {
+  const portText = m[first + 3];
+  let port: number | undefined;
+  if (portText !== undefined) {
+    port = digits(portText);
+    if (port > 65535) return undefined;
+  }
+  const paramsLength = m[first + 4]!.length;
+  return new SipUri(
+    m[first] === undefined ? 'sip' : 'sips',
+    m[first + 2]!,
+    m[first + 1],
+    port,
+    Params.unread(t, paramsLength === 0 ? end : end - paramsLength + 1, end, true),
+    Params.unread(t, end, end, true),
+  );
 }

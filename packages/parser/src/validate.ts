@@ -7,6 +7,7 @@ import type { SipMessage } from './message.js';
 export interface MessageProblem {
   /** Always 400 Bad Request here; scheme, extension and hop checks are the transaction layer's. */
   status: 400;
+  /** Reason phrase to send (`Missing Call-ID`, `Malformed Via`, ...). */
   reason: string;
   /** Header at fault, lower-case long form. */
   header?: string;

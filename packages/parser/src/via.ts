@@ -1,6 +1,7 @@
 import { SipParseError } from './errors.js';
 import { Params, readParams } from './params.js';
-import { Scanner, splitTopLevel } from './scanner.js';
+import { VIA } from './patterns.js';
+import { digits, Scanner, splitTopLevel } from './scanner.js';
 
 /** The magic cookie that marks an RFC 3261 branch. */
 export const BRANCH_COOKIE = 'z9hG4bK';
@@ -12,29 +13,35 @@ export class Via {
     public transport: string,
     /** sent-by host (IPv6 references keep their brackets). */
     public host: string,
+    /** sent-by port; undefined when not written (the transport's default applies). */
     public port?: number,
+    /** Via parameters (`branch`, `received`, `rport`, ...). */
     public params: Params = new Params(),
     /** `SIP/2.0` unless an odd peer says otherwise. */
     public protocol = 'SIP/2.0',
   ) {}
 
+  /** The transaction id (`branch` parameter). */
   get branch(): string | undefined {
-    return this.params.get('branch') ?? undefined;
+    return this.params.find('branch') ?? undefined;
   }
+  /** The source address a server saw (`received`, RFC 3261 section 18.2.1). */
   get received(): string | undefined {
-    return this.params.get('received') ?? undefined;
+    return this.params.find('received') ?? undefined;
   }
   /** `true` for a bare `;rport`, the port for `;rport=N`, undefined when absent. */
   get rport(): number | true | undefined {
-    const v = this.params.get('rport');
+    const v = this.params.find('rport');
     if (v === undefined) return undefined;
     return v === null ? true : Number(v);
   }
+  /** `maddr`: the address responses go to instead of sent-by (multicast). */
   get maddr(): string | undefined {
-    return this.params.get('maddr') ?? undefined;
+    return this.params.find('maddr') ?? undefined;
   }
+  /** `ttl` for multicast responses, 0 to 255. */
   get ttl(): number | undefined {
-    const v = this.params.get('ttl');
+    const v = this.params.find('ttl');
     return v == null ? undefined : Number(v);
   }
   /** True when the branch starts with the RFC 3261 magic cookie and has more after it. */
@@ -43,6 +50,7 @@ export class Via {
     return b !== undefined && b.length > BRANCH_COOKIE.length && b.startsWith(BRANCH_COOKIE);
   }
 
+  /** The via-parm as written on the wire (`SIP/2.0/UDP host:port;params`). */
   toString(): string {
     return `${this.protocol}/${this.transport} ${this.host}${this.port === undefined ? '' : `:${this.port}`}${this.params}`;
   }
@@ -97,4 +105,51 @@ export function parseViaList(value: string, header = 'via'): Via[] {
     if (part.length === 0) throw new SipParseError('BAD_VALUE', 'empty Via element', 0, header);
     return parseVia(part, header);
   });
+}
+
+const VIA_RE = new RegExp(VIA, 'y');
+
+/**
+ * Fast path for one via-parm from `p` in `t`: `SIP/2.0/` exactly, a transport, a hostname, IPv4
+ * or IPv6 host with an optional port right after it, and parameters whose `ttl`, `rport` and
+ * `branch` all pass the checks. Appends the Via to `out` and returns where it stopped (the end of
+ * the value or a comma for the caller to check), or -1 without appending for anything else.
+ */
+function viaAt(t: string, p: number, out: unknown[]): number {
+  VIA_RE.lastIndex = p;
+  const m = VIA_RE.exec(t);
+  if (m === null) return -1;
+  const stop = VIA_RE.lastIndex;
+  let port: number | undefined;
+  if (m[4] !== undefined) {
+    port = digits(m[4]);
+    if (port > 65535) return -1;
+  }
+  let transport = m[1]!;
+  for (let i = 0; i < transport.length; i++) {
+    const c = transport.charCodeAt(i);
+    if (c >= 97 && c <= 122) {
+      transport = transport.toUpperCase();
+      break;
+    }
+  }
+  out.push(new Via(transport, m[2] ?? m[3]!, port, Params.unread(t, stop - m[5]!.length, stop, false)));
+  return stop;
+}
+
+/**
+ * Fast path for a whole Via value `t.slice(start, end)`: appends every via-parm to `out`, or
+ * nothing and returns false when {@link viaAt} does not take them all.
+ */
+export function viasAt(t: string, start: number, end: number, out: unknown[]): boolean {
+  const mark = out.length;
+  let p = start;
+  for (;;) {
+    const stop = viaAt(t, p, out);
+    if (stop === end) return true;
+    if (stop < 0 || stop > end || t.charCodeAt(stop) !== 44) break;
+    p = stop + 1;
+  }
+  out.length = mark;
+  return false;
 }

@@ -1,0 +1,192 @@
+import { inspect } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  HEADER_PARSERS,
+  Headers,
+  type KnownHeader,
+  NameAddr,
+  parseMessage,
+  SipParseError,
+  type SipRequest,
+  SipUri,
+  Via,
+} from '../src/index.js';
+
+/**
+ * Typed access takes the common shapes of Via, From/To, Contact/Route, CSeq and Call-ID through
+ * fast paths that keep parameters unread until asked for. Whatever they take must read exactly
+ * as the string-level parsers (HEADER_PARSERS) read it, and whatever they leave must fail the
+ * same way. Getters run before the parameter lists are read, then the lists, so both ways of
+ * answering are compared.
+ */
+function view(v: unknown): unknown {
+  if (v instanceof NameAddr) {
+    const getters = { tag: v.tag, expires: v.expires, q: v.q, instance: v.instance, regId: v.regId };
+    return {
+      ...getters,
+      displayName: v.displayName,
+      uri: view(v.uri),
+      params: [...v.params],
+      text: String(v),
+    };
+  }
+  if (v instanceof SipUri) {
+    const getters = { transport: v.transport, lr: v.params.get('LR'), maddr: v.params.has('maddr') };
+    return {
+      ...getters,
+      scheme: v.scheme,
+      user: v.user,
+      host: v.host,
+      port: v.port,
+      params: [...v.params],
+      headers: [...v.headers],
+      text: String(v),
+    };
+  }
+  if (v instanceof Via) {
+    const getters = { branch: v.branch, rport: v.rport, received: v.received, ttl: v.ttl, maddr: v.maddr };
+    return {
+      ...getters,
+      transport: v.transport,
+      host: v.host,
+      port: v.port,
+      params: [...v.params],
+      text: String(v),
+    };
+  }
+  return typeof v === 'object' && v !== null ? { ...v } : v;
+}
+
+function read(f: () => unknown[]): unknown {
+  try {
+    return f().map(view);
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    return { code: e.code, message: e.message, position: e.position, header: e.header };
+  }
+}
+
+const NAMES: Record<string, KnownHeader> = {
+  Via: 'via',
+  From: 'from',
+  To: 'to',
+  Contact: 'contact',
+  Route: 'route',
+  CSeq: 'cseq',
+  'Call-ID': 'call-id',
+};
+
+/** The three ways to the typed value: string-level parser, a string header line, parsed bytes. */
+function expectSameEverywhere(name: string, value: string): void {
+  const key = NAMES[name]!;
+  const expected = read(() => HEADER_PARSERS[key](value, key));
+  expect(
+    read(() => new Headers().append(name, value).typed(key)),
+    `${name}: ${value}`,
+  ).toEqual(expected);
+  const bytes = new TextEncoder().encode(`OPTIONS sip:a@b SIP/2.0\r\n${name}: ${value}\r\n\r\n`);
+  expect(
+    read(() => parseMessage(bytes).headers.typed(key)),
+    `${name}: ${value} (parsed)`,
+  ).toEqual(expected);
+}
+
+describe('fast paths read as the string-level parsers', () => {
+  test.each([
+    ['Via', 'SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKxyz;rport=5060;received=[2001:db8::1]'],
+    ['Via', 'SIP/2.0/udp 10.0.0.1:5060 ; branch = z9hG4bK1 ; rport , SIP/2.0/TCP [::1]:65535;ttl=255'],
+    ['Via', 'SIP/2.0/UDP h;ttl=256'],
+    ['Via', 'SIP/2.0/UDP h;rport=65536'],
+    ['Via', 'SIP/2.0/UDP h;branch'],
+    ['Via', 'SIP/2.0/UDP h;branch=a;branch'],
+    ['Via', 'SIP/2.0/UDP h:65536;branch=a'],
+    ['Via', 'SIP/2.0/UDP h;x="a,b";branch=c, SIP/2.0/UDP k'],
+    ['Via', 'SIP/2.0/UDP h;branch= z9hG4bKa ;received= 1.2.3.4'],
+    ['Via', 'SIP/2.0/UDP[::1];branch=a'],
+    ['Via', 'SIP/2.0/UDPh'],
+    ['Via', 'SIP/2.0/UDP h,'],
+    ['From', '"Alice Liddell" <sip:alice@sip.example.com>;tag=hl8vdm3h2q'],
+    ['From', '<sips:a@[2001:db8::1]:5061;transport=TLS;lr>;TAG="x y";tag=z'],
+    ['From', '<sip:a@b>;tag= x'],
+    ['From', '<sip:a@b> ;tag =x;lr'],
+    ['From', '"a,b <c>" <sip:a@b>'],
+    ['From', '<sip:a@b:65536>'],
+    ['From', '<sip:a@b:0>;tag'],
+    ['From', 'Alice <sip:a@b>;tag=1'],
+    ['From', '<sip:a@b>, <sip:c@d>'],
+    ['To', '<sip:a;b=c@host;user=phone>'],
+    ['To', '<sip:host;x=1@y>'],
+    ['To', '<tel:+1-555>'],
+    ['Contact', '*'],
+    [
+      'Contact',
+      '<sip:2kp4fu0r@x.invalid;transport=ws>;expires=600;+sip.instance="<urn:uuid:3c0f>";reg-id=1, <sip:a@[::1]:5060>;q=0.5',
+    ],
+    ['Contact', '<sip:a@b>;expires=60 ,<sip:c@d>'],
+    ['Contact', '<sip:a@b>,'],
+    ['Route', '<sip:10.20.1.15;r2=on;lr;ftag=r0b6c6ivfq;did=3a1.b7e2>,<sip:p2;lr>'],
+    ['CSeq', '4711 INVITE'],
+    ['CSeq', '4294967296 INVITE'],
+    ['CSeq', '00000000001 ACK'],
+    ['CSeq', '1INVITE'],
+    ['Call-ID', '7ntk9fmfq3vo1ue1u3k0pj@192.0.2.10'],
+    ['Call-ID', 'a\u000bb'],
+  ])('%s: %s', (name, value) => expectSameEverywhere(name, value));
+
+  test('generated values', () => {
+    const piece = fc.constantFrom(
+      'sip:',
+      'sips:',
+      'SIP/2.0/',
+      'UDP ',
+      'a',
+      'B',
+      '1',
+      '@',
+      ':',
+      '5060',
+      '65536',
+      ';',
+      '=',
+      ' ',
+      '\t',
+      ',',
+      '"',
+      '<',
+      '>',
+      '[::1]',
+      'tag',
+      'branch',
+      'rport',
+      'ttl',
+      'lr',
+      'z9hG4bK',
+      '%41',
+      '?',
+      'é',
+    );
+    const value = fc.array(piece, { maxLength: 14 }).map((p) => p.join('').trim());
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(NAMES)), value, (name, v) => expectSameEverywhere(name, v)),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('parameters kept unread', () => {
+  const msg = parseMessage(
+    new TextEncoder().encode(
+      'OPTIONS sip:a@b;lr SIP/2.0\r\nAuthorization: Digest response="6629fae4"\r\nFrom: <sip:a@b>;tag=1\r\n\r\n',
+    ),
+  ) as SipRequest;
+
+  test('show in JSON and inspection as the list they hold, and nothing of other headers', () => {
+    const json = JSON.stringify(msg.from);
+    expect(JSON.parse(json).params).toEqual({ list: [{ name: 'tag', value: '1' }] });
+    expect(JSON.stringify(msg.uri)).toContain('"name":"lr"');
+    for (const shown of [json, inspect(msg.from, { depth: 5 }), inspect(msg.uri, { depth: 5 })]) {
+      expect(shown).not.toContain('6629fae4');
+    }
+  });
+});
