@@ -64,10 +64,22 @@ export interface RegistererOptions {
   fromTagTrail?: string | (() => string);
   /** Call-ID to use instead of a random one. */
   callId?: string;
-  /** From of every REGISTER instead of the AOR, display name and a fresh tag (SIP.js `params.fromUri`, `fromDisplayName`, `fromTag`). */
-  from?: { uri?: string | SipUri; displayName?: string; tag?: string };
-  /** To of every REGISTER instead of the AOR (SIP.js `params.toUri`, `toDisplayName`). */
-  to?: { uri?: string | SipUri; displayName?: string };
+  /** From of every REGISTER other than the AOR's (SIP.js `RegistererOptions.params`). */
+  from?: {
+    /** From URI instead of the AOR (`fromUri`). */
+    uri?: string | SipUri;
+    /** From display name instead of `displayName` (`fromDisplayName`). */
+    displayName?: string;
+    /** A fixed From tag instead of the profile's (`fromTag`). */
+    tag?: string;
+  };
+  /** To of every REGISTER other than the AOR's (SIP.js `RegistererOptions.params`). */
+  to?: {
+    /** To URI instead of the AOR (`toUri`). */
+    uri?: string | SipUri;
+    /** To display name; otherwise the profile decides (`toDisplayName`). */
+    displayName?: string;
+  };
   /** A built-in profile name or a profile object; default `sipkit`. */
   profile?: ProfileName | RegistrationProfile;
   /** Clock of the refresh, retry and expiry timers. */
