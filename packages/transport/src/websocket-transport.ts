@@ -84,6 +84,8 @@ export class WebSocketTransport extends BaseTransport {
   private readonly keepAlive: KeepAlive | undefined;
   private socket: WebSocketLike | undefined;
   private opening: Promise<void> | undefined;
+  /** Rejects a pending `connect()` when `close()` comes first. */
+  private abortOpening: ((error: TransportError) => void) | undefined;
   private closing: Promise<void> | undefined;
   private flowFailureReported = false;
 
@@ -135,6 +137,7 @@ export class WebSocketTransport extends BaseTransport {
     }
     this.opening = this.open(this.Ctor).finally(() => {
       this.opening = undefined;
+      this.abortOpening = undefined;
     });
     return this.opening;
   }
@@ -171,6 +174,7 @@ export class WebSocketTransport extends BaseTransport {
     this.keepAlive?.stop();
     const socket = this.socket;
     this.socket = undefined;
+    this.abortOpening?.(new TransportError('CLOSED', `${this.url} closed while connecting`));
     this.setState('closed');
     this.closing = socket ? this.closeSocket(socket) : Promise.resolve();
     return this.closing;
@@ -213,6 +217,11 @@ export class WebSocketTransport extends BaseTransport {
       this.socket = socket;
       socket.binaryType = 'arraybuffer';
       let settled = false;
+      this.abortOpening = (error) => {
+        settled = true;
+        this.clock.clearTimeout(timer);
+        reject(error);
+      };
       const timer: TimerHandle = this.clock.setTimeout(() => {
         fail(
           new TransportError('CONNECT_TIMEOUT', `${this.url} did not open in ${this.connectTimeoutMs} ms`),

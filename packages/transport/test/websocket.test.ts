@@ -197,6 +197,30 @@ describe('WebSocketTransport connect timeout (virtual clock, fake socket)', () =
     expect(closed).toBe(true);
   });
 
+  it('close() while the socket is still opening rejects connect() at once and leaves no timer', async () => {
+    const clock = new VirtualClock();
+    class Silent {
+      readyState = 0;
+      protocol = '';
+      binaryType = '';
+      onopen = null;
+      onclose: ((e: { code: number; reason: string }) => void) | null = null;
+      onerror = null;
+      onmessage = null;
+      send() {}
+      close() {
+        this.readyState = 3;
+        queueMicrotask(() => this.onclose?.({ code: 1006, reason: '' }));
+      }
+    }
+    const t = new WebSocketTransport({ url: 'ws://127.0.0.1:9', WebSocket: Silent, clock });
+    const connecting = t.connect();
+    await t.close();
+    await expect(connecting).rejects.toMatchObject({ code: 'CLOSED' });
+    expect(t.state).toBe('closed');
+    expect(clock.pending).toBe(0);
+  });
+
   it('closes a socket that opened without the sip subprotocol (RFC 7118 section 4)', async () => {
     let closed = false;
     class NoProtocol {
