@@ -116,6 +116,11 @@ export interface RegistrationConfig {
   supported: string[];
   /** JsSIP `register_from_tag_trail`: appended to the From tag of REGISTER (a function is called per REGISTER). */
   fromTagTrail?: string | (() => string);
+  /**
+   * Asterisk `security_negotiation=mediasec`: the 3GPP mediasec agreement on REGISTER, offering
+   * `security_mechanisms` in `Security-Client`.
+   */
+  securityAgreement?: { mechanisms: string[] };
   /** SIP.js 0.21 `RegistererOptions.params` overrides. */
   requestOverrides?: {
     /** From URI of REGISTER instead of the AOR. */

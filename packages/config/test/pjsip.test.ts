@@ -288,9 +288,9 @@ password=p
     });
     expect(c.credentials.digest[0]!.username).toBe('u');
   });
-  it('reports mediasec, google_oauth and UAS-only auth options as unsupported', () => {
+  it('reports google_oauth and UAS-only auth options as unsupported; maps mediasec', () => {
     const c =
-      fromPjsip(`${minimal('outbound_auth=g,d\nsecurity_negotiation=mediasec\nsecurity_mechanisms=sdes-srtp;mediasec')}
+      fromPjsip(`${minimal('outbound_auth=g,d\nsecurity_negotiation=mediasec\nsecurity_mechanisms=sdes-srtp\\;mediasec')}
 [g]
 type=auth
 auth_type=google_oauth
@@ -305,15 +305,26 @@ nonce_lifetime=64
 supported_algorithms_uas=MD5
 refresh_token=x
 `);
+    expect(c.registration.securityAgreement).toEqual({ mechanisms: ['sdes-srtp;mediasec'] });
     expect(c.unsupported.map((u) => u.key)).toEqual([
-      'r/security_negotiation',
-      'r/security_mechanisms',
       'g/auth_type',
       'd/supported_algorithms_uas',
       'd/nonce_lifetime',
       'd/refresh_token',
     ]);
     expect(c.credentials.digest.map((d) => d.name)).toEqual(['d']);
+  });
+  it('mediasec: mechanisms kept in order with their parameters; without mediasec they are ignored', () => {
+    const c = fromPjsip(
+      minimal('security_negotiation=mediasec\nsecurity_mechanisms=msrp-tls\\;mediasec, dtls-srtp\\;mediasec\\;q=0.5'),
+    );
+    expect(c.registration.securityAgreement?.mechanisms).toEqual([
+      'msrp-tls;mediasec',
+      'dtls-srtp;mediasec;q=0.5',
+    ]);
+    const off = fromPjsip(minimal('security_mechanisms=sdes-srtp;mediasec'));
+    expect(off.registration.securityAgreement).toBeUndefined();
+    expect(off.unsupported.map((u) => u.key)).toContain('r/security_mechanisms');
   });
   it('can select the sipkit profile', () => {
     expect(fromPjsip(minimal('expiration=300'), { profile: 'sipkit' }).profileParams).toEqual({
@@ -336,6 +347,11 @@ describe('fromPjsip errors', () => {
     [minimal('transport=nope'), 'UNKNOWN_SECTION', 'r/transport'],
     [minimal('outbound_proxy=not a uri'), 'INVALID_URI', 'r/outbound_proxy'],
     [minimal('security_negotiation=maybe'), 'INVALID_VALUE', 'r/security_negotiation'],
+    [
+      minimal('security_negotiation=mediasec\nsecurity_mechanisms=ipsec-3gpp'),
+      'INVALID_VALUE',
+      'r/security_mechanisms',
+    ],
     ['[r]\ntype=registration\nclient_uri=sip:u@h', 'MISSING', 'r/server_uri'],
     ['[r]\ntype=registration\nserver_uri=sip:h', 'MISSING', 'r/client_uri'],
     ['[r]\ntype=registration\nserver_uri=http://h\nclient_uri=sip:u@h', 'INVALID_URI', 'r/server_uri'],

@@ -73,6 +73,11 @@ export interface RegistererOptions {
     /** A fixed From tag instead of the profile's (`fromTag`). */
     tag?: string;
   };
+  /**
+   * 3GPP mediasec security agreement (Asterisk `security_negotiation=mediasec`): the mechanisms
+   * offered in `Security-Client` (`security_mechanisms`, e.g. `sdes-srtp;mediasec`).
+   */
+  securityAgreement?: { mechanisms: readonly string[] };
   /** To of every REGISTER other than the AOR's (SIP.js `RegistererOptions.params`). */
   to?: {
     /** To URI instead of the AOR (`toUri`). */

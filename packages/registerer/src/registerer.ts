@@ -14,6 +14,7 @@ import {
   retryAfter,
 } from './response-values.js';
 import type { Gruu, RegistrationResult, UnregisterResult } from './result.js';
+import { SecurityAgreement } from './security-agreement.js';
 import type { RegistererEvents, RegistrationState, StateChange, StateChangeReason } from './state.js';
 
 type TimerName = 'start' | 'refresh' | 'retry' | 'expiry';
@@ -36,6 +37,8 @@ const TRANSITIONS: Readonly<Record<RegistrationState, readonly RegistrationState
 
 /** More immediate 423 resends than this in one attempt stop the loop (JsSIP would loop forever). */
 const MAX_INTERVAL_RESENDS = 20;
+/** 494 resends with Security-Verify per request (Asterisk: unbounded). */
+const MAX_AGREEMENT_RESENDS = 3;
 
 /** Marks responses made up here when the sender itself threw. */
 const synthetic = new WeakSet<SipResponse>();
@@ -128,6 +131,8 @@ export class Registerer {
   private lastAuth: [string, string][] = NO_AUTH;
   /** The registrar answered a preemptive Authorization with a fresh challenge (not `stale`). */
   private preemptiveRejected = false;
+  /** Present only with `securityAgreement`. */
+  private readonly agreement: SecurityAgreement | undefined;
   private retries = 0;
   /** The user wants a binding (register() called, not unregistered or stopped). */
   private wanted = false;
@@ -223,6 +228,8 @@ export class Registerer {
     const tag = profile.newTag(random);
     this.fixedTag = profile.fromTag === 'fixed' ? flat(tag) : undefined;
     this.cseq = profile.firstCSeq(random) - 1;
+    if (options.securityAgreement)
+      this.agreement = new SecurityAgreement(options.securityAgreement.mechanisms);
     const given = options.contact?.uri
       ? toSipUri(options.contact.uri, 'contact.uri').user
       : options.contact?.user;
@@ -655,6 +662,7 @@ export class Registerer {
     let resends = 0;
     let auth: [string, string][] = p.reuseAuthorization ? this.lastAuth : NO_AUTH;
     let preemptive = false;
+    let agreementResends = 0;
     const authenticator = this.opts.authenticator;
     if (p.preemptiveAuthorization && !this.preemptiveRejected && authenticator?.preauthorize) {
       const probe = this.build(kind, star, callHeaders, tag, this.cseq + 1, NO_AUTH, bare);
@@ -669,6 +677,14 @@ export class Registerer {
       const response = await this.send(request);
       if (epoch !== this.epoch) return response;
       const status = response.status;
+      const agreement = this.agreement;
+      agreement?.observe(response);
+      // mediasec: a 494 names the registrar's mechanisms; resend at once with Security-Verify.
+      // Asterisk does this without a cap; a bound keeps a misbehaving registrar from looping us.
+      if (status === 494 && agreement?.verified && agreementResends < MAX_AGREEMENT_RESENDS) {
+        agreementResends++;
+        continue;
+      }
       if ((status === 401 || status === 407) && this.opts.authenticator) {
         const stale = isStale(response);
         // The server does not take a reused nonce: stop offering one, answer the challenge.
@@ -763,7 +779,9 @@ export class Registerer {
         extra: o.extraSupported ?? [],
       }),
       userAgent: o.userAgent,
-      extraHeaders: [...optionHeaders, ...callHeaders],
+      extraHeaders: this.agreement
+        ? [...optionHeaders, ...callHeaders, ...this.agreement.headers()]
+        : [...optionHeaders, ...callHeaders],
       auth,
       bare,
     });

@@ -565,4 +565,54 @@ describe('options', () => {
       reg.dispose();
     }
   });
+
+  it('mediasec (Asterisk security_negotiation): Security-Client first, Security-Verify after the registrar names its mechanisms, no offer after a 494', async () => {
+    const { reg, sender } = setup('sipkit', {
+      securityAgreement: { mechanisms: ['sdes-srtp;mediasec;q=0.5', 'msrp-tls;mediasec'] },
+    });
+    const server: [string, string] = ['Security-Server', 'sdes-srtp;mediasec;q=0.1'];
+    sender.answer(
+      status(494, [server]),
+      status(401, [
+        server,
+        ['WWW-Authenticate', 'Digest realm="example.com", nonce="n1", qop="auth", algorithm=MD5'],
+      ]),
+      ok(600),
+    );
+    await reg.register();
+    const security = (i: number) =>
+      [...sender.sent[i]!.headers.entries()].filter(([n]) => /^(security-|require|proxy-require)/i.test(n));
+    expect(security(0)).toEqual([
+      ['Security-Client', 'sdes-srtp;mediasec'],
+      ['Security-Client', 'msrp-tls;mediasec'],
+      ['Require', 'mediasec'],
+      ['Proxy-Require', 'mediasec'],
+    ]);
+    // Resent at once after the 494: verify, no offer.
+    expect(security(1)).toEqual([
+      ['Security-Verify', 'sdes-srtp;mediasec;q=0.1'],
+      ['Require', 'mediasec'],
+      ['Proxy-Require', 'mediasec'],
+    ]);
+    // The authenticated resend verifies and offers again.
+    expect(security(2).map(([n]) => n)).toEqual([
+      'Security-Verify',
+      'Security-Client',
+      'Security-Client',
+      'Require',
+      'Proxy-Require',
+    ]);
+    expect(sender.sent[2]!.headers.has('authorization')).toBe(true);
+    expect(reg.state).toBe('registered');
+    reg.dispose();
+  });
+
+  it('mediasec: a registrar that keeps answering 494 ends the attempt after a bounded number of resends', async () => {
+    const { reg, sender } = setup('sipkit', { securityAgreement: { mechanisms: ['sdes-srtp;mediasec'] } });
+    const answer494 = status(494, [['Security-Server', 'sdes-srtp;mediasec']]);
+    sender.answer(answer494, answer494, answer494, answer494, answer494);
+    await expect(reg.register()).rejects.toMatchObject({ status: 494 });
+    expect(sender.sent).toHaveLength(4);
+    reg.dispose();
+  });
 });

@@ -175,6 +175,7 @@ function inputsOf(config: UserAgentConfig, ports: SharedPorts): Inputs {
     registration.extraHeaders,
     registration.fromTagTrail,
     registration.requestOverrides,
+    registration.securityAgreement,
   ];
 }
 
@@ -217,6 +218,7 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): RegistererO
     userAgent: config.userAgent,
     fromTagTrail: registration.fromTagTrail,
     ...requestOverrides(registration.requestOverrides),
+    securityAgreement: registration.securityAgreement,
     profile: profileFromConfig(config),
     clock: ports.clock,
     random: ports.random,

@@ -130,17 +130,12 @@ export function fromPjsipDocument(doc: PjsipDocument, options: FromPjsipOptions 
   const negotiation = (r.string('security_negotiation') ?? 'no').toLowerCase();
   if (negotiation !== 'no' && negotiation !== 'mediasec')
     r.fail('INVALID_VALUE', 'security_negotiation', 'no or mediasec');
-  if (negotiation === 'mediasec') {
-    r.unsupported.push({
-      key: r.keyName('security_negotiation'),
-      source: 'pjsip',
-      reason: 'the 3GPP mediasec security agreement (Security-Client/Server/Verify) is not implemented',
-    });
-  }
-  r.unsupportedIfSet(
-    'security_mechanisms',
-    'only used by security_negotiation=mediasec, which is not implemented',
-  );
+  const securityAgreement = negotiation === 'mediasec' ? readSecurityMechanisms(r) : undefined;
+  if (!securityAgreement)
+    r.unsupportedIfSet(
+      'security_mechanisms',
+      'ignored without security_negotiation=mediasec, as in Asterisk',
+    );
   unsupported.unshift(...r.unsupported);
 
   // The Contact's transport comes from server_uri, not from transport= (an Asterisk quirk kept on purpose).
@@ -187,6 +182,7 @@ export function fromPjsipDocument(doc: PjsipDocument, options: FromPjsipOptions 
       extraHeaders: [],
       supported,
       endpoint,
+      securityAgreement,
     },
     connection: { reconnect: { kind: 'reregister-on-close' }, keepAliveInterval: global.keepAliveInterval },
     localTransport,
@@ -321,4 +317,18 @@ function hostUri(uri: SipUri): SipUri {
   u.user = undefined;
   u.password = undefined;
   return u;
+}
+
+/** RFC 3329 mechanism names Asterisk accepts in `security_mechanisms` (security_agreements.c). */
+const MEDIASEC_MECHANISMS = new Set(['msrp-tls', 'sdes-srtp', 'dtls-srtp']);
+
+/** `security_mechanisms` for mediasec: `<mech>[;param]*[;q=x]`, comma-separated. */
+function readSecurityMechanisms(r: SectionReader): { mechanisms: string[] } {
+  const mechanisms = r.list('security_mechanisms');
+  const expected = 'a comma list of msrp-tls, sdes-srtp or dtls-srtp, each with optional ;params';
+  for (const m of mechanisms) {
+    const name = m.split(';')[0]!.trim().toLowerCase();
+    if (!MEDIASEC_MECHANISMS.has(name)) r.fail('INVALID_VALUE', 'security_mechanisms', expected);
+  }
+  return { mechanisms };
 }
