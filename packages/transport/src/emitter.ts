@@ -11,30 +11,36 @@ export type EventMap<E> = { [K in keyof E]: (...args: any[]) => void };
  * microtask.
  */
 export class Emitter<E extends EventMap<E>> {
-  private readonly listeners = new Map<keyof E, Set<E[keyof E]>>();
+  /**
+   * `[event, listener, event, listener, ...]`, created on the first subscription: thousands of
+   * small objects each own an emitter, and most are never listened to.
+   */
+  private list: unknown[] | undefined;
 
   constructor(private readonly logger?: Logger) {}
 
-  /** Subscribes `listener` to `event`; returns a function that unsubscribes it. */
+  /** Subscribes `listener` to `event` (once, however often it is passed); returns a function that unsubscribes it. */
   on<K extends keyof E>(event: K, listener: E[K]): () => void {
-    let set = this.listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(event, set);
-    }
-    set.add(listener);
+    const list = this.list ?? [];
+    this.list = list;
+    if (this.indexOf(event, listener) < 0) list.push(event, listener);
     return () => {
-      set.delete(listener);
+      const at = this.indexOf(event, listener);
+      if (at < 0) return;
+      this.list!.splice(at, 2);
+      if (this.list!.length === 0) this.list = undefined;
     };
   }
 
   /** Calls every listener of `event` with `args`, in subscription order. */
   emit<K extends keyof E>(event: K, ...args: Parameters<E[K]>): void {
-    const set = this.listeners.get(event);
-    if (!set) return;
-    for (const fn of [...set]) {
+    const list = this.list;
+    if (!list) return;
+    const snapshot = list.slice();
+    for (let i = 0; i < snapshot.length; i += 2) {
+      if (snapshot[i] !== event) continue;
       try {
-        fn(...args);
+        (snapshot[i + 1] as E[K])(...args);
       } catch (err) {
         if (this.logger)
           this.logger.error(`listener of "${String(event)}" threw: ${(err as Error)?.message ?? err}`);
@@ -48,6 +54,16 @@ export class Emitter<E extends EventMap<E>> {
 
   /** Number of listeners of `event`. */
   count(event: keyof E): number {
-    return this.listeners.get(event)?.size ?? 0;
+    let n = 0;
+    const list = this.list ?? [];
+    for (let i = 0; i < list.length; i += 2) if (list[i] === event) n++;
+    return n;
+  }
+
+  private indexOf(event: unknown, listener: unknown): number {
+    const list = this.list;
+    if (!list) return -1;
+    for (let i = 0; i < list.length; i += 2) if (list[i] === event && list[i + 1] === listener) return i;
+    return -1;
   }
 }

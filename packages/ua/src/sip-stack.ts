@@ -10,6 +10,7 @@ import {
 import {
   type Clock,
   cryptoRandom,
+  Emitter,
   type Endpoint,
   exponentialBackoff,
   jssipBackoff,
@@ -26,7 +27,6 @@ import {
   type TransportState,
 } from '@sipkit/transport';
 import { UserAgentError } from './errors.js';
-import { addListener, emitTo, type ListenerList } from './listeners.js';
 import { answerRequest, SUPPORTED } from './request-handler.js';
 import { TimerQueue } from './timer-queue.js';
 import { serverEndpoint, type TransportFactory, webSocketTransportFactory } from './transport-factory.js';
@@ -173,7 +173,8 @@ export class SipStack implements TransactionUser {
   private memberCount = 0;
   private connectedWaiter: { promise: Promise<void>; resolve(): void; reject(e: Error): void } | undefined;
   private stopping: Promise<void> | undefined;
-  private listeners: ListenerList | undefined;
+  /** Created on the first subscription (most user agents of a large population have none). */
+  private events: Emitter<SipStackEvents> | undefined;
 
   constructor(options: SipStackOptions) {
     if (options.servers.length === 0) throw new UserAgentError('NO_SERVER', 'the stack names no server');
@@ -209,7 +210,8 @@ export class SipStack implements TransactionUser {
 
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends keyof SipStackEvents & string>(event: E, listener: SipStackEvents[E]): () => void {
-    return addListener(this, event, listener);
+    this.events ??= new Emitter<SipStackEvents>(this.logger);
+    return this.events.on(event, listener);
   }
 
   /**
@@ -391,7 +393,7 @@ export class SipStack implements TransactionUser {
   }
 
   private onTransportState(state: TransportState): void {
-    emitTo(this.listeners, 'transport', state, this.logger);
+    this.events?.emit('transport', state);
     if (state === 'connected' && this.connectedWaiter) {
       const w = this.connectedWaiter;
       this.connectedWaiter = undefined;
@@ -424,7 +426,7 @@ export class SipStack implements TransactionUser {
   private setState(state: SipStackState): void {
     if (state === this.current) return;
     this.current = state;
-    emitTo(this.listeners, 'state', state, this.logger);
+    this.events?.emit('state', state);
   }
 
   private createTransport(): ReconnectingTransport<ServerConfig> {

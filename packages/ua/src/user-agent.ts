@@ -25,6 +25,7 @@ import { generateTag, type ServerTransaction } from '@sipkit/transaction';
 import {
   type Clock,
   cryptoRandom,
+  Emitter,
   type Endpoint,
   type Logger,
   type RandomSource,
@@ -39,7 +40,6 @@ import {
   userAgentDigestClient,
 } from './authenticator.js';
 import { UserAgentError } from './errors.js';
-import { addListener, emitTo, type ListenerList } from './listeners.js';
 import { buildRegistererOptions } from './registerer-options.js';
 import { answerRequest } from './request-handler.js';
 import { SipStack, type StackMember } from './sip-stack.js';
@@ -97,7 +97,8 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   private current: UserAgentState = 'idle';
   private stack: SipStack | undefined;
   private reg: Registerer | undefined;
-  private listeners: ListenerList | undefined;
+  /** Created on the first subscription (most user agents of a large population have none). */
+  private events: Emitter<UserAgentEvents> | undefined;
   private stopping: Promise<void> | undefined;
   /** Made on the first challenge, for the policy the registerer's profile passes. */
   private digest: DigestClient | undefined;
@@ -143,7 +144,8 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends keyof UserAgentEvents & string>(event: E, listener: UserAgentEvents[E]): () => void {
-    return addListener(this, event, listener);
+    this.events ??= new Emitter<UserAgentEvents>(this.logger);
+    return this.events.on(event, listener);
   }
 
   /**
@@ -226,7 +228,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** @internal The transport changed state. */
   onTransportState(state: TransportState): void {
-    emitTo(this.listeners, 'transport', state, this.logger);
+    this.events?.emit('transport', state);
     if (this.current !== 'started') return;
     if (state === 'connected') this.reg?.onTransportConnected();
     else if (state === 'disconnected') this.reg?.onTransportDisconnected();
@@ -273,7 +275,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** @internal The registerer changed state. */
   registrationChanged(change: StateChange): void {
-    emitTo(this.listeners, 'registration', change, this.logger);
+    this.events?.emit('registration', change);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -327,7 +329,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   private setState(state: UserAgentState): void {
     if (state === this.current) return;
     this.current = state;
-    emitTo(this.listeners, 'state', state, this.logger);
+    this.events?.emit('state', state);
   }
 
   private createOwnStack(): SipStack {
