@@ -316,7 +316,9 @@ refresh_token=x
   });
   it('mediasec: mechanisms kept in order with their parameters; without mediasec they are ignored', () => {
     const c = fromPjsip(
-      minimal('security_negotiation=mediasec\nsecurity_mechanisms=msrp-tls\\;mediasec, dtls-srtp\\;mediasec\\;q=0.5'),
+      minimal(
+        'security_negotiation=mediasec\nsecurity_mechanisms=msrp-tls\\;mediasec, dtls-srtp\\;mediasec\\;q=0.5',
+      ),
     );
     expect(c.registration.securityAgreement?.mechanisms).toEqual([
       'msrp-tls;mediasec',
