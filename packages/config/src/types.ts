@@ -120,7 +120,10 @@ export interface RegistrationConfig {
    * Asterisk `security_negotiation=mediasec`: the 3GPP mediasec agreement on REGISTER, offering
    * `security_mechanisms` in `Security-Client`.
    */
-  securityAgreement?: { mechanisms: string[] };
+  securityAgreement?: {
+    /** The `Security-Client` values in order, e.g. `sdes-srtp;mediasec` (q-values are dropped when sent). */
+    mechanisms: string[];
+  };
   /** SIP.js 0.21 `RegistererOptions.params` overrides. */
   requestOverrides?: {
     /** From URI of REGISTER instead of the AOR. */

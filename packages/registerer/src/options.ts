@@ -77,7 +77,10 @@ export interface RegistererOptions {
    * 3GPP mediasec security agreement (Asterisk `security_negotiation=mediasec`): the mechanisms
    * offered in `Security-Client` (`security_mechanisms`, e.g. `sdes-srtp;mediasec`).
    */
-  securityAgreement?: { mechanisms: readonly string[] };
+  securityAgreement?: {
+    /** The `Security-Client` values in order, e.g. `sdes-srtp;mediasec` (q-values are dropped when sent). */
+    mechanisms: readonly string[];
+  };
   /** To of every REGISTER other than the AOR's (SIP.js `RegistererOptions.params`). */
   to?: {
     /** To URI instead of the AOR (`toUri`). */
