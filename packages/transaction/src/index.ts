@@ -14,6 +14,7 @@ export {
 export { generateBranch, generateTag } from './ids.js';
 export { type InviteClientState, InviteClientTransaction } from './invite-client.js';
 export { type InviteServerState, InviteServerTransaction, TRYING_DELAY } from './invite-server.js';
+export { type InviteTransactionFactories, inviteTransactions } from './invite-transactions.js';
 export { isLocalResponse } from './local-response.js';
 export { clientKey, mergeKey, responseKey, serverKey } from './matching.js';
 export { type NonInviteClientState, NonInviteClientTransaction } from './non-invite-client.js';
@@ -26,6 +27,7 @@ export {
 } from './request-checks.js';
 export { createCancel, createNon2xxAck } from './request-factory.js';
 export { ServerTransactionBase, type ServerTransactionEvents } from './server-transaction.js';
+export { type StatelessServerState, StatelessServerTransaction } from './stateless-server.js';
 export { DEFAULT_TIMER_SETTINGS, type TimerSettings, type TimerValues, timerValues } from './timers.js';
 export {
   type RequestOptions,

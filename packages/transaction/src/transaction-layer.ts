@@ -10,13 +10,15 @@ import type { Clock, Endpoint, RandomSource, Transport } from '@sipkit/transport
 import type { TransactionContext } from './context.js';
 import { TransactionError } from './errors.js';
 import { generateBranch, generateTag } from './ids.js';
-import { InviteClientTransaction } from './invite-client.js';
-import { InviteServerTransaction } from './invite-server.js';
+import type { InviteClientTransaction } from './invite-client.js';
+import type { InviteServerTransaction } from './invite-server.js';
+import type { InviteTransactionFactories } from './invite-transactions.js';
 import { clientKey, mergeKey, responseKey, serverKey, toTag } from './matching.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { checkRequest, type ElementRole } from './request-checks.js';
 import { createCancel } from './request-factory.js';
+import { StatelessServerTransaction, statelessTag } from './stateless-server.js';
 import { DEFAULT_TIMER_SETTINGS, type TimerSettings, type TimerValues, timerValues } from './timers.js';
 import type { ClientTransaction, ServerTransaction, TransactionUser } from './transaction-user.js';
 import { clientVia, responseDestination, stampReceived } from './via-rules.js';
@@ -39,6 +41,13 @@ export interface TransactionLayerOptions {
   supported?: readonly string[];
   /** Request-URI schemes accepted (default `sip`, `sips`, `tel`); others get 416. */
   schemes?: readonly string[];
+  /**
+   * The INVITE transactions ({@link inviteTransactions}), for a TU that sends or accepts INVITE.
+   * Without them `request()` refuses an INVITE, and an incoming INVITE reaches the TU in a
+   * {@link StatelessServerTransaction}: answered once, statelessly (RFC 3261 section 8.2.7), as a
+   * UAS that does not do INVITE (405 or 501) may. Left out, they are left out of a bundle too.
+   */
+  invite?: InviteTransactionFactories;
 }
 
 /** Options of {@link TransactionLayer.request}. */
@@ -67,6 +76,8 @@ export class TransactionLayer {
   private readonly merged = new Map<string, ServerTransaction>();
   private readonly targets = new WeakMap<ClientTransaction, Endpoint | undefined>();
   private readonly unsubscribe: () => void;
+  /** Drawn on the first stateless answer: keys the To tags of stateless answers. */
+  private tagSalt: string | undefined;
 
   constructor(options: TransactionLayerOptions) {
     this.options = options;
@@ -96,6 +107,8 @@ export class TransactionLayer {
   request(request: SipRequest, options: RequestOptions = {}): ClientTransaction {
     if (request.method === 'ACK')
       throw new TransactionError('INVALID_REQUEST', 'ACK is sent with sendAck(), not in a transaction');
+    if (request.method === 'INVITE' && !this.options.invite)
+      throw new TransactionError('INVALID_REQUEST', 'INVITE needs the `invite` transactions option');
     const branch = generateBranch(this.random);
     request.headers.prepend('Via', clientVia(this.transport, branch).toString());
     if (!request.headers.has('max-forwards')) request.headers.append('Max-Forwards', 70);
@@ -142,10 +155,8 @@ export class TransactionLayer {
   private startClient(request: SipRequest, branch: string, target: Endpoint | undefined): ClientTransaction {
     const key = clientKey(branch, request.method);
     const ctx = this.context((bytes) => this.transport.send(bytes, target));
-    const tx =
-      request.method === 'INVITE'
-        ? new InviteClientTransaction(request, key, ctx)
-        : new NonInviteClientTransaction(request, key, ctx);
+    const invite = request.method === 'INVITE' ? this.options.invite : undefined;
+    const tx = invite ? invite.client(request, key, ctx) : new NonInviteClientTransaction(request, key, ctx);
     this.targets.set(tx, target);
     this.clients.set(key, tx);
     tx.on('state', (state) => {
@@ -191,10 +202,7 @@ export class TransactionLayer {
     if (request.method === 'ACK') {
       const tx = this.servers.get(key);
       // RFC 2543 matching also needs the ACK's To tag to be the one of the response sent.
-      if (
-        tx instanceof InviteServerTransaction &&
-        (key.startsWith('3261') || toTag(request) === tx.responseToTag)
-      )
+      if (tx?.kind === 'invite-server' && (key.startsWith('3261') || toTag(request) === tx.responseToTag))
         tx.receiveAck(request, source);
       else if (checkRequest(request, this.options) === undefined) this.user?.onAck?.(request, source);
       return;
@@ -212,7 +220,9 @@ export class TransactionLayer {
       tx.respond(this.answer(request, rejection.status, rejection.reason, rejection.headers));
       return;
     }
-    const merge = (this.options.role ?? 'ua') === 'ua' ? mergeKey(request) : undefined;
+    // A stateless answer keeps no state, so no merge either (section 8.2.7).
+    const merge =
+      (this.options.role ?? 'ua') === 'ua' && tx.kind !== 'stateless-server' ? mergeKey(request) : undefined;
     if (merge !== undefined) {
       const other = this.merged.get(merge);
       if (other && other !== tx && other.state !== 'terminated') {
@@ -221,9 +231,9 @@ export class TransactionLayer {
       }
       this.merged.set(merge, tx);
     }
-    if (tx instanceof NonInviteServerTransaction && request.method === 'CANCEL') {
+    if (tx.kind === 'non-invite-server' && request.method === 'CANCEL') {
       const invite = cancelKey === undefined ? undefined : this.servers.get(cancelKey);
-      this.dispatchCancel(tx, request, invite instanceof InviteServerTransaction ? invite : undefined);
+      this.dispatchCancel(tx, request, invite?.kind === 'invite-server' ? invite : undefined);
       return;
     }
     if (!this.user) {
@@ -271,9 +281,15 @@ export class TransactionLayer {
 
   private startServer(request: SipRequest, key: string, destination: Endpoint): ServerTransaction {
     const ctx = this.context((bytes) => this.transport.send(bytes, destination));
+    if (request.method === 'INVITE' && !this.options.invite) {
+      this.tagSalt ??= generateTag(this.random);
+      const tx = new StatelessServerTransaction(request, key, ctx, statelessTag(this.tagSalt, key));
+      tx.on('failed', (error) => this.user?.onServerFailure?.(tx, error));
+      return tx;
+    }
     const tx =
       request.method === 'INVITE'
-        ? new InviteServerTransaction(request, key, ctx)
+        ? this.options.invite!.server(request, key, ctx)
         : new NonInviteServerTransaction(request, key, ctx);
     this.servers.set(key, tx);
     const merge = mergeKey(request);
@@ -283,7 +299,7 @@ export class TransactionLayer {
       if (merge !== undefined && this.merged.get(merge) === tx) this.merged.delete(merge);
     });
     tx.on('failed', (error) => this.user?.onServerFailure?.(tx, error));
-    if (tx instanceof InviteServerTransaction) tx.on('ack', (ack, from) => this.user?.onAck?.(ack, from));
+    if (tx.kind === 'invite-server') tx.on('ack', (ack, from) => this.user?.onAck?.(ack, from));
     tx.start();
     return tx;
   }

@@ -5,11 +5,18 @@ import type { InviteClientTransaction } from './invite-client.js';
 import type { InviteServerTransaction } from './invite-server.js';
 import type { NonInviteClientTransaction } from './non-invite-client.js';
 import type { NonInviteServerTransaction } from './non-invite-server.js';
+import type { StatelessServerTransaction } from './stateless-server.js';
 
 /** Either client transaction. */
 export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
-/** Either server transaction. */
-export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+/**
+ * What the TU answers a request through: a server transaction, or (an INVITE reaching a layer
+ * without INVITE transactions) a stateless answer. `kind` tells them apart.
+ */
+export type ServerTransaction =
+  | InviteServerTransaction
+  | NonInviteServerTransaction
+  | StatelessServerTransaction;
 
 /**
  * What sits above the transaction layer (a UA core, the dialog layer, a proxy core). The layer
@@ -18,7 +25,8 @@ export type ServerTransaction = InviteServerTransaction | NonInviteServerTransac
 export interface TransactionUser {
   /**
    * A new request passed the transaction-layer checks. Answer with `tx.respond(...)`. CANCEL
-   * and ACK never come here: see {@link onCancel} and {@link onAck}.
+   * and ACK never come here: see {@link onCancel} and {@link onAck}. Retransmissions do not
+   * either, except of an INVITE answered statelessly (the layer has no INVITE transactions).
    */
   onRequest(tx: ServerTransaction, request: SipRequest): void;
   /**

@@ -1,6 +1,11 @@
 import { Headers, parseUri, SipRequest as Request, type SipRequest } from '@sipkit/parser';
 import { VirtualClock } from '@sipkit/transport';
-import { TransactionLayer, type TransactionLayerOptions, type TransactionUser } from '../src/index.js';
+import {
+  inviteTransactions,
+  TransactionLayer,
+  type TransactionLayerOptions,
+  type TransactionUser,
+} from '../src/index.js';
 import { counterRandom, FakeNetwork, type FakeTransport } from './fake-network.js';
 
 export const UA = { host: '192.0.2.10', port: 5060 };
@@ -19,7 +24,7 @@ export function makeRequest(method: string, uri = 'sip:bob@192.0.2.20:5070'): Si
   return new Request(method, parseUri(uri), h);
 }
 
-/** A layer on a fake network talking to a raw peer transport. */
+/** A layer (with the INVITE transactions) on a fake network talking to a raw peer transport. */
 export function setup(
   protocol: 'UDP' | 'TCP' = 'UDP',
   options: Partial<TransactionLayerOptions> = {},
@@ -36,7 +41,13 @@ export function setup(
   const peer = net.transport(PEER, protocol);
   transport.peer = PEER;
   peer.peer = UA;
-  const layer = new TransactionLayer({ transport, clock, random: counterRandom(), ...options });
+  const layer = new TransactionLayer({
+    transport,
+    clock,
+    random: counterRandom(),
+    invite: inviteTransactions,
+    ...options,
+  });
   return { clock, net, transport, peer, layer };
 }
 

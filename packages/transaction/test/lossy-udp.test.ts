@@ -2,7 +2,7 @@ import type { SipResponse } from '@sipkit/parser';
 import { createResponse } from '@sipkit/parser';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, it } from 'vitest';
-import { isLocalResponse, TransactionLayer, type TransactionUser } from '../src/index.js';
+import { inviteTransactions, isLocalResponse, TransactionLayer, type TransactionUser } from '../src/index.js';
 import { counterRandom, FakeNetwork, seeded } from './fake-network.js';
 import { makeRequest } from './helpers.js';
 
@@ -15,7 +15,12 @@ function lossyPair(loss: number, seed: number) {
   const net = new FakeNetwork(clock, 20);
   const rnd = seeded(seed);
   net.loss = () => rnd() < loss;
-  const client = new TransactionLayer({ transport: net.transport(CLIENT), clock, random: counterRandom() });
+  const client = new TransactionLayer({
+    transport: net.transport(CLIENT),
+    clock,
+    random: counterRandom(),
+    invite: inviteTransactions,
+  });
   const failures: unknown[] = [];
   // A server TU that answers like a registrar would: 200 to OPTIONS, 401 to REGISTER, 486 to INVITE.
   const tu: TransactionUser = {
@@ -30,6 +35,7 @@ function lossyPair(loss: number, seed: number) {
     clock,
     random: counterRandom(),
     user: tu,
+    invite: inviteTransactions,
   });
   return { clock, net, client, server, failures };
 }

@@ -90,6 +90,39 @@ describe('UserAgent', () => {
     await stop(ua, clock);
   });
 
+  test('answers INVITE with 405 and Allow statelessly: a retransmission gets the same answer, the ACK none', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const { ua } = jssipUa(clock, registrar);
+    await ua.start();
+    await run(clock, 100);
+    const invite =
+      'INVITE sip:alice@fake.invalid SIP/2.0\r\nVia: SIP/2.0/WS proxy.test;branch=z9hG4bKinv1\r\n' +
+      'From: <sip:bob@example.test>;tag=b\r\nTo: <sip:alice@example.test>\r\nCall-ID: inv-1\r\n' +
+      'CSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n';
+    registrar.inject(invite);
+    await run(clock, 20);
+    registrar.inject(invite);
+    await run(clock, 20);
+    registrar.inject(
+      invite
+        .replace('INVITE sip:', 'ACK sip:')
+        .replace('CSeq: 1 INVITE', 'CSeq: 1 ACK')
+        .replace('To: <sip:alice@example.test>', 'To: <sip:alice@example.test>;tag=x'),
+    );
+    await run(clock, 40_000, 100);
+    const answers = registrar.wire.filter((w) => w.startsWith('SIP/2.0'));
+    expect(answers.map((a) => a.split('\r\n')[0])).toEqual([
+      'SIP/2.0 405 Method Not Allowed',
+      'SIP/2.0 405 Method Not Allowed',
+    ]);
+    expect(answers[0]).toMatch(/\r\nAllow: OPTIONS\r\n/);
+    const toTag = (a: string) => /\r\nTo: [^\r]*;tag=([^;\r]+)/.exec(a)?.[1];
+    expect(toTag(answers[0]!)).toBeDefined();
+    expect(toTag(answers[1]!)).toBe(toTag(answers[0]!));
+    await stop(ua, clock);
+  });
+
   test('stop() unregisters and leaves no timer behind', async () => {
     const clock = new VirtualClock();
     const registrar = new FakeRegistrar(clock);
