@@ -14,6 +14,7 @@ for (const group of ['packages', 'apps']) {
     const name = group === 'packages' ? `@sipkit/${dir}` : `@sipkit/${dir}-app`;
     if (group === 'packages') {
       if (existsSync(`${base}/src/node.ts`)) alias[`${name}/node`] = `${base}/src/node.ts`;
+      if (existsSync(`${base}/src/core.ts`)) alias[`${name}/core`] = `${base}/src/core.ts`;
       alias[name] = `${base}/src/index.ts`;
     }
     projects.push({ dir: `${group}/${dir}`, name });

@@ -104,6 +104,15 @@ export interface RegistererOptions {
   observer?: RegistererObserver;
 }
 
+/**
+ * {@link RegistererOptions} with the profile as an object, as the `Registerer` of
+ * `@sipkit/registerer/core` takes them: a bundle then holds only the profile it uses.
+ */
+export interface CoreRegistererOptions extends Omit<RegistererOptions, 'profile'> {
+  /** The profile object; default `sipkitProfile`. */
+  profile?: RegistrationProfile;
+}
+
 /** Options of {@link Registerer.unregister}. */
 export interface UnregisterOptions {
   /** Remove every binding of the AOR (`Contact: *`, `Expires: 0`). */

@@ -1,8 +1,8 @@
 import { parseUri, type SipRequest, SipResponse, type SipUri, type Uri } from '@sipkit/parser';
 import { codeForStatus, RegistrationError, type RegistrationErrorCode } from './errors.js';
-import type { RegistererOptions, UnregisterOptions } from './options.js';
+import type { CoreRegistererOptions, UnregisterOptions } from './options.js';
 import type { RegistrationProfile } from './profile.js';
-import { resolveProfile } from './profiles/index.js';
+import { sipkitProfile } from './profiles/sipkit.js';
 import { flat, LOWER, token } from './random.js';
 import { authLines, buildRegister } from './request-builder.js';
 import {
@@ -113,7 +113,7 @@ export class Registerer {
   private _state: RegistrationState = 'unregistered';
   /** Created on the first `on()`: most registerers only have an {@link RegistererObserver}. */
   private listeners: RegistererEvents['state'][] | undefined;
-  private readonly opts: RegistererOptions;
+  private readonly opts: CoreRegistererOptions;
   private readonly aor: SipUri;
   private readonly registrar: SipUri;
   /** The From tag of every request, for profiles with a fixed tag. */
@@ -211,10 +211,15 @@ export class Registerer {
       this.pending = undefined;
   }
 
-  constructor(options: RegistererOptions) {
-    const profile = resolveProfile(options.profile);
-    if (!profile)
-      throw new RegistrationError('INVALID_OPTIONS', `unknown profile ${String(options.profile)}`);
+  constructor(options: CoreRegistererOptions) {
+    // Only the profile object given (or the default) is bundled; names are resolved by the
+    // `Registerer` of the package's main entry.
+    const profile = options.profile ?? sipkitProfile;
+    if (typeof profile !== 'object')
+      throw new RegistrationError(
+        'INVALID_OPTIONS',
+        `profile ${String(profile)}: pass a profile object (a name needs Registerer from @sipkit/registerer)`,
+      );
     this.profile = profile;
     this.opts = options;
     this.aor = toSipUri(options.aor, 'aor');

@@ -215,4 +215,4 @@ export function createAsteriskProfile(options: AsteriskProfileOptions = {}): Reg
 }
 
 /** Asterisk with the defaults of `type=registration`. */
-export const asteriskProfile: RegistrationProfile = createAsteriskProfile();
+export const asteriskProfile: RegistrationProfile = /*#__PURE__*/ createAsteriskProfile();

@@ -137,4 +137,4 @@ export function createSipjsProfile(options: SipjsProfileOptions = {}): Registrat
 }
 
 /** SIP.js 0.21 with its defaults (refreshFrequency 99). */
-export const sipjsProfile: RegistrationProfile = createSipjsProfile();
+export const sipjsProfile: RegistrationProfile = /*#__PURE__*/ createSipjsProfile();

@@ -193,4 +193,4 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
 }
 
 /** The sipkit profile with its defaults. */
-export const sipkitProfile: RegistrationProfile = createSipkitProfile();
+export const sipkitProfile: RegistrationProfile = /*#__PURE__*/ createSipkitProfile();
