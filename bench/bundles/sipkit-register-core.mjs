@@ -6,6 +6,6 @@
 
 export { applyAuthorization, DigestClient, DigestCredentials } from '@sipkit/digest';
 export { createRequest, parseMessage, serialize } from '@sipkit/parser';
-export { Registerer } from '@sipkit/registerer';
+export { Registerer } from '@sipkit/registerer/core';
 export { TransactionLayer } from '@sipkit/transaction';
 export { cryptoRandom, ReconnectingTransport, systemClock, WebSocketTransport } from '@sipkit/transport';

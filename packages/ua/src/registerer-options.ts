@@ -1,70 +1,7 @@
 import type { ContactConfig, UserAgentConfig } from '@sipkit/config';
-import {
-  type ContactOptions,
-  createAsteriskProfile,
-  createSipjsProfile,
-  jssipProfile,
-  type RegistererOptions,
-  type RegistrationProfile,
-  sipjsLegacyProfile,
-  sipkitProfile,
-} from '@sipkit/registerer';
-
-/** Profiles made from parameters, by their parameters: user agents with equal settings share one. */
-const madeProfiles = new Map<string, RegistrationProfile>();
-
-/** The registerer profile object for a config's profile name and parameters. */
-export function profileFromConfig(config: UserAgentConfig): RegistrationProfile {
-  const p = config.profileParams;
-  switch (p.profile) {
-    case 'jssip':
-      return jssipProfile;
-    case 'sipjs':
-      return shared(`sipjs ${p.refreshFrequency}`, () =>
-        createSipjsProfile({ refreshFrequency: p.refreshFrequency }),
-      );
-    case 'sipjs-legacy':
-      return sipjsLegacyProfile;
-    case 'asterisk': {
-      const supportPath = config.registration.supported.includes('path');
-      const supportOutbound = config.registration.supported.includes('outbound');
-      const key = [
-        'asterisk',
-        p.retryInterval,
-        p.forbiddenRetryInterval,
-        p.fatalRetryInterval,
-        p.maxRetries,
-        p.authRejectionPermanent,
-        p.maxRandomInitialDelay,
-        supportPath,
-        supportOutbound,
-      ].join(' ');
-      return shared(key, () =>
-        createAsteriskProfile({
-          retryInterval: p.retryInterval,
-          forbiddenRetryInterval: p.forbiddenRetryInterval,
-          fatalRetryInterval: p.fatalRetryInterval,
-          maxRetries: p.maxRetries,
-          authRejectionPermanent: p.authRejectionPermanent,
-          maxRandomInitialDelay: p.maxRandomInitialDelay,
-          supportPath,
-          supportOutbound,
-        }),
-      );
-    }
-    default:
-      return sipkitProfile;
-  }
-}
-
-function shared(key: string, make: () => RegistrationProfile): RegistrationProfile {
-  let profile = madeProfiles.get(key);
-  if (!profile) {
-    profile = make();
-    madeProfiles.set(key, profile);
-  }
-  return profile;
-}
+import type { RegistererOptions } from '@sipkit/registerer';
+import type { ContactOptions, CoreRegistererOptions, RegistrationProfile } from '@sipkit/registerer/core';
+import { profileFromConfig } from './profile-from-config.js';
 
 /** Splits `Name: value` lines into header pairs. */
 function headerPairs(lines: readonly string[]): [string, string][] {
@@ -106,8 +43,11 @@ function contactOptions(contact: ContactConfig): ContactOptions {
   return out;
 }
 
-/** The ports the user agent (or its stack) supplies. */
-type Ports = Pick<RegistererOptions, 'clock' | 'random' | 'sender' | 'authenticator' | 'logger' | 'observer'>;
+/** The ports the user agent (or its stack) supplies, and the profile it resolved. */
+type Ports = Pick<
+  CoreRegistererOptions,
+  'clock' | 'random' | 'sender' | 'authenticator' | 'logger' | 'observer'
+> & { profile: RegistrationProfile };
 
 /**
  * Everything the registerer takes from a config, except the ports (clock, random, sender,
@@ -128,6 +68,7 @@ export function registererOptionsFromConfig(
     random: undefined!,
     sender: undefined!,
     logger: undefined,
+    profile: profileFromConfig(config),
   });
   return { ...rest, aor: config.identity.aor };
 }
@@ -148,7 +89,7 @@ function requestOverrides(
 type Inputs = readonly unknown[];
 
 /** The last shared options made per registration config, with what they were made from. */
-const sharedByRegistration = new WeakMap<object, { inputs: Inputs; options: RegistererOptions }>();
+const sharedByRegistration = new WeakMap<object, { inputs: Inputs; options: CoreRegistererOptions }>();
 
 function inputsOf(config: UserAgentConfig, ports: SharedPorts): Inputs {
   const { identity, contact, registration } = config;
@@ -157,6 +98,7 @@ function inputsOf(config: UserAgentConfig, ports: SharedPorts): Inputs {
     ports.random,
     ports.sender,
     ports.logger,
+    ports.profile,
     config.servers[0],
     config.routeSet,
     config.preloadedRouteFromServer,
@@ -179,10 +121,10 @@ function inputsOf(config: UserAgentConfig, ports: SharedPorts): Inputs {
   ];
 }
 
-type SharedPorts = Pick<Ports, 'clock' | 'random' | 'sender' | 'logger'>;
+type SharedPorts = Pick<Ports, 'clock' | 'random' | 'sender' | 'logger' | 'profile'>;
 
 /** The options every registerer of user agents with equal settings (all but the AOR) can share. */
-function sharedOptions(config: UserAgentConfig, ports: SharedPorts): RegistererOptions {
+function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegistererOptions {
   const inputs = inputsOf(config, ports);
   const cached = sharedByRegistration.get(config.registration);
   if (cached?.inputs.every((v, i) => v === inputs[i])) return cached.options;
@@ -203,7 +145,7 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): RegistererO
     extraHeaders = headerPairs([...config.extraHeaders, ...registration.extraHeaders]);
     if (bearer) extraHeaders.push(['Authorization', bearer.authorization]);
   }
-  const options: RegistererOptions = {
+  const options: CoreRegistererOptions = {
     aor: identity.aor,
     registrar: registration.registrar,
     displayName: identity.displayName,
@@ -219,7 +161,7 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): RegistererO
     fromTagTrail: registration.fromTagTrail,
     ...requestOverrides(registration.requestOverrides),
     securityAgreement: registration.securityAgreement,
-    profile: profileFromConfig(config),
+    profile: ports.profile,
     clock: ports.clock,
     random: ports.random,
     sender: ports.sender,
@@ -236,9 +178,9 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): RegistererO
  * twenty option fields.
  * @internal
  */
-export function buildRegistererOptions(config: UserAgentConfig, ports: Ports): RegistererOptions {
+export function buildRegistererOptions(config: UserAgentConfig, ports: Ports): CoreRegistererOptions {
   const shared = sharedOptions(config, ports);
-  const own = Object.create(shared) as RegistererOptions;
+  const own = Object.create(shared) as CoreRegistererOptions;
   own.aor = config.identity.aor;
   own.authenticator = ports.authenticator;
   own.observer = ports.observer;

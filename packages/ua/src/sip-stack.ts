@@ -226,6 +226,8 @@ export class SipStack implements TransactionUser {
     try {
       const transport = this.createTransport();
       this.transport = transport;
+      // No INVITE transactions (`invite`): until a session layer brings them, an INVITE is
+      // answered 405 statelessly and the bundle does not carry them.
       this.layer = new TransactionLayer({
         transport,
         clock: this.clock,

@@ -1,15 +1,4 @@
-import {
-  type FromPjsipOptions,
-  fromJsSIP,
-  fromPjsip,
-  fromSipJs,
-  fromSipJsLegacy,
-  type JsSipConfig,
-  type SipJsLegacyConfig,
-  type SipJsRegistererOptions,
-  type SipJsUserAgentOptions,
-  type UserAgentConfig,
-} from '@sipkit/config';
+import type { UserAgentConfig } from '@sipkit/config';
 import { applyAuthorization, type DigestClient } from '@sipkit/digest';
 import type { SipRequest, SipResponse } from '@sipkit/parser';
 import {
@@ -17,10 +6,12 @@ import {
   type DigestPolicy,
   Registerer,
   type RegistererObserver,
+  type RegistrationProfile,
   type RegistrationResult,
   type StateChange,
+  sipkitProfile,
   type UnregisterResult,
-} from '@sipkit/registerer';
+} from '@sipkit/registerer/core';
 import { generateTag, type ServerTransaction } from '@sipkit/transaction';
 import {
   type Clock,
@@ -66,6 +57,12 @@ export interface UserAgentOptions {
   logger?: Logger;
   /** SIP trace, credentials redacted. */
   trace?: SipTrace;
+  /**
+   * The registration profile object to follow instead of the one the config names (from
+   * `@sipkit/registerer/core`, e.g. `jssipProfile` or `createAsteriskProfile({...})`). The
+   * `UserAgent` of `@sipkit/ua/core` needs it for any profile but `sipkit`.
+   */
+  profile?: RegistrationProfile;
 }
 
 /** Lifecycle of a {@link UserAgent}; `stopped` is final. */
@@ -85,6 +82,11 @@ export interface UserAgentEvents {
  * The reference sipkit user agent: one (reconnecting, failing-over) transport, the transaction
  * layer, digest authentication and a registerer that follows the config's profile. Answers
  * OPTIONS. `stop()` unregisters, closes everything and leaves no timer or socket behind.
+ *
+ * This is the `UserAgent` of `@sipkit/ua/core`: it takes a `UserAgentConfig` and follows the
+ * `sipkit` profile or the `profile` object of its options, so a bundle carries neither the config
+ * adapters nor the other profiles. The `UserAgent` of `@sipkit/ua` extends it with the
+ * `fromJsSIP`/`fromSipJs`/`fromSipJsLegacy`/`fromPjsip` statics and every profile by name.
  *
  * With `options.stack` it shares a {@link SipStack} (one transport, one transaction layer) with
  * other user agents; without, it runs a stack of its own. Idle user agents are kept small: no
@@ -109,27 +111,8 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     this.config = config;
     // Kept by reference: many user agents built with one options object share it.
     this.options = options;
-  }
-
-  /** A user agent from a JsSIP `UA` configuration. */
-  static fromJsSIP(config: JsSipConfig, options?: UserAgentOptions): UserAgent {
-    return new UserAgent(fromJsSIP(config), options);
-  }
-  /** A user agent from a SIP.js 0.7 `SIP.UA` configuration (camelCase or snake_case). */
-  static fromSipJsLegacy(config: SipJsLegacyConfig, options?: UserAgentOptions): UserAgent {
-    return new UserAgent(fromSipJsLegacy(config), options);
-  }
-  /** A user agent from SIP.js 0.21 `UserAgentOptions` and `RegistererOptions`. */
-  static fromSipJs(
-    userAgentOptions: SipJsUserAgentOptions,
-    registererOptions?: SipJsRegistererOptions,
-    options?: UserAgentOptions,
-  ): UserAgent {
-    return new UserAgent(fromSipJs(userAgentOptions, registererOptions), options);
-  }
-  /** A user agent from an Asterisk pjsip.conf `type=registration` section. */
-  static fromPjsip(text: string, pjsip?: FromPjsipOptions, options?: UserAgentOptions): UserAgent {
-    return new UserAgent(fromPjsip(text, pjsip), options);
+    // A profile this class cannot follow fails here, not after connecting.
+    if (!options.profile) this.registrationProfile(config);
   }
 
   /** The lifecycle state. */
@@ -280,6 +263,19 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   // ---------------------------------------------------------------------------------------
 
+  /**
+   * The registration profile a config names, when the options give none: here `sipkit` only
+   * (`UNSUPPORTED_PROFILE` otherwise); the `UserAgent` of `@sipkit/ua` knows every name.
+   */
+  protected registrationProfile(config: UserAgentConfig): RegistrationProfile {
+    if (config.profileParams.profile === 'sipkit') return sipkitProfile;
+    throw new UserAgentError(
+      'UNSUPPORTED_PROFILE',
+      `the configuration names the ${config.profileParams.profile} profile: pass it as options.profile, ` +
+        'or import UserAgent from @sipkit/ua',
+    );
+  }
+
   private get logger(): Logger {
     return this.options.logger ?? this.options.stack?.logger ?? silentLogger;
   }
@@ -357,6 +353,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
         authenticator: this,
         logger: this.options.logger ?? stack.logger,
         observer: this,
+        profile: this.options.profile ?? this.registrationProfile(this.config),
       }),
     );
   }
