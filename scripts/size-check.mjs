@@ -1,13 +1,14 @@
 /**
  * Size budget check (part of `pnpm test:all`, after the build): bundles each package's main
- * entry for the browser exactly as the bundle-size benchmark does (esbuild, ESM, minified,
+ * entry, and each browser-safe subpath entry (`@sipkit/ua/core`: every subpath export but
+ * `./node`), for the browser exactly as the bundle-size benchmark does (esbuild, ESM, minified,
  * tree-shaken, es2022, dependencies included) and fails when its gzip size exceeds the budget
- * recorded in `size-budget.json`, or when a package has no budget. Also fails when a browser
+ * recorded in `size-budget.json`, or when an entry has no budget. Also fails when a browser
  * bundle imports a Node built-in.
  *
  *   node scripts/size-check.mjs              # check (pnpm run size)
  *   node scripts/size-check.mjs --update     # set every budget to current gzip + 10 %, rounded up to 100 B
- *   node scripts/size-check.mjs --update @sipkit/parser   # only that package
+ *   node scripts/size-check.mjs --update @sipkit/parser   # only that package (or entry: @sipkit/ua/core)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { measureBundle, NodeImportError, sipkitPackages } from '../bench/lib/browser-bundle.mjs';
@@ -88,7 +89,7 @@ const line = (cells) =>
 console.log(line(header));
 for (const r of rows) console.log(line(r));
 console.log(
-  `(browser bundles of each main entry, esbuild minified, gzip -9; ${fmt(Math.round(performance.now() - started))} ms)`,
+  `(browser bundles of each main and subpath entry, esbuild minified, gzip -9; ${fmt(Math.round(performance.now() - started))} ms)`,
 );
 
 if (problems.length > 0) {

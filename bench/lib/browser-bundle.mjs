@@ -119,10 +119,17 @@ export async function measureBundle(label, entry, { browserSafe = false } = {}) 
   };
 }
 
+/** The file an `exports` condition object (or string) points an ESM import at. */
+function importTarget(target) {
+  return typeof target === 'string' ? target : (target?.import ?? target?.default);
+}
+
 /**
- * The workspace packages under `packages/` with a main (`.`) export, as
- * `{ name, dir, entry, contents, resolveDir }` ready for {@link measureBundle}. `entry` is the
- * built file (`dist/...`), which must exist: build first.
+ * The workspace packages under `packages/` with a main (`.`) export, and their browser-safe
+ * subpath entries (every subpath export but `./node`, which is Node-only by design, such as
+ * `@sipkit/ua/core`), as `{ name, dir, entry, built, subpath, contents, resolveDir }` ready for
+ * {@link measureBundle}. `name` is the import specifier; `subpath` is true for a subpath entry.
+ * `entry` is the built file (`dist/...`), which must exist: build first.
  */
 export function sipkitPackages(rootUrl) {
   const dir = new URL('packages/', rootUrl);
@@ -133,18 +140,21 @@ export function sipkitPackages(rootUrl) {
     const manifest = new URL('package.json', pkgDir);
     if (!existsSync(manifest)) continue;
     const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
-    const main = pkg.exports?.['.'];
-    const entry = typeof main === 'string' ? main : (main?.import ?? main?.default);
-    if (!entry) continue;
-    found.push({
-      name: pkg.name,
-      dir: fileURLToPath(pkgDir),
-      entry,
-      built: existsSync(new URL(entry, pkgDir)),
-      // `export *` keeps the whole public API, which is what "the package's main entry" costs.
-      contents: `export * from ${JSON.stringify(entry)};`,
-      resolveDir: fileURLToPath(pkgDir),
-    });
+    if (!importTarget(pkg.exports?.['.'])) continue;
+    for (const [key, target] of Object.entries(pkg.exports)) {
+      const entry = importTarget(target);
+      if (!entry || key === './node' || key.endsWith('.json')) continue;
+      found.push({
+        name: key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`,
+        dir: fileURLToPath(pkgDir),
+        entry,
+        built: existsSync(new URL(entry, pkgDir)),
+        subpath: key !== '.',
+        // `export *` keeps the whole public API, which is what "the package's main entry" costs.
+        contents: `export * from ${JSON.stringify(entry)};`,
+        resolveDir: fileURLToPath(pkgDir),
+      });
+    }
   }
   return found.sort((a, b) => a.name.localeCompare(b.name));
 }
