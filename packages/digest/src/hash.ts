@@ -40,8 +40,8 @@ export function parseAlgorithm(token: string | null | undefined): DigestAlgorith
 
 /** Reads a hash name (`MD5`, `SHA-256`, `SHA-512-256`), case-insensitively; null when unknown. */
 export function parseHashName(token: string): HashName | null {
-  const lower = token.toLowerCase();
-  return HASH_NAMES.find((h) => h.toLowerCase() === lower) ?? null;
+  const algorithm = parseAlgorithm(token);
+  return algorithm && !isSession(algorithm) ? (algorithm as HashName) : null;
 }
 
 /** The hash function an algorithm uses. */
