@@ -200,15 +200,8 @@ function settingsOf(options: DigestClientOptions): Settings {
     maxNonces: options.maxNonces ?? 64,
     keep: options.reauthorize ?? true,
   };
-  // `allowed` joins with commas inside the list.
-  const key = [
-    settings.allowed,
-    settings.cnonceBytes,
-    settings.preferAuthInt,
-    settings.replace,
-    settings.maxNonces,
-    settings.keep,
-  ].join('|');
+  // Every option but the random source, which keys the outer map.
+  const key = JSON.stringify({ ...settings, random: 0 });
   let byKey = settingsCache.get(settings.random);
   if (!byKey) {
     byKey = new Map();
