@@ -1,3 +1,5 @@
+import { AuthValue, Params } from '@sipkit/parser';
+import { isScheme } from './challenge.js';
 import { AuthenticationError } from './errors.js';
 import { realmMatches } from './realm.js';
 import { INSPECT } from './secret.js';
@@ -115,6 +117,32 @@ export class BearerCredentials {
     return this.#token;
   }
 
+  /**
+   * The `Bearer <token>` answer to a Bearer challenge. The token is a new one when the server
+   * refused the one in `carried` (the credentials the challenged request had) or said
+   * `error="invalid_token"`. Lives here, not in the client, so an app without Bearer does not ship it.
+   */
+  async answer(challenge: AuthValue, carried: readonly AuthValue[]): Promise<AuthValue> {
+    let rejected = carried.find((v) => isScheme(v, 'bearer') && v.token68 !== undefined)?.token68;
+    if (rejected === undefined && challenge.param('error') === 'invalid_token') rejected = this.#token;
+    const context: Omit<BearerTokenContext, 'reason'> = {};
+    for (const [key, param] of [
+      ['realm', 'realm'],
+      ['scope', 'scope'],
+      ['authzServer', 'authz_server'],
+      ['error', 'error'],
+    ] as const) {
+      const value = challenge.param(param);
+      if (value !== undefined) context[key] = value;
+    }
+    return bearerValue(await this.token(context, rejected));
+  }
+
+  /** The answer with the cached token for a preemptive request; undefined without a token. */
+  cachedAnswer(): AuthValue | undefined {
+    return this.#token === undefined ? undefined : bearerValue(this.#token);
+  }
+
   /** A description without the token. */
   toString(): string {
     return `BearerCredentials(${this.realm ?? '*'}, ${this.#provider ? 'provider' : 'token'})`;
@@ -129,4 +157,9 @@ export class BearerCredentials {
   [INSPECT](): string {
     return this.toString();
   }
+}
+
+/** The `Bearer <token>` credentials value (RFC 6750 section 2.1). */
+function bearerValue(token: string): AuthValue {
+  return new AuthValue('Bearer', new Params(), token);
 }

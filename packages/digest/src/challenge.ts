@@ -55,14 +55,14 @@ export function isScheme(value: AuthValue, scheme: 'digest' | 'bearer'): boolean
   return value.scheme.toLowerCase() === scheme;
 }
 
-/** The qop options of a challenge (`qop="auth, auth-int"`), lower-cased; empty when absent. */
-export function qopOptions(value: AuthValue): string[] {
-  const raw = value.param('qop');
-  if (raw === undefined) return [];
-  return raw
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter((s) => s.length > 0);
+/** The options of a raw `qop` parameter (`auth, auth-int`), lower-cased; empty when absent. */
+export function qopList(raw: string | undefined): string[] {
+  return raw === undefined
+    ? []
+    : raw
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s.length > 0);
 }
 
 /** A boolean auth-param such as `stale=true` or `userhash=true` (case-insensitive, RFC 7616). */

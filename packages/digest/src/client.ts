@@ -7,12 +7,12 @@ import {
   type ChallengeHeader,
   flag,
   isScheme,
-  qopOptions,
+  qopList,
   readChallenges,
 } from './challenge.js';
-import { computeResponse, computeUserhash, formatNc, type Qop } from './compute.js';
+import { computeUserhash, digestResponse, formatNc, type Qop } from './compute.js';
 import { DigestCredentials } from './credentials.js';
-import { AuthenticationError } from './errors.js';
+import { AuthenticationError, type AuthenticationErrorCode } from './errors.js';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, hashOf, isSession, parseAlgorithm } from './hash.js';
 import { cryptoRandom, type RandomSource, toBase64 } from './random.js';
 import { encodeExtValue, isAscii } from './username.js';
@@ -85,7 +85,11 @@ export interface DigestClientOptions {
  * values an answer echoes, as flat strings, not the parsed header (which may keep the whole
  * response text alive). Thousands of registered clients each keep one of these per realm.
  */
-interface DigestChallengeState {
+interface DigestState {
+  header: ChallengeHeader;
+  credentials: DigestCredentials;
+  /** The algorithm chosen. */
+  chosen: DigestAlgorithm;
   realm: string;
   nonce: string;
   /** `algorithm` as the server wrote it; absent stays absent. */
@@ -100,73 +104,77 @@ interface DigestChallengeState {
 /** One realm answered before (per header and realm): one flat object per realm. */
 type Remembered =
   | { header: ChallengeHeader; realm: string | undefined; credentials: BearerCredentials }
-  | (DigestChallengeState & {
-      header: ChallengeHeader;
-      credentials: DigestCredentials;
-      /** The algorithm chosen. */
-      chosen: DigestAlgorithm;
-    });
+  | DigestState;
 
-/** Values that recur in every challenge: kept once, not once per client. */
-const COMMON_VALUES = new Map(
+/**
+ * Strings kept once for all clients: values that recur in every challenge, then realms seen
+ * lately (thousands of clients of one server keep one copy of its realm).
+ */
+const shared = new Map(
   [...DIGEST_ALGORITHMS, 'md5', 'auth', 'auth-int', 'auth,auth-int', 'auth-int,auth', 'true', 'false'].map(
     (v) => [v, v],
   ),
 );
+/** How many realms may join the common values in {@link shared}. */
+const MAX_SHARED = shared.size + 64;
 
 /**
- * A copy of `text` that does not share memory with the (larger) string it was cut from; common
- * values and `same` (a string already held, such as the configured realm) are reused instead.
+ * A copy of `text` that does not share memory with the (larger) string it was cut from; `same` (a
+ * string already held, such as the configured realm) and shared strings are reused instead. With
+ * `share` (realms) a new copy is shared from then on.
  */
-function own(text: string, same?: string): string;
-function own(text: string | undefined, same?: string): string | undefined;
-function own(text: string | undefined, same?: string): string | undefined {
-  if (text === undefined) return undefined;
+function own(text: string, same?: string, share?: boolean): string;
+function own(text: string | undefined): string | undefined;
+function own(text: string | undefined, same?: string, share?: boolean): string | undefined {
+  if (text === undefined) return text;
   if (text === same) return same;
-  return COMMON_VALUES.get(text) ?? (JSON.parse(JSON.stringify(text)) as string);
-}
-
-/** Realms seen lately: thousands of clients of one server keep one copy of its realm. */
-const realms = new Map<string, string>();
-const MAX_REALMS = 64;
-
-/** `realm` as a string of its own, shared with other clients that saw the same realm. */
-function ownRealm(realm: string, same?: string): string {
-  if (realm === same) return same;
-  let kept = realms.get(realm);
+  let kept = shared.get(text);
   if (kept === undefined) {
-    kept = own(realm);
-    if (realms.size < MAX_REALMS) realms.set(kept, kept);
+    kept = JSON.parse(JSON.stringify(text)) as string;
+    if (share && shared.size < MAX_SHARED) shared.set(kept, kept);
   }
   return kept;
 }
 
-/** The parts of a parsed Digest challenge an answer needs; `realm` is reused when equal. */
-function challengeState(value: AuthValue, realm?: string): DigestChallengeState {
+/** The parts of a Digest challenge an answer needs, as strings of their own; `realm` is reused when equal. */
+function digestState(
+  { header, value }: Challenge,
+  credentials: DigestCredentials,
+  chosen: DigestAlgorithm,
+): DigestState {
+  const param = (name: string) => own(value.param(name));
+  // Written out, not spread: a spread literal gets a hidden class of its own per object.
   return {
-    realm: ownRealm(value.param('realm')!, realm),
-    nonce: own(value.param('nonce')!),
-    algorithm: own(value.param('algorithm')),
-    opaque: own(value.param('opaque')),
-    qop: own(value.param('qop')),
+    header,
+    credentials,
+    chosen,
+    realm: own(value.param('realm')!, credentials.realm, true),
+    nonce: param('nonce')!,
+    algorithm: param('algorithm'),
+    opaque: param('opaque'),
+    qop: param('qop'),
     userhash: flag(value, 'userhash'),
-    charset: own(value.param('charset')),
+    charset: param('charset'),
   };
 }
 
-/** The qop options of a challenge state, lower-cased. */
-function qopList(raw: string | undefined): string[] {
-  if (raw === undefined) return [];
-  return raw
-    .split(',')
-    .map((q) => q.trim().toLowerCase())
-    .filter((q) => q.length > 0);
+/** A value held alone or in a list, as a list. */
+function listOf<T>(held: T | readonly T[] | undefined): readonly T[] {
+  return held === undefined ? [] : Array.isArray(held) ? (held as readonly T[]) : [held as T];
 }
 
+/** The challenge of a group to answer, with what answers it. */
 interface Pick {
+  challenge: Challenge;
   credentials: Credentials;
   algorithm?: DigestAlgorithm;
 }
+
+/**
+ * Why a challenge cannot be answered: how far it got (the error of the furthest one is reported),
+ * the error code and message.
+ */
+type Refusal = [stage: 1 | 2 | 3, code: AuthenticationErrorCode, message: string];
 
 /** The settings of a client, shared by every client made with equal options. */
 interface Settings {
@@ -192,14 +200,8 @@ function settingsOf(options: DigestClientOptions): Settings {
     maxNonces: options.maxNonces ?? 64,
     keep: options.reauthorize ?? true,
   };
-  const key = [
-    settings.allowed.join(','),
-    settings.cnonceBytes,
-    settings.preferAuthInt,
-    settings.replace,
-    settings.maxNonces,
-    settings.keep,
-  ].join('|');
+  // Every option but the random source, which keys the outer map.
+  const key = JSON.stringify({ ...settings, random: 0 });
   let byKey = settingsCache.get(settings.random);
   if (!byKey) {
     byKey = new Map();
@@ -210,9 +212,6 @@ function settingsOf(options: DigestClientOptions): Settings {
   byKey.set(key, settings);
   return settings;
 }
-
-/** How far a challenge got before it was turned down; the error of the furthest one is reported. */
-type Stage = 1 | 2 | 3;
 
 /**
  * The UAC side of HTTP Digest (RFC 2617, 7616, 8760) and Bearer (RFC 8898) for SIP.
@@ -242,12 +241,7 @@ export class DigestClient {
 
   /** The credentials held now (changes under `replacePasswordWithHa1`). */
   get credentials(): readonly Credentials[] {
-    return this.#credentials;
-  }
-
-  get #credentials(): readonly Credentials[] {
-    const held = this.#held;
-    return Array.isArray(held) ? (held as readonly Credentials[]) : [held as Credentials];
+    return listOf(this.#held);
   }
 
   /**
@@ -267,56 +261,35 @@ export class DigestClient {
     }
     const out: AuthorizationHeader[] = [];
     for (const group of groups.values()) {
-      const pick = this.#choose(group);
-      const challenge = group.find((c) => c.value === pick.challenge)!;
-      const header = challenge.header;
-      const realm = challenge.value.param('realm');
-      const carried = carriedCredentials(request.headers, answerHeader(header));
+      const { challenge, credentials, algorithm } = this.#choose(group);
+      const { header, value: challenged } = challenge;
+      const realm = challenged.param('realm');
+      const name = answerHeader(header);
+      const carried = carriedCredentials(request.headers, name);
       let value: AuthValue;
-      const credentials = pick.credentials;
       if (credentials.kind === 'digest') {
         const previous = carried.find((v) => isScheme(v, 'digest') && v.param('realm') === realm);
         const sent = previous?.param('response');
-        if (previous && !flag(challenge.value, 'stale') && !(sent && this.#preemptive?.has(sent))) {
+        if (previous && !flag(challenged, 'stale') && !(sent && this.#preemptive?.has(sent))) {
           throw new AuthenticationError(
             'rejected-credentials',
             `the server refused the credentials for realm "${realm}"`,
             realm,
           );
         }
-        const state = challengeState(challenge.value, credentials.realm);
-        let answered: DigestCredentials;
-        ({ value, credentials: answered } = this.#answerDigest(state, credentials, pick.algorithm!, request));
-        // Written out, not spread: a spread literal gets a hidden class of its own per object.
-        if (this.#settings.keep)
-          this.#remember({
-            header,
-            credentials: answered,
-            chosen: pick.algorithm!,
-            realm: state.realm,
-            nonce: state.nonce,
-            algorithm: state.algorithm,
-            opaque: state.opaque,
-            qop: state.qop,
-            userhash: state.userhash,
-            charset: state.charset,
-          });
+        const state = digestState(challenge, credentials, algorithm!);
+        value = this.#answer(state, request);
+        if (this.#settings.keep) this.#remember(state);
       } else {
-        const previous = carried.find((v) => isScheme(v, 'bearer') && v.token68 !== undefined);
-        let rejected = previous?.token68;
-        if (rejected === undefined && challenge.value.param('error') === 'invalid_token') {
-          rejected = credentials.cachedToken();
-        }
-        const token = await credentials.token(bearerContext(challenge.value), rejected);
-        value = new AuthValue('Bearer', new Params(), token);
+        value = await credentials.answer(challenged, carried);
         if (this.#settings.keep)
           this.#remember({
             header,
-            realm: realm === undefined ? undefined : ownRealm(realm, credentials.realm),
+            realm: realm === undefined ? undefined : own(realm, credentials.realm, true),
             credentials,
           });
       }
-      out.push({ name: answerHeader(header), value, realm });
+      out.push({ name, value, realm });
     }
     return out;
   }
@@ -328,28 +301,16 @@ export class DigestClient {
    */
   reauthorize(request: AuthRequest): AuthorizationHeader[] {
     const out: AuthorizationHeader[] = [];
-    const remembered = this.#remembered;
-    const list = remembered === undefined ? [] : Array.isArray(remembered) ? remembered : [remembered];
-    for (const r of list) {
-      const realm = r.realm;
+    for (const r of listOf(this.#remembered)) {
+      let value: AuthValue | undefined;
       if ('chosen' in r) {
-        const { value } = this.#answerDigest(r, r.credentials, r.chosen, request);
-        const response = value.param('response')!;
+        value = this.#answer(r, request);
         this.#preemptive ??= new Set();
         const preemptive = this.#preemptive;
-        preemptive.add(response);
+        preemptive.add(value.param('response')!);
         if (preemptive.size > this.#settings.maxNonces) preemptive.delete(preemptive.values().next().value!);
-        out.push({ name: answerHeader(r.header), value, realm });
-      } else {
-        const token = r.credentials.cachedToken();
-        if (token !== undefined) {
-          out.push({
-            name: answerHeader(r.header),
-            value: new AuthValue('Bearer', new Params(), token),
-            realm,
-          });
-        }
-      }
+      } else value = r.credentials.cachedAnswer();
+      if (value) out.push({ name: answerHeader(r.header), value, realm: r.realm });
     }
     return out;
   }
@@ -378,143 +339,81 @@ export class DigestClient {
     else list.push(entry);
   }
 
-  #choose(group: Challenge[]): Pick & { challenge: AuthValue } {
-    let error: AuthenticationError | undefined;
-    let stage = 0;
-    const note = (s: Stage, e: AuthenticationError) => {
-      if (s > stage) {
-        stage = s;
-        error = e;
+  /** The topmost challenge of a group this client can answer; else the error of the one that got furthest. */
+  #choose(group: Challenge[]): Pick {
+    let refusal: Refusal | undefined;
+    let realm: string | undefined;
+    for (const challenge of group) {
+      const fit = this.#fit(challenge);
+      if (!Array.isArray(fit)) return fit;
+      if (!refusal || fit[0] > refusal[0]) {
+        refusal = fit;
+        realm = challenge.value.param('realm');
       }
-    };
-    for (const { value } of group) {
-      const realm = value.param('realm');
-      if (isScheme(value, 'digest')) {
-        const algorithm = parseAlgorithm(value.param('algorithm'));
-        if (!algorithm || !this.#settings.allowed.includes(algorithm)) {
-          note(
-            1,
-            new AuthenticationError(
-              'no-supported-algorithm',
-              `algorithm ${value.param('algorithm')} is not allowed`,
-              realm,
-            ),
-          );
-          continue;
-        }
-        const qops = qopOptions(value);
-        if (qops.length > 0 && !qops.includes('auth') && !qops.includes('auth-int')) {
-          note(
-            1,
-            new AuthenticationError(
-              'no-supported-algorithm',
-              `qop ${value.param('qop')} is not supported`,
-              realm,
-            ),
-          );
-          continue;
-        }
-        if (realm === undefined || value.param('nonce') === undefined) {
-          note(
-            1,
-            new AuthenticationError('malformed-challenge', 'a Digest challenge lacks realm or nonce', realm),
-          );
-          continue;
-        }
-        const digest = this.#credentials.filter((c): c is DigestCredentials => c.kind === 'digest');
-        if (digest.length === 0) {
-          note(
-            2,
-            new AuthenticationError('missing-credentials', 'no digest credentials are configured', realm),
-          );
-          continue;
-        }
-        const inRealm = digest.filter((c) => c.matchesRealm(realm));
-        if (inRealm.length === 0) {
-          note(
-            2,
-            new AuthenticationError('realm-mismatch', `no credentials are bound to realm "${realm}"`, realm),
-          );
-          continue;
-        }
-        const able = inRealm.find((c) => c.canAnswer(hashOf(algorithm), realm));
-        if (!able) {
-          note(
-            3,
-            new AuthenticationError(
-              'no-supported-algorithm',
-              `no ${hashOf(algorithm)} HA1 is held for realm "${realm}"`,
-              realm,
-            ),
-          );
-          continue;
-        }
-        return { challenge: value, credentials: able, algorithm };
-      }
-      if (isScheme(value, 'bearer')) {
-        const bearer = this.#credentials.filter((c): c is BearerCredentials => c.kind === 'bearer');
-        if (bearer.length === 0) {
-          note(
-            2,
-            new AuthenticationError('missing-credentials', 'no bearer credentials are configured', realm),
-          );
-          continue;
-        }
-        const able = bearer.find((c) => c.matchesRealm(realm));
-        if (!able) {
-          note(
-            2,
-            new AuthenticationError(
-              'realm-mismatch',
-              `no bearer credentials are bound to realm "${realm}"`,
-              realm,
-            ),
-          );
-          continue;
-        }
-        return { challenge: value, credentials: able };
-      }
-      note(
-        1,
-        new AuthenticationError('no-supported-algorithm', `scheme ${value.scheme} is not supported`, realm),
-      );
     }
-    throw error!;
+    throw new AuthenticationError(refusal![1], refusal![2], realm);
   }
 
-  #answerDigest(
-    challenge: DigestChallengeState,
-    credentials: DigestCredentials,
-    algorithm: DigestAlgorithm,
-    request: AuthRequest,
-  ): { value: AuthValue; credentials: DigestCredentials } {
-    const realm = challenge.realm;
-    const nonce = challenge.nonce;
-    const hash = hashOf(algorithm);
-    const qops = qopList(challenge.qop);
-    let qop: Qop | undefined;
-    if (qops.length > 0) {
-      const int = qops.includes('auth-int');
-      qop = int && (this.#settings.preferAuthInt || !qops.includes('auth')) ? 'auth-int' : 'auth';
+  /** What answers one challenge, or why nothing does. */
+  #fit(challenge: Challenge): Pick | Refusal {
+    const value = challenge.value;
+    const realm = value.param('realm');
+    const scheme = value.scheme.toLowerCase();
+    let algorithm: DigestAlgorithm | null = null;
+    if (scheme === 'digest') {
+      algorithm = parseAlgorithm(value.param('algorithm'));
+      if (!algorithm || !this.#settings.allowed.includes(algorithm)) {
+        return [1, 'no-supported-algorithm', `algorithm ${value.param('algorithm')} is not allowed`];
+      }
+      const qops = qopList(value.param('qop'));
+      if (qops.length > 0 && !qops.includes('auth') && !qops.includes('auth-int')) {
+        return [1, 'no-supported-algorithm', `qop ${value.param('qop')} is not supported`];
+      }
+      if (realm === undefined || value.param('nonce') === undefined) {
+        return [1, 'malformed-challenge', 'a Digest challenge lacks realm or nonce'];
+      }
+    } else if (scheme !== 'bearer') {
+      return [1, 'no-supported-algorithm', `scheme ${value.scheme} is not supported`];
     }
+    const held = this.credentials.filter((c) => c.kind === scheme);
+    if (held.length === 0) return [2, 'missing-credentials', `no ${scheme} credentials are configured`];
+    // A Bearer challenge without realm matches any binding; a Digest one always has a realm here.
+    const inRealm = held.filter((c) => c.matchesRealm(realm as string));
+    if (inRealm.length === 0) {
+      return [
+        2,
+        'realm-mismatch',
+        `no ${algorithm ? '' : 'bearer '}credentials are bound to realm "${realm}"`,
+      ];
+    }
+    if (!algorithm) return { challenge, credentials: inRealm[0]! };
+    const hash = hashOf(algorithm);
+    const able = (inRealm as DigestCredentials[]).find((c) => c.canAnswer(hash, realm!));
+    return able
+      ? { challenge, credentials: able, algorithm }
+      : [3, 'no-supported-algorithm', `no ${hash} HA1 is held for realm "${realm}"`];
+  }
+
+  /** The Digest answer to a challenge; under `replacePasswordWithHa1` swaps in the HA1 credentials. */
+  #answer(state: DigestState, request: AuthRequest): AuthValue {
+    const settings = this.#settings;
+    const { realm, nonce, chosen } = state;
+    let credentials = state.credentials;
+    const hash = hashOf(chosen);
+    const qops = qopList(state.qop);
+    const qop: Qop | undefined =
+      qops.length === 0
+        ? undefined
+        : qops.includes('auth-int') && (settings.preferAuthInt || !qops.includes('auth'))
+          ? 'auth-int'
+          : 'auth';
     // RFC 2069 form has no cnonce, but a -sess HA1 cannot be made without one.
-    const cnonce =
-      qop || isSession(algorithm) ? toBase64(this.#settings.random(this.#settings.cnonceBytes)) : undefined;
-    const nc = qop ? formatNc(this.#nextNc(nonce)) : undefined;
+    const cnonce = qop || isSession(chosen) ? toBase64(settings.random(settings.cnonceBytes)) : undefined;
+    const nc = qop && formatNc(this.#nextNc(nonce));
     const uri = String(request.uri);
     const ha1 = credentials.ha1For(hash, realm);
-    const response = computeResponse({
-      algorithm,
-      ha1,
-      nonce,
-      method: request.method,
-      uri,
-      ...(cnonce !== undefined ? { cnonce } : {}),
-      ...(nc !== undefined ? { nc } : {}),
-      ...(qop !== undefined ? { qop } : {}),
-      ...(request.body !== undefined ? { body: request.body } : {}),
-    });
-    if (this.#settings.replace && credentials.hasPassword) {
+    const response = digestResponse(chosen, ha1, nonce, cnonce, nc, qop, request.method, uri, request.body);
+    if (settings.replace && credentials.hasPassword) {
       const replacement = DigestCredentials.fromHa1({
         username: credentials.username,
         realm,
@@ -523,30 +422,31 @@ export class DigestClient {
       const held = this.#held;
       this.#held = Array.isArray(held) ? held.map((c) => (c === credentials ? replacement : c)) : replacement;
       credentials = replacement;
+      state.credentials = replacement;
     }
 
     const params = new Params();
-    const userhash = challenge.userhash;
-    if (userhash) params.set('username', computeUserhash(hash, credentials.username, realm), true);
-    else if (!isAscii(credentials.username) && challenge.charset?.toUpperCase() === 'UTF-8') {
-      params.set('username*', encodeExtValue(credentials.username), false);
-    } else params.set('username', credentials.username, true);
-    params.set('realm', realm, true);
-    params.set('nonce', nonce, true);
-    params.set('uri', uri, true);
-    params.set('response', response, true);
+    const set = (name: string, value: string | undefined, quoted: boolean) => {
+      if (value !== undefined) params.set(name, value, quoted);
+    };
+    const username = credentials.username;
+    if (state.userhash) set('username', computeUserhash(hash, username, realm), true);
+    else if (!isAscii(username) && state.charset?.toUpperCase() === 'UTF-8') {
+      set('username*', encodeExtValue(username), false);
+    } else set('username', username, true);
+    set('realm', realm, true);
+    set('nonce', nonce, true);
+    set('uri', uri, true);
+    set('response', response, true);
     // Echo the algorithm as the server wrote it; absent stays absent (MD5 by default).
-    const written = challenge.algorithm;
-    if (written !== undefined) params.set('algorithm', written, false);
-    if (cnonce !== undefined) params.set('cnonce', cnonce, true);
-    const opaque = challenge.opaque;
-    if (opaque !== undefined) params.set('opaque', opaque, true);
-    if (qop !== undefined) params.set('qop', qop, false);
-    if (nc !== undefined) params.set('nc', nc, false);
-    if (userhash) params.set('userhash', 'true', false);
-    return { value: new AuthValue('Digest', params), credentials };
+    set('algorithm', state.algorithm, false);
+    set('cnonce', cnonce, true);
+    set('opaque', state.opaque, true);
+    set('qop', qop, false);
+    set('nc', nc, false);
+    if (state.userhash) set('userhash', 'true', false);
+    return new AuthValue('Digest', params);
   }
-
   /** The next nonce count for `nonce`; counts of the `maxNonces` most recently used nonces are kept. */
   #nextNc(nonce: string): number {
     if (this.#settings.maxNonces <= 0) return 1;
@@ -596,13 +496,7 @@ export function applyAuthorization(headers: Headers, answers: readonly Authoriza
 }
 
 function carriedCredentials(headers: Headers | undefined, name: AuthorizationHeaderName): AuthValue[] {
-  if (!headers) return [];
-  const out: AuthValue[] = [];
-  for (const raw of headers.getAll(name)) {
-    const value = safeParse(raw, name);
-    if (value) out.push(value);
-  }
-  return out;
+  return headers?.getAll(name).flatMap((raw) => safeParse(raw, name) ?? []) ?? [];
 }
 
 function safeParse(raw: string, name: string): AuthValue | undefined {
@@ -611,17 +505,4 @@ function safeParse(raw: string, name: string): AuthValue | undefined {
   } catch {
     return undefined;
   }
-}
-
-function bearerContext(challenge: AuthValue) {
-  const context: { realm?: string; scope?: string; authzServer?: string; error?: string } = {};
-  const realm = challenge.param('realm');
-  const scope = challenge.param('scope');
-  const authzServer = challenge.param('authz_server');
-  const error = challenge.param('error');
-  if (realm !== undefined) context.realm = realm;
-  if (scope !== undefined) context.scope = scope;
-  if (authzServer !== undefined) context.authzServer = authzServer;
-  if (error !== undefined) context.error = error;
-  return context;
 }

@@ -37,15 +37,31 @@ export function computeUserhash(hash: HashName, username: string, realm: string)
 
 /** The `response` value of RFC 7616 section 3.4.1 (and RFC 2069 when there is no qop). */
 export function computeResponse(input: DigestInput): string {
-  const hash = hashOf(input.algorithm);
+  const { algorithm, ha1, nonce, cnonce, nc, qop, method, uri, body } = input;
+  return digestResponse(algorithm, ha1, nonce, cnonce, nc, qop, method, uri, body);
+}
+
+/** {@link computeResponse} with the inputs as arguments, so a caller builds no input object. */
+export function digestResponse(
+  algorithm: DigestAlgorithm,
+  ha1: string,
+  nonce: string,
+  cnonce: string | undefined,
+  nc: string | undefined,
+  qop: Qop | undefined,
+  method: string,
+  uri: string,
+  body: Uint8Array | undefined,
+): string {
+  const hash = hashOf(algorithm);
   const h = (s: string) => hashHex(hash, s);
-  const ha1 = isSession(input.algorithm) ? h(`${input.ha1}:${input.nonce}:${input.cnonce ?? ''}`) : input.ha1;
-  const ha2 =
-    input.qop === 'auth-int'
-      ? h(`${input.method}:${input.uri}:${hashHex(hash, input.body ?? new Uint8Array(0))}`)
-      : h(`${input.method}:${input.uri}`);
-  if (input.qop === undefined) return h(`${ha1}:${input.nonce}:${ha2}`);
-  return h(`${ha1}:${input.nonce}:${input.nc ?? ''}:${input.cnonce ?? ''}:${input.qop}:${ha2}`);
+  const a1 = isSession(algorithm) ? h(`${ha1}:${nonce}:${cnonce ?? ''}`) : ha1;
+  const a2 = h(
+    qop === 'auth-int' ? `${method}:${uri}:${hashHex(hash, body ?? new Uint8Array(0))}` : `${method}:${uri}`,
+  );
+  return h(
+    qop === undefined ? `${a1}:${nonce}:${a2}` : `${a1}:${nonce}:${nc ?? ''}:${cnonce ?? ''}:${qop}:${a2}`,
+  );
 }
 
 /** Formats a nonce count as the 8 lower-case hex digits RFC 7616 puts on the wire. */

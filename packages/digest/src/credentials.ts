@@ -146,42 +146,27 @@ export class DigestCredentials {
 
 function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Ha1Table {
   const out: Partial<Record<HashName, string>> = {};
-  const add = (hash: HashName, hex: string) => {
+  // The value is never echoed in an error: it may be a mistyped secret.
+  const fail = (message: string): never => {
+    throw new AuthenticationError('invalid-credentials', message, realm);
+  };
+  // `ALG:HEX` texts (a bare hex is MD5) and object entries, as [name, hex] in the order given.
+  const entries: [string, string | undefined][] =
+    typeof input === 'string' || Array.isArray(input)
+      ? ([input].flat() as string[]).map((text) => {
+          const colon = text.indexOf(':');
+          return colon < 0 ? ['MD5', text] : [text.slice(0, colon).trim(), text.slice(colon + 1)];
+        })
+      : Object.entries(input as Partial<Record<HashName, string>>);
+  for (const [name, hex] of entries) {
+    const hash = parseHashName(name) ?? fail(`unknown HA1 algorithm "${name}"`);
+    if (hex === undefined) continue;
     const value = hex.trim().toLowerCase();
     if (value.length !== hexLength(hash) || !/^[0-9a-f]+$/.test(value)) {
-      // The value is not echoed: it may be a mistyped secret.
-      throw new AuthenticationError(
-        'invalid-credentials',
-        `the ${hash} HA1 is not ${hexLength(hash)} hex digits`,
-        realm,
-      );
+      fail(`the ${hash} HA1 is not ${hexLength(hash)} hex digits`);
     }
     out[hash] = value;
-  };
-  const addText = (text: string) => {
-    const colon = text.indexOf(':');
-    if (colon < 0) return add('MD5', text);
-    const hash = parseHashName(text.slice(0, colon).trim());
-    if (!hash) {
-      throw new AuthenticationError(
-        'invalid-credentials',
-        `unknown HA1 algorithm "${text.slice(0, colon).trim()}"`,
-        realm,
-      );
-    }
-    add(hash, text.slice(colon + 1));
-  };
-  if (typeof input === 'string') addText(input);
-  else if (Array.isArray(input)) for (const text of input as readonly string[]) addText(text);
-  else {
-    for (const [name, hex] of Object.entries(input as Partial<Record<HashName, string>>)) {
-      const hash = parseHashName(name);
-      if (!hash)
-        throw new AuthenticationError('invalid-credentials', `unknown HA1 algorithm "${name}"`, realm);
-      if (hex !== undefined) add(hash, hex);
-    }
   }
-  if (Object.keys(out).length === 0)
-    throw new AuthenticationError('invalid-credentials', 'no HA1 given', realm);
+  if (Object.keys(out).length === 0) fail('no HA1 given');
   return out;
 }

@@ -1,6 +1,7 @@
-import { md5 } from '@noble/hashes/legacy.js';
-import { sha256, sha512_256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { toHex, utf8 } from './bytes.js';
+import { md5 } from './md5.js';
+import { sha256 } from './sha256.js';
+import { sha512_256 } from './sha512-256.js';
 
 /** The hash functions digest authentication is defined for. `SHA-512-256` is FIPS 180-4 SHA-512/256. */
 export type HashName = 'MD5' | 'SHA-256' | 'SHA-512-256';
@@ -21,8 +22,6 @@ export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = [
 /** The hash names, in the order of {@link DIGEST_ALGORITHMS}. */
 export const HASH_NAMES: readonly HashName[] = ['SHA-512-256', 'SHA-256', 'MD5'];
 
-const HEX_LENGTH: Record<HashName, number> = { MD5: 32, 'SHA-256': 64, 'SHA-512-256': 64 };
-
 const FUNCTIONS: Record<HashName, (data: Uint8Array) => Uint8Array> = {
   MD5: md5,
   'SHA-256': sha256,
@@ -41,8 +40,8 @@ export function parseAlgorithm(token: string | null | undefined): DigestAlgorith
 
 /** Reads a hash name (`MD5`, `SHA-256`, `SHA-512-256`), case-insensitively; null when unknown. */
 export function parseHashName(token: string): HashName | null {
-  const lower = token.toLowerCase();
-  return HASH_NAMES.find((h) => h.toLowerCase() === lower) ?? null;
+  const algorithm = parseAlgorithm(token);
+  return algorithm && !isSession(algorithm) ? (algorithm as HashName) : null;
 }
 
 /** The hash function an algorithm uses. */
@@ -57,10 +56,10 @@ export function isSession(algorithm: DigestAlgorithm): boolean {
 
 /** Length in hex digits of a hash's output. */
 export function hexLength(hash: HashName): number {
-  return HEX_LENGTH[hash];
+  return hash === 'MD5' ? 32 : 64;
 }
 
 /** Lower-case hex hash of a string (as UTF-8) or of bytes. */
 export function hashHex(hash: HashName, data: string | Uint8Array): string {
-  return bytesToHex(FUNCTIONS[hash](typeof data === 'string' ? utf8ToBytes(data) : data));
+  return toHex(FUNCTIONS[hash](typeof data === 'string' ? utf8(data) : data));
 }

@@ -1,10 +1,12 @@
+import { utf8 } from './bytes.js';
+
 /** attr-char of RFC 8187: the bytes an ext-value keeps unescaped. */
 const ATTR_CHAR = /^[A-Za-z0-9!#$&+\-.^_`|~]$/;
 
 /** Encodes a username as the RFC 8187 ext-value RFC 7616 section 3.4.4 sends in `username*`. */
 export function encodeExtValue(value: string): string {
   let out = "UTF-8''";
-  for (const byte of new TextEncoder().encode(value)) {
+  for (const byte of utf8(value)) {
     const ch = String.fromCharCode(byte);
     out += byte < 0x80 && ATTR_CHAR.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }

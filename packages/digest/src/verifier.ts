@@ -1,13 +1,12 @@
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { AuthValue, Params, parseAuth, parseUri } from '@sipkit/parser';
+import { toHex, utf8 } from './bytes.js';
 import { flag, isScheme } from './challenge.js';
 import type { AuthRequest } from './client.js';
 import { computeResponse, computeUserhash, constantTimeEqual, type Qop } from './compute.js';
 import type { DigestCredentials } from './credentials.js';
 import { AuthenticationError } from './errors.js';
 import { type DigestAlgorithm, type HashName, hashOf, isSession, parseAlgorithm } from './hash.js';
+import { hmacSha256 } from './hmac.js';
 import { NonceStore } from './nonce-store.js';
 import { cryptoRandom, type RandomSource } from './random.js';
 import { decodeExtValue } from './username.js';
@@ -280,14 +279,14 @@ export class DigestVerifier {
   }
 
   #newNonce(): string {
-    const body = bytesToHex(this.#random(NONCE_RANDOM_BYTES));
+    const body = toHex(this.#random(NONCE_RANDOM_BYTES));
     const nonce = body + this.#tag(body);
     this.#nonces.add(nonce);
     return nonce;
   }
 
   #tag(body: string): string {
-    return bytesToHex(hmac(sha256, this.#key, utf8ToBytes(`nonce:${body}`)).subarray(0, TAG_BYTES));
+    return toHex(hmacSha256(this.#key, utf8(`nonce:${body}`)).subarray(0, TAG_BYTES));
   }
 
   /** Whether a nonce was made by this verifier (live or retired), as opposed to forged. */
@@ -298,7 +297,7 @@ export class DigestVerifier {
   }
 
   #opaqueFor(nonce: string): string {
-    return bytesToHex(hmac(sha256, this.#key, utf8ToBytes(`opaque:${nonce}`)).subarray(0, 16));
+    return toHex(hmacSha256(this.#key, utf8(`opaque:${nonce}`)).subarray(0, 16));
   }
 }
 

@@ -13,7 +13,7 @@ import {
 } from '../src/index.js';
 import { challengeResponse, countingRandom, request } from './helpers.js';
 
-// An independent implementation (node:crypto) to check the noble-based one against.
+// An independent implementation (node:crypto) to check ours against.
 const NODE_NAME = { MD5: 'md5', 'SHA-256': 'sha256', 'SHA-512-256': 'sha512-256' } as const;
 function nodeHash(algorithm: DigestAlgorithm, data: string | Uint8Array): string {
   const base = algorithm.replace(/-sess$/, '') as keyof typeof NODE_NAME;

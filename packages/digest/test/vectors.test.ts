@@ -1,6 +1,5 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { sha512 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { type AuthValue, parseAuth } from '@sipkit/parser';
 import { describe, expect, it } from 'vitest';
 import {
@@ -162,7 +161,7 @@ describe('digest vectors from ../shared/conformance/digest-vectors.json', () => 
     });
 
     it('the published values are SHA-512 truncated to 256 bits (erratum 4897)', () => {
-      const truncated = (s: string) => bytesToHex(sha512(new TextEncoder().encode(s)).subarray(0, 32));
+      const truncated = (s: string) => createHash('sha512').update(s, 'utf8').digest('hex').slice(0, 64);
       expect(algorithm).toBe('SHA-512-256');
       expect(truncated(`${v.username}:${v.realm}`)).toBe(v.expected_userhash);
       const ha1 = truncated(`${v.username}:${v.realm}:${v.password}`);
