@@ -26,8 +26,10 @@ export const clientModes = {
     // The benchmark's counter sees the wire bytes; it is one shared function, nothing per UA.
     const transportFactory = (server, context) =>
       nodeTransportFactory(server, { ...context, onTrace: trace });
+    // One options object for the population, as an application building many UAs would pass.
+    const options = { transportFactory };
     return {
-      userAgent: (config) => new UserAgent(config, { transportFactory }),
+      userAgent: (config) => new UserAgent(config, options),
       close: async () => {},
     };
   },
@@ -36,8 +38,9 @@ export const clientModes = {
     const transportFactory = (s, context) => nodeTransportFactory(s, { ...context, onTrace: trace });
     const stack = new SipStack({ servers: [server], transportFactory });
     await stack.start();
+    const options = { stack };
     return {
-      userAgent: (config) => new UserAgent(config, { stack }),
+      userAgent: (config) => new UserAgent(config, options),
       close: () => stack.stop(),
     };
   },

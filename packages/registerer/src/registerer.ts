@@ -547,8 +547,9 @@ export class Registerer {
       const pub = unquote(grant.binding.params.get('pub-gruu'));
       const temp = unquote(grant.binding.params.get('temp-gruu'));
       if (pub !== undefined || temp !== undefined) this._gruu ??= {};
-      if (pub !== undefined) this._gruu!.pub = pub;
-      if (temp !== undefined) this._gruu!.temp = temp;
+      // Copies: a value cut from the response would keep the whole message text alive.
+      if (pub !== undefined) this._gruu!.pub = flat(pub);
+      if (temp !== undefined) this._gruu!.temp = flat(temp);
     }
     this.retries = 0;
     this.granted = grant.expires;

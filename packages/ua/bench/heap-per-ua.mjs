@@ -5,7 +5,7 @@
 //
 //   pnpm run build
 //   node --expose-gc packages/ua/bench/heap-per-ua.mjs [--mode stack|socket] [--n 1000,10000]
-//        [--window 100] [--warmup 1000] [--snapshot]
+//        [--window 100] [--warmup 1000] [--profile sipkit|jssip|...] [--snapshot]
 //
 // `stack`: every user agent shares one SipStack (one socket, one transaction layer).
 // `socket`: every user agent has its own socket and transaction layer (no `stack` option).
@@ -44,7 +44,9 @@ async function registrar() {
       res = createResponse(req, 401, { toTag: 'stub' });
       res.headers.append(
         'WWW-Authenticate',
-        `Digest realm="example.test", nonce="n${++nonce}", qop="auth", algorithm=MD5`,
+        // Nonce and opaque as long as a real registrar's (Kamailio: 40 and 32 hex digits).
+        `Digest realm="example.test", nonce="${(++nonce).toString(16).padStart(40, '0')}", ` +
+          `opaque="${nonce.toString(16).padStart(32, 'f')}", qop="auth", algorithm=MD5`,
       );
     } else {
       res = createResponse(req, 200, { toTag: 'stub' });
@@ -78,7 +80,7 @@ async function measure() {
     password: 'x',
     sockets: ['ws://127.0.0.1'],
     register_expires: 3600,
-  });
+  }, { profile: arg('profile', 'sipkit') });
   // JsSIP names WebSocket servers only: the registrar is on UDP (a property set, not a spread copy).
   base.servers = servers;
   const configFor = (i) => ua.withIdentity(base, { aor: `sip:u${i}@example.test`, password: `pw${i}` });
