@@ -146,7 +146,8 @@ export class TransactionLayer {
       request.method === 'INVITE'
         ? new InviteClientTransaction(request, key, ctx)
         : new NonInviteClientTransaction(request, key, ctx);
-    this.targets.set(tx, target);
+    // Only a CANCEL needs it again; a map entry per REGISTER would outgrow the GC during a burst.
+    if (request.method === 'INVITE') this.targets.set(tx, target);
     this.clients.set(key, tx);
     tx.on('state', (state) => {
       if (state === 'terminated' && this.clients.get(key) === tx) this.clients.delete(key);

@@ -75,12 +75,15 @@ async function measure() {
   const { nodeTransportFactory } = await import('@sipkit/ua/node');
 
   const servers = [{ uri: parseUri(`sip:127.0.0.1:${port};transport=udp`), transport: 'udp', weight: 0 }];
-  const base = fromJsSIP({
-    uri: 'sip:base@example.test',
-    password: 'x',
-    sockets: ['ws://127.0.0.1'],
-    register_expires: 3600,
-  }, { profile: arg('profile', 'sipkit') });
+  const base = fromJsSIP(
+    {
+      uri: 'sip:base@example.test',
+      password: 'x',
+      sockets: ['ws://127.0.0.1'],
+      register_expires: 3600,
+    },
+    { profile: arg('profile', 'sipkit') },
+  );
   // JsSIP names WebSocket servers only: the registrar is on UDP (a property set, not a spread copy).
   base.servers = servers;
   const configFor = (i) => ua.withIdentity(base, { aor: `sip:u${i}@example.test`, password: `pw${i}` });
