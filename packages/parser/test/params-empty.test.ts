@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { Params, parseUri } from '../src/index.js';
+import { Params, parseUri as parseAny, SipUri } from '../src/index.js';
+
+function parseUri(text: string): SipUri {
+  const uri = parseAny(text);
+  if (!(uri instanceof SipUri)) throw new Error(`not a SIP URI: ${text}`);
+  return uri;
+}
 
 // Empty parameter lists share one frozen list until their first write (see params.ts).
 describe('empty Params', () => {
