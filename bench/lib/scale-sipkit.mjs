@@ -5,17 +5,17 @@
  *
  * How the user agents reach the network is the client mode, one function each in `clientModes`,
  * chosen by `job.mode`. A mode gets `{ job, server, trace }` and resolves with
- * `{ userAgent(config), close() }`:
+ * `{ userAgent(config, identity), close() }`:
  * - `perSocket`: every UserAgent has its own transport (its own UDP socket or WebSocket) and its
  *   own transaction layer, as `new UserAgent(config, { transportFactory })` builds it.
  * - `sharedStack`: one `SipStack` (one transport, one transaction layer) for the whole population,
  *   `new UserAgent(config, { stack })`, as a load generator or bot farm would run it.
- * Every user agent's config is `withIdentity(base, ...)`: one JsSIP-style base config, and per
- * account only the AOR and password (the documented way to build a population).
+ * Every user agent runs one JsSIP-style base config with its own `identity` option (AOR and
+ * password): the documented way to build a population, with no config object per account.
  */
 import { fromJsSIP } from '@sipkit/config';
 import { parseUri } from '@sipkit/parser';
-import { SipStack, UserAgent, withIdentity } from '@sipkit/ua';
+import { SipStack, UserAgent } from '@sipkit/ua';
 import { nodeTransportFactory } from '@sipkit/ua/node';
 import { passwordOf } from './scale-registrar.mjs';
 
@@ -27,7 +27,7 @@ export const clientModes = {
     const transportFactory = (server, context) =>
       nodeTransportFactory(server, { ...context, onTrace: trace });
     return {
-      userAgent: (config) => new UserAgent(config, { transportFactory }),
+      userAgent: (config, identity) => new UserAgent(config, { transportFactory, identity }),
       close: async () => {},
     };
   },
@@ -37,7 +37,7 @@ export const clientModes = {
     const stack = new SipStack({ servers: [server], transportFactory });
     await stack.start();
     return {
-      userAgent: (config) => new UserAgent(config, { stack }),
+      userAgent: (config, identity) => new UserAgent(config, { stack, identity }),
       close: () => stack.stop(),
     };
   },
@@ -84,8 +84,7 @@ export async function prepareSipkit(job, events, traffic) {
     close: () => mode.close(),
     async start(i) {
       const user = `${job.prefix}${i}`;
-      const config = withIdentity(base, { aor: `sip:${user}@${job.domain}`, password: passwordOf(user) });
-      const ua = mode.userAgent(config);
+      const ua = mode.userAgent(base, { aor: `sip:${user}@${job.domain}`, password: passwordOf(user) });
       agents[i] = ua;
       ua.on('registration', (c) => {
         if (c.state === 'registered') events.registered(i);

@@ -2,7 +2,8 @@
  * One measured population of the registration-scale benchmark, in a child process of its own
  * (`node --expose-gc`), so the heap figures hold nothing but the library and its user agents.
  *
- * In the child: load the library, force a GC and read the heap (the baseline); start user agents
+ * In the child: load the library, register and stop `job.warmup` user agents (JIT warm-up, see
+ * `warmUp`), force a GC and read the heap (the baseline); start user agents
  * `job.window` at a time (a new one as soon as one is registered or has failed) until all N are
  * registered or `job.deadlineMs` passes; that is "time to all registered". Then hold the
  * population for `job.holdMs` while the libraries refresh on their own: REGISTERs and responses
@@ -64,6 +65,45 @@ const cpuSeconds = (since) => {
   return (u.user + u.system) / 1e6;
 };
 
+/**
+ * Registers `job.warmup` user agents (accounts 0, 1, ...) and stops them again before the
+ * baseline, in a population of their own with its own traffic counter, so the code the JIT
+ * compiles on the way (a one-off MiB or two) is not charged to the measured N. Every library
+ * gets the same warm-up.
+ */
+async function warmUp(job) {
+  const n = Math.min(job.warmup ?? 0, job.n);
+  if (n === 0) return;
+  const seen = new Uint8Array(n);
+  let done = 0;
+  let started = 0;
+  let pump;
+  const finished = new Promise((resolve) => {
+    pump = () => {
+      if (done === n) resolve();
+      // `job.window` registrations in flight at most, as in the measured run.
+      while (started < n && started - done < job.window) {
+        const i = started++;
+        population.start(i).catch(() => settled(i));
+      }
+    };
+  });
+  const settled = (i) => {
+    if (seen[i]) return;
+    seen[i] = 1;
+    done++;
+    pump();
+  };
+  const population = await prepare({ ...job, n }, { registered: settled, lost: settled }, createTraffic());
+  pump();
+  await Promise.race([finished, sleep(job.deadlineMs)]);
+  for (let i = 0; i < n; i += job.window)
+    await Promise.all(population.agents.slice(i, i + job.window).map(async (a) => a?.stop()));
+  await population.close();
+  // JsSIP's stop() un-REGISTERs in the background; let it end before the baseline.
+  await sleep(1000);
+}
+
 /** Runs the population described by `job` in this process; `phase(name)` tells the parent. */
 async function populate(job, phase) {
   const traffic = createTraffic();
@@ -110,6 +150,7 @@ async function populate(job, phase) {
         'each will fail to start past it (raise it with ulimit -n)',
     );
   }
+  await warmUp(job);
   const population = await prepare(job, events, traffic);
   const kindsBefore = job.breakdown ? heapByKind() : undefined;
   const baseline = memory();

@@ -12,6 +12,12 @@ export interface Param {
 
 /** Marks a list that has not been read from its text yet. */
 const UNREAD: Param[] = [];
+/**
+ * The list of every empty `Params` until its first `set`: most URIs have no parameters and no
+ * headers, and an address kept per user agent would otherwise hold two empty arrays. Frozen, so
+ * a write that forgot to copy it fails loudly instead of changing every empty list.
+ */
+const NONE: Param[] = Object.freeze([]) as unknown as Param[];
 
 /**
  * An ordered parameter list. Names compare case-insensitively (RFC 3261 section 7.3.1); the
@@ -28,8 +34,8 @@ export class Params implements Iterable<Param> {
   #to: number;
   #uri: boolean;
 
-  constructor(list: Param[] = []) {
-    this.list = list;
+  constructor(list: Param[] = NONE) {
+    this.list = list.length === 0 && list !== UNREAD ? NONE : list;
     this.#src = '';
     this.#from = 0;
     this.#to = 0;
@@ -52,9 +58,10 @@ export class Params implements Iterable<Param> {
 
   private items(): Param[] {
     if (this.list === UNREAD) {
-      this.list = this.#uri
+      const list = this.#uri
         ? readUriSpan(this.#src, this.#from, this.#to)
         : readHeaderSpan(this.#src, this.#from);
+      this.list = list.length === 0 ? NONE : list;
       this.#src = '';
     }
     return this.list;
@@ -134,6 +141,7 @@ export class Params implements Iterable<Param> {
     const p: Param = { name, value, quoted: quoted ?? (value !== null && !isTokenOrHost(value)) };
     const i = this.index(name);
     if (i >= 0) this.list[i] = p;
+    else if (this.list === NONE) this.list = [p];
     else this.list.push(p);
     return this;
   }

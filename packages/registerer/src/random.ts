@@ -42,8 +42,9 @@ export function uuid(random: RandomSource): string {
 }
 
 /**
- * The same text as one flat string. Text built by concatenation is a tree of pieces in V8; a
- * registerer keeps a few such strings for life, and flat ones take a fraction of the memory.
+ * The same text as one flat string of its own. Text built by concatenation is a tree of pieces in
+ * V8, and text cut from a longer string (a parsed header value) keeps that whole string alive; a
+ * registerer keeps a few such strings for life, and flat copies take a fraction of the memory.
  */
 export function flat(text: string): string {
   return JSON.parse(JSON.stringify(text)) as string;

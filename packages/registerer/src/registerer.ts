@@ -94,6 +94,12 @@ function entries(record: Record<string, string | null> | undefined): [string, st
   return record ? Object.entries(record) : [];
 }
 
+// Bits of Registerer.flags.
+const USER_IS_RANDOM = 1;
+const PREEMPTIVE_REJECTED = 2;
+const WANTED = 4;
+const STUCK = 8;
+
 function unquote(v: string | null | undefined): string | undefined {
   return v == null ? undefined : v.replace(/^"(.*)"$/, '$1');
 }
@@ -119,7 +125,6 @@ export class Registerer {
   /** The From tag of every request, for profiles with a fixed tag. */
   private readonly fixedTag: string | undefined;
   private readonly user: string;
-  private readonly userIsRandom: boolean;
   private readonly lineValue?: string;
   private readonly instance?: string;
   private readonly regId?: number;
@@ -127,20 +132,18 @@ export class Registerer {
   private requested: number;
   private cseq: number;
   private granted?: number;
-  private _gruu: Gruu | undefined;
+  // Two fields rather than a Gruu object: one object less per registered user agent.
+  private gruuPub: string | undefined;
+  private gruuTemp: string | undefined;
   private lastAuth: [string, string][] = NO_AUTH;
-  /** The registrar answered a preemptive Authorization with a fresh challenge (not `stale`). */
-  private preemptiveRejected = false;
   /** Present only with `securityAgreement`. */
   private readonly agreement: SecurityAgreement | undefined;
   private retries = 0;
-  /** The user wants a binding (register() called, not unregistered or stopped). */
-  private wanted = false;
   private busy: 'register' | 'unregister' | undefined;
-  /** SIP.js 0.21 quirk: a contactless 2xx leaves `waiting` set forever. */
-  private stuck = false;
   /** Bumped by dispose(): late responses of an older epoch are ignored. */
   private epoch = 0;
+  /** The yes/no fields below, as bits of one number: a field less per flag and registerer. */
+  private flags = 0;
   // One clock timer serves the action timer (start, refresh or retry) and the local expiry.
   private actionKind: ActionTimer | undefined;
   private actionAt: number | undefined;
@@ -149,6 +152,38 @@ export class Registerer {
   private timerAt: number | undefined;
   /** Waiters and queued work: exists only while there are some (see {@link Pending}). */
   private pending: Pending | undefined;
+
+  /** The Contact user was drawn by the profile rather than configured. */
+  private get userIsRandom(): boolean {
+    return (this.flags & USER_IS_RANDOM) !== 0;
+  }
+  private set userIsRandom(on: boolean) {
+    this.setFlag(USER_IS_RANDOM, on);
+  }
+  /** The registrar answered a preemptive Authorization with a fresh challenge (not `stale`). */
+  private get preemptiveRejected(): boolean {
+    return (this.flags & PREEMPTIVE_REJECTED) !== 0;
+  }
+  private set preemptiveRejected(on: boolean) {
+    this.setFlag(PREEMPTIVE_REJECTED, on);
+  }
+  /** The user wants a binding (register() called, not unregistered or stopped). */
+  private get wanted(): boolean {
+    return (this.flags & WANTED) !== 0;
+  }
+  private set wanted(on: boolean) {
+    this.setFlag(WANTED, on);
+  }
+  /** SIP.js 0.21 quirk: a contactless 2xx leaves `waiting` set forever. */
+  private get stuck(): boolean {
+    return (this.flags & STUCK) !== 0;
+  }
+  private set stuck(on: boolean) {
+    this.setFlag(STUCK, on);
+  }
+  private setFlag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
 
   private get registerWaiters(): Pending['registerWaiters'] {
     return this.pending?.registerWaiters;
@@ -259,7 +294,10 @@ export class Registerer {
 
   /** The GRUUs learned from the last 2xx (kept across refreshes that omit them). */
   get gruu(): Gruu {
-    return { ...this._gruu };
+    const gruu: Gruu = {};
+    if (this.gruuPub !== undefined) gruu.pub = this.gruuPub;
+    if (this.gruuTemp !== undefined) gruu.temp = this.gruuTemp;
+    return gruu;
   }
 
   /** The user part of our Contact URI (configured, or drawn by the profile). */
@@ -531,8 +569,8 @@ export class Registerer {
       userIsRandom: this.userIsRandom,
       instance: this.instance,
       regId: this.regId,
-      pubGruu: this.parsedGruu(this._gruu?.pub),
-      tempGruu: this.parsedGruu(this._gruu?.temp),
+      pubGruu: this.parsedGruu(this.gruuPub),
+      tempGruu: this.parsedGruu(this.gruuTemp),
       requested: this.requested,
     });
     if (!grant) {
@@ -551,9 +589,9 @@ export class Registerer {
     if (grant.binding) {
       const pub = unquote(grant.binding.params.get('pub-gruu'));
       const temp = unquote(grant.binding.params.get('temp-gruu'));
-      if (pub !== undefined || temp !== undefined) this._gruu ??= {};
-      if (pub !== undefined) this._gruu!.pub = pub;
-      if (temp !== undefined) this._gruu!.temp = temp;
+      // Copies: a value cut from the response would keep the whole message text alive.
+      if (pub !== undefined) this.gruuPub = flat(pub);
+      if (temp !== undefined) this.gruuTemp = flat(temp);
     }
     this.retries = 0;
     this.granted = grant.expires;
@@ -870,7 +908,8 @@ export class Registerer {
   private arm(name: TimerName, ms: number): void {
     // NaN (the SIP.js 0.21 quirk) behaves as setTimeout does in browsers: at once.
     const delay = Number.isFinite(ms) ? Math.max(0, ms) : 0;
-    const at = this.opts.clock.now() + delay;
+    // Whole milliseconds: a field that only ever holds small integers needs no boxed number per registerer.
+    const at = Math.ceil(this.opts.clock.now() + delay);
     if (name === 'expiry') {
       this.expiryAt = at;
     } else {

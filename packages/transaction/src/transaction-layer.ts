@@ -157,7 +157,8 @@ export class TransactionLayer {
     const ctx = this.context((bytes) => this.transport.send(bytes, target));
     const invite = request.method === 'INVITE' ? this.options.invite : undefined;
     const tx = invite ? invite.client(request, key, ctx) : new NonInviteClientTransaction(request, key, ctx);
-    this.targets.set(tx, target);
+    // Only a CANCEL needs it again; a map entry per REGISTER would outgrow the GC during a burst.
+    if (invite) this.targets.set(tx, target);
     this.clients.set(key, tx);
     tx.on('state', (state) => {
       if (state === 'terminated' && this.clients.get(key) === tx) this.clients.delete(key);

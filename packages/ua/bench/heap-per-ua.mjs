@@ -5,11 +5,12 @@
 //
 //   pnpm run build
 //   node --expose-gc packages/ua/bench/heap-per-ua.mjs [--mode stack|socket] [--n 1000,10000]
-//        [--window 100] [--warmup 1000] [--snapshot]
+//        [--window 100] [--warmup 1000] [--profile sipkit|jssip|...] [--with-identity] [--snapshot]
 //
 // `stack`: every user agent shares one SipStack (one socket, one transaction layer).
 // `socket`: every user agent has its own socket and transaction layer (no `stack` option).
-// Configs come from `withIdentity`: they share everything but the AOR and credentials.
+// Every user agent runs one base config with its own `identity` option (AOR and password); with
+// `--with-identity` each gets a config of its own from `withIdentity` instead.
 // `--window`: registrations in flight at once (more overflows the loopback socket buffers).
 // `--warmup`: user agents registered and stopped before the baseline, so JIT code is not counted.
 // `--snapshot`: writes heap snapshots before and after, for a diff in Chrome DevTools.
@@ -44,7 +45,9 @@ async function registrar() {
       res = createResponse(req, 401, { toTag: 'stub' });
       res.headers.append(
         'WWW-Authenticate',
-        `Digest realm="example.test", nonce="n${++nonce}", qop="auth", algorithm=MD5`,
+        // Nonce and opaque as long as a real registrar's (Kamailio: 40 and 32 hex digits).
+        `Digest realm="example.test", nonce="${(++nonce).toString(16).padStart(40, '0')}", ` +
+          `opaque="${nonce.toString(16).padStart(32, 'f')}", qop="auth", algorithm=MD5`,
       );
     } else {
       res = createResponse(req, 200, { toTag: 'stub' });
@@ -73,15 +76,22 @@ async function measure() {
   const { nodeTransportFactory } = await import('@sipkit/ua/node');
 
   const servers = [{ uri: parseUri(`sip:127.0.0.1:${port};transport=udp`), transport: 'udp', weight: 0 }];
-  const base = fromJsSIP({
-    uri: 'sip:base@example.test',
-    password: 'x',
-    sockets: ['ws://127.0.0.1'],
-    register_expires: 3600,
-  });
+  const base = fromJsSIP(
+    {
+      uri: 'sip:base@example.test',
+      password: 'x',
+      sockets: ['ws://127.0.0.1'],
+      register_expires: 3600,
+    },
+    { profile: arg('profile', 'sipkit') },
+  );
   // JsSIP names WebSocket servers only: the registrar is on UDP (a property set, not a spread copy).
   base.servers = servers;
-  const configFor = (i) => ua.withIdentity(base, { aor: `sip:u${i}@example.test`, password: `pw${i}` });
+  const ownConfigs = args.includes('--with-identity');
+  const configFor = (i) => {
+    const identity = { aor: `sip:u${i}@example.test`, password: `pw${i}` };
+    return ownConfigs ? { config: ua.withIdentity(base, identity) } : { config: base, identity };
+  };
 
   const stack =
     mode === 'stack' ? new ua.SipStack({ servers, transportFactory: nodeTransportFactory }) : undefined;
@@ -97,14 +107,14 @@ async function measure() {
     const one = async () => {
       const config = configs[i];
       configs[i++] = undefined;
-      const agent = new ua.UserAgent(config, options);
+      const agent = new ua.UserAgent(config.config, { ...options, identity: config.identity });
       agents.push(agent);
       const registered = new Promise((resolve, reject) => {
         const off = agent.on('registration', (c) => {
           if (c.state === 'registered') {
             off();
             resolve();
-          } else if (c.state === 'rejected') reject(new Error(`${config.identity.aor} rejected`));
+          } else if (c.state === 'rejected') reject(new Error(`${agent.config.identity.aor} rejected`));
         });
       });
       await agent.start();
@@ -157,7 +167,7 @@ async function measure() {
     const perUa = (after - before) / total;
     const perConfig = configBytes / total;
     console.log(
-      `N=${total}: ${perUa.toFixed(0)} bytes/UA, of which ${perConfig.toFixed(0)} its config ` +
+      `N=${total}: ${perUa.toFixed(0)} bytes/UA, of which ${perConfig.toFixed(0)} its config or identity ` +
         `(heapUsed ${(after / 2 ** 20).toFixed(1)} MiB); registered ${add} in ${(ms / 1000).toFixed(2)} s`,
     );
   }

@@ -32,7 +32,8 @@ export class TimerQueue implements Clock {
 
   /** Schedules `fn` after `ms`; the handle is for {@link clearTimeout}. */
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const entry: Entry = { at: this.base.now() + Math.max(0, ms), seq: ++this.seq, fn, index: -1 };
+    // Whole milliseconds (rounded up, never early): an integer `at` is stored unboxed.
+    const entry: Entry = { at: Math.ceil(this.base.now() + Math.max(0, ms)), seq: ++this.seq, fn, index: -1 };
     this.push(entry);
     if (entry.index === 0) this.arm();
     return entry;

@@ -1,6 +1,6 @@
 import type { UserAgentConfig } from '@sipkit/config';
 import { applyAuthorization, type DigestClient } from '@sipkit/digest';
-import type { SipRequest, SipResponse } from '@sipkit/parser';
+import type { SipRequest, SipResponse, SipUri } from '@sipkit/parser';
 import {
   type Authenticator,
   type DigestPolicy,
@@ -35,6 +35,7 @@ import { buildRegistererOptions } from './registerer-options.js';
 import { answerRequest } from './request-handler.js';
 import { SipStack, type StackMember } from './sip-stack.js';
 import type { TransportFactory } from './transport-factory.js';
+import { type IdentityOverride, identityAor, withIdentity } from './with-identity.js';
 
 /** Receives every SIP message as text with Authorization values already replaced by `<redacted>`. */
 export type SipTrace = (direction: TraceDirection, text: string, peer: Endpoint) => void;
@@ -47,6 +48,13 @@ export interface UserAgentOptions {
    * (the options of the same name here are ignored). The config's servers must be the stack's.
    */
   stack?: SipStack;
+  /**
+   * Who this user agent is when `config` is a base shared by a population: the AOR and digest
+   * credentials replace the config's exactly as {@link withIdentity}`(config, identity)` would,
+   * but no config object is built per user agent (the lighter way to run thousands of them;
+   * {@link UserAgent.config} then builds the effective config on each read).
+   */
+  identity?: IdentityOverride;
   /** Builds transports; default WebSocket only (browser-safe). Node: `nodeTransportFactory` from `@sipkit/ua/node`. */
   transportFactory?: TransportFactory;
   /** Clock of every timer; default the system clock. */
@@ -93,8 +101,10 @@ export interface UserAgentEvents {
  * emitter until someone listens, no message kept after its transaction, one timer.
  */
 export class UserAgent implements StackMember, RegistererObserver, Authenticator {
-  /** The validated configuration this user agent runs. */
-  readonly config: UserAgentConfig;
+  /** The config as given: with `options.identity`, a base shared with other user agents. */
+  private readonly base: UserAgentConfig;
+  /** The address-of-record, parsed once (with `options.identity` it is not in `base`). */
+  private readonly aor: SipUri;
   private readonly options: UserAgentOptions;
   private current: UserAgentState = 'idle';
   private stack: SipStack | undefined;
@@ -108,11 +118,18 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   constructor(config: UserAgentConfig, options: UserAgentOptions = {}) {
     if (config.servers.length === 0)
       throw new UserAgentError('NO_SERVER', 'the configuration names no server');
-    this.config = config;
+    this.base = config;
     // Kept by reference: many user agents built with one options object share it.
     this.options = options;
     // A profile this class cannot follow fails here, not after connecting.
     if (!options.profile) this.registrationProfile(config);
+    this.aor = options.identity ? identityAor(config, options.identity.aor) : config.identity.aor;
+  }
+
+  /** The configuration this user agent runs (with `options.identity`: built on each read). */
+  get config(): UserAgentConfig {
+    const who = this.options.identity;
+    return who ? withIdentity(this.base, { ...who, aor: this.aor }) : this.base;
   }
 
   /** The lifecycle state. */
@@ -163,7 +180,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     // stop() may have been called while connecting.
     if ((this.current as UserAgentState) !== 'starting') return;
     this.setState('started');
-    if (this.config.registration.enabled) {
+    if (this.base.registration.enabled) {
       this.reg!.register().catch((e: unknown) =>
         this.logger.warn(`registration failed: ${(e as Error).message}`),
       );
@@ -205,7 +222,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** @internal True when `user@host` is this user agent's address-of-record. */
   ownsAor(user: string, host: string): boolean {
-    const aor = this.config.identity.aor;
+    const aor = this.aor;
     return aor.user === user && aor.hostname.toLowerCase() === host;
   }
 
@@ -224,7 +241,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** @internal A request for this user agent. */
   handleRequest(tx: ServerTransaction, request: SipRequest): void {
-    answerRequest(tx, request, this.config.userAgent, generateTag(this.random));
+    answerRequest(tx, request, this.base.userAgent, generateTag(this.random));
   }
 
   /**
@@ -240,7 +257,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
         this.config.credentials,
         policy,
         this.stack?.random ?? this.random,
-        this.config.profile === 'jssip',
+        this.base.profile === 'jssip',
         this.reg?.profile.preemptiveAuthorization === true,
       );
       if (usual) this.digest = client;
@@ -287,10 +304,10 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   private checkStack(stack: SipStack): void {
     if (stack.state !== 'started')
       throw new UserAgentError('STACK_NOT_STARTED', `the stack is ${stack.state}; call stack.start() first`);
-    if (!stack.matches(this.config.servers))
+    if (!stack.matches(this.base.servers))
       throw new UserAgentError(
         'STACK_MISMATCH',
-        `the configuration names servers the stack does not use (${this.config.servers.map((s) => s.uri).join(', ')})`,
+        `the configuration names servers the stack does not use (${this.base.servers.map((s) => s.uri).join(', ')})`,
       );
   }
 
@@ -331,29 +348,30 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   private createOwnStack(): SipStack {
     const o = this.options;
     return new SipStack({
-      servers: this.config.servers,
-      connection: this.config.connection,
+      servers: this.base.servers,
+      connection: this.base.connection,
       transportFactory: o.transportFactory,
       clock: o.clock,
       random: o.random,
       logger: o.logger,
       trace: o.trace,
-      userAgent: this.config.userAgent,
+      userAgent: this.base.userAgent,
     });
   }
 
   private createRegisterer(stack: SipStack): Registerer {
     // Invalid credentials fail start(); the digest client itself is made on the first challenge.
-    credentialsFromConfig(this.config.credentials);
+    const config = this.config;
+    credentialsFromConfig(config.credentials);
     return new Registerer(
-      buildRegistererOptions(this.config, {
+      buildRegistererOptions(config, {
         clock: stack.clock,
         random: stack.random,
         sender: stack.sender,
         authenticator: this,
         logger: this.options.logger ?? stack.logger,
         observer: this,
-        profile: this.options.profile ?? this.registrationProfile(this.config),
+        profile: this.options.profile ?? this.registrationProfile(config),
       }),
     );
   }

@@ -24,16 +24,8 @@ export interface IdentityOverride {
  * registrar, realm binding and servers are the base's: keep the AOR in the base's domain.
  */
 export function withIdentity(base: UserAgentConfig, who: IdentityOverride): UserAgentConfig {
-  const given = typeof who.aor === 'string' ? parseUri(who.aor) : who.aor;
-  if (given.kind !== 'sip' || given.user === undefined)
-    throw new UserAgentError('INVALID_CREDENTIALS', 'the AOR must be a sip: or sips: URI with a user part');
-  // The host and scheme strings of the base AOR, not copies, when they are the same.
-  const b = base.identity.aor;
-  const parsed =
-    typeof who.aor === 'string' && given.host === b.host
-      ? new SipUri(b.scheme, b.host, given.user, given.port, given.params, given.headers, given.password)
-      : given;
-  const username = who.username ?? given.user;
+  const parsed = identityAor(base, who.aor);
+  const username = who.username ?? parsed.user!;
   const template = base.credentials.digest[0];
   const credential: DigestCredential = {
     name: undefined,
@@ -48,4 +40,20 @@ export function withIdentity(base: UserAgentConfig, who: IdentityOverride): User
     identity: { aor: parsed, displayName: who.displayName, authorizationUser: username },
     credentials: { digest: [credential], bearer: base.credentials.bearer },
   };
+}
+
+/**
+ * The AOR of an identity override, checked (a `sip:`/`sips:` URI with a user part). A string in
+ * the base AOR's host is parsed into a URI that shares the base's host and scheme strings; a
+ * `SipUri` is used as it is.
+ * @internal
+ */
+export function identityAor(base: UserAgentConfig, aor: string | SipUri): SipUri {
+  const given = typeof aor === 'string' ? parseUri(aor) : aor;
+  if (given.kind !== 'sip' || given.user === undefined)
+    throw new UserAgentError('INVALID_CREDENTIALS', 'the AOR must be a sip: or sips: URI with a user part');
+  const b = base.identity.aor;
+  return typeof aor === 'string' && given.host === b.host
+    ? new SipUri(b.scheme, b.host, given.user, given.port, given.params, given.headers, given.password)
+    : given;
 }

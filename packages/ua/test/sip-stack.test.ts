@@ -283,3 +283,50 @@ describe('withIdentity', () => {
     await during(clock, ua.stop());
   });
 });
+
+describe('UserAgentOptions.identity', () => {
+  test('a population on one base config: each user agent registers as its own identity', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock, 'alice', 'secret', { bob: 'bobpw', carol: 'carolpw' });
+    const base = config('alice');
+    const stack = new SipStack({
+      servers: base.servers,
+      transportFactory: registrar.factory,
+      clock,
+      random: seeded(),
+    });
+    await stack.start();
+    const agents = (['bob', 'carol'] as const).map(
+      (user) =>
+        new UserAgent(base, { stack, identity: { aor: `sip:${user}@example.test`, password: USERS[user] } }),
+    );
+    for (const ua of agents) await ua.start();
+    await run(clock, 100);
+    expect(agents.map((ua) => ua.registerer?.state)).toEqual(['registered', 'registered']);
+    expect([...registrar.bound.keys()].sort()).toEqual(['bob', 'carol']);
+    const usernames = registrar.received.map((r) => r.authorization[0]?.param('username')).filter(Boolean);
+    expect(usernames.sort()).toEqual(['bob', 'carol']);
+    // The effective config is what withIdentity gives; the base is untouched and shared.
+    const carol = agents[1]!.config;
+    expect(carol.identity.aor.toString()).toBe('sip:carol@example.test');
+    expect(carol.credentials.digest[0]).toMatchObject({ username: 'carol', password: 'carolpw' });
+    expect(carol.servers).toBe(base.servers);
+    expect(base.identity.aor.user).toBe('alice');
+    // A request for the AOR reaches the user agent that has it.
+    registrar.wire.length = 0;
+    registrar.inject(request('OPTIONS', 'sip:carol@example.test', 'req-carol'));
+    await run(clock, 50);
+    expect(answers(registrar)).toEqual(['200 UA-alice']);
+    for (const ua of agents) await during(clock, ua.stop());
+    await during(clock, stack.stop());
+  });
+
+  test('an identity without a SIP user is refused when the user agent is made', () => {
+    expect(
+      () => new UserAgent(config('alice'), { identity: { aor: 'sip:example.test', password: 'x' } }),
+    ).toThrow(UserAgentError);
+    expect(
+      () => new UserAgent(config('alice'), { identity: { aor: 'tel:+15550100', password: 'x' } }),
+    ).toThrow(/sip: or sips: URI with a user part/);
+  });
+});
