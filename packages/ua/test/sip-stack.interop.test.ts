@@ -29,9 +29,22 @@ afterEach(async () => {
   await stack?.stop();
 });
 
-async function aliceContacts(): Promise<string[]> {
+async function contactsOf(user: string): Promise<string[]> {
   const bindings = await kamailioBindings();
-  return bindings.find((b) => b.aor === USER || b.aor === `${USER}@${KAMAILIO_DOMAIN}`)?.contacts ?? [];
+  return bindings.find((b) => b.aor === user || b.aor === `${user}@${KAMAILIO_DOMAIN}`)?.contacts ?? [];
+}
+const aliceContacts = () => contactsOf(USER);
+
+/** Resolves once `ua` is registered; rejects if the registrar refuses it. */
+function registeredOnce(ua: UserAgent): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const off = ua.on('registration', (c) => {
+      if (c.state === 'registered') {
+        off();
+        resolve();
+      } else if (c.state === 'rejected') reject(new Error(`rejected with ${c.code}`));
+    });
+  });
 }
 
 test(`${COUNT} user agents register through one SipStack over UDP, and the stack stops them all`, async () => {
@@ -44,17 +57,7 @@ test(`${COUNT} user agents register through one SipStack over UDP, and the stack
     register_expires: 60,
   });
   const agents = Array.from({ length: COUNT }, () => new UserAgent({ ...base, servers }, { stack }));
-  const registered = agents.map(
-    (ua) =>
-      new Promise<void>((resolve, reject) => {
-        const off = ua.on('registration', (c) => {
-          if (c.state === 'registered') {
-            off();
-            resolve();
-          } else if (c.state === 'rejected') reject(new Error(`rejected with ${c.code}`));
-        });
-      }),
-  );
+  const registered = agents.map(registeredOnce);
   await Promise.all(agents.map((ua) => ua.start()));
   await Promise.all(registered);
   expect(stack.userAgentCount).toBe(COUNT);
@@ -74,4 +77,63 @@ test(`${COUNT} user agents register through one SipStack over UDP, and the stack
   await stack.stop();
   expect(agents.every((ua) => ua.state === 'stopped')).toBe(true);
   expect(await aliceContacts()).toEqual([]);
+});
+
+test('user agents on one base config with their own identity register as those users', async () => {
+  stack = new SipStack({ servers, transportFactory: nodeTransportFactory });
+  await stack.start();
+  const base = {
+    ...fromJsSIP({
+      uri: `sip:${USER}@${KAMAILIO_DOMAIN}`,
+      password: KAMAILIO_USERS.alice,
+      sockets: [KAMAILIO_WS_URL],
+      register_expires: 60,
+    }),
+    servers,
+  };
+  const users = ['bob', 'carol'] as const;
+  const agents = users.map(
+    (user) =>
+      new UserAgent(base, {
+        stack,
+        identity: { aor: `sip:${user}@${KAMAILIO_DOMAIN}`, password: KAMAILIO_USERS[user] },
+      }),
+  );
+  const registered = agents.map(registeredOnce);
+  await Promise.all(agents.map((ua) => ua.start()));
+  await Promise.all(registered);
+  for (const [i, user] of users.entries())
+    expect(await contactsOf(user)).toEqual([expect.stringContaining(agents[i]!.registerer!.contactUser)]);
+  expect(await aliceContacts()).toEqual([]);
+  await stack.stop();
+  expect(await contactsOf('bob')).toEqual([]);
+  expect(await contactsOf('carol')).toEqual([]);
+});
+
+test('a wrong password in an identity is refused by Kamailio, and the others still register', async () => {
+  stack = new SipStack({ servers, transportFactory: nodeTransportFactory });
+  await stack.start();
+  const base = {
+    ...fromJsSIP({
+      uri: `sip:${USER}@${KAMAILIO_DOMAIN}`,
+      password: KAMAILIO_USERS.alice,
+      sockets: [KAMAILIO_WS_URL],
+    }),
+    servers,
+  };
+  const good = new UserAgent(base, {
+    stack,
+    identity: { aor: `sip:bob@${KAMAILIO_DOMAIN}`, password: KAMAILIO_USERS.bob },
+  });
+  const bad = new UserAgent(base, {
+    stack,
+    identity: { aor: `sip:carol@${KAMAILIO_DOMAIN}`, password: 'wrong' },
+  });
+  const results = [registeredOnce(good), registeredOnce(bad)];
+  await Promise.all([good.start(), bad.start()]);
+  const [ok, refused] = await Promise.allSettled(results);
+  expect(ok.status).toBe('fulfilled');
+  expect(refused.status).toBe('rejected');
+  expect(await contactsOf('carol')).toEqual([]);
+  expect(await contactsOf('bob')).toHaveLength(1);
 });
