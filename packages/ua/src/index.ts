@@ -6,37 +6,8 @@
  * @packageDocumentation
  */
 
-export type {
-  RegistrationResult,
-  RegistrationState,
-  StateChange,
-  UnregisterResult,
-} from '@sipkit/registerer';
-export { credentialsFromConfig, DigestAuthenticator } from './authenticator.js';
-export { UserAgentError, type UserAgentErrorCode } from './errors.js';
+// Everything of the core entry; this entry's UserAgent (with the config adapters) wins over its one.
+export * from './core.js';
 export { UserAgent } from './full-user-agent.js';
 export { profileFromConfig } from './profile-from-config.js';
 export { registererOptionsFromConfig } from './registerer-options.js';
-export { ALLOWED_METHODS, answerRequest, RequestHandler, SUPPORTED } from './request-handler.js';
-export {
-  SipStack,
-  type SipStackEvents,
-  type SipStackOptions,
-  type SipStackState,
-  type StackMember,
-} from './sip-stack.js';
-export { TimerQueue } from './timer-queue.js';
-export {
-  serverEndpoint,
-  type TransportContext,
-  type TransportFactory,
-  webSocketTransportFactory,
-  webSocketUrl,
-} from './transport-factory.js';
-export type {
-  SipTrace,
-  UserAgentEvents,
-  UserAgentOptions,
-  UserAgentState,
-} from './user-agent.js';
-export { type IdentityOverride, withIdentity } from './with-identity.js';
