@@ -22,6 +22,7 @@ export interface IdentityOverride {
  * other part (servers, registration and connection settings, profile, contact options) is the
  * base's own object, not a copy, so thousands of user agents built this way share them. The
  * registrar, realm binding and servers are the base's: keep the AOR in the base's domain.
+ * `new UserAgent(base, { identity: who })` runs the same config without building this object.
  */
 export function withIdentity(base: UserAgentConfig, who: IdentityOverride): UserAgentConfig {
   const parsed = identityAor(base, who.aor);
