@@ -10,6 +10,12 @@ import type { StateChange } from './state.js';
 export interface RegistererObserver {
   /** The state changed, or a refresh renewed `registered`. Called before `state` listeners. */
   registrationChanged(change: StateChange): void;
+  /**
+   * A refresh is due. Returning true takes it over: the registerer sends nothing and the
+   * application calls `register()` before the binding expires (JsSIP's `registrationExpiring`
+   * event: with a listener, JsSIP leaves the refresh to the application).
+   */
+  refreshDue?(): boolean;
 }
 
 /** What to put in our Contact. */

@@ -970,6 +970,8 @@ export class Registerer {
     this.actionKind = undefined;
     this.actionAt = undefined;
     this.schedule();
+    // The application took the refresh over; the local expiry stays armed.
+    if (kind === 'refresh' && this.opts.observer?.refreshDue?.() === true) return;
     this.sendRegister(kind === 'start' ? 'register' : kind === 'refresh' ? 'refreshed' : 'retry');
   }
 

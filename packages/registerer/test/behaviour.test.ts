@@ -616,3 +616,37 @@ describe('options', () => {
     reg.dispose();
   });
 });
+
+describe('refresh taken over by the application (JsSIP registrationExpiring)', () => {
+  it('an observer that takes the refresh gets it instead of a REGISTER; register() refreshes', async () => {
+    let due = 0;
+    let take = true;
+    const observer = {
+      registrationChanged: () => {},
+      refreshDue: () => {
+        due++;
+        return take;
+      },
+    };
+    const { reg, sender, clock } = setup('jssip', { observer });
+    sender.answer(ok(600));
+    await reg.register();
+    expect(sender.sent).toHaveLength(1);
+    await tick(clock); // the refresh time: handed over, nothing sent
+    expect(due).toBe(1);
+    expect(sender.sent).toHaveLength(1);
+    expect(reg.state).toBe('registered');
+    sender.answer(ok(600));
+    await reg.register(); // the application refreshes
+    expect(sender.sent).toHaveLength(2);
+    expect(reg.state).toBe('registered');
+    // An observer that declines leaves the refresh to the registerer.
+    take = false;
+    sender.answer(ok(600));
+    await tick(clock);
+    await settle(clock);
+    expect(due).toBe(2);
+    expect(sender.sent).toHaveLength(3);
+    reg.dispose();
+  });
+});

@@ -84,6 +84,11 @@ export interface UserAgentEvents {
   transport: (state: TransportState) => void;
   /** The registration state changed (also on each refresh). */
   registration: (change: StateChange) => void;
+  /**
+   * A refresh is due (JsSIP's event of the same name). While this event has a listener the user
+   * agent does not refresh by itself: the listener calls `register()` before the binding expires.
+   */
+  registrationExpiring: () => void;
 }
 
 /**
@@ -276,6 +281,13 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   /** @internal The registerer changed state. */
   registrationChanged(change: StateChange): void {
     this.events?.emit('registration', change);
+  }
+
+  /** @internal A refresh is due: with `registrationExpiring` listeners it is theirs to do. */
+  refreshDue(): boolean {
+    if (!this.events || this.events.count('registrationExpiring') === 0) return false;
+    this.events.emit('registrationExpiring');
+    return true;
   }
 
   // ---------------------------------------------------------------------------------------

@@ -66,6 +66,34 @@ describe('UserAgent', () => {
     await stop(ua, clock);
   });
 
+  test('registrationExpiring: with a listener the refresh is left to the app, as in JsSIP', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const { ua } = jssipUa(clock, registrar);
+    let expiring = 0;
+    const off = ua.on('registrationExpiring', () => expiring++);
+    await ua.start();
+    await run(clock, 100);
+    const sent = registrar.received.length;
+    // JsSIP refreshes a 600 s binding within [300, 568) s: step until the event (bounded).
+    for (let s = 0; s < 600 && expiring === 0; s++) await run(clock, 1000, 1000);
+    expect(expiring).toBe(1);
+    expect(registrar.received.length).toBe(sent);
+    expect(ua.registerer?.state).toBe('registered');
+    const refreshed = ua.register();
+    await run(clock, 100);
+    await refreshed;
+    expect(registrar.received.length).toBeGreaterThan(sent);
+    expect(ua.registerer?.state).toBe('registered');
+    // Without a listener the user agent refreshes by itself again.
+    off();
+    const before = registrar.received.length;
+    for (let s = 0; s < 600 && registrar.received.length === before; s++) await run(clock, 1000, 1000);
+    expect(registrar.received.length).toBeGreaterThan(before);
+    expect(expiring).toBe(1);
+    await stop(ua, clock);
+  });
+
   test('answers OPTIONS with 200 and other methods with 405, both with Allow', async () => {
     const clock = new VirtualClock();
     const registrar = new FakeRegistrar(clock);
