@@ -644,7 +644,7 @@ describe('refresh taken over by the application (JsSIP registrationExpiring)', (
     take = false;
     sender.answer(ok(600));
     await tick(clock);
-    await settle(clock);
+    await flush();
     expect(due).toBe(2);
     expect(sender.sent).toHaveLength(3);
     reg.dispose();
