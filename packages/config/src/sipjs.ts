@@ -340,6 +340,7 @@ export function fromSipJs(
       regId: outbound ? regId : undefined,
       outbound,
       instanceIdAlwaysAdded,
+      uaInstanceId,
       line: false,
     },
     registration: {

@@ -98,6 +98,11 @@ export interface ContactConfig {
   outbound: boolean;
   /** SIP.js `instanceIdAlwaysAdded`: `+sip.instance` after the `>` of every Contact. */
   instanceIdAlwaysAdded: boolean;
+  /**
+   * The instance id `instanceIdAlwaysAdded` writes (SIP.js `UserAgentOptions.instanceId`,
+   * normalised to `urn:uuid:...`); undefined = the registration's, or a new one.
+   */
+  uaInstanceId?: string;
   /** Asterisk `line`: add `;line=<7 letters>` to the Contact URI. */
   line: boolean;
 }

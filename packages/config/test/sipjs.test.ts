@@ -105,6 +105,7 @@ describe('fromSipJs option mapping', () => {
       host: 'client.example.net',
       uriParams: { transport: 'ws', ob: 'x' },
       instanceIdAlwaysAdded: true,
+      uaInstanceId: `urn:uuid:${ID}`,
       outbound: false,
     });
     expect(c.via).toEqual({ forceRport: true, transportOverride: 'TCP' });

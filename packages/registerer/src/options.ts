@@ -32,6 +32,12 @@ export interface ContactOptions {
   params?: Record<string, string | null>;
   /** Asterisk `line=yes`: `;line=<7 random a-z>` in the Contact URI. */
   line?: boolean;
+  /**
+   * SIP.js `instanceIdAlwaysAdded`: `;+sip.instance="<urn:uuid:...>"` right after the `>` of the
+   * Contact, in the profiles that write it (`sipjs`). A string is the user agent's instance id
+   * (with or without `urn:uuid:`); `true` takes the registration's RFC 5626 instance, or a new one.
+   */
+  instanceAlways?: string | true;
 }
 
 /** Options of a {@link Registerer}. */

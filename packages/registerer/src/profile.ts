@@ -31,6 +31,8 @@ export interface ContactParts {
   instance?: string;
   /** RFC 5626 reg-id, when sent. */
   regId?: number;
+  /** The instance id SIP.js's `instanceIdAlwaysAdded` writes after the `>`, when asked for. */
+  alwaysInstance?: string;
   /** Value of the `expires` Contact parameter; undefined = no parameter. */
   expires?: number;
   /** Extra Contact header parameters, in order (`null` value = flag). */

@@ -3,7 +3,7 @@ import { codeForStatus, RegistrationError, type RegistrationErrorCode } from './
 import type { CoreRegistererOptions, UnregisterOptions } from './options.js';
 import type { RegistrationProfile } from './profile.js';
 import { sipkitProfile } from './profiles/sipkit.js';
-import { flat, LOWER, token } from './random.js';
+import { flat, LOWER, token, uuid } from './random.js';
 import { authLines, buildRegister } from './request-builder.js';
 import {
   contactsOf,
@@ -128,6 +128,8 @@ export class Registerer {
   private readonly lineValue?: string;
   private readonly instance?: string;
   private readonly regId?: number;
+  /** SIP.js `instanceIdAlwaysAdded`: the instance id written after the Contact's `>`. */
+  private readonly alwaysInstance?: string;
   private contactText?: string;
   private requested: number;
   private cseq: number;
@@ -280,6 +282,12 @@ export class Registerer {
     const ob = profile.outbound({ instanceId, regId: options.regId, outbound: options.outbound }, random);
     this.instance = ob.instance === undefined ? undefined : flat(ob.instance);
     this.regId = ob.regId;
+    const always = options.contact?.instanceAlways;
+    if (always !== undefined)
+      this.alwaysInstance =
+        typeof always === 'string'
+          ? flat(always.replace(/^(urn:)?uuid:/i, ''))
+          : (this.instance ?? flat(uuid(random)));
   }
 
   /** The current state. */
@@ -810,6 +818,7 @@ export class Registerer {
       contactUri: this.contactUriText(),
       instance: this.instance,
       regId: this.regId,
+      alwaysInstance: this.alwaysInstance,
       contactParams: entries(o.contact?.params),
       expires: kind === 'register' ? this.requested : 0,
       routeSet: o.routeSet ?? [],

@@ -21,6 +21,7 @@ export interface BuildInput {
   contactUri: string;
   instance?: string;
   regId?: number;
+  alwaysInstance?: string;
   contactParams: ReadonlyArray<readonly [string, string | null]>;
   /** Requested expiry (0 for an un-REGISTER). */
   expires: number;
@@ -54,6 +55,7 @@ export function buildRegister(b: BuildInput): SipRequest {
         uri: b.contactUri,
         instance: b.instance,
         regId: b.regId,
+        alwaysInstance: b.alwaysInstance,
         expires: paramExpires ? b.expires : undefined,
         params: b.contactParams,
       });

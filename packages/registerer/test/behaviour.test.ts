@@ -650,3 +650,42 @@ describe('refresh taken over by the application (JsSIP registrationExpiring)', (
     reg.dispose();
   });
 });
+
+describe('SIP.js instanceIdAlwaysAdded', () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const contactOf = async (extra: Parameters<typeof setup>[1]) => {
+    const { reg, sender } = setup('sipjs', extra);
+    sender.answer(ok(600));
+    await reg.register();
+    const contact = sender.sent[0]!.headers.get('contact')!;
+    reg.dispose();
+    return contact;
+  };
+
+  it("writes the user agent's instance right after the >, before reg-id and the other parameters", async () => {
+    const id = '8f1c7d9e-2b4a-4c3d-9e8f-0a1b2c3d4e5f';
+    const contact = await contactOf({
+      contact: { instanceAlways: `urn:uuid:${id}`, params: { foo: 'bar' } },
+      instanceId: id,
+      regId: 1,
+    });
+    expect(contact).toMatch(
+      new RegExp(
+        `^<[^>]+>;\\+sip\\.instance="<urn:uuid:${id}>";reg-id=1;\\+sip\\.instance="<urn:uuid:${id}>";foo=bar;expires=600$`,
+      ),
+    );
+  });
+
+  it('without an instance id it takes the registration one, or draws its own', async () => {
+    const borrowed = await contactOf({ contact: { instanceAlways: true }, regId: 1 });
+    const [, first, second] =
+      /^<[^>]+>;\+sip\.instance="<urn:uuid:([^>]+)>";reg-id=1;\+sip\.instance="<urn:uuid:([^>]+)>"/.exec(
+        borrowed,
+      )!;
+    expect(first).toMatch(UUID);
+    expect(second).toBe(first);
+    const own = await contactOf({ contact: { instanceAlways: true } });
+    expect(own).toMatch(/^<[^>]+>;\+sip\.instance="<urn:uuid:[0-9a-f-]{36}>";expires=600$/);
+    expect(await contactOf({})).not.toContain('+sip.instance');
+  });
+});

@@ -37,6 +37,7 @@ function contactOptions(contact: ContactConfig): ContactOptions {
       uriParams: contact.uriParams,
       params: contact.headerParams.length > 0 ? paramRecord(contact.headerParams) : undefined,
       line: contact.line,
+      instanceAlways: contact.instanceIdAlwaysAdded ? (contact.uaInstanceId ?? true) : undefined,
     };
     contactOptionsOf.set(contact, out);
   }

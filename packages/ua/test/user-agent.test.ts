@@ -259,3 +259,30 @@ describe('UserAgent', () => {
     expect(udp.state).toBe('stopped');
   });
 });
+
+describe('SIP.js instanceIdAlwaysAdded', () => {
+  test("the REGISTER Contact carries the user agent's instance after the >", async () => {
+    const id = '0b3f5e2a-7c1d-4e8f-9a6b-5c4d3e2f1a0b';
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const ua = UserAgent.fromSipJs(
+      {
+        uri: 'sip:alice@example.test',
+        authorizationPassword: 'secret',
+        transportOptions: { server: 'wss://edge.example.test' },
+        instanceId: id,
+        instanceIdAlwaysAdded: true,
+      },
+      undefined,
+      { clock, random: seeded(), transportFactory: registrar.factory },
+    );
+    await ua.start();
+    const registered = ua.register();
+    await run(clock, 100);
+    await registered;
+    expect(registrar.received[0]!.headers.get('contact')).toMatch(
+      new RegExp(`^<[^>]+>;\\+sip\\.instance="<urn:uuid:${id}>";expires=\\d+$`),
+    );
+    await stop(ua, clock);
+  });
+});

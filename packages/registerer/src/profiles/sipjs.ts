@@ -79,7 +79,9 @@ export function createSipjsProfile(options: SipjsProfileOptions = {}): Registrat
     supported: (wish) => ['outbound', 'path', 'gruu', ...wish.extra].join(', '),
     contactHeader(parts) {
       const expires = parts.expires === undefined ? '' : `;expires=${parts.expires}`;
-      return `<${parts.uri}>${outboundParams(parts)}${paramText(parts.params)}${expires}`;
+      const always =
+        parts.alwaysInstance === undefined ? '' : `;+sip.instance="<urn:uuid:${parts.alwaysInstance}>"`;
+      return `<${parts.uri}>${always}${outboundParams(parts)}${paramText(parts.params)}${expires}`;
     },
     fromTag: 'fixed',
     newTag: (random) => token(random, 10, BASE32),
