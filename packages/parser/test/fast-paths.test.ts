@@ -190,3 +190,57 @@ describe('parameters kept unread', () => {
     }
   });
 });
+
+describe('typed values over several lines', () => {
+  // The first element of a header becomes a one-element list that later lines append to, and a
+  // line the fast path leaves goes to HEADER_PARSERS; either order must give the same list.
+  test.each([
+    [
+      'Via',
+      ['SIP/2.0/UDP a;branch=z9hG4bK1', 'SIP/2.0/UDP b;x="1,2", SIP/2.0/TCP c', 'SIP/2.0/UDP d;x="a\\"b"'],
+    ],
+    ['Via', ['SIP/2.0/UDP b;x="1,2"', 'SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/WS e.invalid;rport']],
+    ['Contact', ['<sip:a@b>;expires=60, <sip:c@d>', 'Carol <sip:c@e>', '<sip:f@g;lr>;q=0.5']],
+    ['Contact', ['Carol <sip:c@e>', '<sip:a@b>;expires=60']],
+    ['Route', ['<sip:p1;lr>', '<sip:p2;lr>,<sip:p3;lr>', '<sip:%41@p4>']],
+  ])('%s', (name, lines) => {
+    const key = NAMES[name]!;
+    const expected = lines.flatMap((v) => HEADER_PARSERS[key](v, key)).map(view);
+    const text = `OPTIONS sip:a@b SIP/2.0\r\n${lines.map((v) => `${name}: ${v}\r\n`).join('')}\r\n`;
+    const parsed = parseMessage(new TextEncoder().encode(text)).headers;
+    expect(parsed.typed(key).map(view)).toEqual(expected);
+    const built = new Headers();
+    for (const v of lines) built.append(name, v);
+    expect(built.typed(key).map(view)).toEqual(expected);
+  });
+});
+
+describe('header spans of one message', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+
+  test('stay its own when more messages are parsed after it', () => {
+    const first = parseMessage(
+      enc('OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: one\r\nX-A: 1\r\n\r\n'),
+    );
+    const second = parseMessage(enc('SIP/2.0 200 OK\r\nCall-ID: two\r\nv: SIP/2.0/TCP k\r\n\r\n'));
+    expect(first.callId).toBe('one');
+    expect(first.via.map((v) => v.host)).toEqual(['h']);
+    expect([...first.headers.entries()]).toEqual([
+      ['Via', 'SIP/2.0/UDP h;branch=z9hG4bK1'],
+      ['Call-ID', 'one'],
+      ['X-A', '1'],
+    ]);
+    expect(second.callId).toBe('two');
+    expect(second.via.map((v) => v.transport)).toEqual(['TCP']);
+  });
+
+  test('hold more lines than the default limit when the limit is raised', () => {
+    const lines = Array.from({ length: 600 }, (_, i) => `X-${i}: v${i}\r\n`).join('');
+    const msg = parseMessage(enc(`OPTIONS sip:a@b SIP/2.0\r\n${lines}Call-ID: c\r\n\r\n`), {
+      limits: { maxHeaders: 1000 },
+    });
+    expect(msg.headers.size).toBe(601);
+    expect(msg.headers.get('x-599')).toBe('v599');
+    expect(msg.callId).toBe('c');
+  });
+});
