@@ -94,6 +94,15 @@ function entries(record: Record<string, string | null> | undefined): [string, st
   return record ? Object.entries(record) : [];
 }
 
+/** Registerer state that most registerers never have, kept in an object made on first use. */
+interface Rare {
+  listeners?: RegistererEvents['state'][];
+  lineValue?: string;
+  alwaysInstance?: string;
+  lastAuth?: [string, string][];
+  agreement?: SecurityAgreement;
+}
+
 // Bits of Registerer.flags.
 const USER_IS_RANDOM = 1;
 const PREEMPTIVE_REJECTED = 2;
@@ -117,19 +126,14 @@ export class Registerer {
   readonly callId: string;
 
   private _state: RegistrationState = 'unregistered';
-  /** Created on the first `on()`: most registerers only have an {@link RegistererObserver}. */
-  private listeners: RegistererEvents['state'][] | undefined;
   private readonly opts: CoreRegistererOptions;
   private readonly aor: SipUri;
   private readonly registrar: SipUri;
   /** The From tag of every request, for profiles with a fixed tag. */
   private readonly fixedTag: string | undefined;
   private readonly user: string;
-  private readonly lineValue?: string;
   private readonly instance?: string;
   private readonly regId?: number;
-  /** SIP.js `instanceIdAlwaysAdded`: the instance id written after the Contact's `>`. */
-  private readonly alwaysInstance?: string;
   private contactText?: string;
   private requested: number;
   private cseq: number;
@@ -137,9 +141,8 @@ export class Registerer {
   // Two fields rather than a Gruu object: one object less per registered user agent.
   private gruuPub: string | undefined;
   private gruuTemp: string | undefined;
-  private lastAuth: [string, string][] = NO_AUTH;
-  /** Present only with `securityAgreement`. */
-  private readonly agreement: SecurityAgreement | undefined;
+  /** What most registerers never have (see {@link Rare}): one slot instead of five. */
+  private rare: Rare | undefined;
   private retries = 0;
   private busy: 'register' | 'unregister' | undefined;
   /** Bumped by dispose(): late responses of an older epoch are ignored. */
@@ -154,6 +157,38 @@ export class Registerer {
   private timerAt: number | undefined;
   /** Waiters and queued work: exists only while there are some (see {@link Pending}). */
   private pending: Pending | undefined;
+
+  /** Created on the first `on()`: most registerers only have an {@link RegistererObserver}. */
+  private get listeners(): RegistererEvents['state'][] | undefined {
+    return this.rare?.listeners;
+  }
+  private set listeners(value: RegistererEvents['state'][] | undefined) {
+    this.setRare('listeners', value);
+  }
+  /** Asterisk `line`: the value in our Contact URI. */
+  private get lineValue(): string | undefined {
+    return this.rare?.lineValue;
+  }
+  /** SIP.js `instanceIdAlwaysAdded`: the instance id written after the Contact's `>`. */
+  private get alwaysInstance(): string | undefined {
+    return this.rare?.alwaysInstance;
+  }
+  /** The Authorization lines to send again (profiles with `reuseAuthorization`). */
+  private get lastAuth(): [string, string][] {
+    return this.rare?.lastAuth ?? NO_AUTH;
+  }
+  private set lastAuth(value: [string, string][]) {
+    this.setRare('lastAuth', value === NO_AUTH ? undefined : value);
+  }
+  /** Present only with `securityAgreement`. */
+  private get agreement(): SecurityAgreement | undefined {
+    return this.rare?.agreement;
+  }
+  private setRare<K extends keyof Rare>(key: K, value: Rare[K]): void {
+    if (value === undefined && !this.rare) return;
+    this.rare ??= {};
+    this.rare[key] = value;
+  }
 
   /** The Contact user was drawn by the profile rather than configured. */
   private get userIsRandom(): boolean {
@@ -271,23 +306,25 @@ export class Registerer {
     this.fixedTag = profile.fromTag === 'fixed' ? flat(tag) : undefined;
     this.cseq = profile.firstCSeq(random) - 1;
     if (options.securityAgreement)
-      this.agreement = new SecurityAgreement(options.securityAgreement.mechanisms);
+      this.setRare('agreement', new SecurityAgreement(options.securityAgreement.mechanisms));
     const given = options.contact?.uri
       ? toSipUri(options.contact.uri, 'contact.uri').user
       : options.contact?.user;
     this.userIsRandom = given === undefined;
     this.user = flat(given ?? profile.defaultContactUser(random));
-    if (options.contact?.line) this.lineValue = token(random, 7, LOWER);
+    if (options.contact?.line) this.setRare('lineValue', token(random, 7, LOWER));
     const instanceId = options.instanceId?.replace(/^(urn:)?uuid:/i, '');
     const ob = profile.outbound({ instanceId, regId: options.regId, outbound: options.outbound }, random);
     this.instance = ob.instance === undefined ? undefined : flat(ob.instance);
     this.regId = ob.regId;
     const always = options.contact?.instanceAlways;
     if (always !== undefined)
-      this.alwaysInstance =
+      this.setRare(
+        'alwaysInstance',
         typeof always === 'string'
           ? flat(always.replace(/^(urn:)?uuid:/i, ''))
-          : (this.instance ?? flat(uuid(random)));
+          : (this.instance ?? flat(uuid(random))),
+      );
   }
 
   /** The current state. */
