@@ -1,4 +1,4 @@
-import { fromJsSIP, type ServerConfig } from '@sipkit/config';
+import { fromJsSIP, type ServerConfig, type UserAgentConfig } from '@sipkit/config';
 import { parseUri, type SipUri } from '@sipkit/parser';
 import { afterEach, expect, test } from 'vitest';
 import { kamailioBindings } from '../../../interop/kamailio-control.js';
@@ -34,6 +34,17 @@ async function contactsOf(user: string): Promise<string[]> {
   return bindings.find((b) => b.aor === user || b.aor === `${user}@${KAMAILIO_DOMAIN}`)?.contacts ?? [];
 }
 const aliceContacts = () => contactsOf(USER);
+
+/** Alice's JsSIP config with the UDP server: the base of the identity tests. */
+function aliceOverUdp(): UserAgentConfig {
+  const config = fromJsSIP({
+    uri: `sip:${USER}@${KAMAILIO_DOMAIN}`,
+    password: KAMAILIO_USERS.alice,
+    sockets: [KAMAILIO_WS_URL],
+    register_expires: 60,
+  });
+  return { ...config, servers };
+}
 
 /** Resolves once `ua` is registered; rejects if the registrar refuses it. */
 function registeredOnce(ua: UserAgent): Promise<void> {
@@ -82,15 +93,7 @@ test(`${COUNT} user agents register through one SipStack over UDP, and the stack
 test('user agents on one base config with their own identity register as those users', async () => {
   stack = new SipStack({ servers, transportFactory: nodeTransportFactory });
   await stack.start();
-  const base = {
-    ...fromJsSIP({
-      uri: `sip:${USER}@${KAMAILIO_DOMAIN}`,
-      password: KAMAILIO_USERS.alice,
-      sockets: [KAMAILIO_WS_URL],
-      register_expires: 60,
-    }),
-    servers,
-  };
+  const base = aliceOverUdp();
   const users = ['bob', 'carol'] as const;
   const agents = users.map(
     (user) =>
@@ -113,14 +116,7 @@ test('user agents on one base config with their own identity register as those u
 test('a wrong password in an identity is refused by Kamailio, and the others still register', async () => {
   stack = new SipStack({ servers, transportFactory: nodeTransportFactory });
   await stack.start();
-  const base = {
-    ...fromJsSIP({
-      uri: `sip:${USER}@${KAMAILIO_DOMAIN}`,
-      password: KAMAILIO_USERS.alice,
-      sockets: [KAMAILIO_WS_URL],
-    }),
-    servers,
-  };
+  const base = aliceOverUdp();
   const good = new UserAgent(base, {
     stack,
     identity: { aor: `sip:bob@${KAMAILIO_DOMAIN}`, password: KAMAILIO_USERS.bob },
