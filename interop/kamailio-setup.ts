@@ -5,7 +5,7 @@
  * never skips: an interop run without its server is a failed run.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { KAMAILIO_CTL_SOCKET, KAMAILIO_HOST, KAMAILIO_SIP_PORT, KAMAILIO_WS_PORT } from './kamailio-env.js';
+import { kamailioArgs, kamailioModuleDir } from './kamailio-launch.mjs';
 
 const CONFIG = fileURLToPath(new URL('./kamailio/kamailio.cfg', import.meta.url));
 const PACKAGES = ['kamailio', 'kamailio-websocket-modules', 'kamailio-extra-modules'];
@@ -22,19 +23,10 @@ let child: ChildProcess | undefined;
 let runDir: string | undefined;
 
 /** The Debian module directory that holds `websocket.so`, or undefined when not installed. */
-function moduleDir(): string | undefined {
-  if (!existsSync('/usr/lib')) return undefined;
-  for (const dir of readdirSync('/usr/lib')) {
-    const candidate = `/usr/lib/${dir}/kamailio/modules/`;
-    if (existsSync(`${candidate}websocket.so`)) return candidate;
-  }
-  return undefined;
-}
-
 function hasKamailio(): boolean {
   try {
     execFileSync('kamailio', ['-v'], { stdio: 'ignore' });
-    return moduleDir() !== undefined;
+    return kamailioModuleDir() !== undefined;
   } catch {
     return false;
   }
@@ -99,28 +91,14 @@ export async function startKamailio(): Promise<void> {
   const log = openSync(join(runDir, 'kamailio.log'), 'w');
   const proc = spawn(
     'kamailio',
-    [
-      '-f',
-      CONFIG,
-      '-DD', // stay in the foreground (still forking workers), so this process owns it
-      '-E', // log to stderr, which goes to RUNDIR/kamailio.log
-      '-P',
-      join(runDir, 'kamailio.pid'),
-      '-Y',
+    kamailioArgs({
+      config: CONFIG,
       runDir,
-      '-w',
-      runDir,
-      '-A',
-      `SIP_PORT=${KAMAILIO_SIP_PORT}`,
-      '-A',
-      `WS_PORT=${KAMAILIO_WS_PORT}`,
-      '-A',
-      `CTL_SOCK="unix:${KAMAILIO_CTL_SOCKET}"`,
-      '-A',
-      `RPC_FIFO="${join(runDir, 'kamailio.fifo')}"`,
-      '-A',
-      `MOD_PATH="${moduleDir()}"`,
-    ],
+      sipPort: KAMAILIO_SIP_PORT,
+      wsPort: KAMAILIO_WS_PORT,
+      ctlSocket: KAMAILIO_CTL_SOCKET,
+      fifo: join(runDir, 'kamailio.fifo'),
+    }),
     { stdio: ['ignore', log, log] },
   );
   closeSync(log);

@@ -11,6 +11,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { kamailioArgs, kamailioModuleDir } from '../../interop/kamailio-launch.mjs';
 import { ownChild } from './owned-child.mjs';
 
 const CONFIG = new URL('../kamailio/scale.cfg', import.meta.url).pathname;
@@ -19,18 +20,9 @@ const PACKAGES = ['kamailio', 'kamailio-websocket-modules', 'kamailio-extra-modu
 const SHM_MB = 512;
 
 /** The Debian module directory that holds `websocket.so`, or undefined. */
-function moduleDir() {
-  if (!existsSync('/usr/lib')) return undefined;
-  for (const dir of readdirSync('/usr/lib')) {
-    const candidate = `/usr/lib/${dir}/kamailio/modules/`;
-    if (existsSync(`${candidate}websocket.so`)) return candidate;
-  }
-  return undefined;
-}
-
 function kamailioVersion() {
   const r = spawnSync('kamailio', ['-v'], { encoding: 'utf8' });
-  if (r.error || moduleDir() === undefined) return undefined;
+  if (r.error || kamailioModuleDir() === undefined) return undefined;
   return /version: kamailio ([\w.-]+)/.exec(r.stdout)?.[1] ?? 'unknown';
 }
 
@@ -138,28 +130,7 @@ export async function startKamailio() {
   const log = openSync(join(runDir, 'kamailio.log'), 'w');
   const child = spawn(
     'kamailio',
-    [
-      '-f',
-      CONFIG,
-      '-DD',
-      '-E',
-      '-m',
-      String(SHM_MB),
-      '-P',
-      join(runDir, 'kamailio.pid'),
-      '-Y',
-      runDir,
-      '-w',
-      runDir,
-      '-A',
-      `SIP_PORT=${udpPort}`,
-      '-A',
-      `WS_PORT=${wsPort}`,
-      '-A',
-      `CTL_SOCK="unix:${ctl}"`,
-      '-A',
-      `MOD_PATH="${moduleDir()}"`,
-    ],
+    kamailioArgs({ config: CONFIG, runDir, sipPort: udpPort, wsPort, ctlSocket: ctl, shmMb: SHM_MB }),
     { stdio: ['ignore', log, log] },
   );
   closeSync(log);
