@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kamailioArgs, kamailioModuleDir } from '../../interop/kamailio-launch.mjs';
+import { aptInstall } from './apt-install.mjs';
 import { ownChild } from './owned-child.mjs';
 
 const CONFIG = new URL('../kamailio/scale.cfg', import.meta.url).pathname;
@@ -37,13 +38,7 @@ export function ensureKamailio() {
     return { skip: `Kamailio not found and cannot be installed here: apt-get install ${PACKAGES.join(' ')}` };
   }
   console.log(`Kamailio not found: installing ${PACKAGES.join(', ')} with apt-get ...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...PACKAGES], { env, stdio: 'ignore' });
-  if (install().status !== 0) {
-    spawnSync('apt-get', ['update'], { env, stdio: 'ignore' });
-    if (install().status !== 0) return { skip: 'apt-get install kamailio failed' };
-  }
+  if (!aptInstall(PACKAGES)) return { skip: 'apt-get install kamailio failed' };
   const version = kamailioVersion();
   return version ? { version } : { skip: 'Kamailio installed but it or websocket.so is missing' };
 }

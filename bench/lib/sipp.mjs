@@ -6,6 +6,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { aptInstall } from './apt-install.mjs';
 import { ownChild } from './owned-child.mjs';
 
 function sippVersion() {
@@ -26,17 +27,7 @@ export function ensureSipp() {
     return { skip: 'sipp not found and not root: install it with `sudo apt-get install sip-tester`' };
   }
   console.log('sipp not found: installing Debian package sip-tester with apt-get ...');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'sip-tester'], {
-      env,
-      stdio: 'ignore',
-    });
-  // A fresh machine may have no package lists yet: update once and retry.
-  if (install().status !== 0) {
-    spawnSync('apt-get', ['update'], { env, stdio: 'ignore' });
-    if (install().status !== 0) return { skip: 'apt-get install sip-tester failed' };
-  }
+  if (!aptInstall(['sip-tester'])) return { skip: 'apt-get install sip-tester failed' };
   const version = sippVersion();
   return version ? { version } : { skip: 'sip-tester installed but sipp does not run' };
 }
