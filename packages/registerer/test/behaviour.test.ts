@@ -6,19 +6,17 @@ import {
   Registerer,
   RegistrationError,
 } from '@sipkit/registerer';
-import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, it } from 'vitest';
 import {
   challenge,
   echoContact,
-  FakeSender,
   flush,
   ok,
+  portsOnly,
   reply,
   settle,
   setup,
   status,
-  testRandom,
   tick,
 } from './helpers.js';
 
@@ -469,13 +467,7 @@ describe('stop and dispose', () => {
 
 describe('options', () => {
   it('validates per profile', () => {
-    const clock = new VirtualClock();
-    const base = {
-      aor: 'sip:a@example.com',
-      clock,
-      random: testRandom().random,
-      sender: new FakeSender(clock),
-    };
+    const base = portsOnly();
     expect(() => createSipjsProfile({ refreshFrequency: 40 })).toThrow(RegistrationError);
     expect(() => new Registerer({ ...base, profile: 'asterisk', expires: 0 })).toThrow(/expiration/);
     expect(() => new Registerer({ ...base, profile: 'sipjs-legacy', expires: 0 })).toThrow(RegistrationError);

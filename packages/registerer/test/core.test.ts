@@ -8,7 +8,7 @@ import {
 } from '@sipkit/registerer/core';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, it } from 'vitest';
-import { FakeSender, lines, ok, testRandom } from './helpers.js';
+import { FakeSender, lines, ok, portsOnly, testRandom } from './helpers.js';
 
 /** The first REGISTER a registerer sends, as header lines. */
 async function firstRegister(make: (base: ConstructorParameters<typeof Registerer>[0]) => Registerer) {
@@ -37,13 +37,7 @@ describe('@sipkit/registerer/core', () => {
   });
 
   it('refuses a profile name, which needs the named Registerer', () => {
-    const clock = new VirtualClock();
-    const base = {
-      aor: 'sip:a@example.com',
-      clock,
-      random: testRandom().random,
-      sender: new FakeSender(clock),
-    };
+    const base = portsOnly();
     const byName = { ...base, profile: 'jssip' as unknown as RegistrationProfile };
     expect(() => new Registerer(byName)).toThrow(RegistrationError);
     expect(() => new Registerer(byName)).toThrow(/@sipkit\/registerer/);
@@ -52,13 +46,7 @@ describe('@sipkit/registerer/core', () => {
 
 describe('Registerer of @sipkit/registerer (profiles by name)', () => {
   it('is a core Registerer, resolves every built-in name and refuses an unknown one', () => {
-    const clock = new VirtualClock();
-    const base = {
-      aor: 'sip:a@example.com',
-      clock,
-      random: testRandom().random,
-      sender: new FakeSender(clock),
-    };
+    const base = portsOnly();
     const reg = new NamedRegisterer({ ...base, profile: 'asterisk' });
     expect(reg).toBeInstanceOf(Registerer);
     expect(reg.profile).toBe(asteriskProfile);

@@ -4,6 +4,7 @@ import {
   type DigestPolicy,
   type LocalInfo,
   type ProfileName,
+  type RandomSource,
   Registerer,
   type RegistererOptions,
   type RegisterSender,
@@ -162,6 +163,12 @@ export async function flush(): Promise<void> {
 export async function tick(clock: VirtualClock): Promise<void> {
   if (!clock.next()) throw new Error('no timer pending');
   await flush();
+}
+
+/** The options every registerer needs (AOR and ports, on a virtual clock), without a profile. */
+export function portsOnly(): { aor: string; clock: VirtualClock; random: RandomSource; sender: FakeSender } {
+  const clock = new VirtualClock();
+  return { aor: 'sip:a@example.com', clock, random: testRandom().random, sender: new FakeSender(clock) };
 }
 
 /** A registerer on a virtual clock with a fake sender; records every state change. */
