@@ -42,7 +42,11 @@ export default defineConfig({
         test: {
           name: 'interop',
           root,
-          include: ['packages/*/test/**/*.interop.test.ts', 'apps/*/test/**/*.interop.test.ts'],
+          include: [
+            'packages/*/test/**/*.interop.test.ts',
+            'apps/*/test/**/*.interop.test.ts',
+            'interop/test/**/*.test.ts',
+          ],
           globalSetup: ['interop/kamailio-setup.ts'],
           environment: 'node',
           testTimeout: 20_000,

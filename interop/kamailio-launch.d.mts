@@ -11,3 +11,6 @@ export function kamailioArgs(options: {
   fifo?: string;
   shmMb?: number;
 }): string[];
+
+/** Sends SIGTERM to `pid` when this process dies, even by SIGKILL; returns a dismiss function. */
+export function killWhenParentDies(pid: number): () => void;

@@ -3,6 +3,7 @@
  * the registration-scale benchmark (bench/lib/scale-kamailio.mjs). Plain JavaScript so the
  * benchmark, which runs without a TypeScript loader, can import it too.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -31,4 +32,25 @@ export function kamailioArgs({ config, runDir, sipPort, wsPort, ctlSocket, fifo,
   defines.push(`MOD_PATH="${kamailioModuleDir()}"`);
   for (const d of defines) args.push('-A', d);
   return args;
+}
+
+/**
+ * Sends SIGTERM to `pid` when this process dies, however it dies. Kamailio does not notice its
+ * parent going away, and Node cannot ask the kernel for a parent-death signal, so without this a
+ * test run killed with SIGKILL leaves Kamailio holding its ports and the next run fails. A shell
+ * watchdog holds a pipe from this process: the pipe closes only when this process is gone, and
+ * then the watchdog's `read` returns and it sends the signal. Returns a function that dismisses
+ * the watchdog, for a normal stop (so it never signals a pid that has been reused).
+ */
+export function killWhenParentDies(pid) {
+  const watchdog = spawn('/bin/sh', ['-c', 'read _ ; kill "$0" 2>/dev/null', String(pid)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  // Neither the watchdog nor its pipe may keep this process's event loop alive.
+  watchdog.unref();
+  watchdog.stdin.unref();
+  watchdog.stdin.on('error', () => {});
+  return () => {
+    watchdog.kill('SIGKILL');
+  };
 }

@@ -14,12 +14,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { KAMAILIO_CTL_SOCKET, KAMAILIO_HOST, KAMAILIO_SIP_PORT, KAMAILIO_WS_PORT } from './kamailio-env.js';
-import { kamailioArgs, kamailioModuleDir } from './kamailio-launch.mjs';
+import { kamailioArgs, kamailioModuleDir, killWhenParentDies } from './kamailio-launch.mjs';
 
 const CONFIG = fileURLToPath(new URL('./kamailio/kamailio.cfg', import.meta.url));
 const PACKAGES = ['kamailio', 'kamailio-websocket-modules', 'kamailio-extra-modules'];
 
 let child: ChildProcess | undefined;
+let dismissWatchdog: (() => void) | undefined;
 let runDir: string | undefined;
 
 /** The Debian module directory that holds `websocket.so`, or undefined when not installed. */
@@ -103,6 +104,7 @@ export async function startKamailio(): Promise<void> {
   );
   closeSync(log);
   child = proc;
+  if (proc.pid !== undefined) dismissWatchdog = killWhenParentDies(proc.pid);
   let exited: number | null | undefined;
   proc.once('exit', (code) => {
     exited = code;
@@ -126,6 +128,8 @@ export async function startKamailio(): Promise<void> {
 export async function stopKamailio(): Promise<void> {
   const proc = child;
   child = undefined;
+  dismissWatchdog?.();
+  dismissWatchdog = undefined;
   if (proc && proc.exitCode === null && proc.signalCode === null) {
     const gone = new Promise<void>((r) => proc.once('exit', () => r()));
     proc.kill('SIGTERM');
@@ -138,7 +142,8 @@ export async function stopKamailio(): Promise<void> {
   rmSync(KAMAILIO_CTL_SOCKET, { force: true });
 }
 
-// If the test runner dies without teardown, do not leave Kamailio behind.
+// If the test runner exits without teardown, do not leave Kamailio behind (the watchdog covers
+// the deaths that run no exit handler).
 process.once('exit', () => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
 });

@@ -11,7 +11,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kamailioArgs, kamailioModuleDir } from '../../interop/kamailio-launch.mjs';
+import { kamailioArgs, kamailioModuleDir, killWhenParentDies } from '../../interop/kamailio-launch.mjs';
 import { aptInstall } from './apt-install.mjs';
 import { ownChild } from './owned-child.mjs';
 
@@ -130,6 +130,7 @@ export async function startKamailio() {
   );
   closeSync(log);
   const owned = ownChild(child, { graceMs: 5000 });
+  const dismissWatchdog = killWhenParentDies(child.pid);
   const { exited } = owned;
   const logTail = () => {
     try {
@@ -139,6 +140,7 @@ export async function startKamailio() {
     }
   };
   const stop = async () => {
+    dismissWatchdog();
     await owned.stop();
     rmSync(runDir, { recursive: true, force: true });
   };
