@@ -3,7 +3,8 @@ import type { SipRequest } from '@sipkit/parser';
 import type { TransportState } from '@sipkit/transport';
 import { Emitter } from '@sipkit/transport';
 import { UserAgentError } from './errors.js';
-import { type SipStackEvents, StackBase, type StackMember } from './stack-base.js';
+import { type SipStackEvents, type SipStackOptions, StackBase, type StackMember } from './stack-base.js';
+import { TimerQueue } from './timer-queue.js';
 
 export type { SipStackEvents, SipStackOptions, SipStackState, StackMember } from './stack-base.js';
 
@@ -40,6 +41,12 @@ export class SipStack extends StackBase {
   private readonly byContactUser = new Map<string, StackMember | StackMember[]>();
   private memberCount = 0;
   private connectedWaiter: { promise: Promise<void>; resolve(): void; reject(e: Error): void } | undefined;
+
+  /** A stack over `options.servers`; it connects on {@link SipStack.start}. */
+  constructor(options: SipStackOptions) {
+    // Every attached user agent and the transaction layer share one timer of the injected clock.
+    super(options, (base) => new TimerQueue(base));
+  }
 
   /** The shared transport's connection state (`disconnected` before `start()`). */
   get transportState(): TransportState {

@@ -28,7 +28,6 @@ import {
 } from '@sipkit/transport';
 import { UserAgentError } from './errors.js';
 import { answerRequest, SUPPORTED } from './request-handler.js';
-import { TimerQueue } from './timer-queue.js';
 import { serverEndpoint, type TransportFactory, webSocketTransportFactory } from './transport-factory.js';
 import type { SipTrace } from './user-agent.js';
 
@@ -112,18 +111,19 @@ export interface StackMember {
 
 /**
  * What every stack has, and all that a user agent with a stack of its own uses: one
- * reconnecting transport, one transaction layer, one {@link TimerQueue}, and an owner that gets
- * every request. {@link SipStack} adds what sharing needs (attaching user agents, routing
- * requests to them by Contact user, matching configs), so a bundle with only lone user agents
- * does not carry it.
+ * reconnecting transport, one transaction layer, and an owner that gets every request.
+ * {@link SipStack} adds what sharing needs (attaching user agents, routing requests to them by
+ * Contact user, matching configs, one `TimerQueue` for all their timers), so a bundle with only
+ * lone user agents does not carry it. A lone user agent's timers run on the injected clock: its
+ * registerer keeps one timer of its own, so a queue would not make it fewer.
  * @internal
  */
 export class StackBase implements TransactionUser {
   /** The servers of the shared transport; a user agent's config must name the same ones. */
   readonly servers: readonly ServerConfig[];
   /**
-   * The clock every attached user agent and the transaction layer run on: all their timers share
-   * one timer of the injected clock (see {@link TimerQueue}).
+   * The clock every attached user agent and the transaction layer run on (for a {@link SipStack},
+   * a `TimerQueue`: all their timers share one timer of the injected clock).
    */
   readonly clock: Clock;
   /** The random source every attached user agent draws from. */
@@ -152,12 +152,13 @@ export class StackBase implements TransactionUser {
   /** Created on the first subscription (most user agents of a large population have none). */
   protected events: Emitter<SipStackEvents> | undefined;
 
-  constructor(options: SipStackOptions) {
+  /** `clock` is the clock of the transactions and user agents, default the injected one. */
+  constructor(options: SipStackOptions, clock?: (base: Clock) => Clock) {
     if (options.servers.length === 0) throw new UserAgentError('NO_SERVER', 'the stack names no server');
     this.options = options;
     this.servers = options.servers;
     this.baseClock = options.clock ?? systemClock;
-    this.clock = new TimerQueue(this.baseClock);
+    this.clock = clock ? clock(this.baseClock) : this.baseClock;
     this.random = options.random ?? sharedCryptoRandom;
     this.logger = options.logger ?? silentLogger;
     const stack = this;
