@@ -76,6 +76,22 @@ export class SipStack extends StackBase {
   }
 
   /**
+   * Throws the {@link UserAgentError} a user agent whose config names `servers` fails to start
+   * with: `STACK_NOT_STARTED` unless this stack is started, `STACK_MISMATCH` unless it uses
+   * those servers.
+   * @internal
+   */
+  checkJoin(servers: readonly ServerConfig[]): void {
+    if (this.current !== 'started')
+      throw new UserAgentError('STACK_NOT_STARTED', `the stack is ${this.current}; call stack.start() first`);
+    if (!this.matches(servers))
+      throw new UserAgentError(
+        'STACK_MISMATCH',
+        `the configuration names servers the stack does not use (${servers.map((s) => s.uri).join(', ')})`,
+      );
+  }
+
+  /**
    * Attaches a user agent: it now receives transport changes and its requests.
    * @internal
    */

@@ -163,7 +163,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     if (this.current !== 'idle')
       throw new UserAgentError('NOT_STARTED', `cannot start in state ${this.current}`);
     const shared = this.options.stack;
-    if (shared) this.checkStack(shared);
+    shared?.checkJoin(this.base.servers);
     this.setState('starting');
     try {
       if (shared) {
@@ -311,16 +311,6 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   private get random(): RandomSource {
     return this.stack?.random ?? this.options.random ?? cryptoRandom;
-  }
-
-  private checkStack(stack: SipStack): void {
-    if (stack.state !== 'started')
-      throw new UserAgentError('STACK_NOT_STARTED', `the stack is ${stack.state}; call stack.start() first`);
-    if (!stack.matches(this.base.servers))
-      throw new UserAgentError(
-        'STACK_MISMATCH',
-        `the configuration names servers the stack does not use (${this.base.servers.map((s) => s.uri).join(', ')})`,
-      );
   }
 
   private async stopNow(): Promise<void> {
