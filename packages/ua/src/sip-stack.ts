@@ -154,6 +154,7 @@ export class SipStack extends StackBase {
     return this.connectedWaiter.promise;
   }
 
+  /** Every attached member (the owner first), as a list that later changes do not affect. */
   protected override members(): StackMember[] {
     const out = super.members();
     for (const m of this.byContactUser.values()) {
@@ -180,6 +181,7 @@ export class SipStack extends StackBase {
     return undefined;
   }
 
+  /** The transport changed state: a connection also settles {@link SipStack.whenConnected}. */
   protected override onTransportState(state: TransportState): void {
     if (state === 'connected' && this.connectedWaiter) {
       const w = this.connectedWaiter;
@@ -189,6 +191,7 @@ export class SipStack extends StackBase {
     super.onTransportState(state);
   }
 
+  /** Closes as a lone stack does, and fails a pending {@link SipStack.whenConnected}. */
   protected override async close(): Promise<void> {
     const waiter = this.connectedWaiter;
     this.connectedWaiter = undefined;

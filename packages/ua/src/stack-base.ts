@@ -142,10 +142,13 @@ export class StackBase implements TransactionUser {
    */
   owner: StackMember | undefined;
 
+  /** The options the stack was made with. */
   protected readonly options: SipStackOptions;
   /** The injected clock, which the transport uses directly. */
   private readonly baseClock: Clock;
+  /** The lifecycle state (see {@link StackBase.state}). */
   protected current: SipStackState = 'idle';
+  /** The shared transport, once started. */
   protected transport: ReconnectingTransport<ServerConfig> | undefined;
   private layer: TransactionLayer | undefined;
   private stopping: Promise<void> | undefined;
@@ -264,6 +267,7 @@ export class StackBase implements TransactionUser {
     return { host: t.local.host, port: t.local.port, transport: t.protocol };
   }
 
+  /** The transport changed state: tells the subscribers and every member. */
   protected onTransportState(state: TransportState): void {
     this.events?.emit('transport', state);
     for (const m of this.members()) m.onTransportState(state);
