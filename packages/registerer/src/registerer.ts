@@ -55,17 +55,17 @@ interface Deferred<T> {
  */
 interface Pending {
   /** Callers of register() waiting for the outcome. */
-  registerWaiters: Deferred<RegistrationResult>[] | undefined;
+  registerWaiters?: Deferred<RegistrationResult>[];
   /** An unregister() waiting for the REGISTER in flight. */
-  pendingUnregister: { options: UnregisterOptions; done: Deferred<UnregisterResult> } | undefined;
+  pendingUnregister?: { options: UnregisterOptions; done: Deferred<UnregisterResult> };
   /** The un-REGISTER in flight, which a second unregister() joins. */
-  currentUnregister: Promise<UnregisterResult> | undefined;
+  currentUnregister?: Promise<UnregisterResult>;
   /** A register() that came during an un-REGISTER. */
-  queuedRegister: true | undefined;
+  queuedRegister?: true;
   /** A re-REGISTER to send once the request in flight ends. */
-  reregisterWhenIdle: StateChangeReason | undefined;
+  reregisterWhenIdle?: StateChangeReason;
   /** stop() waiting for the request in flight. */
-  idleWaiters: (() => void)[] | undefined;
+  idleWaiters?: (() => void)[];
 }
 
 function deferred<T>(): Deferred<T> {
@@ -96,17 +96,26 @@ function entries(record: Record<string, string | null> | undefined): [string, st
 
 /** Registerer state that most registerers never have, kept in an object made on first use. */
 interface Rare {
+  /** Created on the first `on()`: most registerers only have an {@link RegistererObserver}. */
   listeners?: RegistererEvents['state'][];
+  /** Asterisk `line`: the value in our Contact URI. */
   lineValue?: string;
+  /** SIP.js `instanceIdAlwaysAdded`: the instance id written after the Contact's `>`. */
   alwaysInstance?: string;
+  /** The Authorization lines to send again (profiles with `reuseAuthorization`). */
   lastAuth?: [string, string][];
+  /** Present only with `securityAgreement`. */
   agreement?: SecurityAgreement;
 }
 
 // Bits of Registerer.flags.
+/** The Contact user was drawn by the profile rather than configured. */
 const USER_IS_RANDOM = 1;
+/** The registrar answered a preemptive Authorization with a fresh challenge (not `stale`). */
 const PREEMPTIVE_REJECTED = 2;
+/** The user wants a binding (register() called, not unregistered or stopped). */
 const WANTED = 4;
+/** SIP.js 0.21 quirk: a contactless 2xx leaves `waiting` set forever. */
 const STUCK = 8;
 
 function unquote(v: string | null | undefined): string | undefined {
@@ -158,129 +167,33 @@ export class Registerer {
   /** Waiters and queued work: exists only while there are some (see {@link Pending}). */
   private pending: Pending | undefined;
 
-  /** Created on the first `on()`: most registerers only have an {@link RegistererObserver}. */
-  private get listeners(): RegistererEvents['state'][] | undefined {
-    return this.rare?.listeners;
-  }
-  private set listeners(value: RegistererEvents['state'][] | undefined) {
-    this.setRare('listeners', value);
-  }
-  /** Asterisk `line`: the value in our Contact URI. */
-  private get lineValue(): string | undefined {
-    return this.rare?.lineValue;
-  }
-  /** SIP.js `instanceIdAlwaysAdded`: the instance id written after the Contact's `>`. */
-  private get alwaysInstance(): string | undefined {
-    return this.rare?.alwaysInstance;
-  }
-  /** The Authorization lines to send again (profiles with `reuseAuthorization`). */
-  private get lastAuth(): [string, string][] {
-    return this.rare?.lastAuth ?? NO_AUTH;
-  }
-  private set lastAuth(value: [string, string][]) {
-    this.setRare('lastAuth', value === NO_AUTH ? undefined : value);
-  }
-  /** Present only with `securityAgreement`. */
-  private get agreement(): SecurityAgreement | undefined {
-    return this.rare?.agreement;
-  }
   private setRare<K extends keyof Rare>(key: K, value: Rare[K]): void {
     if (value === undefined && !this.rare) return;
     this.rare ??= {};
     this.rare[key] = value;
   }
 
-  /** The Contact user was drawn by the profile rather than configured. */
-  private get userIsRandom(): boolean {
-    return (this.flags & USER_IS_RANDOM) !== 0;
-  }
-  private set userIsRandom(on: boolean) {
-    this.setFlag(USER_IS_RANDOM, on);
-  }
-  /** The registrar answered a preemptive Authorization with a fresh challenge (not `stale`). */
-  private get preemptiveRejected(): boolean {
-    return (this.flags & PREEMPTIVE_REJECTED) !== 0;
-  }
-  private set preemptiveRejected(on: boolean) {
-    this.setFlag(PREEMPTIVE_REJECTED, on);
-  }
-  /** The user wants a binding (register() called, not unregistered or stopped). */
-  private get wanted(): boolean {
-    return (this.flags & WANTED) !== 0;
-  }
-  private set wanted(on: boolean) {
-    this.setFlag(WANTED, on);
-  }
-  /** SIP.js 0.21 quirk: a contactless 2xx leaves `waiting` set forever. */
-  private get stuck(): boolean {
-    return (this.flags & STUCK) !== 0;
-  }
-  private set stuck(on: boolean) {
-    this.setFlag(STUCK, on);
+  /** True when `bit` (one of the bits of {@link flags}) is set. */
+  private is(bit: number): boolean {
+    return (this.flags & bit) !== 0;
   }
   private setFlag(bit: number, on: boolean): void {
     this.flags = on ? this.flags | bit : this.flags & ~bit;
   }
 
-  private get registerWaiters(): Pending['registerWaiters'] {
-    return this.pending?.registerWaiters;
-  }
-  private set registerWaiters(value: Pending['registerWaiters']) {
-    this.setPending('registerWaiters', value);
-  }
-  private get pendingUnregister(): Pending['pendingUnregister'] {
-    return this.pending?.pendingUnregister;
-  }
-  private set pendingUnregister(value: Pending['pendingUnregister']) {
-    this.setPending('pendingUnregister', value);
-  }
-  private get currentUnregister(): Pending['currentUnregister'] {
-    return this.pending?.currentUnregister;
-  }
-  private set currentUnregister(value: Pending['currentUnregister']) {
-    this.setPending('currentUnregister', value);
-  }
-  private get queuedRegister(): boolean {
-    return this.pending?.queuedRegister === true;
-  }
-  private set queuedRegister(value: boolean) {
-    this.setPending('queuedRegister', value || undefined);
-  }
-  private get reregisterWhenIdle(): Pending['reregisterWhenIdle'] {
-    return this.pending?.reregisterWhenIdle;
-  }
-  private set reregisterWhenIdle(value: Pending['reregisterWhenIdle']) {
-    this.setPending('reregisterWhenIdle', value);
-  }
-  private get idleWaiters(): Pending['idleWaiters'] {
-    return this.pending?.idleWaiters;
-  }
-  private set idleWaiters(value: Pending['idleWaiters']) {
-    this.setPending('idleWaiters', value);
-  }
-
   /** Sets one field of {@link pending}, creating it on demand and dropping it once all are empty. */
   private setPending<K extends keyof Pending>(key: K, value: Pending[K]): void {
     if (value === undefined && !this.pending) return;
-    this.pending ??= {
-      registerWaiters: undefined,
-      pendingUnregister: undefined,
-      currentUnregister: undefined,
-      queuedRegister: undefined,
-      reregisterWhenIdle: undefined,
-      idleWaiters: undefined,
-    };
+    this.pending ??= {};
     this.pending[key] = value;
-    const p = this.pending;
-    if (
-      p.registerWaiters === undefined &&
-      p.pendingUnregister === undefined &&
-      p.currentUnregister === undefined &&
-      p.queuedRegister === undefined &&
-      p.reregisterWhenIdle === undefined &&
-      p.idleWaiters === undefined
-    )
-      this.pending = undefined;
+    if (Object.values(this.pending).every((v) => v === undefined)) this.pending = undefined;
+  }
+
+  /** Takes the waiters of one list of {@link pending}, which is then empty. */
+  private takeWaiters<K extends 'registerWaiters' | 'idleWaiters'>(key: K): NonNullable<Pending[K]> {
+    const list = this.pending?.[key] ?? [];
+    this.setPending(key, undefined);
+    return list as NonNullable<Pending[K]>;
   }
 
   constructor(options: CoreRegistererOptions) {
@@ -310,7 +223,7 @@ export class Registerer {
     const given = options.contact?.uri
       ? toSipUri(options.contact.uri, 'contact.uri').user
       : options.contact?.user;
-    this.userIsRandom = given === undefined;
+    this.setFlag(USER_IS_RANDOM, given === undefined);
     this.user = flat(given ?? profile.defaultContactUser(random));
     if (options.contact?.line) this.setRare('lineValue', token(random, 7, LOWER));
     const instanceId = options.instanceId?.replace(/^(urn:)?uuid:/i, '');
@@ -352,7 +265,7 @@ export class Registerer {
 
   /** The Asterisk `line` parameter value of our Contact URI, when `contact.line` is set. */
   get line(): string | undefined {
-    return this.lineValue;
+    return this.rare?.lineValue;
   }
 
   /** Our Contact URI as sent (built on the first request). */
@@ -367,7 +280,7 @@ export class Registerer {
 
   /** True while a REGISTER or un-REGISTER is in flight. */
   get waiting(): boolean {
-    return this.busy !== undefined || this.stuck;
+    return this.busy !== undefined || this.is(STUCK);
   }
 
   /** Clock time (ms) of the next refresh or retry, if one is scheduled. */
@@ -378,15 +291,15 @@ export class Registerer {
   /** Subscribes to state changes; returns a function that unsubscribes. */
   on<E extends keyof RegistererEvents>(event: E, listener: RegistererEvents[E]): () => void {
     if (event !== 'state') return () => {};
-    this.listeners ??= [];
-    const list = this.listeners;
+    const list = this.rare?.listeners ?? [];
     if (!list.includes(listener)) list.push(listener);
+    this.setRare('listeners', list);
     return () => {
-      const current = this.listeners;
+      const current = this.rare?.listeners;
       const i = current ? current.indexOf(listener) : -1;
       if (i < 0) return;
       current!.splice(i, 1);
-      if (current!.length === 0) this.listeners = undefined;
+      if (current!.length === 0) this.setRare('listeners', undefined);
     };
   }
 
@@ -398,16 +311,15 @@ export class Registerer {
   register(): Promise<RegistrationResult> {
     if (this._state === 'stopped')
       return Promise.reject(new RegistrationError('STOPPED', 'registerer is stopped'));
-    if (this.stuck || (this.busy && this.profile.whileBusy === 'reject')) {
+    if (this.is(STUCK) || (this.busy && this.profile.whileBusy === 'reject')) {
       return Promise.reject(new RegistrationError('REQUEST_PENDING', 'a request is already in flight'));
     }
-    this.wanted = true;
+    this.setFlag(WANTED, true);
     const d = deferred<RegistrationResult>();
-    this.registerWaiters ??= [];
-    this.registerWaiters.push(d);
+    this.setPending('registerWaiters', [...(this.pending?.registerWaiters ?? []), d]);
     if (this.busy === 'register' || this.actionKind === 'start') return d.promise;
     if (this.busy === 'unregister') {
-      this.queuedRegister = true;
+      this.setPending('queuedRegister', true);
       return d.promise;
     }
     this.retries = 0;
@@ -425,13 +337,13 @@ export class Registerer {
   /** Removes our binding (or all bindings of the AOR with `all`). Any final response ends `unregistered`. */
   unregister(options: UnregisterOptions = {}): Promise<UnregisterResult> {
     if (this._state === 'stopped') return Promise.resolve({ sent: false });
-    if (this.stuck || (this.busy && this.profile.whileBusy === 'reject')) {
+    if (this.is(STUCK) || (this.busy && this.profile.whileBusy === 'reject')) {
       return Promise.reject(new RegistrationError('REQUEST_PENDING', 'a request is already in flight'));
     }
     const when = this.profile.unregisterWhen;
     const registered = this._state === 'registered';
-    this.wanted = false;
-    this.queuedRegister = false;
+    this.setFlag(WANTED, false);
+    this.setPending('queuedRegister', undefined);
     if (
       (when === 'registered' && !registered) ||
       (when === 'registered-or-all' && !registered && !options.all)
@@ -440,12 +352,13 @@ export class Registerer {
       return Promise.resolve({ sent: false });
     }
     this.clearTimers('start', 'refresh', 'retry');
-    if (this.pendingUnregister) return this.pendingUnregister.done.promise;
-    if (this.busy === 'unregister' && this.currentUnregister) return this.currentUnregister;
+    const pending = this.pending;
+    if (pending?.pendingUnregister) return pending.pendingUnregister.done.promise;
+    if (this.busy === 'unregister' && pending?.currentUnregister) return pending.currentUnregister;
     const done = deferred<UnregisterResult>();
     if (this.busy) {
       // RFC 3261 10.2: no overlap. The in-flight REGISTER's outcome is dropped when it ends.
-      this.pendingUnregister = { options, done };
+      this.setPending('pendingUnregister', { options, done });
     } else {
       void this.sendUnregister(options, done);
     }
@@ -458,19 +371,18 @@ export class Registerer {
    */
   async stop(): Promise<void> {
     if (this._state === 'stopped') return;
-    this.wanted = false;
-    this.queuedRegister = false;
-    this.reregisterWhenIdle = undefined;
+    this.setFlag(WANTED, false);
+    this.setPending('queuedRegister', undefined);
+    this.setPending('reregisterWhenIdle', undefined);
     this.clearTimers('start', 'refresh', 'retry');
     if (this.busy) {
       await new Promise<void>((r) => {
-        this.idleWaiters ??= [];
-        this.idleWaiters.push(r);
+        this.setPending('idleWaiters', [...(this.pending?.idleWaiters ?? []), r]);
       });
     }
     if ((this._state as RegistrationState) === 'stopped') return;
     this.clearTimers('start', 'refresh', 'retry');
-    if (this._state === 'registered' && this.profile.unregisterOnStop && !this.stuck) {
+    if (this._state === 'registered' && this.profile.unregisterOnStop && !this.is(STUCK)) {
       const done = deferred<UnregisterResult>();
       await this.sendUnregister({}, done);
     }
@@ -481,17 +393,16 @@ export class Registerer {
   dispose(): void {
     if (this._state === 'stopped') return;
     this.epoch++;
-    this.wanted = false;
+    this.setFlag(WANTED, false);
     this.clearTimers('start', 'refresh', 'retry', 'expiry');
     this.busy = undefined;
-    this.stuck = false;
-    const waiters = this.registerWaiters ?? [];
-    this.registerWaiters = undefined;
-    for (const w of waiters) w.reject(new RegistrationError('STOPPED', 'registerer stopped'));
-    this.pendingUnregister?.done.resolve({ sent: false });
-    this.pendingUnregister = undefined;
+    this.setFlag(STUCK, false);
+    for (const w of this.takeWaiters('registerWaiters'))
+      w.reject(new RegistrationError('STOPPED', 'registerer stopped'));
+    this.pending?.pendingUnregister?.done.resolve({ sent: false });
+    this.setPending('pendingUnregister', undefined);
     this.go('stopped', 'stopped');
-    this.listeners = undefined;
+    this.setRare('listeners', undefined);
     this.notifyIdle();
   }
 
@@ -499,7 +410,7 @@ export class Registerer {
   onTransportConnected(): void {
     if (this._state === 'stopped') return;
     if (this.profile.rebuildContactOnReconnect) this.contactText = undefined;
-    if (this.profile.onConnected !== 'register' || !this.wanted) return;
+    if (this.profile.onConnected !== 'register' || !this.is(WANTED)) return;
     if (this._state === 'rejected' && !this.profile.retryRejectedOnConnect) return;
     this.reregister('transport-connected');
   }
@@ -528,7 +439,7 @@ export class Registerer {
 
   /** The RFC 5626 flow failed: profiles that do so REGISTER again on a new flow. */
   onFlowFailed(): void {
-    if (this._state === 'stopped' || this.profile.onFlowFailed !== 'reregister' || !this.wanted) return;
+    if (this._state === 'stopped' || this.profile.onFlowFailed !== 'reregister' || !this.is(WANTED)) return;
     if (this._state === 'rejected') return;
     if (this.profile.rebuildContactOnReconnect) this.contactText = undefined;
     this.reregister('flow-failed');
@@ -551,7 +462,7 @@ export class Registerer {
     this.log('debug', 'state', { state, previous, reason, code: extra.code });
     const observer = this.opts.observer;
     if (observer) this.notify(() => observer.registrationChanged(change));
-    const listeners = this.listeners;
+    const listeners = this.rare?.listeners;
     if (listeners) for (const fn of listeners.slice()) this.notify(() => fn(change));
   }
 
@@ -567,8 +478,8 @@ export class Registerer {
   // REGISTER
 
   private reregister(reason: StateChangeReason): void {
-    if (this.busy || this.stuck) {
-      this.reregisterWhenIdle = reason;
+    if (this.busy || this.is(STUCK)) {
+      this.setPending('reregisterWhenIdle', reason);
       return;
     }
     this.clearTimers('start', 'refresh', 'retry');
@@ -576,7 +487,7 @@ export class Registerer {
   }
 
   private sendRegister(reason: StateChangeReason): void {
-    if (this.busy || this.stuck || this._state === 'stopped') return;
+    if (this.busy || this.is(STUCK) || this._state === 'stopped') return;
     this.busy = 'register';
     this.clearTimers('start', 'refresh', 'retry');
     if (this._state !== 'registered' && this._state !== 'registering') this.go('registering', reason);
@@ -588,9 +499,9 @@ export class Registerer {
     const response = await this.exchange('register', false, []);
     if (epoch !== this.epoch) return;
     this.busy = undefined;
-    const pending = this.pendingUnregister;
+    const pending = this.pending?.pendingUnregister;
     if (pending) {
-      this.pendingUnregister = undefined;
+      this.setPending('pendingUnregister', undefined);
       this.rejectWaiters('SUPERSEDED', 'unregister() superseded this registration', response);
       await this.sendUnregister(pending.options, pending.done);
       return;
@@ -604,14 +515,14 @@ export class Registerer {
     const contacts = contactsOf(res);
     const wasRegistered = this._state === 'registered';
     if (contacts.length === 0 && this.profile.quirks.stuckAfterContactlessOk) {
-      this.stuck = true;
+      this.setFlag(STUCK, true);
     }
     const grant = this.profile.grant({
       response: res,
       contacts,
       uri: this.contactUriParsed(),
       user: this.user,
-      userIsRandom: this.userIsRandom,
+      userIsRandom: this.is(USER_IS_RANDOM),
       instance: this.instance,
       regId: this.regId,
       pubGruu: this.parsedGruu(this.gruuPub),
@@ -661,9 +572,7 @@ export class Registerer {
       nextAt: refreshAt,
       response: res,
     });
-    const waiters = this.registerWaiters ?? [];
-    this.registerWaiters = undefined;
-    for (const w of waiters) w.resolve(result);
+    for (const w of this.takeWaiters('registerWaiters')) w.resolve(result);
   }
 
   private failed(res: SipResponse): void {
@@ -712,20 +621,20 @@ export class Registerer {
   private async sendUnregister(options: UnregisterOptions, done: Deferred<UnregisterResult>): Promise<void> {
     const epoch = this.epoch;
     this.busy = 'unregister';
-    this.currentUnregister = done.promise;
+    this.setPending('currentUnregister', done.promise);
     this.clearTimers('start', 'refresh', 'retry');
     this.go('unregistering', 'unregister');
     const response = await this.exchange('unregister', options.all === true, options.extraHeaders ?? []);
     if (epoch !== this.epoch) return;
     this.busy = undefined;
-    this.currentUnregister = undefined;
+    this.setPending('currentUnregister', undefined);
     this.clearTimers('start', 'refresh', 'retry', 'expiry');
     this.granted = undefined;
     this.go('unregistered', 'unregistered', { code: response.status, response });
     done.resolve({ sent: true, response });
-    if (this.queuedRegister && this._state !== 'stopped') {
-      this.queuedRegister = false;
-      this.wanted = true;
+    if (this.pending?.queuedRegister && this._state !== 'stopped') {
+      this.setPending('queuedRegister', undefined);
+      this.setFlag(WANTED, true);
       this.retries = 0;
       this.sendRegister('register');
       return;
@@ -748,11 +657,11 @@ export class Registerer {
     let attempts = 0;
     let staleUsed = false;
     let resends = 0;
-    let auth: [string, string][] = p.reuseAuthorization ? this.lastAuth : NO_AUTH;
+    let auth: [string, string][] = p.reuseAuthorization ? (this.rare?.lastAuth ?? NO_AUTH) : NO_AUTH;
     let preemptive = false;
     let agreementResends = 0;
     const authenticator = this.opts.authenticator;
-    if (p.preemptiveAuthorization && !this.preemptiveRejected && authenticator?.preauthorize) {
+    if (p.preemptiveAuthorization && !this.is(PREEMPTIVE_REJECTED) && authenticator?.preauthorize) {
       const probe = this.build(kind, star, callHeaders, tag, this.cseq + 1, NO_AUTH, bare);
       if (authenticator.preauthorize(probe)) {
         auth = authLines(probe);
@@ -765,7 +674,7 @@ export class Registerer {
       const response = await this.send(request);
       if (epoch !== this.epoch) return response;
       const status = response.status;
-      const agreement = this.agreement;
+      const agreement = this.rare?.agreement;
       agreement?.observe(response);
       // mediasec: a 494 names the registrar's mechanisms; resend at once with Security-Verify.
       // Asterisk does this without a cap; a bound keeps a misbehaving registrar from looping us.
@@ -776,7 +685,7 @@ export class Registerer {
       if ((status === 401 || status === 407) && this.opts.authenticator) {
         const stale = isStale(response);
         // The server does not take a reused nonce: stop offering one, answer the challenge.
-        if (preemptive && !stale) this.preemptiveRejected = true;
+        if (preemptive && !stale) this.setFlag(PREEMPTIVE_REJECTED, true);
         preemptive = false;
         if (!p.authRetryAllowed(attempts, staleUsed, stale)) return response;
         // The authenticator adds its header to a copy with the next CSeq; the real request is
@@ -796,7 +705,7 @@ export class Registerer {
         if (attempts > 0 && stale) staleUsed = true;
         attempts++;
         auth = authLines(probe);
-        if (p.reuseAuthorization) this.lastAuth = auth;
+        if (p.reuseAuthorization) this.setRare('lastAuth', auth);
         continue;
       }
       if (status === 423 && kind === 'register') {
@@ -809,7 +718,7 @@ export class Registerer {
         bare = p.quirks.bareIntervalResend === true;
         attempts = 0;
         staleUsed = false;
-        auth = p.reuseAuthorization ? this.lastAuth : NO_AUTH;
+        auth = p.reuseAuthorization ? (this.rare?.lastAuth ?? NO_AUTH) : NO_AUTH;
         continue;
       }
       return response;
@@ -855,7 +764,7 @@ export class Registerer {
       contactUri: this.contactUriText(),
       instance: this.instance,
       regId: this.regId,
-      alwaysInstance: this.alwaysInstance,
+      alwaysInstance: this.rare?.alwaysInstance,
       contactParams: entries(o.contact?.params),
       expires: kind === 'register' ? this.requested : 0,
       routeSet: o.routeSet ?? [],
@@ -868,8 +777,8 @@ export class Registerer {
         extra: o.extraSupported ?? [],
       }),
       userAgent: o.userAgent,
-      extraHeaders: this.agreement
-        ? [...optionHeaders, ...callHeaders, ...this.agreement.headers()]
+      extraHeaders: this.rare?.agreement
+        ? [...optionHeaders, ...callHeaders, ...this.rare.agreement.headers()]
         : [...optionHeaders, ...callHeaders],
       auth,
       bare,
@@ -893,7 +802,8 @@ export class Registerer {
       } else {
         const local = o.sender.local;
         const uriParams = entries(o.contact?.uriParams);
-        if (this.lineValue !== undefined) uriParams.push(['line', this.lineValue]);
+        const line = this.rare?.lineValue;
+        if (line !== undefined) uriParams.push(['line', line]);
         this.contactText = flat(
           this.profile.contactUri({
             user: this.user,
@@ -926,17 +836,15 @@ export class Registerer {
 
   private afterIdle(): void {
     this.notifyIdle();
-    const reason = this.reregisterWhenIdle;
-    this.reregisterWhenIdle = undefined;
-    if (reason !== undefined && this.wanted && this._state !== 'stopped') {
+    const reason = this.pending?.reregisterWhenIdle;
+    this.setPending('reregisterWhenIdle', undefined);
+    if (reason !== undefined && this.is(WANTED) && this._state !== 'stopped') {
       this.reregister(reason);
     }
   }
 
   private notifyIdle(): void {
-    const waiters = this.idleWaiters ?? [];
-    this.idleWaiters = undefined;
-    for (const w of waiters) w();
+    for (const w of this.takeWaiters('idleWaiters')) w();
   }
 
   private rejectWaiters(
@@ -945,9 +853,8 @@ export class Registerer {
     response?: SipResponse,
     nextAt?: number,
   ): void {
-    const waiters = this.registerWaiters ?? [];
-    this.registerWaiters = undefined;
-    for (const w of waiters) w.reject(new RegistrationError(code, message, response, nextAt));
+    for (const w of this.takeWaiters('registerWaiters'))
+      w.reject(new RegistrationError(code, message, response, nextAt));
   }
 
   /** Arms `name` (replacing the action timer that ran, if `name` is one) for `ms` from now. */

@@ -33,7 +33,8 @@ import {
 import { UserAgentError } from './errors.js';
 import { buildRegistererOptions } from './registerer-options.js';
 import { answerRequest } from './request-handler.js';
-import { SipStack, type StackMember } from './sip-stack.js';
+import type { SipStack } from './sip-stack.js';
+import { StackBase, type StackMember } from './stack-base.js';
 import type { TransportFactory } from './transport-factory.js';
 import { type IdentityOverride, identityAor, withIdentity } from './with-identity.js';
 
@@ -112,7 +113,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   private readonly aor: SipUri;
   private readonly options: UserAgentOptions;
   private current: UserAgentState = 'idle';
-  private stack: SipStack | undefined;
+  private stack: StackBase | undefined;
   private reg: Registerer | undefined;
   /** Created on the first subscription (most user agents of a large population have none). */
   private events: Emitter<UserAgentEvents> | undefined;
@@ -162,7 +163,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     if (this.current !== 'idle')
       throw new UserAgentError('NOT_STARTED', `cannot start in state ${this.current}`);
     const shared = this.options.stack;
-    if (shared) this.checkStack(shared);
+    shared?.checkJoin(this.base.servers);
     this.setState('starting');
     try {
       if (shared) {
@@ -174,7 +175,6 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
         const stack = this.createOwnStack();
         this.stack = stack;
         stack.owner = this;
-        stack.attach(this);
         await stack.start();
         this.reg = this.createRegisterer(stack);
       }
@@ -313,16 +313,6 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     return this.stack?.random ?? this.options.random ?? cryptoRandom;
   }
 
-  private checkStack(stack: SipStack): void {
-    if (stack.state !== 'started')
-      throw new UserAgentError('STACK_NOT_STARTED', `the stack is ${stack.state}; call stack.start() first`);
-    if (!stack.matches(this.base.servers))
-      throw new UserAgentError(
-        'STACK_MISMATCH',
-        `the configuration names servers the stack does not use (${this.base.servers.map((s) => s.uri).join(', ')})`,
-      );
-  }
-
   private async stopNow(): Promise<void> {
     if (this.current === 'stopped') return;
     this.setState('stopping');
@@ -344,9 +334,11 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   private async shutdown(): Promise<void> {
     this.reg?.dispose();
     const stack = this.stack;
-    if (stack) {
-      stack.detach(this);
-      if (stack !== this.options.stack) await stack.stop();
+    const shared = this.options.stack;
+    if (stack === shared) shared?.detach(this);
+    else if (stack) {
+      stack.owner = undefined;
+      await stack.stop();
     }
     this.setState('stopped');
   }
@@ -357,9 +349,9 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     this.events?.emit('state', state);
   }
 
-  private createOwnStack(): SipStack {
+  private createOwnStack(): StackBase {
     const o = this.options;
-    return new SipStack({
+    return new StackBase({
       servers: this.base.servers,
       connection: this.base.connection,
       transportFactory: o.transportFactory,
@@ -371,7 +363,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     });
   }
 
-  private createRegisterer(stack: SipStack): Registerer {
+  private createRegisterer(stack: StackBase): Registerer {
     // Invalid credentials fail start(); the digest client itself is made on the first challenge.
     const config = this.config;
     credentialsFromConfig(config.credentials);

@@ -1,0 +1,354 @@
+import type { ConnectionConfig, ServerConfig } from '@sipkit/config';
+import { createResponse, type SipRequest, type SipResponse } from '@sipkit/parser';
+import type { LocalInfo, RegisterSender } from '@sipkit/registerer';
+import {
+  generateTag,
+  type ServerTransaction,
+  TransactionLayer,
+  type TransactionUser,
+} from '@sipkit/transaction';
+import {
+  type Clock,
+  cryptoRandom,
+  type Emitter,
+  type Endpoint,
+  exponentialBackoff,
+  jssipBackoff,
+  type Logger,
+  type RandomSource,
+  ReconnectingTransport,
+  type ReconnectingTransportOptions,
+  redactCredentials,
+  type ServerRetries,
+  silentLogger,
+  sipjs07Backoff,
+  systemClock,
+  type TraceDirection,
+  type TransportState,
+} from '@sipkit/transport';
+import { UserAgentError } from './errors.js';
+import { answerRequest, SUPPORTED } from './request-handler.js';
+import { serverEndpoint, type TransportFactory, webSocketTransportFactory } from './transport-factory.js';
+import type { SipTrace } from './user-agent.js';
+
+/**
+ * Random bytes from `source` drawn 4 KiB at a time: a registration takes a dozen small draws
+ * (branches, tags, Call-ID, cnonce), and each Web Crypto call costs far more than the bytes.
+ * One pool serves every stack of the process, so a user agent with a stack of its own does not
+ * carry a 4 KiB buffer.
+ */
+function pooledRandom(source: RandomSource, size = 4096): RandomSource {
+  let pool: Uint8Array = new Uint8Array(0);
+  let at = 0;
+  return (length) => {
+    if (length > size) return source(length);
+    if (at + length > pool.length) {
+      pool = source(size);
+      at = 0;
+    }
+    const out = pool.slice(at, at + length);
+    at += length;
+    return out;
+  };
+}
+
+const sharedCryptoRandom = pooledRandom(cryptoRandom);
+
+/** Lifecycle of a {@link SipStack}; `stopped` is final. */
+export type SipStackState = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped';
+
+/** Events of a {@link SipStack}. */
+export interface SipStackEvents {
+  /** The stack's lifecycle state changed. */
+  state: (state: SipStackState) => void;
+  /** The shared transport's connection state changed. */
+  transport: (state: TransportState) => void;
+}
+
+/** Options of a {@link SipStack}; everything but `servers` has a default. */
+export interface SipStackOptions {
+  /** The servers the one shared transport connects to, by weight with failover. */
+  servers: readonly ServerConfig[];
+  /**
+   * Reconnection and keep-alive, as in `UserAgentConfig.connection`. Default: exponential
+   * back-off, no keep-alive.
+   */
+  connection?: Partial<Pick<ConnectionConfig, 'reconnect' | 'keepAliveInterval'>>;
+  /** Builds the transport; default WebSocket only (browser-safe). Node: `nodeTransportFactory`. */
+  transportFactory?: TransportFactory;
+  /** Clock of the transport, the transactions and every attached user agent. Default the system clock. */
+  clock?: Clock;
+  /** Random source for branches, tags, Call-IDs and back-off. Default Web Crypto. */
+  random?: RandomSource;
+  /** Diagnostics; default silent. */
+  logger?: Logger;
+  /** SIP trace of the shared transport, credentials redacted. */
+  trace?: SipTrace;
+  /** `Server` header of the responses the stack sends itself. */
+  userAgent?: string;
+}
+
+/**
+ * What a {@link SipStack} needs from an attached user agent. {@link UserAgent} implements it.
+ * @internal
+ */
+export interface StackMember {
+  /** Contact user part, once known: requests whose Request-URI carries it are this member's. */
+  readonly contactUser: string | undefined;
+  /** Asterisk `line` value of our Contact, if any. */
+  readonly line: string | undefined;
+  /** True when the Request-URI names this member's address-of-record. */
+  ownsAor(user: string, host: string): boolean;
+  /** The shared transport changed state. */
+  onTransportState(state: TransportState): void;
+  /** The shared transport's RFC 5626 flow failed. */
+  onFlowFailed(): void;
+  /** A request addressed to this member. */
+  handleRequest(tx: ServerTransaction, request: SipRequest): void;
+  /** Stops the member (the stack is stopping). */
+  stop(): Promise<void>;
+}
+
+/**
+ * What every stack has, and all that a user agent with a stack of its own uses: one
+ * reconnecting transport, one transaction layer, and an owner that gets every request.
+ * {@link SipStack} adds what sharing needs (attaching user agents, routing requests to them by
+ * Contact user, matching configs, one `TimerQueue` for all their timers), so a bundle with only
+ * lone user agents does not carry it. A lone user agent's timers run on the injected clock: its
+ * registerer keeps one timer of its own, so a queue would not make it fewer.
+ * @internal
+ */
+export class StackBase implements TransactionUser {
+  /** The servers of the shared transport; a user agent's config must name the same ones. */
+  readonly servers: readonly ServerConfig[];
+  /**
+   * The clock every attached user agent and the transaction layer run on (for a {@link SipStack},
+   * a `TimerQueue`: all their timers share one timer of the injected clock).
+   */
+  readonly clock: Clock;
+  /** The random source every attached user agent draws from. */
+  readonly random: RandomSource;
+  /** The logger of the stack (user agents may have their own). */
+  readonly logger: Logger;
+  /**
+   * How registerers send through this stack: one object shared by every attached user agent.
+   * @internal
+   */
+  readonly sender: RegisterSender;
+  /**
+   * A user agent that owns this stack (one created by a `UserAgent` without `stack`): it gets
+   * every request, as a lone user agent always did.
+   * @internal
+   */
+  owner: StackMember | undefined;
+
+  /** The options the stack was made with. */
+  protected readonly options: SipStackOptions;
+  /** The injected clock, which the transport uses directly. */
+  private readonly baseClock: Clock;
+  /** The lifecycle state (see {@link StackBase.state}). */
+  protected current: SipStackState = 'idle';
+  /** The shared transport, once started. */
+  protected transport: ReconnectingTransport<ServerConfig> | undefined;
+  private layer: TransactionLayer | undefined;
+  private stopping: Promise<void> | undefined;
+  /** Created on the first subscription (most user agents of a large population have none). */
+  protected events: Emitter<SipStackEvents> | undefined;
+
+  /** `clock` is the clock of the transactions and user agents, default the injected one. */
+  constructor(options: SipStackOptions, clock?: (base: Clock) => Clock) {
+    if (options.servers.length === 0) throw new UserAgentError('NO_SERVER', 'the stack names no server');
+    this.options = options;
+    this.servers = options.servers;
+    this.baseClock = options.clock ?? systemClock;
+    this.clock = clock ? clock(this.baseClock) : this.baseClock;
+    this.random = options.random ?? sharedCryptoRandom;
+    this.logger = options.logger ?? silentLogger;
+    const stack = this;
+    this.sender = {
+      send: (request) => stack.send(request),
+      get local(): LocalInfo {
+        return stack.localInfo();
+      },
+    };
+  }
+
+  /** The lifecycle state. */
+  get state(): SipStackState {
+    return this.current;
+  }
+
+  /**
+   * Opens the shared transport (connecting to the first reachable server) and the transaction
+   * layer. Resolves once connected; rejects (and the stack is `stopped`) when the transport
+   * cannot be built or gives up.
+   */
+  async start(): Promise<void> {
+    if (this.current !== 'idle')
+      throw new UserAgentError('NOT_STARTED', `cannot start a stack in state ${this.current}`);
+    this.setState('starting');
+    try {
+      const transport = this.createTransport();
+      this.transport = transport;
+      // No INVITE transactions (`invite`): until a session layer brings them, an INVITE is
+      // answered 405 statelessly and the bundle does not carry them.
+      this.layer = new TransactionLayer({
+        transport,
+        clock: this.clock,
+        random: this.random,
+        supported: SUPPORTED,
+        user: this,
+      });
+      transport.on('state', (state) => this.onTransportState(state));
+      transport.on('flowFailed', () => {
+        for (const m of this.members()) m.onFlowFailed();
+      });
+      await transport.connect();
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
+    if ((this.current as SipStackState) === 'starting') this.setState('started');
+  }
+
+  /**
+   * Stops every user agent still attached (each unregisters as its profile does on stop), then
+   * closes the transaction layer and the transport. Resolves once the socket is closed.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  /**
+   * Transaction user entry point: dispatches a request to its user agent or answers it.
+   * @internal
+   */
+  onRequest(tx: ServerTransaction, request: SipRequest): void {
+    const member = this.owner ?? this.route(request);
+    if (member) {
+      member.handleRequest(tx, request);
+      return;
+    }
+    const uri = request.uri;
+    const toTag = generateTag(this.random);
+    if (uri.kind === 'sip' && uri.user !== undefined) {
+      // RFC 3261 section 8.2.2.1: not an address this stack accepts requests for.
+      const headers: [string, string][] = this.options.userAgent ? [['Server', this.options.userAgent]] : [];
+      tx.respond(createResponse(request, 404, { toTag, headers }));
+      return;
+    }
+    answerRequest(tx, request, this.options.userAgent, toTag);
+  }
+
+  /** Every attached member (the owner first), as a list that later changes do not affect. */
+  protected members(): StackMember[] {
+    return this.owner ? [this.owner] : [];
+  }
+
+  /** The member a request the owner does not take is for; none here ({@link SipStack} routes). */
+  protected route(_request: SipRequest): StackMember | undefined {
+    return undefined;
+  }
+
+  private send(request: SipRequest): Promise<SipResponse> {
+    const layer = this.layer;
+    const transport = this.transport;
+    if (!layer || !transport || this.current === 'stopped')
+      return Promise.reject(new UserAgentError('STOPPED', 'the stack is not running'));
+    const server = transport.server;
+    const stream = server.transport === 'ws' || server.transport === 'wss';
+    return layer.request(request, { target: stream ? undefined : serverEndpoint(server) }).final;
+  }
+
+  private localInfo(): LocalInfo {
+    const t = this.transport;
+    if (!t) return { host: 'invalid.invalid', port: 0, transport: 'udp' };
+    return { host: t.local.host, port: t.local.port, transport: t.protocol };
+  }
+
+  /** The transport changed state: tells the subscribers and every member. */
+  protected onTransportState(state: TransportState): void {
+    this.events?.emit('transport', state);
+    for (const m of this.members()) m.onTransportState(state);
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.current === 'idle') {
+      this.setState('stopped');
+      return;
+    }
+    if (this.current === 'stopped') return;
+    this.setState('stopping');
+    await Promise.all(this.members().map((m) => m.stop()));
+    await this.close();
+  }
+
+  /** Closes the layer and the transport; the one way into `stopped`. */
+  protected async close(): Promise<void> {
+    this.layer?.close();
+    await this.transport?.close();
+    this.setState('stopped');
+  }
+
+  private setState(state: SipStackState): void {
+    if (state === this.current) return;
+    this.current = state;
+    this.events?.emit('state', state);
+  }
+
+  private createTransport(): ReconnectingTransport<ServerConfig> {
+    const trace = this.options.trace;
+    const factory = this.options.transportFactory ?? webSocketTransportFactory;
+    const context = {
+      clock: this.baseClock,
+      random: this.random,
+      logger: this.logger,
+      keepAliveInterval: this.options.connection?.keepAliveInterval ?? 0,
+      onTrace: trace
+        ? (direction: TraceDirection, data: Uint8Array | string, peer: Endpoint) =>
+            trace(direction, redactCredentials(data), peer)
+        : undefined,
+    };
+    return new ReconnectingTransport<ServerConfig>({
+      servers: this.servers.map((server) => ({ server, weight: server.weight })),
+      create: (server) => factory(server, context),
+      clock: this.baseClock,
+      random: this.random,
+      logger: this.logger,
+      ...reconnectOptions(this.options.connection?.reconnect, this.random),
+    });
+  }
+}
+
+const none: ServerRetries = { attempts: 0, delayMs: 0 };
+
+/** A config's reconnect behaviour as transport options. */
+function reconnectOptions(
+  r: ConnectionConfig['reconnect'] | undefined,
+  random: RandomSource,
+): Pick<ReconnectingTransportOptions<ServerConfig>, 'policy' | 'failover' | 'serverRetries' | 'maxAttempts'> {
+  switch (r?.kind) {
+    case 'clamped-backoff':
+      return {
+        policy: jssipBackoff({ minInterval: r.minInterval, maxInterval: r.maxInterval, random }),
+        failover: 'backoff',
+        serverRetries: none,
+      };
+    case 'legacy-recovery':
+      return {
+        policy: sipjs07Backoff({ minInterval: r.minInterval, maxInterval: r.maxInterval, random }),
+        failover: 'immediate',
+        serverRetries: { attempts: r.serverAttempts, delayMs: r.serverDelay * 1000 },
+      };
+    case 'fixed':
+      return {
+        policy: { nextDelay: () => r.delay * 1000, reset() {} },
+        failover: 'immediate',
+        serverRetries: { attempts: 1, delayMs: 0 },
+        maxAttempts: r.attempts,
+      };
+    default:
+      return { policy: exponentialBackoff({ random }) };
+  }
+}
