@@ -10,7 +10,8 @@ import {
   type SipJsUserAgentOptions,
   type UserAgentConfig,
 } from '@sipkit/config';
-import type { RegistrationProfile } from '@sipkit/registerer/core';
+import { Registerer } from '@sipkit/registerer';
+import type { CoreRegistererOptions, RegistrationProfile } from '@sipkit/registerer/core';
 import { profileFromConfig } from './profile-from-config.js';
 import { UserAgent as CoreUserAgent, type UserAgentOptions } from './user-agent.js';
 
@@ -41,6 +42,11 @@ export class UserAgent extends CoreUserAgent {
   /** A user agent from an Asterisk pjsip.conf `type=registration` section. */
   static fromPjsip(text: string, pjsip?: FromPjsipOptions, options?: UserAgentOptions): UserAgent {
     return new UserAgent(fromPjsip(text, pjsip), options);
+  }
+
+  /** The `Registerer` of `@sipkit/registerer`, so `ua.registerer instanceof Registerer` holds for it. */
+  protected override newRegisterer(options: CoreRegistererOptions): Registerer {
+    return new Registerer(options);
   }
 
   /** Every built-in profile, by the config's name and parameters ({@link profileFromConfig}). */

@@ -3,6 +3,7 @@ import { applyAuthorization, type DigestClient } from '@sipkit/digest';
 import type { SipRequest, SipResponse, SipUri } from '@sipkit/parser';
 import {
   type Authenticator,
+  type CoreRegistererOptions,
   type DigestPolicy,
   Registerer,
   type RegistererObserver,
@@ -293,6 +294,15 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   // ---------------------------------------------------------------------------------------
 
   /**
+   * Makes the registerer: here the `Registerer` of `@sipkit/registerer/core`; the `UserAgent` of
+   * `@sipkit/ua` makes the one of `@sipkit/registerer` (a subclass), so that `instanceof` holds
+   * for the class its users import.
+   */
+  protected newRegisterer(options: CoreRegistererOptions): Registerer {
+    return new Registerer(options);
+  }
+
+  /**
    * The registration profile a config names, when the options give none: here `sipkit` only
    * (`UNSUPPORTED_PROFILE` otherwise); the `UserAgent` of `@sipkit/ua` knows every name.
    */
@@ -367,7 +377,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     // Invalid credentials fail start(); the digest client itself is made on the first challenge.
     const config = this.config;
     credentialsFromConfig(config.credentials);
-    return new Registerer(
+    return this.newRegisterer(
       buildRegistererOptions(config, {
         clock: stack.clock,
         random: stack.random,

@@ -1,5 +1,11 @@
 import { fromJsSIP, type UserAgentConfig } from '@sipkit/config';
-import { createAsteriskProfile, jssipProfile, sipkitProfile } from '@sipkit/registerer/core';
+import { Registerer } from '@sipkit/registerer';
+import {
+  Registerer as CoreRegisterer,
+  createAsteriskProfile,
+  jssipProfile,
+  sipkitProfile,
+} from '@sipkit/registerer/core';
 import { VirtualClock } from '@sipkit/transport';
 import { UserAgent as CoreUserAgent, UserAgentError } from '@sipkit/ua/core';
 import { describe, expect, test } from 'vitest';
@@ -43,11 +49,13 @@ async function registerOnce(
   for (let t = 0; t < 20_000 && ua.registerer!.state !== 'registered'; t += 100) await run(clock, 100);
   expect(ua.registerer!.state).toBe('registered');
   const profile = ua.registerer!.profile;
+  const registerer = ua.registerer!;
   const done = ua.stop();
   await run(clock, 200);
   await done;
   return {
     profile,
+    registerer,
     first: registrar.wire.find((w) => w.startsWith('REGISTER'))!,
     bindings: registrar.bindings,
   };
@@ -57,6 +65,8 @@ describe('UserAgent of @sipkit/ua/core', () => {
   test('registers with the sipkit profile from a UserAgentConfig', async () => {
     const r = await registerOnce((o) => new CoreUserAgent(sipkitConfig(), o));
     expect(r.profile).toBe(sipkitProfile);
+    expect(r.registerer).toBeInstanceOf(CoreRegisterer);
+    expect(r.registerer).not.toBeInstanceOf(Registerer);
     expect(r.first).toMatch(/^REGISTER sip:example\.test SIP\/2\.0\r\n/);
     expect(r.bindings).toBe(0); // unregistered on stop
   });
@@ -83,6 +93,8 @@ describe('UserAgent of @sipkit/ua/core', () => {
     const core = await registerOnce((o) => new CoreUserAgent(jssipConfig(), { ...o, profile: jssipProfile }));
     const full = await registerOnce((o) => new UserAgent(jssipConfig(), o));
     expect(full.profile).toBe(jssipProfile);
+    // Each makes the Registerer class of the entry its users import alongside it.
+    expect(full.registerer).toBeInstanceOf(Registerer);
     expect(core.first).toBe(full.first);
   });
 });
