@@ -73,8 +73,9 @@ export class TransactionLayer {
   private readonly options: TransactionLayerOptions;
   private readonly clients = new Map<string, ClientTransaction>();
   private readonly servers = new Map<string, ServerTransaction>();
-  private readonly merged = new Map<string, ServerTransaction>();
-  private readonly targets = new WeakMap<ClientTransaction, Endpoint | undefined>();
+  /** Made on first use, as `targets`: a user agent with a stack of its own may never need them. */
+  private merged: Map<string, ServerTransaction> | undefined;
+  private targets: WeakMap<ClientTransaction, Endpoint | undefined> | undefined;
   private readonly unsubscribe: () => void;
   /** Drawn on the first stateless answer: keys the To tags of stateless answers. */
   private tagSalt: string | undefined;
@@ -128,7 +129,7 @@ export class TransactionLayer {
     return this.startClient(
       cancel,
       branch,
-      options.target ?? this.targets.get(invite),
+      options.target ?? this.targets?.get(invite),
     ) as NonInviteClientTransaction;
   }
 
@@ -149,7 +150,7 @@ export class TransactionLayer {
     for (const tx of this.servers.values()) tx.dispose();
     this.clients.clear();
     this.servers.clear();
-    this.merged.clear();
+    this.merged?.clear();
   }
 
   private startClient(request: SipRequest, branch: string, target: Endpoint | undefined): ClientTransaction {
@@ -158,7 +159,7 @@ export class TransactionLayer {
     const invite = request.method === 'INVITE' ? this.options.invite : undefined;
     const tx = invite ? invite.client(request, key, ctx) : new NonInviteClientTransaction(request, key, ctx);
     // Only a CANCEL needs it again; a map entry per REGISTER would outgrow the GC during a burst.
-    if (invite) this.targets.set(tx, target);
+    if (invite) (this.targets ??= new WeakMap()).set(tx, target);
     this.clients.set(key, tx);
     tx.on('state', (state) => {
       if (state === 'terminated' && this.clients.get(key) === tx) this.clients.delete(key);
@@ -225,12 +226,13 @@ export class TransactionLayer {
     const merge =
       (this.options.role ?? 'ua') === 'ua' && tx.kind !== 'stateless-server' ? mergeKey(request) : undefined;
     if (merge !== undefined) {
-      const other = this.merged.get(merge);
+      const merged = (this.merged ??= new Map());
+      const other = merged.get(merge);
       if (other && other !== tx && other.state !== 'terminated') {
         tx.respond(this.answer(request, 482, 'Loop Detected'));
         return;
       }
-      this.merged.set(merge, tx);
+      merged.set(merge, tx);
     }
     if (tx.kind === 'non-invite-server' && request.method === 'CANCEL') {
       const invite = cancelKey === undefined ? undefined : this.servers.get(cancelKey);
@@ -297,7 +299,7 @@ export class TransactionLayer {
     tx.on('state', (state) => {
       if (state !== 'terminated') return;
       if (this.servers.get(key) === tx) this.servers.delete(key);
-      if (merge !== undefined && this.merged.get(merge) === tx) this.merged.delete(merge);
+      if (merge !== undefined && this.merged?.get(merge) === tx) this.merged.delete(merge);
     });
     tx.on('failed', (error) => this.user?.onServerFailure?.(tx, error));
     if (tx.kind === 'invite-server') tx.on('ack', (ack, from) => this.user?.onAck?.(ack, from));

@@ -64,13 +64,7 @@ export function registererOptionsFromConfig(
     sender: _sender,
     logger: _logger,
     ...rest
-  } = sharedOptions(config, {
-    clock: undefined!,
-    random: undefined!,
-    sender: undefined!,
-    logger: undefined,
-    profile: profileFromConfig(config),
-  });
+  } = sharedOptions(config, { ...NO_STACK_PORTS, profile: profileFromConfig(config) });
   return { ...rest, aor: config.identity.aor };
 }
 
@@ -124,6 +118,15 @@ function inputsOf(config: UserAgentConfig, ports: SharedPorts): Inputs {
 
 type SharedPorts = Pick<Ports, 'clock' | 'random' | 'sender' | 'logger' | 'profile'>;
 
+/** No stack's ports: for options shared by user agents that each have a stack, or none yet. */
+const NO_STACK_PORTS: SharedPorts = {
+  clock: undefined!,
+  random: undefined!,
+  sender: undefined!,
+  logger: undefined,
+  profile: undefined!,
+};
+
 /** The options every registerer of user agents with equal settings (all but the AOR) can share. */
 function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegistererOptions {
   const inputs = inputsOf(config, ports);
@@ -176,14 +179,27 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegiste
  * The registerer options of a config with the ports. Everything but the address-of-record and
  * the per-user-agent ports lives in an object shared by every user agent with the same settings
  * (the prototype of the one returned), so ten thousand registerers do not each hold a copy of
- * twenty option fields.
+ * twenty option fields. `sharedStack`: the stack's ports (clock, random, sender, logger) are
+ * shared too; a user agent with a stack of its own keeps them in its own object, because an
+ * object used as a prototype by one user agent alone costs V8 more than the copy (its own
+ * hidden classes and a dictionary of properties).
  * @internal
  */
-export function buildRegistererOptions(config: UserAgentConfig, ports: Ports): CoreRegistererOptions {
-  const shared = sharedOptions(config, ports);
+export function buildRegistererOptions(
+  config: UserAgentConfig,
+  ports: Ports,
+  sharedStack: boolean,
+): CoreRegistererOptions {
+  const shared = sharedOptions(config, sharedStack ? ports : { ...NO_STACK_PORTS, profile: ports.profile });
   const own = Object.create(shared) as CoreRegistererOptions;
   own.aor = config.identity.aor;
   own.authenticator = ports.authenticator;
   own.observer = ports.observer;
+  if (!sharedStack) {
+    own.clock = ports.clock;
+    own.random = ports.random;
+    own.sender = ports.sender;
+    own.logger = ports.logger;
+  }
   return own;
 }

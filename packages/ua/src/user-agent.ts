@@ -378,15 +378,19 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     const config = this.config;
     credentialsFromConfig(config.credentials);
     return this.newRegisterer(
-      buildRegistererOptions(config, {
-        clock: stack.clock,
-        random: stack.random,
-        sender: stack.sender,
-        authenticator: this,
-        logger: this.options.logger ?? stack.logger,
-        observer: this,
-        profile: this.options.profile ?? this.registrationProfile(config),
-      }),
+      buildRegistererOptions(
+        config,
+        {
+          clock: stack.clock,
+          random: stack.random,
+          sender: stack.sender,
+          authenticator: this,
+          logger: this.options.logger ?? stack.logger,
+          observer: this,
+          profile: this.options.profile ?? this.registrationProfile(config),
+        },
+        stack === this.options.stack,
+      ),
     );
   }
 }
