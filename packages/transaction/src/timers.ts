@@ -44,6 +44,22 @@ export interface TimerValues {
   T2: number;
 }
 
+/** The default tables for unreliable and reliable transports, shared by every layer using them. */
+let defaults: [TimerValues, TimerValues] | undefined;
+
+/**
+ * {@link timerValues} of {@link DEFAULT_TIMER_SETTINGS}: one frozen table per kind of transport
+ * for the whole process, not a copy per transaction layer (a population with one socket per user
+ * agent has a layer each).
+ */
+export function defaultTimerValues(reliable: boolean): TimerValues {
+  defaults ??= [
+    Object.freeze(timerValues(DEFAULT_TIMER_SETTINGS, false)),
+    Object.freeze(timerValues(DEFAULT_TIMER_SETTINGS, true)),
+  ];
+  return defaults[reliable ? 1 : 0];
+}
+
 /** Resolves the timer table for a transport; `reliable` zeroes D, I, J and K. */
 export function timerValues(settings: TimerSettings, reliable: boolean): TimerValues {
   const { t1, t2, t4 } = settings;

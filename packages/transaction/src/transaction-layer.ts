@@ -19,7 +19,13 @@ import { NonInviteServerTransaction } from './non-invite-server.js';
 import { checkRequest, type ElementRole } from './request-checks.js';
 import { createCancel } from './request-factory.js';
 import { StatelessServerTransaction, statelessTag } from './stateless-server.js';
-import { DEFAULT_TIMER_SETTINGS, type TimerSettings, type TimerValues, timerValues } from './timers.js';
+import {
+  DEFAULT_TIMER_SETTINGS,
+  defaultTimerValues,
+  type TimerSettings,
+  type TimerValues,
+  timerValues,
+} from './timers.js';
 import type { ClientTransaction, ServerTransaction, TransactionUser } from './transaction-user.js';
 import { clientVia, responseDestination, stampReceived } from './via-rules.js';
 
@@ -66,7 +72,7 @@ export class TransactionLayer {
   /** The transaction user; requests arriving while it is unset are answered 503. */
   user: TransactionUser | undefined;
   /** Resolved timer table for this transport. */
-  readonly timers: TimerValues;
+  readonly timers: Readonly<TimerValues>;
   private readonly transport: Transport;
   private readonly clock: Clock;
   private readonly random: RandomSource;
@@ -86,7 +92,10 @@ export class TransactionLayer {
     this.clock = options.clock;
     this.random = options.random;
     this.user = options.user;
-    this.timers = timerValues({ ...DEFAULT_TIMER_SETTINGS, ...options.timers }, options.transport.reliable);
+    const reliable = options.transport.reliable;
+    this.timers = options.timers
+      ? timerValues({ ...DEFAULT_TIMER_SETTINGS, ...options.timers }, reliable)
+      : defaultTimerValues(reliable);
     this.unsubscribe = this.transport.on('message', (msg, source) => this.receive(msg, source));
   }
 
