@@ -83,7 +83,7 @@ export class ReconnectingTransport<S = string> implements Transport {
   private readonly events: Emitter<ReconnectingTransportEvents<S>>;
 
   private phase: Phase = 'idle';
-  private current: { server: S; transport: Transport; unsubscribe: () => void } | undefined;
+  private current: { server: S; transport: Transport } | undefined;
   private fresh: { server: S; transport: Transport } | undefined;
   private last: { server: S; transport: Transport } | undefined;
   private stateNow: TransportState = 'disconnected';
@@ -173,7 +173,6 @@ export class ReconnectingTransport<S = string> implements Transport {
     this.cancelTimer();
     const cur = this.current;
     this.current = undefined;
-    cur?.unsubscribe();
     this.settle(new TransportError('CLOSED', 'transport closed'));
     this.setState('closed');
     await cur?.transport.close();
@@ -188,23 +187,24 @@ export class ReconnectingTransport<S = string> implements Transport {
     this.phase = 'attempting';
     const transport = this.fresh && this.fresh.server === server ? this.fresh.transport : this.create(server);
     this.fresh = undefined;
-    const unsubs = [
-      transport.on('message', (m, src) => this.events.emit('message', m, src)),
-      transport.on('parseError', (e, src) => this.events.emit('parseError', e, src)),
-      transport.on('flowFailed', (reason) => this.events.emit('flowFailed', reason)),
-      transport.on('state', (s, err) => {
-        if (s === 'disconnected' && this.current?.transport === transport && this.phase === 'up') {
-          this.dropped(err);
-        }
-      }),
-    ];
-    this.current = {
-      server,
-      transport,
-      unsubscribe: () => {
-        for (const u of unsubs) u();
-      },
-    };
+    // Each forwarder checks that its transport is still the current one rather than being
+    // unsubscribed: a discarded transport is dropped whole, and keeping four unsubscribe functions
+    // per connection adds up with one connection per user agent.
+    transport.on('message', (m, src) => {
+      if (this.current?.transport === transport) this.events.emit('message', m, src);
+    });
+    transport.on('parseError', (e, src) => {
+      if (this.current?.transport === transport) this.events.emit('parseError', e, src);
+    });
+    transport.on('flowFailed', (reason) => {
+      if (this.current?.transport === transport) this.events.emit('flowFailed', reason);
+    });
+    transport.on('state', (s, err) => {
+      if (s === 'disconnected' && this.current?.transport === transport && this.phase === 'up') {
+        this.dropped(err);
+      }
+    });
+    this.current = { server, transport };
     this.setState('connecting');
     this.events.emit('attempt', server);
     this.logger.debug(`connecting to ${String(server)}`);
@@ -295,8 +295,7 @@ export class ReconnectingTransport<S = string> implements Transport {
     if (!cur) return;
     this.current = undefined;
     // Kept only so protocol, local and server still answer until the next transport exists.
-    this.last = { server: cur.server, transport: cur.transport };
-    cur.unsubscribe();
+    this.last = cur;
     cur.transport.close().catch(() => {});
   }
 

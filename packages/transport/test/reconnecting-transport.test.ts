@@ -68,6 +68,35 @@ describe('ReconnectingTransport', () => {
     await expect(t.send(new Uint8Array([1]))).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
   });
 
+  it('forwards nothing from a connection once it is replaced or closed', async () => {
+    const { t, made, last, clock } = rig({
+      policy: exponentialBackoff({ minMs: 1000, maxMs: 1000, jitter: 0 }),
+    });
+    const got: string[] = [];
+    t.on('message', (m) => got.push(m.callId ?? ''));
+    t.on('flowFailed', (reason) => got.push(`flow ${reason}`));
+    const message = (callId: string) =>
+      parseMessage(new TextEncoder().encode(`OPTIONS sip:x SIP/2.0\r\nCall-ID: ${callId}\r\n\r\n`));
+    const done = t.connect();
+    last().succeed();
+    await done;
+    const first = last();
+    first.emitMessage(message('first'));
+    first.drop();
+    await flush();
+    clock.advance(1000);
+    last().succeed();
+    await flush();
+    expect(made.length).toBe(2);
+    // A late message from the dropped connection, and its late flow failure, go nowhere.
+    first.emitMessage(message('late'));
+    first.drop();
+    last().emitMessage(message('second'));
+    await t.close();
+    last().emitMessage(message('after close'));
+    expect(got).toEqual(['first', 'flow dropped', 'second']);
+  });
+
   it('fails over at once to the next server, then backs off when all failed', async () => {
     const { t, last, log, clock } = rig(
       { policy: exponentialBackoff({ minMs: 1000, maxMs: 8000, jitter: 0 }) },
