@@ -45,14 +45,14 @@ export interface TimerValues {
 }
 
 /** The default tables for unreliable and reliable transports, shared by every layer using them. */
-let defaults: [TimerValues, TimerValues] | undefined;
+let defaults: [Readonly<TimerValues>, Readonly<TimerValues>] | undefined;
 
 /**
  * {@link timerValues} of {@link DEFAULT_TIMER_SETTINGS}: one frozen table per kind of transport
  * for the whole process, not a copy per transaction layer (a population with one socket per user
  * agent has a layer each).
  */
-export function defaultTimerValues(reliable: boolean): TimerValues {
+export function defaultTimerValues(reliable: boolean): Readonly<TimerValues> {
   defaults ??= [
     Object.freeze(timerValues(DEFAULT_TIMER_SETTINGS, false)),
     Object.freeze(timerValues(DEFAULT_TIMER_SETTINGS, true)),
