@@ -59,7 +59,10 @@ function settings(quick) {
       }
     : {
         sipkitN: [1000, 5000, 10_000],
-        peerN: [1000],
+        // The issue asks for 1k, 5k and 10k for the peers too. At 10k one WebSocket per UA stops
+        // at about 6,200 registered for sipkit and JsSIP alike: Kamailio runs out of open files
+        // (hard limit 20,000 here, and its TCP processes each hold a connection's descriptor).
+        peerN: [1000, 5000],
         // Timer K (T4 = 5 s) plus a margin: the registration burst's UDP transactions are gone.
         drainUdpMs: 5500,
         drainWsMs: 500,
