@@ -168,7 +168,10 @@ export class TransactionLayer {
     const invite = request.method === 'INVITE' ? this.options.invite : undefined;
     const tx = invite ? invite.client(request, key, ctx) : new NonInviteClientTransaction(request, key, ctx);
     // Only a CANCEL needs it again; a map entry per REGISTER would outgrow the GC during a burst.
-    if (invite) (this.targets ??= new WeakMap()).set(tx, target);
+    if (invite) {
+      this.targets ??= new WeakMap();
+      this.targets.set(tx, target);
+    }
     this.clients.set(key, tx);
     tx.on('state', (state) => {
       if (state === 'terminated' && this.clients.get(key) === tx) this.clients.delete(key);
@@ -235,7 +238,8 @@ export class TransactionLayer {
     const merge =
       (this.options.role ?? 'ua') === 'ua' && tx.kind !== 'stateless-server' ? mergeKey(request) : undefined;
     if (merge !== undefined) {
-      const merged = (this.merged ??= new Map());
+      this.merged ??= new Map();
+      const merged = this.merged;
       const other = merged.get(merge);
       if (other && other !== tx && other.state !== 'terminated') {
         tx.respond(this.answer(request, 482, 'Loop Detected'));

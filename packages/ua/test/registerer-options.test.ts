@@ -16,7 +16,10 @@ function stackPorts() {
   return {
     clock: new VirtualClock(),
     random: (n: number) => new Uint8Array(n),
-    sender: { send: () => Promise.reject(new Error('not sent')), local: { transport: 'ws' as const, host: '127.0.0.1', port: 5060 } },
+    sender: {
+      send: () => Promise.reject(new Error('not sent')),
+      local: { transport: 'ws' as const, host: '127.0.0.1', port: 5060 },
+    },
     logger: undefined,
     profile: sipkitProfile,
   };
