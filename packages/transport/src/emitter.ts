@@ -13,22 +13,24 @@ export type EventMap<E> = { [K in keyof E]: (...args: any[]) => void };
 export class Emitter<E extends EventMap<E>> {
   /**
    * `[event, listener, event, listener, ...]`, created on the first subscription: thousands of
-   * small objects each own an emitter, and most are never listened to.
+   * small objects each own an emitter, and most are never listened to. Never changed in place:
+   * (un)subscribing makes a new array of exactly the size needed, so `emit` can walk the one it
+   * read without copying it, whatever its listeners subscribe or unsubscribe meanwhile.
    */
-  private list: unknown[] | undefined;
+  private list: readonly unknown[] | undefined;
 
   constructor(private readonly logger?: Logger) {}
 
   /** Subscribes `listener` to `event` (once, however often it is passed); returns a function that unsubscribes it. */
   on<K extends keyof E>(event: K, listener: E[K]): () => void {
-    // The first pair makes an array of exactly two slots: push() would reserve 17.
-    if (!this.list) this.list = [event, listener];
-    else if (this.indexOf(event, listener) < 0) this.list.push(event, listener);
+    const list = this.list;
+    if (!list) this.list = [event, listener];
+    else if (this.indexOf(event, listener) < 0) this.list = [...list, event, listener];
     return () => {
       const at = this.indexOf(event, listener);
       if (at < 0) return;
-      this.list!.splice(at, 2);
-      if (this.list!.length === 0) this.list = undefined;
+      const old = this.list!;
+      this.list = old.length === 2 ? undefined : [...old.slice(0, at), ...old.slice(at + 2)];
     };
   }
 
@@ -36,11 +38,10 @@ export class Emitter<E extends EventMap<E>> {
   emit<K extends keyof E>(event: K, ...args: Parameters<E[K]>): void {
     const list = this.list;
     if (!list) return;
-    const snapshot = list.slice();
-    for (let i = 0; i < snapshot.length; i += 2) {
-      if (snapshot[i] !== event) continue;
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i] !== event) continue;
       try {
-        (snapshot[i + 1] as E[K])(...args);
+        (list[i + 1] as E[K])(...args);
       } catch (err) {
         if (this.logger)
           this.logger.error(`listener of "${String(event)}" threw: ${(err as Error)?.message ?? err}`);
