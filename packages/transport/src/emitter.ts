@@ -30,7 +30,7 @@ export class Emitter<E extends EventMap<E>> {
       const at = this.indexOf(event, listener);
       if (at < 0) return;
       const old = this.list!;
-      this.list = old.length === 2 ? undefined : [...old.slice(0, at), ...old.slice(at + 2)];
+      this.list = old.length === 2 ? undefined : old.filter((_, i) => i !== at && i !== at + 1);
     };
   }
 
@@ -56,7 +56,8 @@ export class Emitter<E extends EventMap<E>> {
   /** Number of listeners of `event`. */
   count(event: keyof E): number {
     let n = 0;
-    const list = this.list ?? [];
+    const list = this.list;
+    if (!list) return 0;
     for (let i = 0; i < list.length; i += 2) if (list[i] === event) n++;
     return n;
   }
