@@ -7,7 +7,9 @@
  *   with bench/kamailio/scale.cfg, lib/scale-kamailio.mjs), N = 1k, 5k, 10k; one row per sipkit
  *   client mode (lib/scale-sipkit.mjs `clientModes`).
  * - JsSIP 3.13 and SIP.js 0.21 (WebSocket-only) over WS to the same Kamailio, and sipkit over WS
- *   to it at the same N, in the same run: the ratios compare those.
+ *   to it at the same N, in the same run: the ratios compare those. At 10k, where Kamailio runs
+ *   out of open files, the same three over WS to the embedded registrar (MD5 challenges only, as
+ *   Kamailio's, since the peers answer nothing else).
  *
  * Per population: time until all N are registered (started `window` at a time), then a hold in
  * which every UA refreshes once on its own schedule (REGISTERs and responses counted, lost
@@ -50,6 +52,7 @@ function settings(quick) {
     ? {
         sipkitN: [500],
         peerN: [200],
+        embeddedWsN: [200],
         // Too short for the UDP transactions to drain (Timer K 5 s): quick heap figures are rough.
         drainUdpMs: 1000,
         drainWsMs: 500,
@@ -63,6 +66,9 @@ function settings(quick) {
         // at about 6,200 registered for sipkit and JsSIP alike: Kamailio runs out of open files
         // (hard limit 20,000 here, and its TCP processes each hold a connection's descriptor).
         peerN: [1000, 5000],
+        // ... so 10k goes to the embedded registrar over WebSocket, which holds one descriptor per
+        // connection in a process of its own.
+        embeddedWsN: [10_000],
         // Timer K (T4 = 5 s) plus a margin: the registration burst's UDP transactions are gone.
         drainUdpMs: 5500,
         drainWsMs: 500,
@@ -78,6 +84,7 @@ function settings(quick) {
     ...base,
     sipkitN: listFromEnv('SIPKIT_SCALE_N') ?? base.sipkitN,
     peerN: listFromEnv('SIPKIT_SCALE_PEER_N') ?? base.peerN,
+    embeddedWsN: listFromEnv('SIPKIT_SCALE_EMBEDDED_WS_N') ?? base.embeddedWsN,
   };
 }
 
@@ -103,7 +110,13 @@ async function measure(spec, s) {
   const registrar =
     spec.registrar === 'kamailio'
       ? await startKamailio()
-      : await startDevRegistrar({ n: spec.n, prefix: 'u', domain: DOMAIN, minExpires: 5 });
+      : await startDevRegistrar({
+          n: spec.n,
+          prefix: 'u',
+          domain: DOMAIN,
+          minExpires: 5,
+          ...(spec.transport === 'ws' ? { ws: true, algorithms: ['MD5'] } : {}),
+        });
   try {
     const drainMs = spec.transport === 'udp' ? s.drainUdpMs : s.drainWsMs;
     const job = {
@@ -153,13 +166,13 @@ function plan(s, kamailio) {
       for (const mode of modes)
         if (mode !== 'perSocket' || n === s.sipkitN[0])
           out.push({ library: 'sipkit', mode, transport: 'udp', registrar, n });
-  if (kamailio)
-    for (const n of s.peerN) {
-      for (const mode of modes)
-        out.push({ library: 'sipkit', mode, transport: 'ws', registrar: 'kamailio', n });
-      out.push({ library: 'jssip', mode: 'perSocket', transport: 'ws', registrar: 'kamailio', n });
-      out.push({ library: 'sipjs', mode: 'perSocket', transport: 'ws', registrar: 'kamailio', n });
-    }
+  const peers = (registrar, n) => {
+    for (const mode of modes) out.push({ library: 'sipkit', mode, transport: 'ws', registrar, n });
+    out.push({ library: 'jssip', mode: 'perSocket', transport: 'ws', registrar, n });
+    out.push({ library: 'sipjs', mode: 'perSocket', transport: 'ws', registrar, n });
+  };
+  if (kamailio) for (const n of s.peerN) peers('kamailio', n);
+  for (const n of s.embeddedWsN) peers('embedded', n);
   return out;
 }
 
@@ -262,11 +275,19 @@ function printResults(results, s) {
     console.log(`FAILED ${LIBRARY[r.library]} ${r.transport} ${r.registrar} N=${r.n}: ${r.error}`);
 }
 
-/** Ratio rows for the WebSocket populations at each peer N: JsSIP / sipkit and SIP.js / sipkit. */
-function compare(results, s) {
+/**
+ * Ratio rows for the WebSocket populations at each registrar and N: JsSIP / sipkit and
+ * SIP.js / sipkit, each pair measured against the same registrar.
+ */
+function compare(results) {
   const out = [];
-  const find = (library, n) =>
-    results.find((r) => !r.error && r.library === library && r.transport === 'ws' && r.n === n);
+  const ws = results.filter((r) => !r.error && r.transport === 'ws');
+  const find = (library, registrar, n) =>
+    ws.find((r) => r.library === library && r.registrar === registrar && r.n === n);
+  const groups = [...new Set(ws.map((r) => `${r.registrar} ${r.n}`))].map((k) => {
+    const [registrar, n] = k.split(' ');
+    return { registrar, n: Number(n) };
+  });
   const figures = [
     ['time to all registered (s)', (r) => r.registerMs / 1000, 1],
     ['heap/UA idle (KB)', (r) => r.perAgent.idle.heapUsed / 1024, 1],
@@ -275,12 +296,12 @@ function compare(results, s) {
     ['REGISTER/s in the hold', (r) => r.hold.registersPerSecond, 0],
   ];
   for (const mode of Object.keys(clientModes)) {
-    for (const n of s.peerN) {
-      const own = results.find(
-        (r) => !r.error && r.library === 'sipkit' && r.mode === mode && r.transport === 'ws' && r.n === n,
+    for (const { registrar, n } of groups) {
+      const own = ws.find(
+        (r) => r.library === 'sipkit' && r.mode === mode && r.registrar === registrar && r.n === n,
       );
-      const jssip = find('jssip', n);
-      const sipjs = find('sipjs', n);
+      const jssip = find('jssip', registrar, n);
+      const sipjs = find('sipjs', registrar, n);
       if (!own) continue;
       for (const [label, get, digits] of figures) {
         const ratio = (peer) => (peer ? `${fmt(get(peer) / get(own), 2)}x` : 'N/A');
@@ -288,6 +309,7 @@ function compare(results, s) {
           row: [
             `${label}, N=${fmt(n)}`,
             mode,
+            registrar,
             fmt(get(own), digits),
             jssip ? fmt(get(jssip), digits) : 'N/A',
             sipjs ? fmt(get(sipjs), digits) : 'N/A',
@@ -297,6 +319,7 @@ function compare(results, s) {
           figure: label,
           n,
           mode,
+          registrar,
           sipkit: get(own),
           jssip: jssip ? get(jssip) : undefined,
           sipjs: sipjs ? get(sipjs) : undefined,
@@ -311,7 +334,8 @@ function compare(results, s) {
 export async function run({ quick = false } = {}) {
   const s = settings(quick);
   const kamailio = ensureKamailio();
-  if (kamailio.skip) console.log(`Kamailio rows and the JsSIP / SIP.js comparison SKIPPED: ${kamailio.skip}`);
+  if (kamailio.skip)
+    console.log(`Kamailio rows (and the JsSIP / SIP.js rows against it) SKIPPED: ${kamailio.skip}`);
   const specs = plan(s, !kamailio.skip);
   const results = [];
   for (const spec of specs) {
@@ -355,11 +379,11 @@ export async function run({ quick = false } = {}) {
   );
   printResults(results, s);
 
-  const ratios = compare(results, s);
+  const ratios = compare(results);
   if (ratios.length > 0) {
-    console.log('\nsipkit vs JsSIP and SIP.js over WebSocket to the same Kamailio (same run):');
+    console.log('\nsipkit vs JsSIP and SIP.js over WebSocket to the same registrar (same run):');
     printTable(
-      ['figure', 'mode', 'sipkit', 'JsSIP', 'SIP.js', 'JsSIP / sipkit', 'SIP.js / sipkit'],
+      ['figure', 'mode', 'registrar', 'sipkit', 'JsSIP', 'SIP.js', 'JsSIP / sipkit', 'SIP.js / sipkit'],
       ratios.map((r) => r.row),
     );
     console.log(
@@ -429,6 +453,7 @@ export async function run({ quick = false } = {}) {
       window: WINDOW,
       sipkitN: s.sipkitN,
       peerN: s.peerN,
+      embeddedWsN: s.embeddedWsN,
       drainUdpMs: s.drainUdpMs,
       modes: Object.keys(clientModes),
     },

@@ -50,18 +50,20 @@ export async function registerCommand(opts: RegisterOptions, out: Output): Promi
   } else {
     let server = opts.server;
     if (!server) {
-      if (opts.transport === 'ws')
-        throw new Error('the embedded registrar speaks UDP and TCP; pass --server for WebSocket');
       dev = new DevRegistrar({
         users: [{ username: opts.user, password: opts.password }],
         domain: opts.domain,
         minExpires: 10,
+        wsPort: opts.transport === 'ws' ? 0 : null,
       });
       const at = await dev.start();
-      const addr = opts.transport === 'tcp' ? at.tcp! : at.udp!;
-      server = `sip:${addr.host}:${addr.port};transport=${opts.transport}`;
+      const addr = at[opts.transport]!;
+      server =
+        opts.transport === 'ws'
+          ? `ws://${addr.host}:${addr.port}`
+          : `sip:${addr.host}:${addr.port};transport=${opts.transport}`;
       out(
-        `embedded development registrar for ${opts.domain} on ${addr.host}:${addr.port} (udp ${at.udp?.port}, tcp ${at.tcp?.port}); user ${opts.user}`,
+        `embedded development registrar for ${opts.domain} on ${addr.host}:${addr.port} (udp ${at.udp?.port}, tcp ${at.tcp?.port}${at.ws ? `, ws ${at.ws.port}` : ''}); user ${opts.user}`,
       );
     }
     config = configFromFlags({ ...opts, server: serverFromFlag(server, opts.transport) });

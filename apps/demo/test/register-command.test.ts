@@ -18,7 +18,7 @@ async function runCli(args: string[]): Promise<{ code: number; lines: string[] }
 }
 
 describe('sipkit register with the embedded registrar', () => {
-  test.each(['udp', 'tcp'])('registers over %s, then leaves no binding', async (transport) => {
+  test.each(['udp', 'tcp', 'ws'])('registers over %s, then leaves no binding', async (transport) => {
     const { code, lines } = await runCli(['--transport', transport]);
     expect(code).toBe(0);
     expect(lines[0]).toMatch(/^embedded development registrar for example\.test on 127\.0\.0\.1:\d+/);

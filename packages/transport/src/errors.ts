@@ -19,7 +19,9 @@ export type TransportErrorCode =
   /** No server is configured, or every reconnection attempt allowed was used. */
   | 'NO_SERVER'
   /** A server address or URL could not be understood. */
-  | 'BAD_ADDRESS';
+  | 'BAD_ADDRESS'
+  /** A listening transport has no open connection from the target, and cannot open one to it. */
+  | 'NO_CONNECTION';
 
 /** Every failure a transport reports, with a stable {@link TransportErrorCode}. */
 export class TransportError extends Error {

@@ -16,7 +16,7 @@ import {
   systemClock,
   type Transport,
 } from '@sipkit/transport';
-import { TcpTransport, UdpTransport } from '@sipkit/transport/node';
+import { TcpTransport, UdpTransport, WebSocketServerTransport } from '@sipkit/transport/node';
 import { type Binding, LocationService } from './location-service.js';
 import { handleRegister, type RegisterContext } from './register-handler.js';
 
@@ -34,6 +34,8 @@ export interface DevRegistrarOptions {
   udpPort?: number | null;
   /** TCP port; 0 (default) picks a free one; null disables TCP. */
   tcpPort?: number | null;
+  /** WebSocket (RFC 7118) port; 0 picks a free one; null (default) disables WebSocket. */
+  wsPort?: number | null;
   /** Domain (and digest realm) served. Default `example.test`. */
   domain?: string;
   users: readonly DevUser[];
@@ -57,6 +59,8 @@ export interface DevRegistrarOptions {
 export interface DevRegistrarAddresses {
   udp?: Endpoint;
   tcp?: Endpoint;
+  /** The WebSocket listener (`ws://host:port`), when `wsPort` was given. */
+  ws?: Endpoint;
 }
 
 const ALLOW = 'REGISTER, OPTIONS';
@@ -115,6 +119,11 @@ export class DevRegistrar implements TransactionUser {
     if (this.options.tcpPort !== null) {
       out.tcp = (
         await this.listen(new TcpTransport({ ...common, port: this.options.tcpPort ?? 0, listen: true }))
+      ).local;
+    }
+    if (this.options.wsPort != null) {
+      out.ws = (
+        await this.listen(new WebSocketServerTransport({ ...common, port: this.options.wsPort }))
       ).local;
     }
     this.logger.info(`development registrar for ${this.domain} on ${JSON.stringify(out)}`);
