@@ -38,6 +38,15 @@ export default defineConfig({
         },
       })),
       {
+        test: {
+          // The repository's own checks (scripts/), such as the layer table.
+          name: 'scripts',
+          root: `${root}scripts`,
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
         resolve: { alias },
         test: {
           name: 'interop',
