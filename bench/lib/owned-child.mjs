@@ -1,3 +1,17 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * Spawns `node <args>` with an IPC channel, its open-files soft limit first raised to the hard
+ * one by `sh` (a population or a registrar holds a socket per user agent).
+ */
+export function spawnNodeWithFileLimit(args) {
+  return spawn(
+    '/bin/sh',
+    ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', 'sh', process.execPath, ...args],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+}
+
 /**
  * Ties a spawned child process to this one: it is SIGKILLed when this process exits, and
  * `stop()` ends it (SIGTERM first when `graceMs` is given, SIGKILL after that long) and resolves

@@ -5,9 +5,8 @@
  * with password `pw-<user>` (the scheme bench/kamailio/scale.cfg uses), tells the parent its
  * ports over IPC, and runs until killed. `startDevRegistrar()` is the parent side.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ownChild } from './owned-child.mjs';
+import { ownChild, spawnNodeWithFileLimit } from './owned-child.mjs';
 import { treeCpuSeconds } from './scale-kamailio.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -43,19 +42,11 @@ async function serve({ n, prefix, domain, minExpires, ws, algorithms }) {
  * this process exits.
  */
 export async function startDevRegistrar({ n, prefix, domain, minExpires, ws = false, algorithms }) {
-  const child = spawn(
-    '/bin/sh',
-    [
-      '-c',
-      'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"',
-      'sh',
-      process.execPath,
-      SELF,
-      '--serve',
-      JSON.stringify({ n, prefix, domain, minExpires, ws, algorithms }),
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
+  const child = spawnNodeWithFileLimit([
+    SELF,
+    '--serve',
+    JSON.stringify({ n, prefix, domain, minExpires, ws, algorithms }),
+  ]);
   const { exited, stop } = ownChild(child);
   try {
     const ready = await Promise.race([

@@ -16,11 +16,12 @@
  * raised to the hard limit, since every user agent has its own socket), relays its phases and
  * resolves with its result; the child is killed on timeout and never outlives the parent.
  */
-import { spawn } from 'node:child_process';
+
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { spawnNodeWithFileLimit } from './owned-child.mjs';
 import { heapByKind, perAgent } from './scale-heap.mjs';
 import { createTraffic, trafficDelta } from './scale-traffic.mjs';
 
@@ -258,22 +259,13 @@ async function populate(job, phase) {
  * `onPhase(name, data)` is called when the child reports `registered` and `held`.
  */
 export function runPopulation(job, onPhase = () => {}) {
-  // sh raises the soft open-files limit to the hard one (one socket per user agent), then execs node.
-  const child = spawn(
-    '/bin/sh',
-    [
-      '-c',
-      'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"',
-      'sh',
-      process.execPath,
-      '--expose-gc',
-      '--max-old-space-size=8192',
-      SELF,
-      '--job',
-      JSON.stringify(job),
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
+  const child = spawnNodeWithFileLimit([
+    '--expose-gc',
+    '--max-old-space-size=8192',
+    SELF,
+    '--job',
+    JSON.stringify(job),
+  ]);
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
   const limitMs = job.deadlineMs + job.holdMs + 120_000;
