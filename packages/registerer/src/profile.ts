@@ -239,6 +239,12 @@ export interface RegistrationProfile {
   readonly retryRejectedOnConnect: boolean;
   /** On an RFC 5626 flow failure: re-REGISTER, or ignore. */
   readonly onFlowFailed: 'reregister' | 'ignore';
+  /**
+   * On a 439 (First Hop Lacks Outbound Support) to a REGISTER with a `reg-id`: register again at
+   * once without outbound (RFC 5626 section 4.2.1 allows it), or fail like any other rejection.
+   * Default `fail`.
+   */
+  readonly onFirstHopLacksOutbound?: 'register-without-outbound' | 'fail';
   /** `register()`/`unregister()` while a request is in flight: join/queue it, or reject (SIP.js `RequestPendingError`). */
   readonly whileBusy: 'join' | 'reject';
   /** When `unregister()` sends anything. */

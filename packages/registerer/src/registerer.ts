@@ -117,6 +117,8 @@ const PREEMPTIVE_REJECTED = 2;
 const WANTED = 4;
 /** SIP.js 0.21 quirk: a contactless 2xx leaves `waiting` set forever. */
 const STUCK = 8;
+/** A 439 said the first hop cannot keep an RFC 5626 flow: no `reg-id` any more. */
+const OUTBOUND_OFF = 16;
 
 function unquote(v: string | null | undefined): string | undefined {
   return v == null ? undefined : v.replace(/^"(.*)"$/, '$1');
@@ -243,6 +245,14 @@ export class Registerer {
   /** The current state. */
   get state(): RegistrationState {
     return this._state;
+  }
+
+  /**
+   * True while REGISTERs carry an RFC 5626 `reg-id`; false without one, and for good after a
+   * 439 (First Hop Lacks Outbound Support) made the profile register without outbound.
+   */
+  get outbound(): boolean {
+    return this.regId !== undefined && !this.is(OUTBOUND_OFF);
   }
 
   /** Granted expiry in seconds of the current binding, if registered. */
@@ -524,7 +534,7 @@ export class Registerer {
       user: this.user,
       userIsRandom: this.is(USER_IS_RANDOM),
       instance: this.instance,
-      regId: this.regId,
+      regId: this.outbound ? this.regId : undefined,
       pubGruu: this.parsedGruu(this.gruuPub),
       tempGruu: this.parsedGruu(this.gruuTemp),
       requested: this.requested,
@@ -708,6 +718,21 @@ export class Registerer {
         if (p.reuseAuthorization) this.setRare('lastAuth', auth);
         continue;
       }
+      // RFC 5626 section 4.2.1: the first hop keeps no flow, so register without outbound.
+      if (
+        status === 439 &&
+        kind === 'register' &&
+        this.regId !== undefined &&
+        !this.is(OUTBOUND_OFF) &&
+        p.onFirstHopLacksOutbound === 'register-without-outbound'
+      ) {
+        this.log('info', '439: the first hop lacks outbound support; registering without it');
+        this.setFlag(OUTBOUND_OFF, true);
+        attempts = 0;
+        staleUsed = false;
+        auth = p.reuseAuthorization ? (this.rare?.lastAuth ?? NO_AUTH) : NO_AUTH;
+        continue;
+      }
       if (status === 423 && kind === 'register') {
         const next = p.intervalTooBrief(minExpires(response), this.requested);
         if (next === undefined || resends >= MAX_INTERVAL_RESENDS) return response;
@@ -763,7 +788,7 @@ export class Registerer {
       cseq,
       contactUri: this.contactUriText(),
       instance: this.instance,
-      regId: this.regId,
+      regId: this.outbound ? this.regId : undefined,
       alwaysInstance: this.rare?.alwaysInstance,
       contactParams: entries(o.contact?.params),
       expires: kind === 'register' ? this.requested : 0,
@@ -773,7 +798,7 @@ export class Registerer {
       supported: p.supported({
         path: o.path,
         gruu: o.gruu,
-        outbound: o.outbound,
+        outbound: this.is(OUTBOUND_OFF) ? false : o.outbound,
         extra: o.extraSupported ?? [],
       }),
       userAgent: o.userAgent,

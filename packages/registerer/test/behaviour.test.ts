@@ -147,6 +147,49 @@ describe('GRUU, Path, Service-Route, outbound', () => {
     reg.dispose();
   });
 
+  it('sipkit: a 439 makes it register again at once without reg-id or Supported: outbound, for good', async () => {
+    const { reg, sender, clock } = setup('sipkit', {}, 0);
+    sender.answer(status(439, [['Reason', 'SIP;cause=439']]), ok(600), ok(600), status(200));
+    expect(reg.outbound).toBe(true);
+    const r = await reg.register();
+    expect(r.expires).toBe(600);
+    const [first, second] = sender.sent;
+    expect((first!.contact[0] as NameAddr).regId).toBe(1);
+    expect(first!.headers.get('supported')).toBe('path, gruu, outbound');
+    expect(sender.times[1]).toBe(sender.times[0]);
+    expect(second!.cseq!.seq).toBe(first!.cseq!.seq + 1);
+    expect(second!.callId).toBe(first!.callId);
+    const contact = second!.contact[0] as NameAddr;
+    expect(contact.regId).toBeUndefined();
+    expect(contact.instance).toBe((first!.contact[0] as NameAddr).instance);
+    expect(second!.headers.get('supported')).toBe('path, gruu');
+    expect(reg.outbound).toBe(false);
+    // The refresh and the un-REGISTER stay without outbound.
+    await tick(clock);
+    expect((sender.sent[2]!.contact[0] as NameAddr).regId).toBeUndefined();
+    await reg.unregister();
+    expect((sender.sent[3]!.contact[0] as NameAddr).regId).toBeUndefined();
+    expect(sender.sent).toHaveLength(4);
+    reg.dispose();
+  });
+
+  it('a 439 is a plain rejection for sipkit without reg-id, for a second 439, and for the other profiles', async () => {
+    const cases = [
+      ['sipkit', { outbound: false }, [status(439)], 1],
+      ['sipkit', {}, [status(439), status(439)], 2],
+      ['jssip', {}, [status(439)], 1],
+      [createSipjsProfile(), {}, [status(439)], 1],
+    ] as const;
+    for (const [profile, extra, responders, sent] of cases) {
+      const { reg, sender } = setup(profile, extra);
+      sender.answer(...responders);
+      const r = await settle(reg.register());
+      expect(r.error).toBeInstanceOf(RegistrationError);
+      expect(sender.sent).toHaveLength(sent);
+      reg.dispose();
+    }
+  });
+
   it('sipkit matches its binding by +sip.instance/reg-id when the registrar rewrote the URI', async () => {
     const { reg, sender } = setup('sipkit');
     sender.answer((req) => {

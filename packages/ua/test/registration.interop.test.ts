@@ -3,7 +3,7 @@ import { fromJsSIP, fromPjsip, fromSipJs, fromSipJsLegacy } from '@sipkit/config
 import { parseUri, type SipUri } from '@sipkit/parser';
 import type { StateChange } from '@sipkit/registerer';
 import { afterEach, describe, expect, test } from 'vitest';
-import { kamailioBindings, restartKamailio } from '../../../interop/kamailio-control.js';
+import { kamailioBindings, kamcmd, parseUlDump, restartKamailio } from '../../../interop/kamailio-control.js';
 import {
   KAMAILIO_DOMAIN,
   KAMAILIO_HOST,
@@ -153,6 +153,29 @@ describe.each(['udp', 'tcp', 'ws'] as const)('registration against Kamailio over
     },
   );
 });
+
+test.each(['tcp', 'ws'] as const)(
+  'sipkit profile over %s: a 439 from the first hop, then registered without reg-id, unregistered after',
+  async (transport) => {
+    const base = fromJsSIP(
+      { uri: `sip:dave@${KAMAILIO_DOMAIN}`, password: KAMAILIO_USERS.dave, sockets: [KAMAILIO_WS_URL] },
+      { profile: 'sipkit' },
+    );
+    const ua = start({ ...base, servers: [server(transport)], contact: { ...base.contact, uriParams: {} } });
+    const changes: StateChange[] = [];
+    ua.on('registration', (c) => changes.push(c));
+    await registerNow(ua);
+    expect(ua.registerer!.outbound).toBe(false);
+    // One registration: the 439 was answered by a second REGISTER, not by a failure and a retry.
+    expect(changes.map((c) => c.state)).toEqual(['registering', 'registered']);
+    const dump = await kamcmd('ul.dump');
+    expect(parseUlDump(dump).find((b) => b.aor.startsWith('dave'))?.contacts).toHaveLength(1);
+    const daveDump = dump.split(/(?=AoR:)/).find((s) => /AoR:\s*dave/.test(s)) ?? '';
+    expect(daveDump).toMatch(/Reg-Id:\s*0\b/);
+    await ua.stop();
+    expect((await kamailioBindings()).find((b) => b.aor.startsWith('dave'))?.contacts ?? []).toEqual([]);
+  },
+);
 
 test('a short expiry is refreshed before it runs out (SIP.js 0.21, refreshFrequency 50)', async () => {
   const config = fromSipJs(

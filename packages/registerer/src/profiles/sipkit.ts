@@ -111,7 +111,12 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
     },
     contactHeader(parts) {
       const expires = parts.expires === undefined ? '' : `;expires=${parts.expires}`;
-      return `<${parts.uri}>${outboundParams(parts)}${paramText(parts.params)}${expires}`;
+      // Without reg-id (after a 439) the instance stays: GRUU (RFC 5627) needs it.
+      const ob =
+        parts.regId === undefined && parts.instance !== undefined
+          ? `;+sip.instance="<urn:uuid:${parts.instance}>"`
+          : outboundParams(parts);
+      return `<${parts.uri}>${ob}${paramText(parts.params)}${expires}`;
     },
     fromTag: 'fixed',
     newTag: (random) => token(random, 12, BASE32),
@@ -185,6 +190,7 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
     onConnected: 'register',
     retryRejectedOnConnect: false,
     onFlowFailed: 'reregister',
+    onFirstHopLacksOutbound: 'register-without-outbound',
     whileBusy: 'join',
     unregisterWhen: 'always',
     unregisterOnStop: true,
