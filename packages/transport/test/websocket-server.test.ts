@@ -116,6 +116,20 @@ describe('WebSocketServerTransport (RFC 7118, Node)', () => {
     expect(t.connectionCount).toBe(1);
   });
 
+  it('closes a connection whose frame is larger than the parser limit (1009) and emits nothing', async () => {
+    const t = new WebSocketServerTransport({ host: '127.0.0.1', port: 0, limits: { maxMessageBytes: 1000 } });
+    cleanups.push(() => t.close());
+    await t.connect();
+    const cl = await rawClient(`ws://127.0.0.1:${t.local.port}`);
+    let events = 0;
+    t.on('message', () => events++);
+    t.on('parseError', () => events++);
+    cl.ws.send('x'.repeat(1001));
+    expect((await cl.closed).code).toBe(1009);
+    await until(() => t.connectionCount === 0);
+    expect(events).toBe(0);
+  });
+
   it('refuses to send where no client is connected, and forgets a client that closed', async () => {
     const { t, url } = await server();
     const req = optionsRequest({ transport: 'WS', host: 'a.invalid', port: 0 });

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
-import { parseMessage, type SipMessage, serialize } from '@sipkit/parser';
+import { DEFAULT_LIMITS, parseMessage, type SipMessage, serialize } from '@sipkit/parser';
 import WebSocket, { WebSocketServer } from 'ws';
 import { BaseTransport, endpointKey, type TransportOptions } from '../base-transport.js';
 import { TransportError } from '../errors.js';
@@ -21,7 +21,8 @@ const PONG = '\r\n';
 /**
  * The server side of SIP over WebSocket (RFC 7118), for Node: accepts connections that offer the
  * `sip` subprotocol (others are closed with 1002), reads one SIP message per frame (text or
- * binary), answers RFC 5626 double-CRLF pings, and sends to a client over the connection it
+ * binary) up to the parser's `maxMessageBytes` (a larger frame closes the connection with
+ * 1009), answers RFC 5626 double-CRLF pings, and sends to a client over the connection it
  * opened, which is the only way to reach it (`send` to any other target fails with
  * `NO_CONNECTION`). Messages are sent as text frames, or binary when they are not UTF-8.
  */
@@ -99,6 +100,9 @@ export class WebSocketServerTransport extends BaseTransport {
       const server = new WebSocketServer({
         host: this.host,
         port: this.port,
+        // A frame larger than any message the parser would take closes the connection (1009)
+        // before it is buffered whole (the ws default allows 100 MiB).
+        maxPayload: this.limits?.maxMessageBytes ?? DEFAULT_LIMITS.maxMessageBytes,
         // RFC 7118 section 4: the server answers with `sip` when the client offered it.
         handleProtocols: (offered) => (offered.has('sip') ? 'sip' : false),
       });
