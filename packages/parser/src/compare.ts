@@ -41,7 +41,8 @@ function sipUriEquals(a: SipUri, b: SipUri): boolean {
     a.host.toLowerCase() === b.host.toLowerCase() &&
     a.port === b.port &&
     sipParamsEqual(a.params, b.params) &&
-    uriHeadersEqual(a.headers, b.headers)
+    // Most URIs have no headers: do not make empty lists to compare.
+    ((!a.hasHeaders && !b.hasHeaders) || uriHeadersEqual(a.headers, b.headers))
   );
 }
 

@@ -108,14 +108,17 @@ const CODES: Uint8Array[] = COMMON.map((name) => Uint8Array.from(name, (c) => c.
 const COMPACT_IDS = new Int16Array(128).fill(-1);
 const IDS = new Map<string, number>(COMMON.map((name, i) => [name, i]));
 
-/** One step of the case-folding name hash (`c | 32` folds A-Z; collisions are checked). */
-export function nameHash(h: number, c: number): number {
-  return (h * 31 + (c | 32)) & 0xffff;
+/**
+ * The case-folding name hash of a name of `length` (2 or more) characters from its first two and
+ * last character codes (`| 32` folds A-Z): cheap to take once the name's end is known, and
+ * distinct enough for the table (a hit is compared in full).
+ */
+export function nameHash(length: number, first: number, second: number, last: number): number {
+  return ((first | 32) * 961 + (second | 32) * 31 + (last | 32) + length * 7) & 0xffff;
 }
 
 COMMON.forEach((name, id) => {
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = nameHash(h, name.charCodeAt(i));
+  const h = nameHash(name.length, name.charCodeAt(0), name.charCodeAt(1), name.charCodeAt(name.length - 1));
   let slot = h & (SLOTS - 1);
   while (BY_HASH[slot] !== -1) slot = (slot + 1) & (SLOTS - 1);
   BY_HASH[slot] = id;

@@ -1,4 +1,4 @@
-import { canonicalName, headerKey, KEY_IDS, keyId, keyOfId } from './header-names.js';
+import { canonicalName, headerKey, keyId, keyOfId } from './header-names.js';
 import { type HeaderTypes, isKnownHeader, type KnownHeader, parseHeaderInto } from './header-types.js';
 
 /** A header value as it can be given to {@link Headers.append}: text or an object with toString. */
@@ -41,13 +41,18 @@ export class Headers {
    */
   private spans: number[] = NO_IDS;
   private folded: string[] = NONE;
-  /** Typed values parsed so far, by key number. */
-  private cache: (unknown[] | undefined)[] | undefined = undefined;
+  /**
+   * Typed values parsed so far as `[key number, values, ...]`: a message reads a handful of
+   * typed headers, so a short list costs less to make than a slot per known key.
+   */
+  private cache: unknown[] | undefined = undefined;
 
   /** Drops the typed values of `key` after a change. */
   private forget(key: string): void {
+    const cache = this.cache;
+    if (cache === undefined) return;
     const id = keyId(key);
-    if (id >= 0 && this.cache !== undefined) this.cache[id] = undefined;
+    for (let i = 0; i < cache.length; i += 2) if (cache[i] === id) cache.splice(i, 2);
   }
 
   /** Number of header lines. */
@@ -221,12 +226,9 @@ export class Headers {
 
   /** @internal {@link Headers.typed} given the key's {@link keyId} too. */
   typedAt(id: number, key: KnownHeader): unknown[] {
-    let cache = this.cache;
-    if (cache === undefined) cache = this.cache = new Array<unknown[] | undefined>(KEY_IDS);
-    else {
-      const cached = cache[id];
-      if (cached !== undefined) return cached;
-    }
+    const cache = this.cache;
+    if (cache !== undefined)
+      for (let i = 0; i < cache.length; i += 2) if (cache[i] === id) return cache[i + 1] as unknown[];
     const out: unknown[] = [];
     const ids = this.ids;
     const src = this.src;
@@ -244,7 +246,8 @@ export class Headers {
         parseHeaderInto(key, v, 0, v.length, out);
       }
     }
-    cache[id] = out;
+    if (cache === undefined) this.cache = [id, out];
+    else cache.push(id, out);
     return out;
   }
 

@@ -109,7 +109,7 @@ let lengthLine = -1;
 function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: number[]): number {
   const maxLine = limits.maxLineLength;
   // 4-byte loads let line ends be looked for, and names be matched, 4 bytes at a time.
-  const view = new DataView(b.buffer, b.byteOffset, b.length);
+  const view = scratchViewOf(b);
   let p = crAt(b, view, 0);
   if (p < 0 || p > maxLine || b[p + 1] !== 10) return -1;
   p += 2;
@@ -120,11 +120,7 @@ function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: num
     if (c === 13) return b[p + 1] === 10 ? p - 2 : -1;
     if (n >= limits.maxHeaders) return -1;
     const nameStart = p;
-    let hash = 0;
-    while (TOKEN[c] === 1) {
-      hash = nameHash(hash, c);
-      c = b[++p]!;
-    }
+    while (TOKEN[c] === 1) c = b[++p]!;
     const nameEnd = p;
     while (c === 32 || c === 9) c = b[++p]!;
     if (c !== 58 || nameEnd === nameStart) return -1;
@@ -136,6 +132,7 @@ function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: num
     let valueEnd = p;
     while (valueEnd > valueStart && (b[valueEnd - 1] === 32 || b[valueEnd - 1] === 9)) valueEnd--;
     if (valueEnd - valueStart > maxLine) return -1;
+    const hash = nameHash(nameEnd - nameStart, b[nameStart]!, b[nameStart + 1]!, b[nameEnd - 1]!);
     const id = idOfSpan('', view, nameStart, nameEnd, hash);
     if (id === CONTENT_LENGTH) {
       if (lengthLine >= 0) return -1;
@@ -146,6 +143,22 @@ function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: num
     n++;
     p += 2;
   }
+}
+
+let scratch = new Uint8Array(0);
+let scratchView = new DataView(scratch.buffer);
+
+/**
+ * A DataView over a copy of `b` (at the same offsets). Copying a message into one reused buffer
+ * costs about a third of making a DataView over the message's own buffer.
+ */
+function scratchViewOf(b: Uint8Array): DataView {
+  if (b.length > scratch.length) {
+    scratch = new Uint8Array(Math.max(b.length, 4096));
+    scratchView = new DataView(scratch.buffer);
+  }
+  scratch.set(b);
+  return scratchView;
 }
 
 /**
@@ -240,9 +253,9 @@ function readHeaders(text: string, from: number, headers: Headers, limits: Parse
       throw new SipParseError('TOO_MANY_HEADERS', `more than ${limits.maxHeaders} headers`, pos);
     // The name: token characters, then optional white space and the colon.
     let p = pos;
-    let hash = 0;
-    for (let c = first; p < eol && isTokenChar(c); c = text.charCodeAt(++p)) hash = nameHash(hash, c);
+    for (let c = first; p < eol && isTokenChar(c); c = text.charCodeAt(++p));
     const nameEnd = p;
+    const hash = nameHash(nameEnd - pos, first, text.charCodeAt(pos + 1), text.charCodeAt(nameEnd - 1));
     while (p < eol && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
     if (p === pos || p >= eol || text.charCodeAt(p) !== 58) {
       const colon = text.indexOf(':', pos);
@@ -392,7 +405,7 @@ function buildMessage(text: string, lineEnd: number, headers: Headers, body: Uin
     throw new SipParseError('BAD_URI', `bad Request-URI: ${(e as Error).message}`, pos);
   }
   // RFC 3261 section 19.1.5: headers are not allowed in a Request-URI.
-  if (uri.kind === 'sip' && uri.headers.size > 0) {
+  if (uri.kind === 'sip' && uri.hasHeaders) {
     throw new SipParseError('BAD_URI', 'headers are not allowed in a Request-URI', sp1 + 1);
   }
   return new SipRequest(text.slice(0, sp1), uri, headers, body);

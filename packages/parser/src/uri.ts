@@ -27,11 +27,30 @@ export class SipUri {
     public port?: number,
     /** URI parameters (`transport`, `lr`, `ob`, ...), escapes resolved. */
     public params: Params = new Params(),
-    /** URI headers (after `?`), escapes resolved; not allowed in a Request-URI. */
-    public headers: Params = new Params(),
+    /** URI headers (after `?`); see {@link SipUri.headers}. */
+    headers?: Params,
     /** Password after `user:`, escapes resolved (deprecated by RFC 3261, still parsed). */
     public password?: string,
-  ) {}
+  ) {
+    this.uriHeaders = headers;
+  }
+
+  /** The URI headers, made on first use: almost no URI has any. */
+  private uriHeaders: Params | undefined;
+
+  /** URI headers (after `?`), escapes resolved; not allowed in a Request-URI. */
+  get headers(): Params {
+    this.uriHeaders ??= new Params();
+    return this.uriHeaders;
+  }
+  set headers(value: Params) {
+    this.uriHeaders = value;
+  }
+
+  /** @internal True when the URI has headers; unlike `headers.size`, makes no empty list. */
+  get hasHeaders(): boolean {
+    return this.uriHeaders !== undefined && this.uriHeaders.size > 0;
+  }
 
   /** The `transport` parameter, lower-cased, if any. */
   get transport(): string | undefined {
@@ -51,7 +70,7 @@ export class SipUri {
       this.user,
       this.port,
       this.params.clone(),
-      this.headers.clone(),
+      this.uriHeaders?.clone(),
       this.password,
     );
   }
@@ -67,7 +86,7 @@ export class SipUri {
     out += this.host;
     if (this.port !== undefined) out += `:${this.port}`;
     out += uriParamsToString(this.params, ';', PARAM_CHARS);
-    if (this.headers.size > 0) out += `?${uriParamsToString(this.headers, '&', HEADER_CHARS).slice(1)}`;
+    if (this.hasHeaders) out += `?${uriParamsToString(this.headers, '&', HEADER_CHARS).slice(1)}`;
     return out;
   }
 }
@@ -280,6 +299,5 @@ export function sipUriOf(t: string, end: number, m: RegExpExecArray, first: numb
     m[first + 1],
     port,
     Params.unread(t, paramsLength === 0 ? end : end - paramsLength + 1, end, true),
-    Params.unread(t, end, end, true),
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseUri, SipParseError, type SipUri, uriEquals } from '../src/index.js';
+import { parseMessage, parseUri, SipParseError, type SipUri, uriEquals } from '../src/index.js';
 
 const sip = (s: string) => parseUri(s) as SipUri;
 
@@ -58,6 +58,37 @@ describe('parseUri', () => {
     ['tel:xyz', 'telephone'],
   ])('rejects %j (%s)', (text) => {
     expect(() => parseUri(text)).toThrow(SipParseError);
+  });
+});
+
+describe('URI headers', () => {
+  test('a URI without headers gets a list to write on first use; it serialises, clones and compares', () => {
+    const request = parseMessage(
+      new TextEncoder().encode(
+        'OPTIONS sip:bob@biloxi.example.com;lr SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:bob@biloxi.example.com>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n',
+      ),
+    );
+    if (request.kind !== 'request') throw new Error('expected a request');
+    const fromMessage = request.uri as SipUri;
+    // One from the string-level parser, one from the message fast path.
+    for (const u of [sip('sip:bob@biloxi.example.com;lr'), fromMessage]) {
+      expect(u.headers.size).toBe(0);
+      expect(u.toString()).not.toContain('?');
+      u.headers.set('subject', 'hi');
+      expect(u.toString()).toMatch(/\?subject=hi$/);
+      const copy = u.clone();
+      copy.headers.set('priority', 'urgent');
+      expect(u.headers.size).toBe(1);
+      expect(copy.toString()).toMatch(/\?subject=hi&priority=urgent$/);
+      expect(uriEquals(u, sip(u.toString()))).toBe(true);
+      expect(uriEquals(u, sip('sip:bob@biloxi.example.com;lr'))).toBe(false);
+    }
+  });
+
+  test('headers can be replaced as a whole', () => {
+    const u = sip('sip:carol@chicago.example.com?subject=a');
+    u.headers = sip('sip:x@y?priority=urgent').headers;
+    expect(u.toString()).toBe('sip:carol@chicago.example.com?priority=urgent');
   });
 });
 
