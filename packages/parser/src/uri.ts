@@ -43,6 +43,7 @@ export class SipUri {
     this.uriHeaders ??= new Params();
     return this.uriHeaders;
   }
+  /** Replaces the URI headers. */
   set headers(value: Params) {
     this.uriHeaders = value;
   }
