@@ -95,6 +95,20 @@ describe('UdpTransport errors', () => {
     expect(t.local.port).toBe(0);
   });
 
+  it('sets the socket buffer sizes asked for, and refuses nonsense sizes', async () => {
+    const plain = await udp();
+    const sized = new UdpTransport({ recvBufferSize: 150_000, sendBufferSize: 150_000 });
+    open.push(sized);
+    expect(sized.recvBufferSize).toBeUndefined();
+    await sized.connect();
+    expect(sized.recvBufferSize).toBeGreaterThanOrEqual(150_000);
+    expect(sized.recvBufferSize).not.toBe(plain.recvBufferSize);
+    for (const bad of [0, -1, 1.5, Number.NaN, 2 ** 31]) {
+      expect(() => new UdpTransport({ recvBufferSize: bad })).toThrow(RangeError);
+      expect(() => new UdpTransport({ sendBufferSize: bad })).toThrow(RangeError);
+    }
+  });
+
   it('fails to bind a port that is taken', async () => {
     const a = await udp();
     const b = new UdpTransport({ port: a.local.port });

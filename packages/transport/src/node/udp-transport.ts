@@ -11,6 +11,15 @@ export interface UdpTransportOptions extends TransportOptions {
   host?: string;
   /** Port to bind; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * Socket receive buffer (SO_RCVBUF) in bytes. With many transactions in flight (a load
+   * generator), responses that arrive while the event loop is busy wait here, and the kernel
+   * drops those that do not fit. Default: the system's (Linux `net.core.rmem_default`); Linux
+   * caps it at `net.core.rmem_max` and reports twice the value set.
+   */
+  recvBufferSize?: number;
+  /** Socket send buffer (SO_SNDBUF) in bytes; default the system's, capped as above (`wmem_max`). */
+  sendBufferSize?: number;
 }
 
 /**
@@ -24,6 +33,8 @@ export class UdpTransport extends BaseTransport {
   readonly secure = false;
   private readonly bindHost: string;
   private readonly bindPort: number;
+  private readonly recvBuffer: number | undefined;
+  private readonly sendBuffer: number | undefined;
   private socket: Socket | undefined;
   /** The socket while it binds, so close() can close it too. */
   private binding: Socket | undefined;
@@ -35,6 +46,13 @@ export class UdpTransport extends BaseTransport {
     super(options);
     this.bindHost = options.host ?? '127.0.0.1';
     this.bindPort = options.port ?? 0;
+    this.recvBuffer = bufferSize(options.recvBufferSize, 'recvBufferSize');
+    this.sendBuffer = bufferSize(options.sendBufferSize, 'sendBufferSize');
+  }
+
+  /** The receive buffer the system granted, in bytes, once bound (Linux reports twice the value set). */
+  get recvBufferSize(): number | undefined {
+    return this.socket?.getRecvBufferSize();
   }
 
   /** The bound address; `{ host, port: 0 }` before `connect()`. */
@@ -87,7 +105,11 @@ export class UdpTransport extends BaseTransport {
   private bind(): Promise<void> {
     this.setState('connecting');
     const host = unbracket(this.bindHost);
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+    const socket = createSocket({
+      type: isIPv6(host) ? 'udp6' : 'udp4',
+      recvBufferSize: this.recvBuffer,
+      sendBufferSize: this.sendBuffer,
+    });
     this.binding = socket;
     return new Promise<void>((resolve, reject) => {
       // close() while binding: Node then never calls the bind callback.
@@ -133,6 +155,14 @@ export class UdpTransport extends BaseTransport {
     }
     this.emitShared('message', msg, source);
   }
+}
+
+/** A buffer size option: undefined, or a positive whole number of bytes (else RangeError). */
+function bufferSize(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value <= 0 || value > 2 ** 31 - 1)
+    throw new RangeError(`${name} must be a positive whole number of bytes, not ${value}`);
+  return value;
 }
 
 /** `[::1]` → `::1`: sockets take bare addresses. */
