@@ -9,6 +9,7 @@ import {
   TcpTransport,
   TlsTransport,
   UdpTransport,
+  type UdpTransportOptions,
 } from '@sipkit/transport/node';
 import {
   serverEndpoint,
@@ -25,15 +26,28 @@ function bindHost(server: ServerConfig): string {
   return host.includes(':') ? '::' : '0.0.0.0';
 }
 
+/** Settings of the transports {@link nodeTransportFactoryWith} builds. */
+export interface NodeTransportSettings {
+  /** UDP socket buffer sizes, for many transactions in flight (a `SipStack` of many user agents). */
+  udp?: Pick<UdpTransportOptions, 'recvBufferSize' | 'sendBufferSize'>;
+}
+
+/**
+ * A {@link nodeTransportFactory} with settings, for example a larger UDP receive buffer for a
+ * load generator: `nodeTransportFactoryWith({ udp: { recvBufferSize: 4 * 1024 * 1024 } })`.
+ */
+export function nodeTransportFactoryWith(settings: NodeTransportSettings): TransportFactory {
+  return (server, context) => build(server, context, settings);
+}
+
 /** Builds UDP, TCP, TLS or WS/WSS transports for a server; use it as `transportFactory` in Node. */
-export const nodeTransportFactory: TransportFactory = (
-  server: ServerConfig,
-  context: TransportContext,
-): Transport => {
+export const nodeTransportFactory: TransportFactory = (server, context) => build(server, context, {});
+
+function build(server: ServerConfig, context: TransportContext, settings: NodeTransportSettings): Transport {
   const keepAlive = context.keepAliveInterval > 0 ? { intervalMs: context.keepAliveInterval * 1000 } : false;
   switch (server.transport) {
     case 'udp':
-      return new UdpTransport({ ...context, host: bindHost(server) });
+      return new UdpTransport({ ...context, ...settings.udp, host: bindHost(server) });
     case 'tcp':
       return new TcpTransport({
         ...context,
@@ -51,6 +65,6 @@ export const nodeTransportFactory: TransportFactory = (
     default:
       return createNodeWebSocketTransport({ ...context, url: webSocketUrl(server), keepAlive });
   }
-};
+}
 
 export { serverEndpoint, type TransportContext, type TransportFactory } from './transport-factory.js';
