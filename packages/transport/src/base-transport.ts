@@ -1,4 +1,4 @@
-import type { ParseLimits } from '@sipkit/parser';
+import { type ParseLimits, parseMessage, type SipMessage } from '@sipkit/parser';
 import { type Clock, cryptoRandom, type RandomSource, systemClock } from './clock.js';
 import { Emitter, type EventMap } from './emitter.js';
 import { type Logger, silentLogger, type TraceDirection, type TraceHook } from './logger.js';
@@ -79,6 +79,21 @@ export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = Tr
     ...args: Parameters<TransportEvents[K]>
   ): void {
     (this.events as unknown as Emitter<TransportEvents>).emit(event, ...args);
+  }
+
+  /**
+   * Parses one whole message (a datagram or a WebSocket frame: Content-Length may be absent)
+   * and emits it as `message`, or emits `parseError` when it does not parse.
+   */
+  protected deliver(bytes: Uint8Array, source: Endpoint): void {
+    let msg: SipMessage;
+    try {
+      msg = parseMessage(bytes, { framing: 'datagram', limits: this.limits });
+    } catch (err) {
+      this.emitShared('parseError', err as Error, source);
+      return;
+    }
+    this.emitShared('message', msg, source);
   }
 
   /** Hands wire bytes to the `onTrace` hook, if any; a hook that throws is logged, not rethrown. */

@@ -1,4 +1,4 @@
-import { parseMessage, type SipMessage, serialize } from '@sipkit/parser';
+import { type SipMessage, serialize } from '@sipkit/parser';
 import { BaseTransport, type TransportOptions } from './base-transport.js';
 import type { TimerHandle } from './clock.js';
 import { TransportError } from './errors.js';
@@ -292,14 +292,7 @@ export class WebSocketTransport extends BaseTransport {
       this.keepAlive?.pongReceived();
       return;
     }
-    let msg: SipMessage;
-    try {
-      msg = parseMessage(bytes, { framing: 'datagram', limits: this.limits });
-    } catch (err) {
-      this.emitShared('parseError', err as Error, this.server);
-      return;
-    }
-    this.emitShared('message', msg, this.server);
+    this.deliver(bytes, this.server);
   }
 
   private sendRaw(frame: string | Uint8Array): void {

@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { parseMessage, type SipMessage, serialize } from '@sipkit/parser';
+import { type SipMessage, serialize } from '@sipkit/parser';
 import { BaseTransport, type TransportOptions } from '../base-transport.js';
 import { TransportError } from '../errors.js';
 import type { Endpoint } from '../transport.js';
@@ -146,14 +146,7 @@ export class UdpTransport extends BaseTransport {
     this.trace('in', bytes, source);
     // Keep-alives of CRLFs (RFC 5626 section 3.5.1 style, sent by some UAs over UDP): nothing to parse.
     if (bytes.every((b) => b === 13 || b === 10)) return;
-    let msg: SipMessage;
-    try {
-      msg = parseMessage(bytes, { framing: 'datagram', limits: this.limits });
-    } catch (err) {
-      this.emitShared('parseError', err as Error, source);
-      return;
-    }
-    this.emitShared('message', msg, source);
+    this.deliver(bytes, source);
   }
 }
 

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
-import { DEFAULT_LIMITS, parseMessage, type SipMessage, serialize } from '@sipkit/parser';
+import { DEFAULT_LIMITS, type SipMessage, serialize } from '@sipkit/parser';
 import WebSocket, { WebSocketServer } from 'ws';
 import { BaseTransport, endpointKey, type TransportOptions } from '../base-transport.js';
 import { TransportError } from '../errors.js';
@@ -167,13 +167,6 @@ export class WebSocketServerTransport extends BaseTransport {
       }
       if (text === PONG) return;
     }
-    let msg: SipMessage;
-    try {
-      msg = parseMessage(bytes, { framing: 'datagram', limits: this.limits });
-    } catch (err) {
-      this.emitShared('parseError', err as Error, remote);
-      return;
-    }
-    this.emitShared('message', msg, remote);
+    this.deliver(bytes, remote);
   }
 }
