@@ -3,6 +3,7 @@ import type { SipRequest } from '@sipkit/parser';
 import type { TransportState } from '@sipkit/transport';
 import { Emitter } from '@sipkit/transport';
 import { UserAgentError } from './errors.js';
+import { addMember, firstMember, type MemberIndex, removeMember } from './member-index.js';
 import { type SipStackEvents, type SipStackOptions, StackBase, type StackMember } from './stack-base.js';
 import { TimerQueue } from './timer-queue.js';
 
@@ -38,7 +39,14 @@ export class SipStack extends StackBase {
    * Attached user agents by Contact user (an array when several share one, as Asterisk's `s`
    * does): the one index serves request routing and the fan-out of transport changes.
    */
-  private readonly byContactUser = new Map<string, StackMember | StackMember[]>();
+  private readonly byContactUser: MemberIndex = new Map();
+  /**
+   * Members by address-of-record and by Asterisk `line`, made on the first request that needs
+   * one and kept up to date from then on: most stacks never get such a request, and without the
+   * index each one (a SIP scanner's junk to unknown users, say) would walk every member.
+   */
+  private byAor: MemberIndex | undefined;
+  private byLine: MemberIndex | undefined;
   private memberCount = 0;
   private connectedWaiter: { promise: Promise<void>; resolve(): void; reject(e: Error): void } | undefined;
 
@@ -99,14 +107,10 @@ export class SipStack extends StackBase {
     if (member === this.owner) return;
     const user = member.contactUser;
     if (user === undefined) throw new UserAgentError('NOT_STARTED', 'a member needs its Contact user');
-    const current = this.byContactUser.get(user);
-    if (current === undefined) this.byContactUser.set(user, member);
-    else if (Array.isArray(current)) {
-      if (!current.includes(member)) current.push(member);
-      else return;
-    } else if (current !== member) this.byContactUser.set(user, [current, member]);
-    else return;
+    if (!addMember(this.byContactUser, user, member)) return;
     this.memberCount++;
+    if (this.byAor && member.aorKey !== undefined) addMember(this.byAor, member.aorKey, member);
+    if (this.byLine && member.line !== undefined) addMember(this.byLine, member.line, member);
   }
 
   /**
@@ -119,19 +123,10 @@ export class SipStack extends StackBase {
       return;
     }
     const user = member.contactUser;
-    if (user === undefined) return;
-    const current = this.byContactUser.get(user);
-    if (current === member) {
-      this.byContactUser.delete(user);
-      this.memberCount--;
-    } else if (Array.isArray(current)) {
-      const i = current.indexOf(member);
-      if (i < 0) return;
-      current.splice(i, 1);
-      // The first attached of the rest takes over its requests.
-      if (current.length === 1) this.byContactUser.set(user, current[0]!);
-      this.memberCount--;
-    }
+    if (user === undefined || !removeMember(this.byContactUser, user, member)) return;
+    this.memberCount--;
+    if (this.byAor && member.aorKey !== undefined) removeMember(this.byAor, member.aorKey, member);
+    if (this.byLine && member.line !== undefined) removeMember(this.byLine, member.line, member);
   }
 
   /**
@@ -170,15 +165,28 @@ export class SipStack extends StackBase {
     if (uri.kind !== 'sip') return undefined;
     const line = uri.params.get('line');
     if (line) {
-      for (const m of this.members()) if (m.line === line) return m;
+      this.byLine ??= this.index((m) => m.line);
+      const byLine = firstMember(this.byLine, line);
+      if (byLine) return byLine;
     }
     const user = uri.user;
     if (user === undefined) return undefined;
-    const byContact = this.byContactUser.get(user);
-    if (byContact) return Array.isArray(byContact) ? byContact[0] : byContact;
-    const host = uri.hostname.toLowerCase();
-    for (const m of this.members()) if (m.ownsAor(user, host)) return m;
-    return undefined;
+    const byContact = firstMember(this.byContactUser, user);
+    if (byContact) return byContact;
+    this.byAor ??= this.index((m) => m.aorKey);
+    return firstMember(this.byAor, `${user}@${uri.hostname.toLowerCase()}`);
+  }
+
+  /** An index by `keyOf` of the attached members (the owner, which takes every request, aside). */
+  private index(keyOf: (m: StackMember) => string | undefined): MemberIndex {
+    const index: MemberIndex = new Map();
+    for (const entry of this.byContactUser.values()) {
+      for (const m of Array.isArray(entry) ? entry : [entry]) {
+        const key = keyOf(m);
+        if (key !== undefined) addMember(index, key, m);
+      }
+    }
+    return index;
   }
 
   /** The transport changed state: a connection also settles {@link SipStack.whenConnected}. */

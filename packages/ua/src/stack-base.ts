@@ -97,8 +97,8 @@ export interface StackMember {
   readonly contactUser: string | undefined;
   /** Asterisk `line` value of our Contact, if any. */
   readonly line: string | undefined;
-  /** True when the Request-URI names this member's address-of-record. */
-  ownsAor(user: string, host: string): boolean;
+  /** The member's address-of-record as `user@host` (host in lower case); undefined without a user. */
+  readonly aorKey: string | undefined;
   /** The shared transport changed state. */
   onTransportState(state: TransportState): void;
   /** The shared transport's RFC 5626 flow failed. */

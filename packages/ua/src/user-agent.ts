@@ -226,10 +226,10 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     return this.reg?.line;
   }
 
-  /** @internal True when `user@host` is this user agent's address-of-record. */
-  ownsAor(user: string, host: string): boolean {
+  /** @internal The address-of-record as `user@host` (host in lower case), for request routing. */
+  get aorKey(): string | undefined {
     const aor = this.aor;
-    return aor.user === user && aor.hostname.toLowerCase() === host;
+    return aor.user === undefined ? undefined : `${aor.user}@${aor.hostname.toLowerCase()}`;
   }
 
   /** @internal The transport changed state. */

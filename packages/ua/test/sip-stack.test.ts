@@ -127,6 +127,56 @@ describe('SipStack', () => {
     expect(stackOptions).toMatch(/\r\nAccept: application\/sdp\r\n/);
   });
 
+  test('a request to an address-of-record goes to the first attached user agent with it, then to the next', async () => {
+    const { clock, registrar, stack, agents } = await setup(['alice', 'bob']);
+    const second = new UserAgent(config('alice', 'UA-alice-2'), { stack });
+    await second.start();
+    await run(clock, 100);
+    const ask = async (uri: string, id: string) => {
+      registrar.wire.length = 0;
+      registrar.inject(request('OPTIONS', uri, id));
+      await run(clock, 20);
+      return answers(registrar);
+    };
+    expect(await ask('sip:alice@EXAMPLE.test', 'aor-1')).toEqual(['200 UA-alice']);
+    expect(await ask('sip:nobody@example.test', 'aor-2')).toEqual(['404 -']);
+    // Attached after the first AOR lookup: found too.
+    const carol = new UserAgent(config('carol'), { stack });
+    await carol.start();
+    await run(clock, 100);
+    expect(await ask('sip:carol@example.test', 'aor-3')).toEqual(['200 UA-carol']);
+    // The first alice stops: the other alice takes the AOR's requests; once it stops too, 404.
+    await during(clock, agents[0]!.stop());
+    expect(await ask('sip:alice@example.test', 'aor-4')).toEqual(['200 UA-alice-2']);
+    await during(clock, second.stop());
+    expect(await ask('sip:alice@example.test', 'aor-5')).toEqual(['404 -']);
+    expect(await ask('sip:bob@example.test', 'aor-6')).toEqual(['200 UA-bob']);
+    await during(clock, stack.stop());
+  });
+
+  test('a request with an Asterisk line parameter goes to the user agent with that line', async () => {
+    const withLine = (user: keyof typeof USERS) => {
+      const c = config(user);
+      return { ...c, contact: { ...c.contact, line: true } };
+    };
+    const { clock, registrar, stack, agents } = await setup(['alice', 'bob'], withLine);
+    const [alice, bob] = agents;
+    const lines = [alice!.registerer!.line, bob!.registerer!.line];
+    expect(lines.every((l) => l !== undefined && /^[a-z]{7}$/.test(l))).toBe(true);
+    const ask = async (uri: string, id: string) => {
+      registrar.wire.length = 0;
+      registrar.inject(request('OPTIONS', uri, id));
+      await run(clock, 20);
+      return answers(registrar);
+    };
+    // The line decides, whatever the user part says.
+    expect(await ask(`sip:s@fake.invalid;line=${lines[1]}`, 'line-1')).toEqual(['200 UA-bob']);
+    expect(await ask(`sip:s@fake.invalid;line=${lines[0]}`, 'line-2')).toEqual(['200 UA-alice']);
+    await during(clock, bob!.stop());
+    expect(await ask(`sip:s@fake.invalid;line=${lines[1]}`, 'line-3')).toEqual(['404 -']);
+    await during(clock, stack.stop());
+  });
+
   test('a user agent stops alone: it unregisters and detaches, the stack and the others keep running', async () => {
     const { clock, registrar, stack, agents } = await setup();
     const [alice, bob, carol] = agents;
