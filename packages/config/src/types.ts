@@ -144,6 +144,11 @@ export interface RegistrationConfig {
   };
   /** Asterisk `endpoint`: the endpoint inbound requests matched by `line` belong to. */
   endpoint?: string;
+  /**
+   * Asterisk: the global `user_agent`, which the REGISTERs pjsip sends on its own (the 423-driven
+   * resend) carry instead of the registration's `user_agent` override.
+   */
+  stackUserAgent?: string;
 }
 
 /** How the transport reconnects after losing its connection. */

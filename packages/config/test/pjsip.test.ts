@@ -161,6 +161,8 @@ security_negotiation=no
     expect(c.servers[0]!.uri.toString()).toBe('sip:proxy.example.com;lr');
     expect(c.registration.supported).toEqual(['path', 'outbound']);
     expect(c.userAgent).toBe('MyPBX');
+    // pjsip's own sends (the 423-driven resend) carry the global one instead.
+    expect(c.registration.stackUserAgent).toBe(ASTERISK_USER_AGENT);
   });
   it('outbound_proxy in <> form and without ;lr is kept verbatim', () => {
     expect(fromPjsip(minimal('outbound_proxy=<sip:p.example.com:5070>')).routeSet.map(String)).toEqual([
@@ -274,6 +276,7 @@ username=u
 password=p
 `);
     expect(c.userAgent).toBe('PBX 1');
+    expect(c.registration.stackUserAgent).toBe('PBX 1');
     expect(c.connection.keepAliveInterval).toBe(30);
     expect(c.credentials.digest[0]!.algorithms).toEqual(['SHA-256', 'MD5']);
   });

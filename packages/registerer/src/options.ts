@@ -70,6 +70,11 @@ export interface RegistererOptions {
   routeSet?: string[];
   /** User-Agent header value; none when absent. */
   userAgent?: string;
+  /**
+   * User-Agent of the 423-driven resend for profiles that build it bare (Asterisk: the global
+   * `user_agent`, where `userAgent` is the registration's override); default `userAgent`.
+   */
+  bareUserAgent?: string;
   /** Allow header value; default per profile. */
   allow?: string;
   /** Appended to the From tag of each REGISTER, not un-REGISTER (JsSIP `register_from_tag_trail`). */

@@ -255,7 +255,10 @@ export interface RegistrationProfile {
   readonly quirks: {
     /** SIP.js 0.21: a 2xx without Contact leaves `waiting` set, so every later call is REQUEST_PENDING. */
     stuckAfterContactlessOk?: boolean;
-    /** Asterisk/pjsip: the 423-driven resend (and its auth resend) lacks the `Supported` header. */
+    /**
+     * Asterisk/pjsip: the 423-driven resend lacks `Supported`, the mediasec headers and the
+     * User-Agent override (it carries `bareUserAgent`); its auth resend gets the last two back.
+     */
     bareIntervalResend?: boolean;
   };
 }

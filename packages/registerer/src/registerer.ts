@@ -108,6 +108,13 @@ interface Rare {
   agreement?: SecurityAgreement;
 }
 
+/**
+ * Where a request stands towards Asterisk's bare 423 resend (see `quirks.bareIntervalResend`):
+ * not one, the resend itself (no `Supported`, mediasec headers or User-Agent override), or its
+ * answer to a challenge (the User-Agent override and mediasec back, `Supported` still missing).
+ */
+type BareStage = 'none' | 'resend' | 'auth-resend';
+
 // Bits of Registerer.flags.
 /** The Contact user was drawn by the profile rather than configured. */
 const USER_IS_RANDOM = 1;
@@ -663,7 +670,8 @@ export class Registerer {
     const epoch = this.epoch;
     const p = this.profile;
     let tag = this.tagFor(kind);
-    let bare = false;
+    // Asterisk's 423-driven resend: `resend` for it, `auth-resend` for its answer to a challenge.
+    let bare: BareStage = 'none';
     let attempts = 0;
     let staleUsed = false;
     let resends = 0;
@@ -700,6 +708,8 @@ export class Registerer {
         if (!p.authRetryAllowed(attempts, staleUsed, stale)) return response;
         // The authenticator adds its header to a copy with the next CSeq; the real request is
         // rebuilt with that header in the profile's slot.
+        // pjsip answers the challenge to its bare resend through ORC, which adds its headers back.
+        if (bare === 'resend') bare = 'auth-resend';
         const kindName = status === 401 ? 'authorization' : 'proxy-authorization';
         const base = auth.filter(([n]) => n.toLowerCase() !== kindName);
         const probe = this.build(kind, star, callHeaders, tag, this.cseq + 1, base, bare);
@@ -740,7 +750,7 @@ export class Registerer {
         this.requested = next;
         resends++;
         tag = this.tagFor(kind);
-        bare = p.quirks.bareIntervalResend === true;
+        bare = p.quirks.bareIntervalResend === true ? 'resend' : 'none';
         attempts = 0;
         staleUsed = false;
         auth = p.reuseAuthorization ? (this.rare?.lastAuth ?? NO_AUTH) : NO_AUTH;
@@ -768,7 +778,7 @@ export class Registerer {
     tag: string,
     cseq: number,
     auth: ReadonlyArray<readonly [string, string]>,
-    bare: boolean,
+    bare: BareStage,
   ): SipRequest {
     const p = this.profile;
     const o = this.opts;
@@ -801,12 +811,13 @@ export class Registerer {
         outbound: this.is(OUTBOUND_OFF) ? false : o.outbound,
         extra: o.extraSupported ?? [],
       }),
-      userAgent: o.userAgent,
-      extraHeaders: this.rare?.agreement
-        ? [...optionHeaders, ...callHeaders, ...this.rare.agreement.headers()]
-        : [...optionHeaders, ...callHeaders],
+      userAgent: bare === 'resend' ? (o.bareUserAgent ?? o.userAgent) : o.userAgent,
+      extraHeaders:
+        this.rare?.agreement && bare !== 'resend'
+          ? [...optionHeaders, ...callHeaders, ...this.rare.agreement.headers()]
+          : [...optionHeaders, ...callHeaders],
       auth,
-      bare,
+      bare: bare !== 'none',
     });
   }
 

@@ -306,6 +306,30 @@ describe('reproduced quirks', () => {
     expect(sender.sent[3]!.headers.get('supported')).toBe('path');
     reg.dispose();
   });
+
+  it('Asterisk: the 423-driven resend carries the global User-Agent and no mediasec; its auth resend has them back', async () => {
+    const profile = createAsteriskProfile({ maxRandomInitialDelay: 0 });
+    const { reg, sender, clock } = setup(profile, {
+      expires: 300,
+      userAgent: 'Branch office',
+      bareUserAgent: 'Asterisk PBX',
+      securityAgreement: { mechanisms: ['sdes-srtp;mediasec'] },
+    });
+    sender.local = { host: '192.0.2.10', port: 5060, transport: 'udp' };
+    sender.answer(status(423, [['Min-Expires', '900']]), challenge(), ok(900), ok(900));
+    const done = reg.register();
+    await tick(clock);
+    await done;
+    await tick(clock);
+    const seen = sender.sent.map((r) => [r.headers.get('user-agent'), r.headers.get('security-client')]);
+    expect(seen).toEqual([
+      ['Branch office', 'sdes-srtp;mediasec'], // first REGISTER
+      ['Asterisk PBX', undefined], // pjsip's own resend after the 423
+      ['Branch office', 'sdes-srtp;mediasec'], // its answer to the challenge, sent through ORC
+      ['Branch office', 'sdes-srtp;mediasec'], // the next timer-driven REGISTER
+    ]);
+    reg.dispose();
+  });
 });
 
 describe('Asterisk retry policy (ORC decision list)', () => {

@@ -113,6 +113,7 @@ function inputsOf(config: UserAgentConfig, ports: SharedPorts): Inputs {
     registration.fromTagTrail,
     registration.requestOverrides,
     registration.securityAgreement,
+    registration.stackUserAgent,
   ];
 }
 
@@ -162,6 +163,7 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegiste
     extraHeaders,
     routeSet,
     userAgent: config.userAgent,
+    bareUserAgent: registration.stackUserAgent,
     fromTagTrail: registration.fromTagTrail,
     ...requestOverrides(registration.requestOverrides),
     securityAgreement: registration.securityAgreement,

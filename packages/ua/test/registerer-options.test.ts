@@ -1,4 +1,4 @@
-import { fromJsSIP } from '@sipkit/config';
+import { fromJsSIP, fromPjsip } from '@sipkit/config';
 import { type CoreRegistererOptions, sipkitProfile } from '@sipkit/registerer/core';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, test } from 'vitest';
@@ -52,5 +52,22 @@ describe('registerer options of many user agents', () => {
     expect(a.sender).not.toBe(b.sender);
     expect([a.expires, b.expires]).toEqual([300, 300]);
     expect(a.profile).toBe(sipkitProfile);
+  });
+
+  test("carry a pjsip.conf registration's User-Agent override and the global one for pjsip's own resends", () => {
+    const pjsip = fromPjsip(
+      [
+        '[global]',
+        'type=global',
+        'user_agent=PBX 1',
+        '[r]',
+        'type=registration',
+        'server_uri=sip:pbx.example.test',
+        'client_uri=sip:alice@pbx.example.test',
+        'user_agent=Branch office',
+      ].join('\n'),
+    );
+    const o = buildRegistererOptions(pjsip, { ...stackPorts(), ...userPorts() }, false);
+    expect([o.userAgent, o.bareUserAgent]).toEqual(['Branch office', 'PBX 1']);
   });
 });

@@ -183,6 +183,7 @@ export function fromPjsipDocument(doc: PjsipDocument, options: FromPjsipOptions 
       supported,
       endpoint,
       securityAgreement,
+      stackUserAgent: global.userAgent,
     },
     connection: { reconnect: { kind: 'reregister-on-close' }, keepAliveInterval: global.keepAliveInterval },
     localTransport,
