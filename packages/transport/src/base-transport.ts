@@ -1,6 +1,7 @@
 import { type ParseLimits, parseMessage, type SipMessage } from '@sipkit/parser';
 import { type Clock, cryptoRandom, type RandomSource, systemClock } from './clock.js';
 import { Emitter, type EventMap } from './emitter.js';
+import { TransportError } from './errors.js';
 import { type Logger, silentLogger, type TraceDirection, type TraceHook } from './logger.js';
 import type { Endpoint, Transport, TransportEvents, TransportProtocol, TransportState } from './transport.js';
 
@@ -42,6 +43,8 @@ export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = Tr
   protected readonly events: Emitter<E>;
   private readonly traceHook: TraceHook | undefined;
   private current: TransportState = 'disconnected';
+  /** The {@link BaseTransport.open} in progress, which concurrent `connect()` calls share. */
+  private opening: Promise<void> | undefined;
 
   constructor(options: TransportOptions) {
     this.clock = options.clock ?? systemClock;
@@ -61,7 +64,21 @@ export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = Tr
     return this.events.on(event, listener);
   }
 
-  abstract connect(): Promise<void>;
+  /**
+   * Opens the transport (binds, listens or connects): at once when connected, rejected with
+   * `CLOSED` once closed, and one attempt for concurrent calls.
+   */
+  connect(): Promise<void> {
+    if (this.current === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
+    if (this.current === 'connected') return Promise.resolve();
+    this.opening ??= this.open().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  /** The work of {@link BaseTransport.connect}; never runs twice at once. */
+  protected abstract open(): Promise<void>;
   abstract send(data: Parameters<Transport['send']>[0], target?: Endpoint): Promise<void>;
   abstract close(): Promise<void>;
 

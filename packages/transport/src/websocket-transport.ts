@@ -83,7 +83,6 @@ export class WebSocketTransport extends BaseTransport {
   private readonly closeTimeoutMs: number;
   private readonly keepAlive: KeepAlive | undefined;
   private socket: WebSocketLike | undefined;
-  private opening: Promise<void> | undefined;
   /** Rejects a pending `connect()` when `close()` comes first. */
   private abortOpening: ((error: TransportError) => void) | undefined;
   private closing: Promise<void> | undefined;
@@ -126,20 +125,16 @@ export class WebSocketTransport extends BaseTransport {
     }
   }
 
-  connect(): Promise<void> {
-    if (this.state === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
-    if (this.state === 'connected') return Promise.resolve();
-    if (this.opening) return this.opening;
+  /** Opens the WebSocket and waits for the `sip` subprotocol handshake. */
+  protected open(): Promise<void> {
     if (!this.Ctor) {
       return Promise.reject(
         new TransportError('CONNECT_FAILED', 'no WebSocket implementation: pass options.WebSocket'),
       );
     }
-    this.opening = this.open(this.Ctor).finally(() => {
-      this.opening = undefined;
+    return this.handshake(this.Ctor).finally(() => {
       this.abortOpening = undefined;
     });
-    return this.opening;
   }
 
   async send(data: SipMessage | Uint8Array): Promise<void> {
@@ -201,7 +196,7 @@ export class WebSocketTransport extends BaseTransport {
     });
   }
 
-  private open(Ctor: WebSocketConstructor): Promise<void> {
+  private handshake(Ctor: WebSocketConstructor): Promise<void> {
     this.setState('connecting');
     this.flowFailureReported = false;
     return new Promise<void>((resolve, reject) => {

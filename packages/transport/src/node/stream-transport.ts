@@ -73,7 +73,6 @@ export class StreamTransport extends BaseTransport {
   private server: Server | undefined;
   private listening: Endpoint | undefined;
   private main: StreamConnection | undefined;
-  private opening: Promise<void> | undefined;
   private flowTimer: number | undefined;
 
   constructor(options: StreamTransportOptions, tls?: TlsSettings) {
@@ -105,15 +104,6 @@ export class StreamTransport extends BaseTransport {
   /** Number of open connections (for tests and diagnostics). */
   get connectionCount(): number {
     return new Set(this.connections.values()).size;
-  }
-
-  connect(): Promise<void> {
-    if (this.state === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
-    if (this.state === 'connected') return Promise.resolve();
-    this.opening ??= this.start().finally(() => {
-      this.opening = undefined;
-    });
-    return this.opening;
   }
 
   async send(data: SipMessage | Uint8Array, target?: Endpoint): Promise<void> {
@@ -148,7 +138,8 @@ export class StreamTransport extends BaseTransport {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private async start(): Promise<void> {
+  /** Listens when asked to, then opens the main connection when there is a `remote`. */
+  protected async open(): Promise<void> {
     this.setState('connecting');
     try {
       if (this.listen && !this.server) await this.startServer();

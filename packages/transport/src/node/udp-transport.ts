@@ -39,7 +39,6 @@ export class UdpTransport extends BaseTransport {
   /** The socket while it binds, so close() can close it too. */
   private binding: Socket | undefined;
   private bound: Endpoint | undefined;
-  private opening: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(options: UdpTransportOptions = {}) {
@@ -58,15 +57,6 @@ export class UdpTransport extends BaseTransport {
   /** The bound address; `{ host, port: 0 }` before `connect()`. */
   get local(): Endpoint {
     return this.bound ?? { host: this.bindHost, port: this.bindPort };
-  }
-
-  connect(): Promise<void> {
-    if (this.state === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
-    if (this.state === 'connected') return Promise.resolve();
-    this.opening ??= this.bind().finally(() => {
-      this.opening = undefined;
-    });
-    return this.opening;
   }
 
   send(data: SipMessage | Uint8Array, target?: Endpoint): Promise<void> {
@@ -102,7 +92,8 @@ export class UdpTransport extends BaseTransport {
     return this.closing;
   }
 
-  private bind(): Promise<void> {
+  /** Binds the socket. */
+  protected open(): Promise<void> {
     this.setState('connecting');
     const host = unbracket(this.bindHost);
     const socket = createSocket({

@@ -35,7 +35,6 @@ export class WebSocketServerTransport extends BaseTransport {
   private readonly clients = new Map<string, WebSocket>();
   private server: WebSocketServer | undefined;
   private listening: Endpoint | undefined;
-  private opening: Promise<void> | undefined;
 
   constructor(options: WebSocketServerTransportOptions = {}) {
     super(options);
@@ -51,16 +50,6 @@ export class WebSocketServerTransport extends BaseTransport {
   /** Number of open client connections (for tests and diagnostics). */
   get connectionCount(): number {
     return this.clients.size;
-  }
-
-  /** Starts listening; resolves once the port is bound. */
-  connect(): Promise<void> {
-    if (this.state === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
-    if (this.state === 'connected') return Promise.resolve();
-    this.opening ??= this.listen().finally(() => {
-      this.opening = undefined;
-    });
-    return this.opening;
   }
 
   async send(data: SipMessage | Uint8Array, target?: Endpoint): Promise<void> {
@@ -94,7 +83,8 @@ export class WebSocketServerTransport extends BaseTransport {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private listen(): Promise<void> {
+  /** Starts listening; resolves once the port is bound. */
+  protected open(): Promise<void> {
     this.setState('connecting');
     return new Promise((resolve, reject) => {
       const server = new WebSocketServer({
