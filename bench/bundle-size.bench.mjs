@@ -14,10 +14,15 @@
  * - JsSIP whole (`import JsSIP from 'jssip'`) and SIP.js `UserAgent` + `Registerer`.
  *
  * A sipkit bundle that imports a Node built-in stops the run (NodeImportError).
+ *
+ * It also runs the register-only bundle once (a child Node registers it with the development
+ * registrar over WebSocket on 127.0.0.1, then stops) under V8 coverage, and reports how much of
+ * it ran and how large only that part is gzipped: what no removal of untaken paths can go below.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { measureBundle, NodeImportError, sipkitPackages } from './lib/browser-bundle.mjs';
+import { buildBundle, measureBundle, NodeImportError, sipkitPackages } from './lib/browser-bundle.mjs';
+import { registrationCoverage } from './lib/bundle-coverage.mjs';
 import { fmt, printTable } from './lib/table.mjs';
 
 export const name = 'bundle-size';
@@ -164,6 +169,18 @@ export async function run() {
     register.largestFiles.map(([f, b]) => [f, fmt(b)]),
   );
 
+  const registerFile = new URL(cases[0].file, here).pathname;
+  const { code: registerCode } = await buildBundle(
+    'register-only',
+    { file: registerFile },
+    { browserSafe: true },
+  );
+  const ran = await registrationCoverage(registerCode);
+  console.log(
+    `\nregister-only, one registration and stop run under V8 coverage: ${pct(ran.executedMin, ran.min)} of ` +
+      `the minified bytes ran; those bytes alone gzip to ${kib(ran.executedGzip)} (${fmt(ran.executedGzip)} B)`,
+  );
+
   const guard = await checkGuard();
   console.log(`\nnode-import guard: @sipkit/transport/node refused as expected (${guard.join(', ')})`);
 
@@ -185,6 +202,7 @@ export async function run() {
     peers: { jssip: jssipVersion, sipjs: sipjsVersion },
     sizes,
     coverage: { register: registerCoverage, full: fullCoverage },
+    registerExecuted: ran,
     ratios: Object.fromEntries(
       cases.map((c) => [
         c.id,

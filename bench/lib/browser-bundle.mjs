@@ -76,14 +76,13 @@ function bytesByPackage(metafile) {
 }
 
 /**
- * Bundles one entry for the browser and measures it. `entry` is either `{ file }` (an entry
- * file) or `{ contents, resolveDir }` (an entry written inline). With `browserSafe` (every
- * sipkit bundle), any Node built-in import throws {@link NodeImportError}.
+ * Bundles one entry for the browser the way every measurement here does. `entry` is either
+ * `{ file }` (an entry file) or `{ contents, resolveDir }` (an entry written inline). With
+ * `browserSafe` (every sipkit bundle), any Node built-in import throws {@link NodeImportError}.
  *
- * @returns `{ min, gzip, brotli, packages, bytesByPackage, largestFiles }`: byte counts, the
- *   packages bundled, the minified bytes each contributes, and the ten largest input files.
+ * @returns `{ code, metafile }`: the minified output bytes and esbuild's metafile.
  */
-export async function measureBundle(label, entry, { browserSafe = false } = {}) {
+export async function buildBundle(label, entry, { browserSafe = false } = {}) {
   const nodeImports = [];
   const result = await build({
     ...(entry.file
@@ -105,17 +104,30 @@ export async function measureBundle(label, entry, { browserSafe = false } = {}) 
     plugins: browserSafe ? [nodeImportGuard(nodeImports)] : [],
   });
   if (browserSafe && nodeImports.length > 0) throw new NodeImportError(label, nodeImports);
-  const code = result.outputFiles[0].contents;
-  const byPackage = bytesByPackage(result.metafile);
+  return { code: result.outputFiles[0].contents, metafile: result.metafile };
+}
+
+/** gzip level 9 size of `code` (a string or bytes), as every bundle figure here counts it. */
+export const gzipSize = (code) => gzipSync(code, { level: 9 }).length;
+
+/**
+ * {@link buildBundle}, measured.
+ *
+ * @returns `{ min, gzip, brotli, packages, bytesByPackage, largestFiles }`: byte counts, the
+ *   packages bundled, the minified bytes each contributes, and the ten largest input files.
+ */
+export async function measureBundle(label, entry, options) {
+  const { code, metafile } = await buildBundle(label, entry, options);
+  const byPackage = bytesByPackage(metafile);
   return {
     min: code.length,
-    gzip: gzipSync(code, { level: 9 }).length,
+    gzip: gzipSize(code),
     brotli: brotliCompressSync(code, {
       params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: code.length },
     }).length,
     packages: Object.keys(byPackage).filter((p) => byPackage[p] > 0),
     bytesByPackage: byPackage,
-    largestFiles: largestFiles(result.metafile, 10),
+    largestFiles: largestFiles(metafile, 10),
   };
 }
 
