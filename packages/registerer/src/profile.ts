@@ -245,6 +245,14 @@ export interface RegistrationProfile {
    * Default `fail`.
    */
   readonly onFirstHopLacksOutbound?: 'register-without-outbound' | 'fail';
+  /**
+   * After a final non-2xx to an un-REGISTER that `unregister()` sent (never the one `stop()`
+   * sends): `unregistered` (default), or `retry-policy`: the response goes through
+   * {@link RegistrationProfile.failure} as a failed REGISTER would, so a scheduled retry
+   * REGISTERs again (`retry-wait`) and no retry ends `rejected` (Asterisk: the outbound
+   * registration's response handler treats both alike).
+   */
+  readonly onUnregisterFailure?: 'unregistered' | 'retry-policy';
   /** `register()`/`unregister()` while a request is in flight: join/queue it, or reject (SIP.js `RequestPendingError`). */
   readonly whileBusy: 'join' | 'reject';
   /** When `unregister()` sends anything. */

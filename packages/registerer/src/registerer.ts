@@ -31,7 +31,7 @@ const TRANSITIONS: Readonly<Record<RegistrationState, readonly RegistrationState
   registered: ['registered', 'retry-wait', 'rejected', 'unregistered', 'unregistering', 'stopped'],
   'retry-wait': ['registering', 'registered', 'rejected', 'unregistered', 'unregistering', 'stopped'],
   rejected: ['registering', 'registered', 'retry-wait', 'unregistered', 'unregistering', 'stopped'],
-  unregistering: ['unregistered', 'stopped'],
+  unregistering: ['unregistered', 'retry-wait', 'rejected', 'stopped'],
   stopped: [],
 };
 
@@ -351,7 +351,11 @@ export class Registerer {
     return d.promise;
   }
 
-  /** Removes our binding (or all bindings of the AOR with `all`). Any final response ends `unregistered`. */
+  /**
+   * Removes our binding (or all bindings of the AOR with `all`). Any final response ends
+   * `unregistered`, except under a profile with `onUnregisterFailure: 'retry-policy'`
+   * (Asterisk), where a failure is handled as a failed REGISTER.
+   */
   unregister(options: UnregisterOptions = {}): Promise<UnregisterResult> {
     if (this._state === 'stopped') return Promise.resolve({ sent: false });
     if (this.is(STUCK) || (this.busy && this.profile.whileBusy === 'reject')) {
@@ -401,7 +405,7 @@ export class Registerer {
     this.clearTimers('start', 'refresh', 'retry');
     if (this._state === 'registered' && this.profile.unregisterOnStop && !this.is(STUCK)) {
       const done = deferred<UnregisterResult>();
-      await this.sendUnregister({}, done);
+      await this.sendUnregister({}, done, true);
     }
     this.dispose();
   }
@@ -635,7 +639,12 @@ export class Registerer {
   // ---------------------------------------------------------------------------------------
   // un-REGISTER
 
-  private async sendUnregister(options: UnregisterOptions, done: Deferred<UnregisterResult>): Promise<void> {
+  /** `stopping`: sent by `stop()`, which ends `stopped` whatever the response. */
+  private async sendUnregister(
+    options: UnregisterOptions,
+    done: Deferred<UnregisterResult>,
+    stopping = false,
+  ): Promise<void> {
     const epoch = this.epoch;
     this.busy = 'unregister';
     this.setPending('currentUnregister', done.promise);
@@ -647,6 +656,20 @@ export class Registerer {
     this.setPending('currentUnregister', undefined);
     this.clearTimers('start', 'refresh', 'retry', 'expiry');
     this.granted = undefined;
+    // A stop() waiting for this request is Asterisk's pending destroy: no retry is scheduled.
+    const stopWaits = stopping || this.pending?.idleWaiters !== undefined;
+    if (
+      response.status >= 300 &&
+      this.profile.onUnregisterFailure === 'retry-policy' &&
+      !stopWaits &&
+      !this.pending?.queuedRegister
+    ) {
+      this.setFlag(WANTED, true);
+      done.resolve({ sent: true, response });
+      this.failed(response);
+      this.afterIdle();
+      return;
+    }
     this.go('unregistered', 'unregistered', { code: response.status, response });
     done.resolve({ sent: true, response });
     if (this.pending?.queuedRegister && this._state !== 'stopped') {

@@ -393,6 +393,87 @@ describe('Asterisk retry policy (ORC decision list)', () => {
     c.reg.dispose();
   });
 
+  it('a failed un-REGISTER from unregister() runs the retry policy, and its retry REGISTERs again', async () => {
+    const { reg, sender, clock, changes } = ast({ retryInterval: 5 });
+    sender.answer(ok(600), status(503), ok(600));
+    void settle(reg.register());
+    await tick(clock);
+    expect(reg.state).toBe('registered');
+    const u = await reg.unregister();
+    expect(u.response?.status).toBe(503);
+    expect(sender.sent[1]!.headers.get('expires')).toBe('0');
+    expect(reg.state).toBe('retry-wait');
+    expect(changes.at(-1)).toMatchObject({ state: 'retry-wait', reason: 'failed', code: 503 });
+    expect(reg.nextAt).toBe(clock.now() + 5000);
+    await tick(clock);
+    const again = sender.sent[2]!;
+    expect(again.headers.get('expires')).toBe(sender.sent[0]!.headers.get('expires'));
+    expect(again.headers.get('expires')).not.toBe('0');
+    expect(reg.state).toBe('registered');
+    reg.dispose();
+  });
+
+  it('a failed un-REGISTER with no retry to schedule ends rejected; a 2xx ends unregistered', async () => {
+    const a = ast({});
+    a.sender.answer(ok(600), status(403));
+    void settle(a.reg.register());
+    await tick(a.clock);
+    await a.reg.unregister();
+    expect(a.reg.state).toBe('rejected');
+    expect(a.clock.pending).toBe(0);
+    a.reg.dispose();
+
+    const b = ast({});
+    b.sender.answer(ok(600), status(200));
+    void settle(b.reg.register());
+    await tick(b.clock);
+    await b.reg.unregister();
+    expect(b.reg.state).toBe('unregistered');
+    expect(b.clock.pending).toBe(0);
+    b.reg.dispose();
+  });
+
+  it("stop()'s un-REGISTER schedules nothing when it fails, nor does an unregister() that stop() waits for", async () => {
+    const a = ast({ retryInterval: 5 });
+    a.sender.answer(ok(600), status(503));
+    void settle(a.reg.register());
+    await tick(a.clock);
+    await a.reg.stop();
+    expect(a.reg.state).toBe('stopped');
+    expect(a.changes.map((c) => c.state)).not.toContain('retry-wait');
+    expect(a.sender.sent).toHaveLength(2);
+    expect(a.clock.pending).toBe(0);
+
+    const b = ast({ retryInterval: 5 });
+    b.sender.answer(ok(600), () => 'hang');
+    void settle(b.reg.register());
+    await tick(b.clock);
+    const u = b.reg.unregister();
+    await flush();
+    const stopped = b.reg.stop();
+    b.sender.release(status(503));
+    await u;
+    await stopped;
+    expect(b.reg.state).toBe('stopped');
+    expect(b.changes.map((c) => c.state)).not.toContain('retry-wait');
+    expect(b.sender.sent).toHaveLength(2);
+    expect(b.clock.pending).toBe(0);
+  });
+
+  it('the other profiles end unregistered whatever the un-REGISTER gets', async () => {
+    for (const profile of ['sipkit', 'jssip', 'sipjs', 'sipjs-legacy'] as const) {
+      const { reg, sender, clock } = setup(profile);
+      sender.answer(ok(600), status(503));
+      await settle(reg.register());
+      await flush();
+      expect(reg.state, profile).toBe('registered');
+      await reg.unregister();
+      expect(reg.state, profile).toBe('unregistered');
+      expect(clock.pending, profile).toBe(0);
+      reg.dispose();
+    }
+  });
+
   it('a disconnect on UDP does nothing; register() again waits the random initial delay', async () => {
     const ctx = setup(createAsteriskProfile({ maxRandomInitialDelay: 10 }), {}, 0);
     ctx.sender.local = { host: '192.0.2.10', port: 5060, transport: 'udp' };

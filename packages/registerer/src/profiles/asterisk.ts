@@ -207,6 +207,9 @@ export function createAsteriskProfile(options: AsteriskProfileOptions = {}): Reg
     onConnected: 'ignore',
     retryRejectedOnConnect: false,
     onFlowFailed: 'ignore',
+    // `pjsip send unregister` answered with a failure: ORC's response handler schedules as for
+    // a REGISTER, and its timer sends a REGISTER.
+    onUnregisterFailure: 'retry-policy',
     whileBusy: 'join',
     unregisterWhen: 'always',
     unregisterOnStop: true,
