@@ -193,13 +193,19 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     }
   }
 
-  /** Registers (or refreshes now); resolves with the granted binding. */
-  register(): Promise<RegistrationResult> {
+  /**
+   * Registers (or refreshes now); resolves with the granted binding. Rejects with
+   * `NOT_STARTED` unless started (never throws synchronously).
+   */
+  async register(): Promise<RegistrationResult> {
     return this.started().register();
   }
 
-  /** Removes this user agent's binding, or every binding of the AOR with `{ all: true }`. */
-  unregister(options: { all?: boolean } = {}): Promise<UnregisterResult> {
+  /**
+   * Removes this user agent's binding, or every binding of the AOR with `{ all: true }`.
+   * Rejects with `NOT_STARTED` unless started (never throws synchronously).
+   */
+  async unregister(options: { all?: boolean } = {}): Promise<UnregisterResult> {
     return this.started().unregister(options);
   }
 

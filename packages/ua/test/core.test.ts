@@ -71,6 +71,18 @@ describe('UserAgent of @sipkit/ua/core', () => {
     expect(r.bindings).toBe(0); // unregistered on stop
   });
 
+  test('register() and unregister() before start() reject with NOT_STARTED instead of throwing', async () => {
+    const ua = new CoreUserAgent(sipkitConfig());
+    let register: Promise<unknown> | undefined;
+    let unregister: Promise<unknown> | undefined;
+    expect(() => {
+      register = ua.register();
+      unregister = ua.unregister();
+    }).not.toThrow();
+    await expect(register).rejects.toMatchObject({ code: 'NOT_STARTED' });
+    await expect(unregister).rejects.toMatchObject({ code: 'NOT_STARTED' });
+  });
+
   test('has no config adapter statics', () => {
     expect('fromJsSIP' in CoreUserAgent).toBe(false);
     expect('fromPjsip' in CoreUserAgent).toBe(false);

@@ -28,6 +28,11 @@ export class FakeRegistrar {
   transportsMade = 0;
   /** Virtual ms a transport takes to close (its socket's close event). */
   closeDelay = 0;
+  /**
+   * Answers instead of the registrar when set: the messages to deliver for one request (none
+   * = no answer), each after 5 virtual ms.
+   */
+  hostile: ((req: SipRequest) => SipMessage[]) | undefined;
 
   constructor(
     readonly clock: VirtualClock,
@@ -59,8 +64,8 @@ export class FakeRegistrar {
     const msg = parseMessage(bytes);
     if (msg.kind !== 'request') return;
     this.received.push(msg);
-    const reply = await this.answer(msg);
-    this.clock.setTimeout(() => this.transport?.deliver(reply), 5);
+    const replies = this.hostile ? this.hostile(msg) : [await this.answer(msg)];
+    for (const reply of replies) this.clock.setTimeout(() => this.transport?.deliver(reply), 5);
   }
 
   private async answer(req: SipRequest): Promise<SipMessage> {

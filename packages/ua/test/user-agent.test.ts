@@ -249,7 +249,7 @@ describe('UserAgent', () => {
       sockets: ['wss://edge.example.test'],
     });
     const ua = new UserAgent(config, { clock });
-    expect(() => ua.register()).toThrow(UserAgentError);
+    await expect(ua.register()).rejects.toBeInstanceOf(UserAgentError);
     expect(() => new UserAgent({ ...config, servers: [] })).toThrow(/no server/);
     const udp = new UserAgent(
       { ...config, servers: [{ ...config.servers[0]!, transport: 'udp', url: undefined }] },

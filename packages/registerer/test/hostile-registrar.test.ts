@@ -1,0 +1,132 @@
+// A registrar that answers at random, often with malformed headers: whatever it sends, every
+// profile must keep a valid state, never throw out of a timer or an event handler, never loop
+// on the spot, and stop cleanly. Seeded, on the virtual clock, bounded by step counts.
+import type { SipRequest, SipResponse } from '@sipkit/parser';
+import type { ProfileName } from '@sipkit/registerer';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { echoContact, flush, reply, settle, setup } from './helpers.js';
+
+/** mulberry32: a small seeded generator, so a failing seed can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+const STATUSES = [
+  200, 200, 200, 202, 401, 401, 407, 423, 439, 403, 404, 408, 480, 494, 500, 503, 603, 302, 488,
+];
+const NUMBERS = ['0', '1', '30', '600', '3600', '4294967295', '4294967296', '-1', 'abc', '', '1.5', ' 60 '];
+const JUNK = [
+  '',
+  ';',
+  '<',
+  '<sip:',
+  '"',
+  ',,',
+  'sip:@',
+  '<sip:x@y>;expires',
+  '\u00e9\u00e9',
+  'a'.repeat(300),
+];
+
+const PROFILES: ProfileName[] = ['asterisk', 'jssip', 'sipjs', 'sipjs-legacy', 'sipkit'];
+const VALID_STATES = new Set([
+  'unregistered',
+  'registering',
+  'registered',
+  'retry-wait',
+  'rejected',
+  'unregistering',
+]);
+const STEPS = 30;
+/** Requests one step may send at most: the auth, 423, 439 and 494 resends are all bounded. */
+const MAX_SENDS_PER_STEP = 12;
+
+function pick<T>(rnd: () => number, list: readonly T[]): T {
+  return list[Math.floor(rnd() * list.length)]!;
+}
+
+/** One response to `req`: a random status and random, often malformed, header values. */
+function hostileResponse(rnd: () => number, req: SipRequest): SipResponse {
+  const status = pick(rnd, STATUSES);
+  const headers: [string, string][] = [];
+  const maybe = (p: number, name: string, value: () => string) => {
+    if (rnd() < p) headers.push([name, value()]);
+  };
+  maybe(0.6, 'Contact', () =>
+    rnd() < 0.6 && req.contact.length > 0 && req.contact[0] !== '*'
+      ? echoContact(
+          req,
+          rnd() < 0.8 ? Math.floor(rnd() * 4000) : undefined,
+          rnd() < 0.2 ? pick(rnd, JUNK) : '',
+        )
+      : pick(rnd, JUNK),
+  );
+  maybe(0.3, 'Expires', () => pick(rnd, NUMBERS));
+  maybe(0.3, 'Min-Expires', () => pick(rnd, NUMBERS));
+  maybe(0.2, 'Retry-After', () => pick(rnd, NUMBERS));
+  maybe(0.3, 'WWW-Authenticate', () =>
+    rnd() < 0.5 ? `Digest realm="r", nonce="n${Math.floor(rnd() * 9)}", qop="auth"` : pick(rnd, JUNK),
+  );
+  maybe(0.15, 'Proxy-Authenticate', () => pick(rnd, JUNK));
+  maybe(0.15, 'Service-Route', () => (rnd() < 0.5 ? '<sip:edge.example.com;lr>' : pick(rnd, JUNK)));
+  maybe(0.1, 'Path', () => pick(rnd, JUNK));
+  maybe(0.1, 'Flow-Timer', () => pick(rnd, NUMBERS));
+  maybe(0.1, 'Security-Server', () => (rnd() < 0.5 ? 'sdes-srtp;mediasec' : pick(rnd, JUNK)));
+  maybe(0.1, 'Require', () => pick(rnd, ['outbound', 'gruu', ...JUNK]));
+  maybe(0.1, 'Supported', () => pick(rnd, JUNK));
+  return reply(req, status, headers);
+}
+
+describe('a registrar that answers at random, with malformed headers', () => {
+  const escaped: unknown[] = [];
+  const record = (e: unknown) => escaped.push(e);
+  beforeEach(() => {
+    escaped.length = 0;
+    process.on('unhandledRejection', record);
+    process.on('uncaughtException', record);
+  });
+  afterEach(() => {
+    process.off('unhandledRejection', record);
+    process.off('uncaughtException', record);
+  });
+
+  for (const profile of PROFILES) {
+    it(`${profile}: 60 seeded runs keep a valid state, never loop, and stop cleanly`, async () => {
+      for (let seed = 1; seed <= 60; seed++) {
+        const rnd = seeded(seed * 7919 + profile.length);
+        const { reg, sender, clock } = setup(profile, {}, rnd());
+        sender.fallback = (req) => (rnd() < 0.08 ? 'throw' : hostileResponse(rnd, req));
+        const calls: Promise<unknown>[] = [];
+        const at = (step: number) => `${profile} seed ${seed} step ${step}`;
+        for (let step = 0; step < STEPS; step++) {
+          const before = sender.sent.length;
+          const action = rnd();
+          if (action < 0.35) calls.push(settle(reg.register()));
+          else if (action < 0.45) calls.push(settle(reg.unregister({ all: rnd() < 0.3 })));
+          else if (action < 0.5) reg.onTransportDisconnected();
+          else if (action < 0.55) reg.onTransportConnected();
+          else if (action < 0.6) reg.onFlowFailed();
+          else if (!clock.next()) calls.push(settle(reg.register()));
+          await flush();
+          expect(VALID_STATES.has(reg.state), at(step)).toBe(true);
+          expect(sender.sent.length - before, at(step)).toBeLessThanOrEqual(MAX_SENDS_PER_STEP);
+        }
+        // Whatever is in flight or armed, stop() ends it: stopped, nothing armed, no promise left.
+        const stopped = reg.stop();
+        for (let i = 0; i < 20 && clock.next(); i++) await flush();
+        await stopped;
+        await Promise.all(calls);
+        expect(reg.state, at(STEPS)).toBe('stopped');
+        expect(clock.pending, at(STEPS)).toBe(0);
+      }
+      expect(escaped).toEqual([]);
+    });
+  }
+});
