@@ -93,3 +93,31 @@ export type RandomSource = (length: number) => Uint8Array;
 
 /** Cryptographic random bytes from Web Crypto (browsers and Node 20). */
 export const cryptoRandom: RandomSource = (length) => crypto.getRandomValues(new Uint8Array(length));
+
+/**
+ * A repeatable {@link RandomSource} from a 32-bit seed (mulberry32, bytes taken big-endian from
+ * each 32-bit output, carried over between calls): the same seed gives the same tags, Call-IDs,
+ * jitter and retry delays, for tests and reproducible simulations such as a load generator's
+ * run. Predictable by design, so never for cnonces or anything a peer must not guess.
+ */
+export function seededRandom(seed: number): RandomSource {
+  let state = seed >>> 0;
+  let word = 0;
+  let left = 0;
+  return (length) => {
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i++) {
+      if (left === 0) {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        word = (t ^ (t >>> 14)) >>> 0;
+        left = 4;
+      }
+      left--;
+      out[i] = (word >>> (8 * left)) & 0xff;
+    }
+    return out;
+  };
+}

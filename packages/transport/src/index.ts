@@ -9,6 +9,7 @@ export {
   type Clock,
   cryptoRandom,
   type RandomSource,
+  seededRandom,
   systemClock,
   type TimerHandle,
   VirtualClock,
