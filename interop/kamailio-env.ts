@@ -25,6 +25,8 @@ export const KAMAILIO_USERS = {
   carol: 'carolpw',
   /** Kamailio answers dave's REGISTERs that carry a reg-id with 439 (First Hop Lacks Outbound Support). */
   dave: 'davepw',
+  /** Kamailio answers erin's un-REGISTERs (`Expires: 0`) with 503. */
+  erin: 'erinpw',
 } as const;
 /** The binrpc control socket, for `kamcmd -s`: at a fixed place so test workers find it. */
 export const KAMAILIO_CTL_SOCKET = join(tmpdir(), `sipkit-kamailio-${KAMAILIO_SIP_PORT}-ctl.sock`);

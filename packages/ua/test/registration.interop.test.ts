@@ -177,6 +177,52 @@ test.each(['tcp', 'ws'] as const)(
   },
 );
 
+test('a failed un-REGISTER: Asterisk registers again after retry_interval, JsSIP ends unregistered', async () => {
+  const erinBindings = async () =>
+    (await kamailioBindings()).find((b) => b.aor.startsWith('erin'))?.contacts ?? [];
+  const asterisk = start(
+    fromPjsip(
+      [
+        '[t]',
+        'type=transport',
+        'protocol=tcp',
+        `bind=${KAMAILIO_HOST}`,
+        '[erin-auth]',
+        'type=auth',
+        'username=erin',
+        `password=${KAMAILIO_USERS.erin}`,
+        '[erin]',
+        'type=registration',
+        'transport=t',
+        'outbound_auth=erin-auth',
+        `server_uri=sip:${KAMAILIO_HOST}:${KAMAILIO_SIP_PORT};transport=tcp`,
+        `client_uri=sip:erin@${KAMAILIO_DOMAIN}`,
+        'retry_interval=1',
+        'max_random_initial_delay=0',
+      ].join('\n'),
+      { registration: 'erin' },
+    ),
+  );
+  await registerNow(asterisk);
+  const failed = await asterisk.unregister();
+  expect(failed.response?.status).toBe(503);
+  expect(asterisk.registerer!.state).toBe('retry-wait');
+  await waitFor(asterisk, (c) => c.state === 'registered', 5000);
+  expect(await erinBindings()).not.toEqual([]);
+  await asterisk.stop();
+
+  const jssip = start(
+    fromJsSIP({
+      uri: `sip:erin@${KAMAILIO_DOMAIN}`,
+      password: KAMAILIO_USERS.erin,
+      sockets: [KAMAILIO_WS_URL],
+    }),
+  );
+  await registerNow(jssip);
+  expect((await jssip.unregister()).response?.status).toBe(503);
+  expect(jssip.registerer!.state).toBe('unregistered');
+});
+
 test('a short expiry is refreshed before it runs out (SIP.js 0.21, refreshFrequency 50)', async () => {
   const config = fromSipJs(
     {
