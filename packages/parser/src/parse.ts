@@ -18,6 +18,8 @@ export interface ParseOptions {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** For bytes already known to be ASCII: nothing to refuse, and it skips the fatal mode's checks. */
+const asciiText = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Index of the CRLFCRLF that ends the header section, or -1. */
 export function findHeaderEnd(bytes: Uint8Array, from = 0): number {
@@ -60,16 +62,20 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
   let text: string;
   let lineEnd: number;
   let lengths: string[];
-  const spans: number[] = [];
-  const ids: number[] = [];
-  let end = start === 0 ? scanAscii(bytes, limits, spans, ids) : -1;
+  let end = start === 0 ? scanAscii(bytes, limits) : -1;
+  // The bytes when `text` is their ASCII decoding, for the fast paths to read.
+  let ascii: Uint8Array | undefined;
   if (end >= 0) {
+    ascii = bytes;
+    // Exact-size copies of the scratch lists: one allocation each instead of growing per line.
+    const spans = SPANS.slice(0, 4 * lineCount);
+    const ids = IDS.slice(0, lineCount);
     // The byte pass took the whole header section; only Content-Length needs its text now. With
     // no body, the bytes hold just one more CRLF: decode them whole rather than make a view.
-    text = utf8.decode(end + 4 === bytes.length ? bytes : bytes.subarray(0, end + 2));
+    text = asciiText.decode(end + 4 === bytes.length ? bytes : bytes.subarray(0, end + 2));
     lineEnd = spans.length > 0 ? spans[0]! - 2 : end;
     lengths = lengthLine < 0 ? [] : [text.slice(spans[4 * lengthLine + 2], spans[4 * lengthLine + 3])];
-    headers.init(text, undefined, ids, spans, NO_FOLDS);
+    headers.init(text, undefined, ids, spans, NO_FOLDS, bytes);
   } else {
     end = findHeaderEnd(bytes, start);
     if (end < 0) throw new SipParseError('NO_HEADER_END', 'missing blank line after headers', bytes.length);
@@ -89,13 +95,17 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
     lengths = readHeaders(text, lineEnd + 2, headers, limits);
   }
   const body = frameBody(bytes, end + 4, lengths, framing);
-  return buildMessage(text, lineEnd, headers, body);
+  return buildMessage(text, lineEnd, headers, body, ascii);
 }
 
 const NO_FOLDS: string[] = [];
 const CONTENT_LENGTH = keyId('content-length');
-/** The line {@link scanAscii} found Content-Length on, or -1 (read right after it). */
+/** The line {@link scanAscii} found Content-Length on, or -1, and its number of lines (read right after it). */
 let lengthLine = -1;
+let lineCount = 0;
+/** Scratch lists {@link scanAscii} fills, reused from message to message. */
+const SPANS: number[] = [];
+const IDS: number[] = [];
 
 /**
  * Byte-level pass over a header section starting at byte 0 when nothing in it needs the string
@@ -106,7 +116,9 @@ let lengthLine = -1;
  * section starts (as {@link findHeaderEnd}), or -1 to leave the message to the string reader,
  * which also reports every error.
  */
-function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: number[]): number {
+function scanAscii(b: Uint8Array, limits: ParseLimits): number {
+  const spans = SPANS;
+  const ids = IDS;
   const maxLine = limits.maxLineLength;
   // 4-byte loads let line ends be looked for, and names be matched, 4 bytes at a time.
   const view = scratchViewOf(b);
@@ -117,7 +129,10 @@ function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: num
   lengthLine = -1;
   for (;;) {
     let c = b[p]!;
-    if (c === 13) return b[p + 1] === 10 ? p - 2 : -1;
+    if (c === 13) {
+      lineCount = n;
+      return b[p + 1] === 10 ? p - 2 : -1;
+    }
     if (n >= limits.maxHeaders) return -1;
     const nameStart = p;
     while (TOKEN[c] === 1) c = b[++p]!;
@@ -138,8 +153,11 @@ function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: num
       if (lengthLine >= 0) return -1;
       lengthLine = n;
     }
-    spans.push(nameStart, nameEnd, valueStart, valueEnd);
-    ids.push(id);
+    spans[4 * n] = nameStart;
+    spans[4 * n + 1] = nameEnd;
+    spans[4 * n + 2] = valueStart;
+    spans[4 * n + 3] = valueEnd;
+    ids[n] = id;
     n++;
     p += 2;
   }
@@ -171,7 +189,7 @@ function crAt(b: Uint8Array, view: DataView, p: number): number {
   const last = n - 4;
   for (;;) {
     while (p <= last) {
-      const w = view.getUint32(p, true);
+      const w = view.getInt32(p, true);
       // A byte below 0x20 borrows into its own top bit; a byte from 0x80 has it set already.
       if ((((w - 0x20202020) | w) & 0x80808080) !== 0) break;
       p += 4;
@@ -361,8 +379,14 @@ function isSipSlash(text: string): boolean {
   return text.slice(0, 4).toUpperCase() === 'SIP/';
 }
 
-/** Builds the message from its start line, `text.slice(0, lineEnd)`. */
-function buildMessage(text: string, lineEnd: number, headers: Headers, body: Uint8Array): SipMessage {
+/** Builds the message from its start line, `text.slice(0, lineEnd)`; `ascii` as for {@link sipUriAt}. */
+function buildMessage(
+  text: string,
+  lineEnd: number,
+  headers: Headers,
+  body: Uint8Array,
+  ascii: Uint8Array | undefined,
+): SipMessage {
   if (lineEnd === 0) throw new SipParseError('BAD_START_LINE', 'empty start line', 0);
   let sp1 = text.indexOf(' ');
   if (sp1 > lineEnd) sp1 = -1;
@@ -395,7 +419,7 @@ function buildMessage(text: string, lineEnd: number, headers: Headers, body: Uin
       sp2 + 1,
     );
   }
-  const fast = sipUriAt(text, sp1 + 1, sp2);
+  const fast = sipUriAt(ascii, text, sp1 + 1, sp2);
   if (fast !== undefined) return new SipRequest(text.slice(0, sp1), fast, headers, body);
   let uri: Uri;
   try {
