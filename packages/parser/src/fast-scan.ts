@@ -82,6 +82,12 @@ export function digitsAt(b: Uint8Array, p: number, q: number, max: number): numb
   return n;
 }
 
+/** True when `b` from `p` holds `word` exactly. */
+export function bytesAre(b: Uint8Array, p: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (b[p + i] !== word.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Where the digits from `p` end, at `end` at the latest. */
 export function digitsEnd(b: Uint8Array, p: number, end: number): number {
   while (p < end && b[p]! >= 48 && b[p]! <= 57) p++;
@@ -89,7 +95,7 @@ export function digitsEnd(b: Uint8Array, p: number, end: number): number {
 }
 
 /** True when `b` from `p` to `q` is `lower` in any letter case (`lower` is lower-case letters). */
-function named(b: Uint8Array, p: number, q: number, lower: string): boolean {
+export function named(b: Uint8Array, p: number, q: number, lower: string): boolean {
   if (q - p !== lower.length) return false;
   for (let i = 0; i < lower.length; i++) if ((b[p + i]! | 32) !== lower.charCodeAt(i)) return false;
   return true;

@@ -142,11 +142,19 @@ export function parseContact(value: string, header = 'contact'): NameAddr[] | ty
 /**
  * Fast path for one name-addr from `p` in `t` (up to `end`): an optional quoted display name
  * without quoted-pairs, a SIP URI in angle brackets as {@link sipUriScan} takes it, and
- * parameters as {@link paramsEnd} takes them. Appends the NameAddr to `out` and returns where it
+ * parameters as {@link paramsEnd} takes them, read from `b` ({@link nameAddrsAt} has the
+ * rest). Appends the NameAddr to `out` and returns where it
  * stopped (the end of the value or a comma for the caller to check), or -1 without appending for
  * anything else (the string-level parser then decides).
  */
-function nameAddrAt(b: Uint8Array, t: string, p: number, end: number, out: unknown[]): number {
+function nameAddrAt(
+  b: Uint8Array,
+  t: string,
+  p: number,
+  end: number,
+  out: unknown[],
+  message: Uint8Array | undefined,
+): number {
   p = wsEnd(b, p, end);
   let displayName: string | undefined;
   if (p < end && b[p] === 34) {
@@ -162,14 +170,15 @@ function nameAddrAt(b: Uint8Array, t: string, p: number, end: number, out: unkno
   if (p >= end || b[p] !== 62) return -1;
   const stop = paramsEnd(b, p + 1, end, false);
   if (stop < 0) return -1;
-  out.push(new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false)));
+  out.push(new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message)));
   return stop;
 }
 
 /**
  * {@link nameAddrAt} over the value `t.slice(start, end)`, a comma-separated list (`list`) or a
  * single name-addr; appends every element, or nothing and returns false when the fast path does
- * not take it all.
+ * not take it all. `message`: the message bytes `t` is the ASCII decoding of, when it is; the
+ * values keep them to look parameters up in.
  */
 export function nameAddrsAt(
   t: string,
@@ -177,12 +186,13 @@ export function nameAddrsAt(
   end: number,
   out: unknown[],
   list: boolean,
-  b: Uint8Array = bytesOf(t, start, end),
+  message?: Uint8Array,
 ): boolean {
+  const b = message ?? bytesOf(t, start, end);
   const mark = out.length;
   let p = start;
   for (;;) {
-    const stop = nameAddrAt(b, t, p, end, out);
+    const stop = nameAddrAt(b, t, p, end, out, message);
     if (stop === end) return true;
     if (stop < 0 || !list || b[stop] !== 44) break;
     p = stop + 1;

@@ -1,5 +1,17 @@
 import { SipParseError } from './errors.js';
-import { bytesOf, digitsAt, digitsEnd, HOST, IPV6, paramsEnd, runEnd, TOKEN, wsEnd } from './fast-scan.js';
+import {
+  bytesAre,
+  bytesOf,
+  digitsAt,
+  digitsEnd,
+  HOST,
+  IPV6,
+  named,
+  paramsEnd,
+  runEnd,
+  TOKEN,
+  wsEnd,
+} from './fast-scan.js';
 import { Params, readParams } from './params.js';
 import { Scanner, splitTopLevel } from './scanner.js';
 
@@ -107,6 +119,16 @@ export function parseViaList(value: string, header = 'via'): Via[] {
   });
 }
 
+/** The transports most Vias name, and what a Via gives for them (upper case). */
+const TRANSPORTS = ['udp', 'tcp', 'tls', 'ws', 'wss', 'sctp'];
+const UPPER = TRANSPORTS.map((x) => x.toUpperCase());
+
+/** The transport token from `p` to `q`, upper-cased: a constant for the common ones. */
+function transportOf(b: Uint8Array, t: string, p: number, q: number): string {
+  for (let i = 0; i < TRANSPORTS.length; i++) if (named(b, p, q, TRANSPORTS[i]!)) return UPPER[i]!;
+  return t.slice(p, q).toUpperCase();
+}
+
 /**
  * Fast path for one via-parm from `p` in `t` (up to `end`): `SIP/2.0/` exactly, a transport, a
  * hostname, IPv4 or IPv6 host with an optional port right after it, and parameters whose `ttl`,
@@ -114,20 +136,20 @@ export function parseViaList(value: string, header = 'via'): Via[] {
  * returns where it stopped (the end of the value or a comma for the caller to check), or -1
  * without appending for anything else.
  */
-function viaAt(b: Uint8Array, t: string, p: number, end: number, out: unknown[]): number {
+function viaAt(
+  b: Uint8Array,
+  t: string,
+  p: number,
+  end: number,
+  out: unknown[],
+  message: Uint8Array | undefined,
+): number {
   p = wsEnd(b, p, end);
-  if (!t.startsWith('SIP/2.0/', p)) return -1;
+  if (end - p < 9 || !bytesAre(b, p, 'SIP/2.0/')) return -1;
   p += 8;
   let q = runEnd(b, p, end, TOKEN);
   if (q === p) return -1;
-  let transport = t.slice(p, q);
-  for (let i = 0; i < transport.length; i++) {
-    const c = transport.charCodeAt(i);
-    if (c >= 97 && c <= 122) {
-      transport = transport.toUpperCase();
-      break;
-    }
-  }
+  const transport = transportOf(b, t, p, q);
   // The host follows white space, or an IPv6 reference follows the transport right away.
   const transportEnd = q;
   p = wsEnd(b, q, end);
@@ -149,25 +171,21 @@ function viaAt(b: Uint8Array, t: string, p: number, end: number, out: unknown[])
   }
   const stop = paramsEnd(b, q, end, true);
   if (stop < 0) return -1;
-  out.push(new Via(transport, host, port, Params.unread(t, q, stop, false)));
+  out.push(new Via(transport, host, port, Params.unread(t, q, stop, false, message)));
   return stop;
 }
 
 /**
  * Fast path for a whole Via value `t.slice(start, end)`: appends every via-parm to `out`, or
- * nothing and returns false when {@link viaAt} does not take them all.
+ * nothing and returns false when {@link viaAt} does not take them all. `message`: as for
+ * nameAddrsAt.
  */
-export function viasAt(
-  t: string,
-  start: number,
-  end: number,
-  out: unknown[],
-  b: Uint8Array = bytesOf(t, start, end),
-): boolean {
+export function viasAt(t: string, start: number, end: number, out: unknown[], message?: Uint8Array): boolean {
+  const b = message ?? bytesOf(t, start, end);
   const mark = out.length;
   let p = start;
   for (;;) {
-    const stop = viaAt(b, t, p, end, out);
+    const stop = viaAt(b, t, p, end, out, message);
     if (stop === end) return true;
     if (stop < 0 || b[stop] !== 44) break;
     p = stop + 1;
