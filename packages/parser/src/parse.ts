@@ -61,7 +61,7 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
   const headers = new Headers();
   let text: string;
   let lineEnd: number;
-  let lengths: string[];
+  let body: Uint8Array;
   let end = start === 0 ? scanAscii(bytes, limits) : -1;
   // The bytes when `text` is their ASCII decoding, for the fast paths to read.
   let ascii: Uint8Array | undefined;
@@ -74,8 +74,19 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
     // no body, the bytes hold just one more CRLF: decode them whole rather than make a view.
     text = asciiText.decode(end + 4 === bytes.length ? bytes : bytes.subarray(0, end + 2));
     lineEnd = spans.length > 0 ? spans[0]! - 2 : end;
-    lengths = lengthLine < 0 ? [] : [text.slice(spans[4 * lengthLine + 2], spans[4 * lengthLine + 3])];
     headers.init(text, undefined, ids, spans, NO_FOLDS, bytes);
+    // A plain Content-Length is read from the bytes; anything else goes to frameBody to report.
+    const length =
+      lengthLine < 0 ? -1 : digitsIn(bytes, spans[4 * lengthLine + 2]!, spans[4 * lengthLine + 3]!);
+    body =
+      length >= 0
+        ? bodyOf(bytes, end + 4, length, framing)
+        : frameBody(
+            bytes,
+            end + 4,
+            lengthLine < 0 ? [] : [text.slice(spans[4 * lengthLine + 2], spans[4 * lengthLine + 3])],
+            framing,
+          );
   } else {
     end = findHeaderEnd(bytes, start);
     if (end < 0) throw new SipParseError('NO_HEADER_END', 'missing blank line after headers', bytes.length);
@@ -92,9 +103,8 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
     if (cr !== lineEnd || text.indexOf('\n') !== lineEnd + 1) {
       throw new SipParseError('BAD_HEADER', 'bare CR or LF inside a line', 0);
     }
-    lengths = readHeaders(text, lineEnd + 2, headers, limits);
+    body = frameBody(bytes, end + 4, readHeaders(text, lineEnd + 2, headers, limits), framing);
   }
-  const body = frameBody(bytes, end + 4, lengths, framing);
   return buildMessage(text, lineEnd, headers, body, ascii);
 }
 
@@ -325,6 +335,11 @@ function frameBody(bytes: Uint8Array, bodyStart: number, lengths: string[], fram
     }
     length = n;
   }
+  return bodyOf(bytes, bodyStart, length, framing);
+}
+
+/** The body of `length` bytes from `bodyStart`, as Content-Length gave it. */
+function bodyOf(bytes: Uint8Array, bodyStart: number, length: number, framing: Framing): Uint8Array {
   const available = bytes.length - bodyStart;
   if (length > available) {
     throw new SipParseError(
@@ -343,6 +358,18 @@ function frameBody(bytes: Uint8Array, bodyStart: number, lengths: string[], fram
     );
   }
   return bytes.subarray(bodyStart, bodyStart + length);
+}
+
+/** The value of the 1 to 10 ASCII digits in `b` from `start` to `end`, else -1 (as frameBody takes them). */
+function digitsIn(b: Uint8Array, start: number, end: number): number {
+  if (end <= start || end - start > 10) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
 }
 
 /** The value of `t.slice(start, end)` when it is 1 or more ASCII digits (at most 15), else -1. */
