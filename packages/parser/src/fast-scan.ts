@@ -110,9 +110,13 @@ export function named(b: Uint8Array, p: number, q: number, lower: string): boole
  * `via`: also every `branch` must have a value, every `rport` value and every `ttl` (which needs
  * one) must be 1 to 5 digits up to 65535 and 1 to 3 digits up to 255, so that parseVia's checks
  * (of the first of each) cannot fail.
+ *
+ * Also notes where the first parameter's value ends when it is unquoted ({@link firstValueEnd}),
+ * so that looking it up (a tag, a branch) needs no second scan.
  */
 export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): number {
-  for (;;) {
+  firstEnd = -1;
+  for (let first = true; ; first = false) {
     p = wsEnd(b, p, end);
     if (p >= end || b[p] !== 59) return p;
     const name = wsEnd(b, p + 1, end);
@@ -147,5 +151,13 @@ export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): 
       p = runEnd(b, value, end, VALUE);
       if (p === value) return -1;
     }
+    if (first && b[value] !== 34) firstEnd = p;
   }
+}
+
+let firstEnd = -1;
+
+/** Where the unquoted value of the first parameter the last {@link paramsEnd} took ends, or -1. */
+export function firstValueEnd(): number {
+  return firstEnd;
 }

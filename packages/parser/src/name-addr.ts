@@ -1,5 +1,5 @@
 import { SipParseError } from './errors.js';
-import { bytesOf, paramsEnd, quotedEnd, wsEnd } from './fast-scan.js';
+import { bytesOf, firstValueEnd, paramsEnd, quotedEnd, wsEnd } from './fast-scan.js';
 import { Params, readParams } from './params.js';
 import { isTokenChar, quote, Scanner, splitTopLevel, trimLws } from './scanner.js';
 import { parseUri, sipUriScan, type Uri, uriScanStop } from './uri.js';
@@ -170,7 +170,7 @@ function nameAddrAt(
   if (p >= end || b[p] !== 62) return -1;
   const stop = paramsEnd(b, p + 1, end, false);
   if (stop < 0) return -1;
-  out.push(new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message)));
+  out.push(new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message, firstValueEnd())));
   return stop;
 }
 

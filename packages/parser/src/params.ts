@@ -36,6 +36,8 @@ export class Params implements Iterable<Param> {
   #uri: boolean;
   /** The message bytes `#src` is the ASCII decoding of (same offsets), when the fast path had them. */
   #bytes: Uint8Array | undefined;
+  /** Where the first parameter's unquoted value ends, when the fast path saw it (else -1). */
+  #firstEnd: number;
 
   constructor(list: Param[] = NONE) {
     this.list = list.length === 0 && list !== UNREAD ? NONE : list;
@@ -44,6 +46,7 @@ export class Params implements Iterable<Param> {
     this.#to = 0;
     this.#uri = false;
     this.#bytes = undefined;
+    this.#firstEnd = -1;
   }
 
   /**
@@ -51,12 +54,20 @@ export class Params implements Iterable<Param> {
    * `uri`: URI parameters without escapes (`name[=value]` separated by `;`, the span starting
    * after the first `;`); otherwise header parameters (the span starting at the first `;`).
    * `bytes`: the message bytes `src` is the ASCII decoding of, if known (looked at instead of
-   * `src`, which costs less).
+   * `src`, which costs less), and `firstEnd` where the first parameter's unquoted value ends.
    */
-  static unread(src: string, from: number, to: number, uri: boolean, bytes?: Uint8Array): Params {
+  static unread(
+    src: string,
+    from: number,
+    to: number,
+    uri: boolean,
+    bytes?: Uint8Array,
+    firstEnd = -1,
+  ): Params {
     const p = new Params(UNREAD);
     p.#src = src;
     p.#bytes = bytes;
+    p.#firstEnd = firstEnd;
     p.#from = from;
     p.#to = to;
     p.#uri = uri;
@@ -89,9 +100,12 @@ export class Params implements Iterable<Param> {
     const value = p + 2 + lower.length;
     if (b !== undefined) {
       if (value < end && b[p] === 59 && b[value - 1] === 61 && bytesAre(b, p + 1, lower)) {
-        let q = value;
-        for (let c = b[q]!; q < end && c !== 59 && c !== 32 && c !== 9 && c !== 34; c = b[++q]!);
-        if (q > value) return t.slice(value, q);
+        const c = b[value];
+        if (c !== 34 && c !== 32 && c !== 9) {
+          let q = this.#firstEnd;
+          if (q < 0) for (q = value; q < end && b[q] !== 59 && b[q] !== 32 && b[q] !== 9; q++);
+          return t.slice(value, q);
+        }
       }
     } else if (
       t.charCodeAt(p) === 59 &&

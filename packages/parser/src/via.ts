@@ -4,6 +4,7 @@ import {
   bytesOf,
   digitsAt,
   digitsEnd,
+  firstValueEnd,
   HOST,
   IPV6,
   named,
@@ -171,7 +172,7 @@ function viaAt(
   }
   const stop = paramsEnd(b, q, end, true);
   if (stop < 0) return -1;
-  out.push(new Via(transport, host, port, Params.unread(t, q, stop, false, message)));
+  out.push(new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd())));
   return stop;
 }
 
