@@ -1,4 +1,5 @@
 import { SipParseError } from './errors.js';
+import { bytesAre, bytesOf, named, runEnd, TOKEN as TOKEN_CLASS } from './fast-scan.js';
 import { headerKey, idOfSpan, keyId, keyOfId, nameHash } from './header-names.js';
 import { Headers } from './headers.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits.js';
@@ -384,15 +385,9 @@ function digitsValue(t: string, start: number, end: number): number {
   return n;
 }
 
-/** True when `t.slice(start, end)` is `SIP/2.0`, letters in any case. */
-function isVersion(t: string, start: number, end: number): boolean {
-  return (
-    end - start === 7 &&
-    (t.charCodeAt(start) | 32) === 115 &&
-    (t.charCodeAt(start + 1) | 32) === 105 &&
-    (t.charCodeAt(start + 2) | 32) === 112 &&
-    t.startsWith('/2.0', start + 3)
-  );
+/** True when `b` from `start` to `end` is `SIP/2.0`, letters in any case. */
+function isVersion(b: Uint8Array, start: number, end: number): boolean {
+  return end - start === 7 && named(b, start, start + 3, 'sip') && bytesAre(b, start + 3, '/2.0');
 }
 
 /** `text.slice(0, 4).toUpperCase() === 'SIP/'`, without the copies for the usual ASCII start. */
@@ -406,7 +401,7 @@ function isSipSlash(text: string): boolean {
   return text.slice(0, 4).toUpperCase() === 'SIP/';
 }
 
-/** Builds the message from its start line, `text.slice(0, lineEnd)`; `ascii` as for {@link sipUriAt}. */
+/** Builds the message from its start line, `text.slice(0, lineEnd)`; `ascii`: the bytes `text` is the ASCII decoding of, if it is. */
 function buildMessage(
   text: string,
   lineEnd: number,
@@ -415,13 +410,15 @@ function buildMessage(
   ascii: Uint8Array | undefined,
 ): SipMessage {
   if (lineEnd === 0) throw new SipParseError('BAD_START_LINE', 'empty start line', 0);
+  // The checks below are of ASCII characters: bytes cost less to read than the text.
+  const b = ascii ?? bytesOf(text, 0, lineEnd);
   let sp1 = text.indexOf(' ');
   if (sp1 > lineEnd) sp1 = -1;
   if (sp1 <= 0) throw new SipParseError('BAD_START_LINE', 'start line needs three parts', 0);
   let sp2 = text.indexOf(' ', sp1 + 1);
   if (sp2 > lineEnd) sp2 = -1;
   if (sp1 > 4 && isSipSlash(text)) {
-    if (!isVersion(text, 0, sp1))
+    if (!isVersion(b, 0, sp1))
       throw new SipParseError('BAD_VERSION', `unsupported version ${text.slice(0, sp1)}`, 0);
     const codeEnd = sp2 < 0 ? lineEnd : sp2;
     const c = text.charCodeAt(sp1 + 1);
@@ -429,24 +426,22 @@ function buildMessage(
     if (status < 0)
       throw new SipParseError('BAD_STATUS', `bad status code '${text.slice(sp1 + 1, codeEnd)}'`, sp1 + 1);
     for (let i = sp2 + 1; sp2 >= 0 && i < lineEnd; i++) {
-      const c = text.charCodeAt(i);
+      const c = b[i]!;
       if (c < 32 && c !== 9)
         throw new SipParseError('BAD_START_LINE', 'control character in reason phrase', i);
     }
     return new SipResponse(status, sp2 < 0 ? '' : text.slice(sp2 + 1, lineEnd), headers, body);
   }
-  for (let i = 0; i < sp1; i++) {
-    if (!isTokenChar(text.charCodeAt(i))) throw new SipParseError('BAD_METHOD', 'method is not a token', 0);
-  }
+  if (runEnd(b, 0, sp1, TOKEN_CLASS) < sp1) throw new SipParseError('BAD_METHOD', 'method is not a token', 0);
   if (sp2 < 0) throw new SipParseError('BAD_START_LINE', 'request line needs three parts', sp1);
-  if (!isVersion(text, sp2 + 1, lineEnd)) {
+  if (!isVersion(b, sp2 + 1, lineEnd)) {
     throw new SipParseError(
       text.startsWith('SIP/', sp2 + 1) ? 'BAD_VERSION' : 'BAD_START_LINE',
       `bad SIP version '${text.slice(sp2 + 1, lineEnd)}'`,
       sp2 + 1,
     );
   }
-  const fast = sipUriAt(ascii, text, sp1 + 1, sp2);
+  const fast = sipUriAt(b, text, sp1 + 1, sp2);
   if (fast !== undefined) return new SipRequest(text.slice(0, sp1), fast, headers, body);
   let uri: Uri;
   try {
