@@ -1,4 +1,4 @@
-import { bytesOf, digitsAt, digitsEnd, runEnd, TOKEN, wsEnd } from './fast-scan.js';
+import { bytesOf, DIGIT, digitsAt, runEnd, TOKEN, WS } from './fast-scan.js';
 import { Scanner } from './scanner.js';
 
 /** Largest CSeq / Expires / RSeq value (2**32 - 1). */
@@ -39,14 +39,14 @@ export function cseqAt(
   end: number,
   b: Uint8Array = bytesOf(t, start, end),
 ): CSeq | undefined {
-  let p = wsEnd(b, start, end);
+  let p = runEnd(b, start, end, WS);
   const digits = p;
-  p = digitsEnd(b, p, end);
+  p = runEnd(b, p, end, DIGIT);
   const n = digitsAt(b, digits, p, 10);
   if (n < 0 || n > MAX_UINT32) return undefined;
-  p = wsEnd(b, p, end);
+  p = runEnd(b, p, end, WS);
   const method = p;
   p = runEnd(b, p, end, TOKEN);
-  if (p === method || wsEnd(b, p, end) < end) return undefined;
+  if (p === method || runEnd(b, p, end, WS) < end) return undefined;
   return new CSeq(n, t.slice(method, p));
 }

@@ -9,6 +9,9 @@
  * of `charCodeAt` and less than a regular expression whose captures become strings.
  */
 
+import { HOST_CHARS, PARAM_CHARS, USER_CHARS } from './escape.js';
+import { TOKEN as TOKEN_CHARS } from './scanner.js';
+
 /** URI user part without escapes (unreserved and user-unreserved characters). */
 export const USER = 1;
 /** Hostname or IPv4 address. */
@@ -21,20 +24,26 @@ export const TOKEN = 8;
 const VALUE = 16;
 /** Inside an IPv6 reference: hex digits, `:` and `.`. */
 export const IPV6 = 32;
+/** SP and HTAB. */
+export const WS = 64;
+/** ASCII digits. */
+export const DIGIT = 128;
 
-/** Class bits by byte; bytes from 128 are in no class. */
+/** Class bits by byte, from the character sets the string-level parsers check against. */
 const CLASS = new Uint8Array(256);
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-for (const [chars, bit] of [
-  [`${ALNUM}-_.!~*'()&=+$,;?/`, USER],
-  [`${ALNUM}.-`, HOST],
-  [`${ALNUM}-_.!~*'()[]/:&+$`, URI_PARAM],
-  [`${ALNUM}-.!%*_+\`'~`, TOKEN],
-  [`${ALNUM}-.!%*_+\`'~:[]`, VALUE],
-  ['0123456789ABCDEFabcdef:.', IPV6],
-] as const) {
-  for (let i = 0; i < chars.length; i++) CLASS[chars.charCodeAt(i)]! |= bit;
+for (let c = 0; c < 128; c++) {
+  // Hosts here are names and IPv4 addresses; an IPv6 reference is read on its own.
+  const host = c === 58 || c === 91 || c === 93 ? 0 : HOST_CHARS[c]!;
+  CLASS[c] =
+    USER_CHARS[c]! * USER +
+    host * HOST +
+    PARAM_CHARS[c]! * URI_PARAM +
+    TOKEN_CHARS[c]! * TOKEN +
+    (TOKEN_CHARS[c]! | HOST_CHARS[c]!) * VALUE;
 }
+for (const c of '0123456789ABCDEFabcdef:.') CLASS[c.charCodeAt(0)]! |= IPV6;
+for (const c of ' \t') CLASS[c.charCodeAt(0)] = WS;
+for (let c = 48; c < 58; c++) CLASS[c]! |= DIGIT;
 
 let scratch = new Uint8Array(1024);
 
@@ -43,21 +52,14 @@ let scratch = new Uint8Array(1024);
  * 128, which is in no class), in a buffer reused by the next call.
  */
 export function bytesOf(t: string, start: number, end: number): Uint8Array {
-  if (end > scratch.length) scratch = new Uint8Array(Math.max(end, 2 * scratch.length));
-  const b = scratch;
-  for (let i = start; i < end; i++) b[i] = Math.min(t.charCodeAt(i), 128);
-  return b;
+  if (end > scratch.length) scratch = new Uint8Array(end + 1024);
+  for (let i = start; i < end; i++) scratch[i] = Math.min(t.charCodeAt(i), 128);
+  return scratch;
 }
 
 /** Where the run of `cls` characters from `p` in `b` ends, at `end` at the latest. */
 export function runEnd(b: Uint8Array, p: number, end: number, cls: number): number {
   while (p < end && (CLASS[b[p]!]! & cls) !== 0) p++;
-  return p;
-}
-
-/** Where the SP / HTAB from `p` end, at `end` at the latest. */
-export function wsEnd(b: Uint8Array, p: number, end: number): number {
-  while (p < end && (b[p] === 32 || b[p] === 9)) p++;
   return p;
 }
 
@@ -88,12 +90,6 @@ export function bytesAre(b: Uint8Array, p: number, word: string): boolean {
   return true;
 }
 
-/** Where the digits from `p` end, at `end` at the latest. */
-export function digitsEnd(b: Uint8Array, p: number, end: number): number {
-  while (p < end && b[p]! >= 48 && b[p]! <= 57) p++;
-  return p;
-}
-
 /** True when `b` from `p` to `q` is `lower` in any letter case (`lower` is lower-case letters). */
 export function named(b: Uint8Array, p: number, q: number, lower: string): boolean {
   if (q - p !== lower.length) return false;
@@ -115,11 +111,11 @@ export function named(b: Uint8Array, p: number, q: number, lower: string): boole
  * so that looking it up (a tag, a branch) needs no second scan.
  */
 export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): number {
-  firstEnd = -1;
+  firstValueEnd = -1;
   for (let first = true; ; first = false) {
-    p = wsEnd(b, p, end);
+    p = runEnd(b, p, end, WS);
     if (p >= end || b[p] !== 59) return p;
-    const name = wsEnd(b, p + 1, end);
+    const name = runEnd(b, p + 1, end, WS);
     const nameEnd = runEnd(b, name, end, TOKEN);
     if (nameEnd === name) return -1;
     // 1 branch, 2 rport, 3 ttl (Via only), 0 any other.
@@ -132,15 +128,15 @@ export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): 
           : named(b, name, nameEnd, 'ttl')
             ? 3
             : 0;
-    const eq = wsEnd(b, nameEnd, end);
+    const eq = runEnd(b, nameEnd, end, WS);
     if (eq >= end || b[eq] !== 61) {
       if (kind === 1 || kind === 3) return -1;
       p = nameEnd;
       continue;
     }
-    const value = wsEnd(b, eq + 1, end);
+    const value = runEnd(b, eq + 1, end, WS);
     if (kind >= 2) {
-      p = digitsEnd(b, value, end);
+      p = runEnd(b, value, end, DIGIT);
       const n = digitsAt(b, value, p, kind === 2 ? 5 : 3);
       if (n < 0 || n > (kind === 2 ? 65535 : 255)) return -1;
     } else if (value < end && b[value] === 34) {
@@ -151,13 +147,9 @@ export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): 
       p = runEnd(b, value, end, VALUE);
       if (p === value) return -1;
     }
-    if (first && b[value] !== 34) firstEnd = p;
+    if (first && b[value] !== 34) firstValueEnd = p;
   }
 }
 
-let firstEnd = -1;
-
 /** Where the unquoted value of the first parameter the last {@link paramsEnd} took ends, or -1. */
-export function firstValueEnd(): number {
-  return firstEnd;
-}
+export let firstValueEnd = -1;

@@ -1,6 +1,5 @@
 import { type AuthValue, parseAuth } from './auth.js';
 import { type CSeq, cseqAt, parseCSeq } from './cseq.js';
-import { keyId } from './header-names.js';
 import {
   type NameAddr,
   nameAddrsAt,
@@ -214,27 +213,13 @@ export function isKnownHeader(key: string): key is KnownHeader {
   return Object.hasOwn(HEADER_PARSERS, key);
 }
 
-const VIA = keyId('via');
-const FROM = keyId('from');
-const TO = keyId('to');
-const CALL_ID = keyId('call-id');
-const CSEQ = keyId('cseq');
-const CONTACT = keyId('contact');
-/** Single name-addr headers, and name-addr list headers, with the fast path. */
-const NAME_ADDR_IDS = ['reply-to', 'refer-to', 'referred-by'].map(keyId);
-const NAME_ADDR_LIST_IDS = ['route', 'record-route', 'path', 'service-route', 'p-asserted-identity'].map(
-  keyId,
-);
-
 /**
- * @internal Parses the value `t.slice(start, end)` of a known header, `key` numbered `id` by
- * {@link keyId}, and appends its elements to `out` (what {@link Headers.typed} collects across
- * lines). The fast paths take the common shapes of the hot headers, reading `b` when given (the
- * message bytes `t` is the ASCII decoding of); whatever they leave goes to
- * {@link HEADER_PARSERS}. Chosen by number: comparing key strings case by case costs more.
+ * @internal Parses the value `t.slice(start, end)` of a known header and appends its elements
+ * to `out` (what {@link Headers.typed} collects across lines). The fast paths take the common
+ * shapes of the hot headers (the hottest first), reading `b` when given (the message bytes `t`
+ * is the ASCII decoding of); whatever they leave goes to {@link HEADER_PARSERS}.
  */
 export function parseHeaderInto(
-  id: number,
   key: KnownHeader,
   t: string,
   start: number,
@@ -242,32 +227,46 @@ export function parseHeaderInto(
   out: unknown[],
   b?: Uint8Array,
 ): void {
-  if (id === VIA) {
-    if (viasAt(t, start, end, out, b)) return;
-  } else if (id === FROM || id === TO) {
-    if (nameAddrsAt(t, start, end, out, false, b)) return;
-  } else if (id === CALL_ID) {
-    const v = callIdAt(t, start, end, b);
-    if (v !== undefined) {
-      out.push(v);
-      return;
+  switch (key) {
+    case 'via':
+      if (viasAt(t, start, end, out, b)) return;
+      break;
+    case 'from':
+    case 'to':
+    case 'reply-to':
+    case 'refer-to':
+    case 'referred-by':
+      if (nameAddrsAt(t, start, end, out, false, b)) return;
+      break;
+    case 'call-id': {
+      const v = callIdAt(t, start, end, b);
+      if (v !== undefined) {
+        out.push(v);
+        return;
+      }
+      break;
     }
-  } else if (id === CSEQ) {
-    const v = cseqAt(t, start, end, b);
-    if (v !== undefined) {
-      out.push(v);
-      return;
+    case 'cseq': {
+      const v = cseqAt(t, start, end, b);
+      if (v !== undefined) {
+        out.push(v);
+        return;
+      }
+      break;
     }
-  } else if (id === CONTACT) {
-    if (end - start === 1 && t.charCodeAt(start) === 42) {
-      out.push(STAR);
-      return;
-    }
-    if (nameAddrsAt(t, start, end, out, true, b)) return;
-  } else if (NAME_ADDR_IDS.includes(id)) {
-    if (nameAddrsAt(t, start, end, out, false, b)) return;
-  } else if (NAME_ADDR_LIST_IDS.includes(id)) {
-    if (nameAddrsAt(t, start, end, out, true, b)) return;
+    case 'contact':
+      if (end - start === 1 && t.charCodeAt(start) === 42) {
+        out.push(STAR);
+        return;
+      }
+      if (nameAddrsAt(t, start, end, out, true, b)) return;
+      break;
+    case 'route':
+    case 'record-route':
+    case 'path':
+    case 'service-route':
+    case 'p-asserted-identity':
+      if (nameAddrsAt(t, start, end, out, true, b)) return;
   }
   const items = HEADER_PARSERS[key](t.slice(start, end), key);
   for (let i = 0; i < items.length; i++) out.push(items[i]);

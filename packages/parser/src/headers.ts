@@ -247,14 +247,14 @@ export class Headers {
       if (ids[i] !== id) continue;
       if (src !== undefined) {
         const start = this.spans[4 * i + 2]!;
-        if (start >= 0) parseHeaderInto(id, key, src, start, this.spans[4 * i + 3]!, out, this.bytes);
+        if (start >= 0) parseHeaderInto(key, src, start, this.spans[4 * i + 3]!, out, this.bytes);
         else {
           const v = this.folded[this.spans[4 * i + 3]!]!;
-          parseHeaderInto(id, key, v, 0, v.length, out);
+          parseHeaderInto(key, v, 0, v.length, out);
         }
       } else {
         const v = this.values[i]!;
-        parseHeaderInto(id, key, v, 0, v.length, out);
+        parseHeaderInto(key, v, 0, v.length, out);
       }
     }
     if (cache === undefined) this.cache = [id, out];

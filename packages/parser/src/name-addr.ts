@@ -1,5 +1,5 @@
 import { SipParseError } from './errors.js';
-import { bytesOf, firstValueEnd, paramsEnd, quotedEnd, wsEnd } from './fast-scan.js';
+import { bytesOf, firstValueEnd, paramsEnd, quotedEnd, runEnd, WS } from './fast-scan.js';
 import { Params, readParams } from './params.js';
 import { isTokenChar, quote, Scanner, splitTopLevel, trimLws } from './scanner.js';
 import { parseUri, sipUriScan, type Uri, uriScanStop } from './uri.js';
@@ -155,22 +155,22 @@ function nameAddrAt(
   out: unknown[],
   message: Uint8Array | undefined,
 ): number {
-  p = wsEnd(b, p, end);
+  p = runEnd(b, p, end, WS);
   let displayName: string | undefined;
   if (p < end && b[p] === 34) {
     const close = quotedEnd(b, p + 1, end);
     if (close < 0) return -1;
     displayName = t.slice(p + 1, close);
-    p = wsEnd(b, close + 1, end);
+    p = runEnd(b, close + 1, end, WS);
   }
   if (p >= end || b[p] !== 60) return -1;
   const uri = sipUriScan(b, t, p + 1, end);
   if (uri === undefined) return -1;
-  p = uriScanStop();
+  p = uriScanStop;
   if (p >= end || b[p] !== 62) return -1;
   const stop = paramsEnd(b, p + 1, end, false);
   if (stop < 0) return -1;
-  out.push(new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message, firstValueEnd())));
+  out.push(new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message, firstValueEnd)));
   return stop;
 }
 

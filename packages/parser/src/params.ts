@@ -94,8 +94,8 @@ export class Params implements Iterable<Param> {
     const t = this.#src;
     const end = this.#to;
     let p = this.#from;
-    // Common case: the parameter asked for comes first, as `;name=value` in lower case; an
-    // unquoted value ends at white space, `;` or the end.
+    // Common case, when the message bytes are known: the parameter asked for comes first, as
+    // `;name=value` in lower case; an unquoted value ends at white space, `;` or the end.
     const b = this.#bytes;
     const value = p + 2 + lower.length;
     if (b !== undefined) {
@@ -107,13 +107,6 @@ export class Params implements Iterable<Param> {
           return t.slice(value, q);
         }
       }
-    } else if (
-      t.charCodeAt(p) === 59 &&
-      t.charCodeAt(p + 1 + lower.length) === 61 &&
-      sameAt(t, p + 1, lower)
-    ) {
-      const c = t.charCodeAt(value);
-      if (c !== 34 && c !== 32 && c !== 9) return t.slice(value, unquotedEnd(t, value, end));
     }
     for (;;) {
       p = skipWs(t, p);
@@ -275,12 +268,6 @@ function unquotedEnd(t: string, p: number, end: number): number {
   if (next < 0 || next > end) next = end;
   for (let c = t.charCodeAt(next - 1); c === 32 || c === 9; c = t.charCodeAt(--next - 1));
   return next;
-}
-
-/** True when `t` from `start` holds `word` exactly. */
-function sameAt(t: string, start: number, word: string): boolean {
-  for (let i = 0; i < word.length; i++) if (t.charCodeAt(start + i) !== word.charCodeAt(i)) return false;
-  return true;
 }
 
 /** True when `t` from `start` holds `lower` in any letter case (`lower` is lower-case). */

@@ -1,11 +1,11 @@
 import { SipParseError } from './errors.js';
-import { bytesAre, bytesOf, named, runEnd, TOKEN as TOKEN_CLASS } from './fast-scan.js';
+import { bytesAre, bytesOf, DIGIT, digitsAt, named, runEnd, TOKEN as TOKEN_CLASS } from './fast-scan.js';
 import { headerKey, idOfSpan, keyId, keyOfId, nameHash } from './header-names.js';
 import { Headers } from './headers.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits.js';
 import { type SipMessage, SipRequest, SipResponse } from './message.js';
 import { isTokenChar, TOKEN, trimLws } from './scanner.js';
-import { parseUri, sipUriAt, type Uri } from './uri.js';
+import { parseUri, sipUriScan, type Uri, uriScanStop } from './uri.js';
 
 /** How the bytes arrived, which decides what Content-Length means (RFC 3261 section 18.3). */
 export type Framing = 'datagram' | 'stream';
@@ -42,8 +42,9 @@ export function findHeaderEnd(bytes: Uint8Array, from = 0): number {
 
 /**
  * Parses one SIP message. Finds the start line and header boundaries now; typed header values
- * are parsed on first access. The body is a view of `bytes`, not a copy. Throws only
- * {@link SipParseError}.
+ * are parsed on first access. The body is a view of `bytes`, not a copy, and typed values of an
+ * ASCII header section are read from `bytes` when first asked for: leave them unchanged while the
+ * message is in use. Throws only {@link SipParseError}.
  */
 export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMessage {
   const limits = options?.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
@@ -77,17 +78,16 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
     lineEnd = spans.length > 0 ? spans[0]! - 2 : end;
     headers.init(text, undefined, ids, spans, NO_FOLDS, bytes);
     // A plain Content-Length is read from the bytes; anything else goes to frameBody to report.
-    const length =
-      lengthLine < 0 ? -1 : digitsIn(bytes, spans[4 * lengthLine + 2]!, spans[4 * lengthLine + 3]!);
-    body =
-      length >= 0
-        ? bodyOf(bytes, end + 4, length, framing)
-        : frameBody(
-            bytes,
-            end + 4,
-            lengthLine < 0 ? [] : [text.slice(spans[4 * lengthLine + 2], spans[4 * lengthLine + 3])],
-            framing,
-          );
+    if (lengthLine < 0) body = frameBody(bytes, end + 4, NO_FOLDS, framing);
+    else {
+      const from = spans[4 * lengthLine + 2]!;
+      const to = spans[4 * lengthLine + 3]!;
+      const length = digitsIn(bytes, from, to);
+      body =
+        length >= 0
+          ? bodyOf(bytes, end + 4, length, framing)
+          : frameBody(bytes, end + 4, [text.slice(from, to)], framing);
+    }
   } else {
     end = findHeaderEnd(bytes, start);
     if (end < 0) throw new SipParseError('NO_HEADER_END', 'missing blank line after headers', bytes.length);
@@ -109,6 +109,7 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
   return buildMessage(text, lineEnd, headers, body, ascii);
 }
 
+/** An empty list, for no folded values and for no Content-Length (never written to). */
 const NO_FOLDS: string[] = [];
 const CONTENT_LENGTH = keyId('content-length');
 /** The line {@link scanAscii} found Content-Length on, or -1, and its number of lines (read right after it). */
@@ -320,8 +321,8 @@ function frameBody(bytes: Uint8Array, bodyStart: number, lengths: string[], fram
   }
   let length = -1;
   for (const v of lengths) {
-    const n = digitsValue(v, 0, v.length);
-    if (n < 0 || v.length > 10)
+    const n = digitsIn(bytesOf(v, 0, v.length), 0, v.length);
+    if (n < 0)
       throw new SipParseError('BAD_CONTENT_LENGTH', `bad Content-Length '${v}'`, bodyStart, 'content-length');
     if (length >= 0 && n !== length) {
       // Conflicting lengths (RFC 4475 3.3.9): a stream cannot be framed; a datagram is left to validation.
@@ -361,28 +362,9 @@ function bodyOf(bytes: Uint8Array, bodyStart: number, length: number, framing: F
   return bytes.subarray(bodyStart, bodyStart + length);
 }
 
-/** The value of the 1 to 10 ASCII digits in `b` from `start` to `end`, else -1 (as frameBody takes them). */
+/** The value of the 1 to 10 ASCII digits in `b` from `start` to `end`, else -1. */
 function digitsIn(b: Uint8Array, start: number, end: number): number {
-  if (end <= start || end - start > 10) return -1;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const c = b[i]!;
-    if (c < 48 || c > 57) return -1;
-    n = n * 10 + (c - 48);
-  }
-  return n;
-}
-
-/** The value of `t.slice(start, end)` when it is 1 or more ASCII digits (at most 15), else -1. */
-function digitsValue(t: string, start: number, end: number): number {
-  if (end <= start || end - start > 15) return -1;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const c = t.charCodeAt(i);
-    if (c < 48 || c > 57) return -1;
-    n = n * 10 + (c - 48);
-  }
-  return n;
+  return runEnd(b, start, end, DIGIT) === end ? digitsAt(b, start, end, 10) : -1;
 }
 
 /** True when `b` from `start` to `end` is `SIP/2.0`, letters in any case. */
@@ -421,8 +403,8 @@ function buildMessage(
     if (!isVersion(b, 0, sp1))
       throw new SipParseError('BAD_VERSION', `unsupported version ${text.slice(0, sp1)}`, 0);
     const codeEnd = sp2 < 0 ? lineEnd : sp2;
-    const c = text.charCodeAt(sp1 + 1);
-    const status = c >= 49 && c <= 54 && codeEnd - sp1 === 4 ? digitsValue(text, sp1 + 1, codeEnd) : -1;
+    const c = b[sp1 + 1]!;
+    const status = c >= 49 && c <= 54 && codeEnd - sp1 === 4 ? digitsIn(b, sp1 + 1, codeEnd) : -1;
     if (status < 0)
       throw new SipParseError('BAD_STATUS', `bad status code '${text.slice(sp1 + 1, codeEnd)}'`, sp1 + 1);
     for (let i = sp2 + 1; sp2 >= 0 && i < lineEnd; i++) {
@@ -441,8 +423,9 @@ function buildMessage(
       sp2 + 1,
     );
   }
-  const fast = sipUriAt(b, text, sp1 + 1, sp2);
-  if (fast !== undefined) return new SipRequest(text.slice(0, sp1), fast, headers, body);
+  const fast = sipUriScan(b, text, sp1 + 1, sp2);
+  if (fast !== undefined && uriScanStop === sp2)
+    return new SipRequest(text.slice(0, sp1), fast, headers, body);
   let uri: Uri;
   try {
     uri = parseUri(text.slice(sp1 + 1, sp2));

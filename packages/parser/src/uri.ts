@@ -8,7 +8,7 @@ import {
   USER_CHARS,
   unescapePart,
 } from './escape.js';
-import { bytesOf, digitsAt, digitsEnd, HOST, IPV6, runEnd, URI_PARAM, USER } from './fast-scan.js';
+import { DIGIT, digitsAt, HOST, IPV6, runEnd, URI_PARAM, USER } from './fast-scan.js';
 import { type Param, Params } from './params.js';
 
 /** A `sip:` or `sips:` URI (RFC 3261 section 19.1). Escapes are resolved in every field. */
@@ -267,8 +267,8 @@ function parseTel(text: string, start: number): TelUri {
   return new TelUri(number, params);
 }
 
-/** Where the last URI {@link sipUriScan} took ends. */
-let scanStop = 0;
+/** @internal Where the URI the last successful {@link sipUriScan} took ends. */
+export let uriScanStop = 0;
 
 /**
  * @internal Fast path for the common `sip:` / `sips:` URI from `p` in `t` (up to `end`):
@@ -304,7 +304,7 @@ export function sipUriScan(b: Uint8Array, t: string, p: number, end: number): Si
   let port: number | undefined;
   if (q < end && b[q] === 58) {
     p = q + 1;
-    q = digitsEnd(b, p, end);
+    q = runEnd(b, p, end, DIGIT);
     port = digitsAt(b, p, q, 5);
     if (port < 0 || port > 65535) return undefined;
   }
@@ -316,7 +316,7 @@ export function sipUriScan(b: Uint8Array, t: string, p: number, end: number): Si
     if (q === p) return undefined;
     if (q < end && b[q] === 61) q = runEnd(b, q + 1, end, URI_PARAM);
   }
-  scanStop = q;
+  uriScanStop = q;
   return new SipUri(
     secure ? 'sips' : 'sip',
     host,
@@ -324,23 +324,4 @@ export function sipUriScan(b: Uint8Array, t: string, p: number, end: number): Si
     port,
     Params.unread(t, params === q ? q : params + 1, q, true),
   );
-}
-
-/** @internal Where the URI the last successful {@link sipUriScan} took ends. */
-export function uriScanStop(): number {
-  return scanStop;
-}
-
-/**
- * Fast path for the common `sip:` / `sips:` URI in `t.slice(start, end)` ({@link sipUriScan}
- * taking all of it), or undefined for anything else (parseUri then decides, errors included).
- */
-export function sipUriAt(
-  b: Uint8Array | undefined,
-  t: string,
-  start: number,
-  end: number,
-): SipUri | undefined {
-  const uri = sipUriScan(b ?? bytesOf(t, start, end), t, start, end);
-  return uri !== undefined && scanStop === end ? uri : undefined;
 }

@@ -2,16 +2,15 @@ import { SipParseError } from './errors.js';
 import {
   bytesAre,
   bytesOf,
+  DIGIT,
   digitsAt,
-  digitsEnd,
   firstValueEnd,
   HOST,
   IPV6,
-  named,
   paramsEnd,
   runEnd,
   TOKEN,
-  wsEnd,
+  WS,
 } from './fast-scan.js';
 import { Params, readParams } from './params.js';
 import { Scanner, splitTopLevel } from './scanner.js';
@@ -120,16 +119,6 @@ export function parseViaList(value: string, header = 'via'): Via[] {
   });
 }
 
-/** The transports most Vias name, and what a Via gives for them (upper case). */
-const TRANSPORTS = ['udp', 'tcp', 'tls', 'ws', 'wss', 'sctp'];
-const UPPER = TRANSPORTS.map((x) => x.toUpperCase());
-
-/** The transport token from `p` to `q`, upper-cased: a constant for the common ones. */
-function transportOf(b: Uint8Array, t: string, p: number, q: number): string {
-  for (let i = 0; i < TRANSPORTS.length; i++) if (named(b, p, q, TRANSPORTS[i]!)) return UPPER[i]!;
-  return t.slice(p, q).toUpperCase();
-}
-
 /**
  * Fast path for one via-parm from `p` in `t` (up to `end`): `SIP/2.0/` exactly, a transport, a
  * hostname, IPv4 or IPv6 host with an optional port right after it, and parameters whose `ttl`,
@@ -145,15 +134,21 @@ function viaAt(
   out: unknown[],
   message: Uint8Array | undefined,
 ): number {
-  p = wsEnd(b, p, end);
+  p = runEnd(b, p, end, WS);
   if (end - p < 9 || !bytesAre(b, p, 'SIP/2.0/')) return -1;
   p += 8;
   let q = runEnd(b, p, end, TOKEN);
   if (q === p) return -1;
-  const transport = transportOf(b, t, p, q);
+  let transport = t.slice(p, q);
+  for (let i = p; i < q; i++) {
+    if (b[i]! >= 97 && b[i]! <= 122) {
+      transport = transport.toUpperCase();
+      break;
+    }
+  }
   // The host follows white space, or an IPv6 reference follows the transport right away.
   const transportEnd = q;
-  p = wsEnd(b, q, end);
+  p = runEnd(b, q, end, WS);
   if (p < end && b[p] === 91) {
     q = runEnd(b, p + 1, end, IPV6);
     if (q === p + 1 || q >= end || b[q] !== 93) return -1;
@@ -166,13 +161,13 @@ function viaAt(
   let port: number | undefined;
   if (q < end && b[q] === 58) {
     p = q + 1;
-    q = digitsEnd(b, p, end);
+    q = runEnd(b, p, end, DIGIT);
     port = digitsAt(b, p, q, 5);
     if (port < 0 || port > 65535) return -1;
   }
   const stop = paramsEnd(b, q, end, true);
   if (stop < 0) return -1;
-  out.push(new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd())));
+  out.push(new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd)));
   return stop;
 }
 

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { NameAddr, parseMessage, SipParseError, type SipRequest, SipUri, Via } from '../src/index.js';
+import {
+  Headers,
+  NameAddr,
+  parseMessage,
+  SipParseError,
+  type SipRequest,
+  SipUri,
+  Via,
+} from '../src/index.js';
 
 /**
  * A message whose header section is all ASCII and starts at byte 0 goes through the byte pass,
@@ -167,5 +175,16 @@ describe('parameter look-ups', () => {
       { name: 'branch', value: 'z9hG4bKa' },
       { name: 'rport', value: null },
     ]);
+  });
+});
+
+describe('values given as text', () => {
+  test('are read alike however long, before and after a long one', () => {
+    const long = `${'a'.repeat(70000)}@b`;
+    const h = new Headers().append('Call-ID', long).append('From', `<sip:${'u'.repeat(70000)}@h>;tag=1`);
+    expect(h.typed('call-id')).toEqual([long]);
+    expect(h.first('from')?.uri).toMatchObject({ user: 'u'.repeat(70000), host: 'h' });
+    expect(h.first('from')?.tag).toBe('1');
+    expect(new Headers().append('CSeq', '7 BYE').first('cseq')).toMatchObject({ seq: 7, method: 'BYE' });
   });
 });
