@@ -54,7 +54,8 @@ export class Params implements Iterable<Param> {
    * `uri`: URI parameters without escapes (`name[=value]` separated by `;`, the span starting
    * after the first `;`); otherwise header parameters (the span starting at the first `;`).
    * `bytes`: the message bytes `src` is the ASCII decoding of, if known (looked at instead of
-   * `src`, which costs less), and `firstEnd` where the first parameter's unquoted value ends.
+   * `src`, which costs less), and with them `firstEnd`, where the first parameter's unquoted
+   * value ends (what the fast path's parameter check noted).
    */
   static unread(
     src: string,
@@ -101,11 +102,8 @@ export class Params implements Iterable<Param> {
     if (b !== undefined) {
       if (value < end && b[p] === 59 && b[value - 1] === 61 && bytesAre(b, p + 1, lower)) {
         const c = b[value];
-        if (c !== 34 && c !== 32 && c !== 9) {
-          let q = this.#firstEnd;
-          if (q < 0) for (q = value; q < end && b[q] !== 59 && b[q] !== 32 && b[q] !== 9; q++);
-          return t.slice(value, q);
-        }
+        // Then it is the first parameter the fast path checked, and #firstEnd its value's end.
+        if (c !== 34 && c !== 32 && c !== 9) return t.slice(value, this.#firstEnd);
       }
     }
     for (;;) {
