@@ -1,4 +1,5 @@
-import { isTokenChar, Scanner, skipWs } from './scanner.js';
+import { bytesOf, DIGIT, digitsAt, runEnd, TOKEN, WS } from './fast-scan.js';
+import { Scanner } from './scanner.js';
 
 /** Largest CSeq / Expires / RSeq value (2**32 - 1). */
 export const MAX_UINT32 = 0xffffffff;
@@ -28,16 +29,24 @@ export function parseCSeq(value: string, header = 'cseq'): CSeq {
   return new CSeq(seq, method);
 }
 
-/** {@link parseCSeq} of `t.slice(start, end)` for plain values; undefined to leave it to parseCSeq. */
-export function cseqAt(t: string, start: number, end: number): CSeq | undefined {
-  let p = skipWs(t, start);
+/**
+ * {@link parseCSeq} of `t.slice(start, end)` for plain values, read from `b` (bytes standing for
+ * `t` at the same offsets); undefined to leave it to parseCSeq.
+ */
+export function cseqAt(
+  t: string,
+  start: number,
+  end: number,
+  b: Uint8Array = bytesOf(t, start, end),
+): CSeq | undefined {
+  let p = runEnd(b, start, end, WS);
   const digits = p;
-  let n = 0;
-  for (let c = t.charCodeAt(p); p < end && c >= 48 && c <= 57; c = t.charCodeAt(++p)) n = n * 10 + (c - 48);
-  if (p === digits || p - digits > 10 || n > MAX_UINT32) return undefined;
-  p = skipWs(t, p);
+  p = runEnd(b, p, end, DIGIT);
+  const n = digitsAt(b, digits, p, 10);
+  if (n < 0 || n > MAX_UINT32) return undefined;
+  p = runEnd(b, p, end, WS);
   const method = p;
-  while (p < end && isTokenChar(t.charCodeAt(p))) p++;
-  if (p === method || skipWs(t, p) < end) return undefined;
+  p = runEnd(b, p, end, TOKEN);
+  if (p === method || runEnd(b, p, end, WS) < end) return undefined;
   return new CSeq(n, t.slice(method, p));
 }

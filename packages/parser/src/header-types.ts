@@ -216,7 +216,8 @@ export function isKnownHeader(key: string): key is KnownHeader {
 /**
  * @internal Parses the value `t.slice(start, end)` of a known header and appends its elements
  * to `out` (what {@link Headers.typed} collects across lines). The fast paths take the common
- * shapes of the hot headers; whatever they leave goes to {@link HEADER_PARSERS}.
+ * shapes of the hot headers (the hottest first), reading `b` when given (the message bytes `t`
+ * is the ASCII decoding of); whatever they leave goes to {@link HEADER_PARSERS}.
  */
 export function parseHeaderInto(
   key: KnownHeader,
@@ -224,34 +225,21 @@ export function parseHeaderInto(
   start: number,
   end: number,
   out: unknown[],
+  b?: Uint8Array,
 ): void {
   switch (key) {
     case 'via':
-      if (viasAt(t, start, end, out)) return;
+      if (viasAt(t, start, end, out, b)) return;
       break;
     case 'from':
     case 'to':
     case 'reply-to':
     case 'refer-to':
     case 'referred-by':
-      if (nameAddrsAt(t, start, end, out, false)) return;
-      break;
-    case 'contact':
-      if (end - start === 1 && t.charCodeAt(start) === 42) {
-        out.push(STAR);
-        return;
-      }
-      if (nameAddrsAt(t, start, end, out, true)) return;
-      break;
-    case 'route':
-    case 'record-route':
-    case 'path':
-    case 'service-route':
-    case 'p-asserted-identity':
-      if (nameAddrsAt(t, start, end, out, true)) return;
+      if (nameAddrsAt(t, start, end, out, false, b)) return;
       break;
     case 'call-id': {
-      const v = callIdAt(t, start, end);
+      const v = callIdAt(t, start, end, b);
       if (v !== undefined) {
         out.push(v);
         return;
@@ -259,13 +247,26 @@ export function parseHeaderInto(
       break;
     }
     case 'cseq': {
-      const v = cseqAt(t, start, end);
+      const v = cseqAt(t, start, end, b);
       if (v !== undefined) {
         out.push(v);
         return;
       }
       break;
     }
+    case 'contact':
+      if (end - start === 1 && t.charCodeAt(start) === 42) {
+        out.push(STAR);
+        return;
+      }
+      if (nameAddrsAt(t, start, end, out, true, b)) return;
+      break;
+    case 'route':
+    case 'record-route':
+    case 'path':
+    case 'service-route':
+    case 'p-asserted-identity':
+      if (nameAddrsAt(t, start, end, out, true, b)) return;
   }
   const items = HEADER_PARSERS[key](t.slice(start, end), key);
   for (let i = 0; i < items.length; i++) out.push(items[i]);

@@ -41,6 +41,8 @@ export class Headers {
    */
   private spans: number[] = NO_IDS;
   private folded: string[] = NONE;
+  /** The message bytes when `src` is their ASCII decoding (same offsets), for the fast paths. */
+  private bytes: Uint8Array | undefined = undefined;
   /**
    * Typed values parsed so far as `[key number, values, ...]`: a message reads a handful of
    * typed headers, so a short list costs less to make than a slot per known key.
@@ -86,10 +88,18 @@ export class Headers {
    * @internal Fills an empty collection from parsed header text, taking the arrays over: `keys`
    * one per line (or undefined, to be worked out from the text when needed) and their
    * {@link keyId} numbers `ids`, `spans` as described at `spans`, `folded` the values of folded
-   * lines.
+   * lines, `bytes` the bytes `src` was decoded from when they are all ASCII.
    */
-  init(src: string, keys: string[] | undefined, ids: number[], spans: number[], folded: string[]): void {
+  init(
+    src: string,
+    keys: string[] | undefined,
+    ids: number[],
+    spans: number[],
+    folded: string[],
+    bytes?: Uint8Array,
+  ): void {
     this.src = src;
+    this.bytes = bytes;
     this.keys = keys;
     this.ids = ids;
     this.spans = spans;
@@ -114,6 +124,7 @@ export class Headers {
     this.names = names;
     this.values = values;
     this.src = undefined;
+    this.bytes = undefined;
     this.spans = NO_IDS;
     this.folded = NONE;
   }
@@ -236,7 +247,7 @@ export class Headers {
       if (ids[i] !== id) continue;
       if (src !== undefined) {
         const start = this.spans[4 * i + 2]!;
-        if (start >= 0) parseHeaderInto(key, src, start, this.spans[4 * i + 3]!, out);
+        if (start >= 0) parseHeaderInto(key, src, start, this.spans[4 * i + 3]!, out, this.bytes);
         else {
           const v = this.folded[this.spans[4 * i + 3]!]!;
           parseHeaderInto(key, v, 0, v.length, out);
@@ -275,7 +286,7 @@ export class Headers {
   clone(): Headers {
     const h = new Headers();
     if (this.src !== undefined)
-      h.init(this.src, this.keys?.slice(), this.ids.slice(), this.spans, this.folded);
+      h.init(this.src, this.keys?.slice(), this.ids.slice(), this.spans, this.folded, this.bytes);
     else for (let i = 0; i < this.ids.length; i++) h.push(this.names[i]!, this.keys![i]!, this.values[i]!);
     return h;
   }

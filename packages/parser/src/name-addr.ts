@@ -1,8 +1,8 @@
 import { SipParseError } from './errors.js';
+import { bytesOf, firstValueEnd, paramsEnd, quotedEnd, runEnd, WS } from './fast-scan.js';
 import { Params, readParams } from './params.js';
-import { NAME_ADDR } from './patterns.js';
 import { isTokenChar, quote, Scanner, splitTopLevel, trimLws } from './scanner.js';
-import { parseUri, sipUriOf, type Uri } from './uri.js';
+import { parseUri, sipUriScan, type Uri, uriScanStop } from './uri.js';
 
 /**
  * `name-addr` / `addr-spec` with header parameters: the value of From, To, Contact, Route,
@@ -139,39 +139,62 @@ export function parseContact(value: string, header = 'contact'): NameAddr[] | ty
   return trimLws(value) === '*' ? STAR : parseNameAddrList(value, header);
 }
 
-const NAME_ADDR_RE = new RegExp(NAME_ADDR, 'y');
-
 /**
- * Fast path for one name-addr from `p` in `t`: an optional quoted display name without
- * quoted-pairs, a SIP URI in angle brackets as {@link sipUriAt} takes it, and parameters.
- * Appends the NameAddr to `out` and returns where it stopped (the end of the value or a comma
- * for the caller to check), or -1 without appending for anything else (the string-level parser
- * then decides).
+ * Fast path for one name-addr from `p` in `t` (up to `end`): an optional quoted display name
+ * without quoted-pairs, a SIP URI in angle brackets as {@link sipUriScan} takes it, and
+ * parameters as {@link paramsEnd} takes them, read from `b` ({@link nameAddrsAt} has the
+ * rest). Appends the NameAddr to `out` and returns where it
+ * stopped (the end of the value or a comma for the caller to check), or -1 without appending for
+ * anything else (the string-level parser then decides).
  */
-function nameAddrAt(t: string, p: number, out: unknown[]): number {
-  NAME_ADDR_RE.lastIndex = p;
-  const m = NAME_ADDR_RE.exec(t);
-  if (m === null) return -1;
-  const stop = NAME_ADDR_RE.lastIndex;
-  const params = stop - m[7]!.length;
-  const uri = sipUriOf(t, params - 1, m, 2);
+function nameAddrAt(
+  b: Uint8Array,
+  t: string,
+  p: number,
+  end: number,
+  out: unknown[],
+  message: Uint8Array | undefined,
+): number {
+  p = runEnd(b, p, end, WS);
+  let displayName: string | undefined;
+  if (p < end && b[p] === 34) {
+    const close = quotedEnd(b, p + 1, end);
+    if (close < 0) return -1;
+    displayName = t.slice(p + 1, close);
+    p = runEnd(b, close + 1, end, WS);
+  }
+  if (p >= end || b[p] !== 60) return -1;
+  const uri = sipUriScan(b, t, p + 1, end);
   if (uri === undefined) return -1;
-  out.push(new NameAddr(uri, m[1], Params.unread(t, params, stop, false)));
+  p = uriScanStop;
+  if (p >= end || b[p] !== 62) return -1;
+  const stop = paramsEnd(b, p + 1, end, false);
+  if (stop < 0) return -1;
+  out.push(new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message, firstValueEnd)));
   return stop;
 }
 
 /**
  * {@link nameAddrAt} over the value `t.slice(start, end)`, a comma-separated list (`list`) or a
  * single name-addr; appends every element, or nothing and returns false when the fast path does
- * not take it all.
+ * not take it all. `message`: the message bytes `t` is the ASCII decoding of, when it is; the
+ * values keep them to look parameters up in.
  */
-export function nameAddrsAt(t: string, start: number, end: number, out: unknown[], list: boolean): boolean {
+export function nameAddrsAt(
+  t: string,
+  start: number,
+  end: number,
+  out: unknown[],
+  list: boolean,
+  message?: Uint8Array,
+): boolean {
+  const b = message ?? bytesOf(t, start, end);
   const mark = out.length;
   let p = start;
   for (;;) {
-    const stop = nameAddrAt(t, p, out);
+    const stop = nameAddrAt(b, t, p, end, out, message);
     if (stop === end) return true;
-    if (stop < 0 || stop > end || !list || t.charCodeAt(stop) !== 44) break;
+    if (stop < 0 || !list || b[stop] !== 44) break;
     p = stop + 1;
   }
   out.length = mark;

@@ -1,3 +1,4 @@
+import { bytesAre } from './fast-scan.js';
 import { isTokenChar, isTokenOrHost, quote, Scanner, skipWs } from './scanner.js';
 
 /** One `;name=value` parameter. `value` is null for a flag (`;lr`); `quoted` keeps the written form. */
@@ -33,6 +34,10 @@ export class Params implements Iterable<Param> {
   #from: number;
   #to: number;
   #uri: boolean;
+  /** The message bytes `#src` is the ASCII decoding of (same offsets), when the fast path had them. */
+  #bytes: Uint8Array | undefined;
+  /** Where the first parameter's unquoted value ends, when the fast path saw it (else -1). */
+  #firstEnd: number;
 
   constructor(list: Param[] = NONE) {
     this.list = list.length === 0 && list !== UNREAD ? NONE : list;
@@ -40,16 +45,30 @@ export class Params implements Iterable<Param> {
     this.#from = 0;
     this.#to = 0;
     this.#uri = false;
+    this.#bytes = undefined;
+    this.#firstEnd = -1;
   }
 
   /**
    * @internal Parameters already checked by a fast path, read from `src` only when first used.
    * `uri`: URI parameters without escapes (`name[=value]` separated by `;`, the span starting
    * after the first `;`); otherwise header parameters (the span starting at the first `;`).
+   * `bytes`: the message bytes `src` is the ASCII decoding of, if known (looked at instead of
+   * `src`, which costs less), and with them `firstEnd`, where the first parameter's unquoted
+   * value ends (what the fast path's parameter check noted).
    */
-  static unread(src: string, from: number, to: number, uri: boolean): Params {
+  static unread(
+    src: string,
+    from: number,
+    to: number,
+    uri: boolean,
+    bytes?: Uint8Array,
+    firstEnd = -1,
+  ): Params {
     const p = new Params(UNREAD);
     p.#src = src;
+    p.#bytes = bytes;
+    p.#firstEnd = firstEnd;
     p.#from = from;
     p.#to = to;
     p.#uri = uri;
@@ -63,6 +82,7 @@ export class Params implements Iterable<Param> {
         : readHeaderSpan(this.#src, this.#from);
       this.list = list.length === 0 ? NONE : list;
       this.#src = '';
+      this.#bytes = undefined;
     }
     return this.list;
   }
@@ -75,11 +95,16 @@ export class Params implements Iterable<Param> {
     const t = this.#src;
     const end = this.#to;
     let p = this.#from;
-    // Common case: the parameter asked for comes first, as `;name=value` in lower case.
-    if (t.charCodeAt(p) === 59 && t.charCodeAt(p + 1 + lower.length) === 61 && sameAt(t, p + 1, lower)) {
-      const value = p + 2 + lower.length;
-      const c = t.charCodeAt(value);
-      if (c !== 34 && c !== 32 && c !== 9) return t.slice(value, unquotedEnd(t, value, end));
+    // Common case, when the message bytes are known: the parameter asked for comes first, as
+    // `;name=value` in lower case; an unquoted value ends at white space, `;` or the end.
+    const b = this.#bytes;
+    const value = p + 2 + lower.length;
+    if (b !== undefined) {
+      if (value < end && b[p] === 59 && b[value - 1] === 61 && bytesAre(b, p + 1, lower)) {
+        const c = b[value];
+        // Then it is the first parameter the fast path checked, and #firstEnd its value's end.
+        if (c !== 34 && c !== 32 && c !== 9) return t.slice(value, this.#firstEnd);
+      }
     }
     for (;;) {
       p = skipWs(t, p);
@@ -241,12 +266,6 @@ function unquotedEnd(t: string, p: number, end: number): number {
   if (next < 0 || next > end) next = end;
   for (let c = t.charCodeAt(next - 1); c === 32 || c === 9; c = t.charCodeAt(--next - 1));
   return next;
-}
-
-/** True when `t` from `start` holds `word` exactly. */
-function sameAt(t: string, start: number, word: string): boolean {
-  for (let i = 0; i < word.length; i++) if (t.charCodeAt(start + i) !== word.charCodeAt(i)) return false;
-  return true;
 }
 
 /** True when `t` from `start` holds `lower` in any letter case (`lower` is lower-case). */

@@ -1,10 +1,11 @@
 import { SipParseError } from './errors.js';
+import { bytesAre, bytesOf, DIGIT, digitsAt, named, runEnd, TOKEN as TOKEN_CLASS } from './fast-scan.js';
 import { headerKey, idOfSpan, keyId, keyOfId, nameHash } from './header-names.js';
 import { Headers } from './headers.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits.js';
 import { type SipMessage, SipRequest, SipResponse } from './message.js';
 import { isTokenChar, TOKEN, trimLws } from './scanner.js';
-import { parseUri, sipUriAt, type Uri } from './uri.js';
+import { parseUri, sipUriScan, type Uri, uriScanStop } from './uri.js';
 
 /** How the bytes arrived, which decides what Content-Length means (RFC 3261 section 18.3). */
 export type Framing = 'datagram' | 'stream';
@@ -18,6 +19,8 @@ export interface ParseOptions {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** For bytes already known to be ASCII: nothing to refuse, and it skips the fatal mode's checks. */
+const asciiText = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Index of the CRLFCRLF that ends the header section, or -1. */
 export function findHeaderEnd(bytes: Uint8Array, from = 0): number {
@@ -39,8 +42,9 @@ export function findHeaderEnd(bytes: Uint8Array, from = 0): number {
 
 /**
  * Parses one SIP message. Finds the start line and header boundaries now; typed header values
- * are parsed on first access. The body is a view of `bytes`, not a copy. Throws only
- * {@link SipParseError}.
+ * are parsed on first access. The body is a view of `bytes`, not a copy, and typed values of an
+ * ASCII header section are read from `bytes` when first asked for: leave them unchanged while the
+ * message is in use. Throws only {@link SipParseError}.
  */
 export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMessage {
   const limits = options?.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
@@ -59,17 +63,31 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
   const headers = new Headers();
   let text: string;
   let lineEnd: number;
-  let lengths: string[];
-  const spans: number[] = [];
-  const ids: number[] = [];
-  let end = start === 0 ? scanAscii(bytes, limits, spans, ids) : -1;
+  let body: Uint8Array;
+  let end = start === 0 ? scanAscii(bytes, limits) : -1;
+  // The bytes when `text` is their ASCII decoding, for the fast paths to read.
+  let ascii: Uint8Array | undefined;
   if (end >= 0) {
+    ascii = bytes;
+    // Exact-size copies of the scratch lists: one allocation each instead of growing per line.
+    const spans = SPANS.slice(0, 4 * lineCount);
+    const ids = IDS.slice(0, lineCount);
     // The byte pass took the whole header section; only Content-Length needs its text now. With
     // no body, the bytes hold just one more CRLF: decode them whole rather than make a view.
-    text = utf8.decode(end + 4 === bytes.length ? bytes : bytes.subarray(0, end + 2));
+    text = asciiText.decode(end + 4 === bytes.length ? bytes : bytes.subarray(0, end + 2));
     lineEnd = spans.length > 0 ? spans[0]! - 2 : end;
-    lengths = lengthLine < 0 ? [] : [text.slice(spans[4 * lengthLine + 2], spans[4 * lengthLine + 3])];
-    headers.init(text, undefined, ids, spans, NO_FOLDS);
+    headers.init(text, undefined, ids, spans, NO_FOLDS, bytes);
+    // A plain Content-Length is read from the bytes; anything else goes to frameBody to report.
+    if (lengthLine < 0) body = frameBody(bytes, end + 4, NO_FOLDS, framing);
+    else {
+      const from = spans[4 * lengthLine + 2]!;
+      const to = spans[4 * lengthLine + 3]!;
+      const length = digitsIn(bytes, from, to);
+      body =
+        length >= 0
+          ? bodyOf(bytes, end + 4, length, framing)
+          : frameBody(bytes, end + 4, [text.slice(from, to)], framing);
+    }
   } else {
     end = findHeaderEnd(bytes, start);
     if (end < 0) throw new SipParseError('NO_HEADER_END', 'missing blank line after headers', bytes.length);
@@ -86,16 +104,20 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
     if (cr !== lineEnd || text.indexOf('\n') !== lineEnd + 1) {
       throw new SipParseError('BAD_HEADER', 'bare CR or LF inside a line', 0);
     }
-    lengths = readHeaders(text, lineEnd + 2, headers, limits);
+    body = frameBody(bytes, end + 4, readHeaders(text, lineEnd + 2, headers, limits), framing);
   }
-  const body = frameBody(bytes, end + 4, lengths, framing);
-  return buildMessage(text, lineEnd, headers, body);
+  return buildMessage(text, lineEnd, headers, body, ascii);
 }
 
+/** An empty list, for no folded values and for no Content-Length (never written to). */
 const NO_FOLDS: string[] = [];
 const CONTENT_LENGTH = keyId('content-length');
-/** The line {@link scanAscii} found Content-Length on, or -1 (read right after it). */
+/** The line {@link scanAscii} found Content-Length on, or -1, and its number of lines (read right after it). */
 let lengthLine = -1;
+let lineCount = 0;
+/** Scratch lists {@link scanAscii} fills, reused from message to message. */
+const SPANS: number[] = [];
+const IDS: number[] = [];
 
 /**
  * Byte-level pass over a header section starting at byte 0 when nothing in it needs the string
@@ -106,7 +128,9 @@ let lengthLine = -1;
  * section starts (as {@link findHeaderEnd}), or -1 to leave the message to the string reader,
  * which also reports every error.
  */
-function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: number[]): number {
+function scanAscii(b: Uint8Array, limits: ParseLimits): number {
+  const spans = SPANS;
+  const ids = IDS;
   const maxLine = limits.maxLineLength;
   // 4-byte loads let line ends be looked for, and names be matched, 4 bytes at a time.
   const view = scratchViewOf(b);
@@ -117,7 +141,10 @@ function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: num
   lengthLine = -1;
   for (;;) {
     let c = b[p]!;
-    if (c === 13) return b[p + 1] === 10 ? p - 2 : -1;
+    if (c === 13) {
+      lineCount = n;
+      return b[p + 1] === 10 ? p - 2 : -1;
+    }
     if (n >= limits.maxHeaders) return -1;
     const nameStart = p;
     while (TOKEN[c] === 1) c = b[++p]!;
@@ -138,8 +165,11 @@ function scanAscii(b: Uint8Array, limits: ParseLimits, spans: number[], ids: num
       if (lengthLine >= 0) return -1;
       lengthLine = n;
     }
-    spans.push(nameStart, nameEnd, valueStart, valueEnd);
-    ids.push(id);
+    spans[4 * n] = nameStart;
+    spans[4 * n + 1] = nameEnd;
+    spans[4 * n + 2] = valueStart;
+    spans[4 * n + 3] = valueEnd;
+    ids[n] = id;
     n++;
     p += 2;
   }
@@ -171,7 +201,7 @@ function crAt(b: Uint8Array, view: DataView, p: number): number {
   const last = n - 4;
   for (;;) {
     while (p <= last) {
-      const w = view.getUint32(p, true);
+      const w = view.getInt32(p, true);
       // A byte below 0x20 borrows into its own top bit; a byte from 0x80 has it set already.
       if ((((w - 0x20202020) | w) & 0x80808080) !== 0) break;
       p += 4;
@@ -291,8 +321,8 @@ function frameBody(bytes: Uint8Array, bodyStart: number, lengths: string[], fram
   }
   let length = -1;
   for (const v of lengths) {
-    const n = digitsValue(v, 0, v.length);
-    if (n < 0 || v.length > 10)
+    const n = digitsIn(bytesOf(v, 0, v.length), 0, v.length);
+    if (n < 0)
       throw new SipParseError('BAD_CONTENT_LENGTH', `bad Content-Length '${v}'`, bodyStart, 'content-length');
     if (length >= 0 && n !== length) {
       // Conflicting lengths (RFC 4475 3.3.9): a stream cannot be framed; a datagram is left to validation.
@@ -307,6 +337,11 @@ function frameBody(bytes: Uint8Array, bodyStart: number, lengths: string[], fram
     }
     length = n;
   }
+  return bodyOf(bytes, bodyStart, length, framing);
+}
+
+/** The body of `length` bytes from `bodyStart`, as Content-Length gave it. */
+function bodyOf(bytes: Uint8Array, bodyStart: number, length: number, framing: Framing): Uint8Array {
   const available = bytes.length - bodyStart;
   if (length > available) {
     throw new SipParseError(
@@ -327,27 +362,14 @@ function frameBody(bytes: Uint8Array, bodyStart: number, lengths: string[], fram
   return bytes.subarray(bodyStart, bodyStart + length);
 }
 
-/** The value of `t.slice(start, end)` when it is 1 or more ASCII digits (at most 15), else -1. */
-function digitsValue(t: string, start: number, end: number): number {
-  if (end <= start || end - start > 15) return -1;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const c = t.charCodeAt(i);
-    if (c < 48 || c > 57) return -1;
-    n = n * 10 + (c - 48);
-  }
-  return n;
+/** The value of the 1 to 10 ASCII digits in `b` from `start` to `end`, else -1. */
+function digitsIn(b: Uint8Array, start: number, end: number): number {
+  return runEnd(b, start, end, DIGIT) === end ? digitsAt(b, start, end, 10) : -1;
 }
 
-/** True when `t.slice(start, end)` is `SIP/2.0`, letters in any case. */
-function isVersion(t: string, start: number, end: number): boolean {
-  return (
-    end - start === 7 &&
-    (t.charCodeAt(start) | 32) === 115 &&
-    (t.charCodeAt(start + 1) | 32) === 105 &&
-    (t.charCodeAt(start + 2) | 32) === 112 &&
-    t.startsWith('/2.0', start + 3)
-  );
+/** True when `b` from `start` to `end` is `SIP/2.0`, letters in any case. */
+function isVersion(b: Uint8Array, start: number, end: number): boolean {
+  return end - start === 7 && named(b, start, start + 3, 'sip') && bytesAre(b, start + 3, '/2.0');
 }
 
 /** `text.slice(0, 4).toUpperCase() === 'SIP/'`, without the copies for the usual ASCII start. */
@@ -361,42 +383,49 @@ function isSipSlash(text: string): boolean {
   return text.slice(0, 4).toUpperCase() === 'SIP/';
 }
 
-/** Builds the message from its start line, `text.slice(0, lineEnd)`. */
-function buildMessage(text: string, lineEnd: number, headers: Headers, body: Uint8Array): SipMessage {
+/** Builds the message from its start line, `text.slice(0, lineEnd)`; `ascii`: the bytes `text` is the ASCII decoding of, if it is. */
+function buildMessage(
+  text: string,
+  lineEnd: number,
+  headers: Headers,
+  body: Uint8Array,
+  ascii: Uint8Array | undefined,
+): SipMessage {
   if (lineEnd === 0) throw new SipParseError('BAD_START_LINE', 'empty start line', 0);
+  // The checks below are of ASCII characters: bytes cost less to read than the text.
+  const b = ascii ?? bytesOf(text, 0, lineEnd);
   let sp1 = text.indexOf(' ');
   if (sp1 > lineEnd) sp1 = -1;
   if (sp1 <= 0) throw new SipParseError('BAD_START_LINE', 'start line needs three parts', 0);
   let sp2 = text.indexOf(' ', sp1 + 1);
   if (sp2 > lineEnd) sp2 = -1;
   if (sp1 > 4 && isSipSlash(text)) {
-    if (!isVersion(text, 0, sp1))
+    if (!isVersion(b, 0, sp1))
       throw new SipParseError('BAD_VERSION', `unsupported version ${text.slice(0, sp1)}`, 0);
     const codeEnd = sp2 < 0 ? lineEnd : sp2;
-    const c = text.charCodeAt(sp1 + 1);
-    const status = c >= 49 && c <= 54 && codeEnd - sp1 === 4 ? digitsValue(text, sp1 + 1, codeEnd) : -1;
+    const c = b[sp1 + 1]!;
+    const status = c >= 49 && c <= 54 && codeEnd - sp1 === 4 ? digitsIn(b, sp1 + 1, codeEnd) : -1;
     if (status < 0)
       throw new SipParseError('BAD_STATUS', `bad status code '${text.slice(sp1 + 1, codeEnd)}'`, sp1 + 1);
     for (let i = sp2 + 1; sp2 >= 0 && i < lineEnd; i++) {
-      const c = text.charCodeAt(i);
+      const c = b[i]!;
       if (c < 32 && c !== 9)
         throw new SipParseError('BAD_START_LINE', 'control character in reason phrase', i);
     }
     return new SipResponse(status, sp2 < 0 ? '' : text.slice(sp2 + 1, lineEnd), headers, body);
   }
-  for (let i = 0; i < sp1; i++) {
-    if (!isTokenChar(text.charCodeAt(i))) throw new SipParseError('BAD_METHOD', 'method is not a token', 0);
-  }
+  if (runEnd(b, 0, sp1, TOKEN_CLASS) < sp1) throw new SipParseError('BAD_METHOD', 'method is not a token', 0);
   if (sp2 < 0) throw new SipParseError('BAD_START_LINE', 'request line needs three parts', sp1);
-  if (!isVersion(text, sp2 + 1, lineEnd)) {
+  if (!isVersion(b, sp2 + 1, lineEnd)) {
     throw new SipParseError(
       text.startsWith('SIP/', sp2 + 1) ? 'BAD_VERSION' : 'BAD_START_LINE',
       `bad SIP version '${text.slice(sp2 + 1, lineEnd)}'`,
       sp2 + 1,
     );
   }
-  const fast = sipUriAt(text, sp1 + 1, sp2);
-  if (fast !== undefined) return new SipRequest(text.slice(0, sp1), fast, headers, body);
+  const fast = sipUriScan(b, text, sp1 + 1, sp2);
+  if (fast !== undefined && uriScanStop === sp2)
+    return new SipRequest(text.slice(0, sp1), fast, headers, body);
   let uri: Uri;
   try {
     uri = parseUri(text.slice(sp1 + 1, sp2));

@@ -1,5 +1,6 @@
 import { MAX_UINT32 } from './cseq.js';
 import { SipParseError } from './errors.js';
+import { bytesOf } from './fast-scan.js';
 import { type Params, readParams } from './params.js';
 import { Scanner, splitTopLevel, trimLws } from './scanner.js';
 
@@ -30,12 +31,19 @@ export function parseCallId(value: string, header = 'call-id'): string {
   return v;
 }
 
-const CALL_ID_RE = /[!-~]+/y;
-
-/** {@link parseCallId} of `t.slice(start, end)` when it is printable ASCII; undefined to leave it to parseCallId. */
-export function callIdAt(t: string, start: number, end: number): string | undefined {
-  CALL_ID_RE.lastIndex = start;
-  return CALL_ID_RE.test(t) && CALL_ID_RE.lastIndex === end ? t.slice(start, end) : undefined;
+/**
+ * {@link parseCallId} of `t.slice(start, end)` when it is printable ASCII, read from `b` (bytes
+ * standing for `t` at the same offsets); undefined to leave it to parseCallId.
+ */
+export function callIdAt(
+  t: string,
+  start: number,
+  end: number,
+  b: Uint8Array = bytesOf(t, start, end),
+): string | undefined {
+  if (start >= end) return undefined;
+  for (let p = start; p < end; p++) if (b[p]! < 33 || b[p]! > 126) return undefined;
+  return t.slice(start, end);
 }
 
 /** A value with parameters: Event, Subscription-State, Security-*, Session-Expires, Retry-After. */

@@ -165,13 +165,6 @@ export function skipWs(t: string, p: number): number {
   return p;
 }
 
-/** The value of a string of 1 to 5 ASCII digits (what a port pattern matched). */
-export function digits(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) n = n * 10 + (s.charCodeAt(i) - 48);
-  return n;
-}
-
 /** True when `s` can be written unquoted as a parameter value (token, host or IPv6 reference). */
 export function isTokenOrHost(s: string): boolean {
   if (s.length === 0) return false;

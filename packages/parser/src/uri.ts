@@ -8,9 +8,8 @@ import {
   USER_CHARS,
   unescapePart,
 } from './escape.js';
+import { bytesAre, DIGIT, digitsAt, HOST, IPV6, runEnd, URI_PARAM, USER } from './fast-scan.js';
 import { type Param, Params } from './params.js';
-import { SIP_URI } from './patterns.js';
-import { digits } from './scanner.js';
 
 /** A `sip:` or `sips:` URI (RFC 3261 section 19.1). Escapes are resolved in every field. */
 export class SipUri {
@@ -268,37 +267,61 @@ function parseTel(text: string, start: number): TelUri {
   return new TelUri(number, params);
 }
 
-const SIP_URI_RE = new RegExp(SIP_URI, 'y');
+/** @internal Where the URI the last successful {@link sipUriScan} took ends. */
+export let uriScanStop = 0;
 
 /**
- * Fast path for the common `sip:` / `sips:` URI in `t.slice(start, end)`: lower-case scheme, no
- * escapes, no password, no URI headers. Gives what {@link parseUri} gives, parameters read only
- * when used, or undefined for anything else (parseUri then decides, errors included).
+ * @internal Fast path for the common `sip:` / `sips:` URI from `p` in `t` (up to `end`):
+ * lower-case scheme, no escapes, no password, no URI headers, port up to 65535. Gives what
+ * {@link parseUri} gives for the URI it took, parameters read only when used, and where it
+ * stopped in {@link uriScanStop} (the caller checks what follows); undefined for anything else,
+ * which parseUri then decides, errors included.
  */
-export function sipUriAt(t: string, start: number, end: number): SipUri | undefined {
-  SIP_URI_RE.lastIndex = start;
-  const m = SIP_URI_RE.exec(t);
-  if (m === null || SIP_URI_RE.lastIndex !== end) return undefined;
-  return sipUriOf(t, end, m, 1);
-}
-
-/**
- * @internal The SipUri that {@link SIP_URI} matched in `t`, ending at `end`, with its groups from
- * `m[first]`; undefined when the port is out of range.
- */
-export function sipUriOf(t: string, end: number, m: RegExpExecArray, first: number): SipUri | undefined {
-  const portText = m[first + 3];
-  let port: number | undefined;
-  if (portText !== undefined) {
-    port = digits(portText);
-    if (port > 65535) return undefined;
+export function sipUriScan(b: Uint8Array, t: string, p: number, end: number): SipUri | undefined {
+  if (end - p < 5 || !bytesAre(b, p, 'sip')) return undefined;
+  p += 3;
+  const secure = b[p] === 115;
+  if (secure) p++;
+  if (b[p] !== 58) return undefined;
+  p++;
+  // The user part is the run of user characters when an '@' ends it; otherwise there is none
+  // ('@' can appear nowhere else, so no shorter run could be the user).
+  let user: string | undefined;
+  let q = runEnd(b, p, end, USER);
+  if (q > p && q < end && b[q] === 64) {
+    user = t.slice(p, q);
+    p = q + 1;
   }
-  const paramsLength = m[first + 4]!.length;
+  if (p < end && b[p] === 91) {
+    q = runEnd(b, p + 1, end, IPV6);
+    if (q === p + 1 || q >= end || b[q] !== 93) return undefined;
+    q++;
+  } else {
+    q = runEnd(b, p, end, HOST);
+    if (q === p) return undefined;
+  }
+  const host = t.slice(p, q);
+  let port: number | undefined;
+  if (q < end && b[q] === 58) {
+    p = q + 1;
+    q = runEnd(b, p, end, DIGIT);
+    port = digitsAt(b, p, q, 5);
+    if (port < 0 || port > 65535) return undefined;
+  }
+  // `*( ";" pname [ "=" pvalue ] )`: a name is not empty, a value may be.
+  const params = q;
+  while (q < end && b[q] === 59) {
+    p = q + 1;
+    q = runEnd(b, p, end, URI_PARAM);
+    if (q === p) return undefined;
+    if (q < end && b[q] === 61) q = runEnd(b, q + 1, end, URI_PARAM);
+  }
+  uriScanStop = q;
   return new SipUri(
-    m[first] === undefined ? 'sip' : 'sips',
-    m[first + 2]!,
-    m[first + 1],
+    secure ? 'sips' : 'sip',
+    host,
+    user,
     port,
-    Params.unread(t, paramsLength === 0 ? end : end - paramsLength + 1, end, true),
+    Params.unread(t, params === q ? q : params + 1, q, true),
   );
 }

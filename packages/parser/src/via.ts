@@ -1,7 +1,19 @@
 import { SipParseError } from './errors.js';
+import {
+  bytesAre,
+  bytesOf,
+  DIGIT,
+  digitsAt,
+  firstValueEnd,
+  HOST,
+  IPV6,
+  paramsEnd,
+  runEnd,
+  TOKEN,
+  WS,
+} from './fast-scan.js';
 import { Params, readParams } from './params.js';
-import { VIA } from './patterns.js';
-import { digits, Scanner, splitTopLevel } from './scanner.js';
+import { Scanner, splitTopLevel } from './scanner.js';
 
 /** The magic cookie that marks an RFC 3261 branch. */
 export const BRANCH_COOKIE = 'z9hG4bK';
@@ -107,47 +119,71 @@ export function parseViaList(value: string, header = 'via'): Via[] {
   });
 }
 
-const VIA_RE = new RegExp(VIA, 'y');
-
 /**
- * Fast path for one via-parm from `p` in `t`: `SIP/2.0/` exactly, a transport, a hostname, IPv4
- * or IPv6 host with an optional port right after it, and parameters whose `ttl`, `rport` and
- * `branch` all pass the checks. Appends the Via to `out` and returns where it stopped (the end of
- * the value or a comma for the caller to check), or -1 without appending for anything else.
+ * Fast path for one via-parm from `p` in `t` (up to `end`): `SIP/2.0/` exactly, a transport, a
+ * hostname, IPv4 or IPv6 host with an optional port right after it, and parameters whose `ttl`,
+ * `rport` and `branch` all pass the checks ({@link paramsEnd}). Appends the Via to `out` and
+ * returns where it stopped (the end of the value or a comma for the caller to check), or -1
+ * without appending for anything else.
  */
-function viaAt(t: string, p: number, out: unknown[]): number {
-  VIA_RE.lastIndex = p;
-  const m = VIA_RE.exec(t);
-  if (m === null) return -1;
-  const stop = VIA_RE.lastIndex;
-  let port: number | undefined;
-  if (m[4] !== undefined) {
-    port = digits(m[4]);
-    if (port > 65535) return -1;
-  }
-  let transport = m[1]!;
-  for (let i = 0; i < transport.length; i++) {
-    const c = transport.charCodeAt(i);
-    if (c >= 97 && c <= 122) {
+function viaAt(
+  b: Uint8Array,
+  t: string,
+  p: number,
+  end: number,
+  out: unknown[],
+  message: Uint8Array | undefined,
+): number {
+  p = runEnd(b, p, end, WS);
+  if (end - p < 9 || !bytesAre(b, p, 'SIP/2.0/')) return -1;
+  p += 8;
+  let q = runEnd(b, p, end, TOKEN);
+  if (q === p) return -1;
+  let transport = t.slice(p, q);
+  for (let i = p; i < q; i++) {
+    if (b[i]! >= 97 && b[i]! <= 122) {
       transport = transport.toUpperCase();
       break;
     }
   }
-  out.push(new Via(transport, m[2] ?? m[3]!, port, Params.unread(t, stop - m[5]!.length, stop, false)));
+  // The host follows white space, or an IPv6 reference follows the transport right away.
+  const transportEnd = q;
+  p = runEnd(b, q, end, WS);
+  if (p < end && b[p] === 91) {
+    q = runEnd(b, p + 1, end, IPV6);
+    if (q === p + 1 || q >= end || b[q] !== 93) return -1;
+    q++;
+  } else {
+    q = runEnd(b, p, end, HOST);
+    if (q === p || p === transportEnd) return -1;
+  }
+  const host = t.slice(p, q);
+  let port: number | undefined;
+  if (q < end && b[q] === 58) {
+    p = q + 1;
+    q = runEnd(b, p, end, DIGIT);
+    port = digitsAt(b, p, q, 5);
+    if (port < 0 || port > 65535) return -1;
+  }
+  const stop = paramsEnd(b, q, end, true);
+  if (stop < 0) return -1;
+  out.push(new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd)));
   return stop;
 }
 
 /**
  * Fast path for a whole Via value `t.slice(start, end)`: appends every via-parm to `out`, or
- * nothing and returns false when {@link viaAt} does not take them all.
+ * nothing and returns false when {@link viaAt} does not take them all. `message`: as for
+ * nameAddrsAt.
  */
-export function viasAt(t: string, start: number, end: number, out: unknown[]): boolean {
+export function viasAt(t: string, start: number, end: number, out: unknown[], message?: Uint8Array): boolean {
+  const b = message ?? bytesOf(t, start, end);
   const mark = out.length;
   let p = start;
   for (;;) {
-    const stop = viaAt(t, p, out);
+    const stop = viaAt(b, t, p, end, out, message);
     if (stop === end) return true;
-    if (stop < 0 || stop > end || t.charCodeAt(stop) !== 44) break;
+    if (stop < 0 || b[stop] !== 44) break;
     p = stop + 1;
   }
   out.length = mark;
