@@ -54,8 +54,13 @@ const encoder = new TextEncoder();
  */
 export function bytesOf(t: string, start: number, end: number): Uint8Array {
   if (end > scratch.length) scratch = new Uint8Array(end + 1024);
-  // A whole ASCII text is its UTF-8 encoding, which the encoder writes faster than a loop.
-  if (start === 0 && end === t.length && encoder.encodeInto(t, scratch).written === end) return scratch;
+  // A whole ASCII text is its UTF-8 encoding, which the encoder writes faster than a loop. Any
+  // other code unit takes more than one byte, so all read and one byte each means ASCII (a
+  // written count alone could match a longer encoding cut off at the end of the buffer).
+  if (start === 0 && end === t.length) {
+    const { read, written } = encoder.encodeInto(t, scratch);
+    if (read === end && written === end) return scratch;
+  }
   for (let i = start; i < end; i++) scratch[i] = Math.min(t.charCodeAt(i), 128);
   return scratch;
 }

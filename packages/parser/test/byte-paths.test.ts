@@ -9,6 +9,7 @@ import {
   SipUri,
   Via,
 } from '../src/index.js';
+import { bytesOf } from '../src/fast-scan.js';
 
 /**
  * A message whose header section is all ASCII and starts at byte 0 goes through the byte pass,
@@ -186,5 +187,19 @@ describe('values given as text', () => {
     expect(h.first('from')?.uri).toMatchObject({ user: 'u'.repeat(70000), host: 'h' });
     expect(h.first('from')?.tag).toBe('1');
     expect(new Headers().append('CSeq', '7 BYE').first('cseq')).toMatchObject({ seq: 7, method: 'BYE' });
+  });
+});
+
+describe('bytesOf', () => {
+  test('maps a non-ASCII text one code unit to one byte, even when its UTF-8 fills the buffer exactly', () => {
+    // Grows the reused buffer to 200,000 + 1,024 bytes (larger than anything before it here).
+    bytesOf('a'.repeat(200_000), 0, 200_000);
+    // 201,024 code units whose UTF-8 is one byte longer: cut off at the buffer's end, the
+    // encoder writes exactly 201,024 bytes, shifted by the two-byte character.
+    const text = `\u00e9${'a'.repeat(201_022)}Z`;
+    const b = bytesOf(text, 0, text.length);
+    expect(b[0]).toBe(128);
+    expect(b[1]).toBe(97);
+    expect(b[text.length - 1]).toBe(90);
   });
 });
