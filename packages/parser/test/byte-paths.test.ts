@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { bytesOf } from '../src/fast-scan.js';
 import {
   Headers,
   NameAddr,
@@ -9,7 +10,6 @@ import {
   SipUri,
   Via,
 } from '../src/index.js';
-import { bytesOf } from '../src/fast-scan.js';
 
 /**
  * A message whose header section is all ASCII and starts at byte 0 goes through the byte pass,
