@@ -5,13 +5,11 @@ import {
   HEADER_PARSERS,
   Headers,
   type KnownHeader,
-  NameAddr,
   parseMessage,
   SipParseError,
   type SipRequest,
-  SipUri,
-  Via,
 } from '../src/index.js';
+import { view } from './typed-view.js';
 
 /**
  * Typed access takes the common shapes of Via, From/To, Contact/Route, CSeq and Call-ID through
@@ -20,43 +18,6 @@ import {
  * same way. Getters run before the parameter lists are read, then the lists, so both ways of
  * answering are compared.
  */
-function view(v: unknown): unknown {
-  if (v instanceof NameAddr) {
-    const getters = { tag: v.tag, expires: v.expires, q: v.q, instance: v.instance, regId: v.regId };
-    return {
-      ...getters,
-      displayName: v.displayName,
-      uri: view(v.uri),
-      params: [...v.params],
-      text: String(v),
-    };
-  }
-  if (v instanceof SipUri) {
-    const getters = { transport: v.transport, lr: v.params.get('LR'), maddr: v.params.has('maddr') };
-    return {
-      ...getters,
-      scheme: v.scheme,
-      user: v.user,
-      host: v.host,
-      port: v.port,
-      params: [...v.params],
-      headers: [...v.headers],
-      text: String(v),
-    };
-  }
-  if (v instanceof Via) {
-    const getters = { branch: v.branch, rport: v.rport, received: v.received, ttl: v.ttl, maddr: v.maddr };
-    return {
-      ...getters,
-      transport: v.transport,
-      host: v.host,
-      port: v.port,
-      params: [...v.params],
-      text: String(v),
-    };
-  }
-  return typeof v === 'object' && v !== null ? { ...v } : v;
-}
 
 function read(f: () => unknown[]): unknown {
   try {
