@@ -698,7 +698,15 @@ export class Registerer {
     let attempts = 0;
     let staleUsed = false;
     let resends = 0;
-    let auth: [string, string][] = p.reuseAuthorization ? (this.rare?.lastAuth ?? NO_AUTH) : NO_AUTH;
+    let auth: [string, string][] = NO_AUTH;
+    // A new request after a 439 or 423: no authenticated attempt counted yet, and only the
+    // Authorization a profile carries forward.
+    const afresh = () => {
+      attempts = 0;
+      staleUsed = false;
+      auth = p.reuseAuthorization ? (this.rare?.lastAuth ?? NO_AUTH) : NO_AUTH;
+    };
+    afresh();
     let preemptive = false;
     let agreementResends = 0;
     const authenticator = this.opts.authenticator;
@@ -755,15 +763,12 @@ export class Registerer {
       if (
         status === 439 &&
         kind === 'register' &&
-        this.regId !== undefined &&
-        !this.is(OUTBOUND_OFF) &&
+        this.outbound &&
         p.onFirstHopLacksOutbound === 'register-without-outbound'
       ) {
         this.log('info', '439: the first hop lacks outbound support; registering without it');
         this.setFlag(OUTBOUND_OFF, true);
-        attempts = 0;
-        staleUsed = false;
-        auth = p.reuseAuthorization ? (this.rare?.lastAuth ?? NO_AUTH) : NO_AUTH;
+        afresh();
         continue;
       }
       if (status === 423 && kind === 'register') {
@@ -774,9 +779,7 @@ export class Registerer {
         resends++;
         tag = this.tagFor(kind);
         bare = p.quirks.bareIntervalResend === true ? 'resend' : 'none';
-        attempts = 0;
-        staleUsed = false;
-        auth = p.reuseAuthorization ? (this.rare?.lastAuth ?? NO_AUTH) : NO_AUTH;
+        afresh();
         continue;
       }
       return response;
