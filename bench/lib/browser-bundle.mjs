@@ -117,7 +117,11 @@ export const gzipSize = (code) => gzipSync(code, { level: 9 }).length;
  *   packages bundled, the minified bytes each contributes, and the ten largest input files.
  */
 export async function measureBundle(label, entry, options) {
-  const { code, metafile } = await buildBundle(label, entry, options);
+  return measureBuilt(await buildBundle(label, entry, options));
+}
+
+/** The measurements of {@link measureBundle} for what {@link buildBundle} returned. */
+export function measureBuilt({ code, metafile }) {
   const byPackage = bytesByPackage(metafile);
   return {
     min: code.length,
