@@ -90,6 +90,15 @@ function toSipUri(value: string | SipUri, what: string): SipUri {
   return uri;
 }
 
+/**
+ * The serialised form of `uri`, parsed from `given`: `given` itself when it reads the same (the
+ * caller's string, kept anyway), else a flat copy.
+ */
+function flatText(uri: SipUri, given: string): string {
+  const text = uri.toString();
+  return text === given ? given : flat(text);
+}
+
 function entries(record: Record<string, string | null> | undefined): [string, string | null][] {
   return record ? Object.entries(record) : [];
 }
@@ -145,7 +154,11 @@ export class Registerer {
 
   private _state: RegistrationState = 'unregistered';
   private readonly opts: CoreRegistererOptions;
-  private readonly aor: SipUri;
+  /**
+   * The address-of-record as given: a `SipUri` as it is, a string as its text (an idle
+   * registerer of a large population then holds no parsed URI, a few hundred bytes less).
+   */
+  private readonly aor: SipUri | string;
   private readonly registrar: SipUri;
   /** The From tag of every request, for profiles with a fixed tag. */
   private readonly fixedTag: string | undefined;
@@ -216,10 +229,11 @@ export class Registerer {
       );
     this.profile = profile;
     this.opts = options;
-    this.aor = toSipUri(options.aor, 'aor');
+    const aor = toSipUri(options.aor, 'aor');
+    this.aor = typeof options.aor === 'string' ? flatText(aor, options.aor) : aor;
     this.registrar = options.registrar
       ? toSipUri(options.registrar, 'registrar')
-      : profile.defaultRegistrar(this.aor);
+      : profile.defaultRegistrar(aor);
     this.requested = profile.normalizeExpires(options.expires);
     const random = options.random;
     this.callId = flat(options.callId ?? profile.newCallId(random));
@@ -809,7 +823,7 @@ export class Registerer {
     const p = this.profile;
     const o = this.opts;
     const optionHeaders = kind === 'register' || p.extraHeadersOnUnregister ? (o.extraHeaders ?? []) : [];
-    const aor = this.aor.toString();
+    const aor = typeof this.aor === 'string' ? this.aor : this.aor.toString();
     return buildRegister({
       profile: p,
       kind,

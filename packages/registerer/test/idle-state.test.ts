@@ -1,6 +1,7 @@
+import { parseUri, type SipUri } from '@sipkit/parser';
 import type { StateChange } from '@sipkit/registerer';
 import { describe, expect, it } from 'vitest';
-import { flush, ok, setup, status, tick } from './helpers.js';
+import { flush, lines, ok, setup, status, tick } from './helpers.js';
 
 describe('an idle registerer', () => {
   it('tells its observer of every change before the state listeners', async () => {
@@ -64,5 +65,24 @@ describe('an idle registerer', () => {
     expect(changes.at(-1)).toMatchObject({ state: 'unregistered', reason: 'expired' });
     expect(clock.pending).toBe(0);
     await flush();
+  });
+
+  it('writes an AOR given as text in its serialised form, as one given parsed', async () => {
+    // The text is kept rather than the parsed URI: From and To must not change by it.
+    const fromTo = async (aor: string | SipUri) => {
+      const { reg, sender } = setup('sipkit', { aor });
+      sender.answer(ok(600), ok(600));
+      await reg.register();
+      await reg.register();
+      return sender.sent.map((r) => lines(r).filter((l) => /^(From|To):/.test(l)));
+    };
+    const text = 'SIP:%61lice@example.com:05060';
+    const written = await fromTo(text);
+    expect(written[0]).toEqual([
+      expect.stringMatching(/^From: <sip:alice@example\.com:5060>;tag=/),
+      'To: <sip:alice@example.com:5060>',
+    ]);
+    expect(written[1]).toEqual(written[0]);
+    expect(await fromTo(parseUri(text) as SipUri)).toEqual(written);
   });
 });

@@ -1,4 +1,5 @@
 import type { ContactConfig, UserAgentConfig } from '@sipkit/config';
+import type { SipUri } from '@sipkit/parser';
 import type { RegistererOptions } from '@sipkit/registerer';
 import type { ContactOptions, CoreRegistererOptions, RegistrationProfile } from '@sipkit/registerer/core';
 import { profileFromConfig } from './profile-from-config.js';
@@ -184,17 +185,19 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegiste
  * twenty option fields. `sharedStack`: the stack's ports (clock, random, sender, logger) are
  * shared too; a user agent with a stack of its own keeps them in its own object, because an
  * object used as a prototype by one user agent alone costs V8 more than the copy (its own
- * hidden classes and a dictionary of properties).
+ * hidden classes and a dictionary of properties). `aor` replaces the config's (a user agent
+ * passes the text of an identity's AOR, which it keeps anyway, rather than a parsed URI).
  * @internal
  */
 export function buildRegistererOptions(
   config: UserAgentConfig,
   ports: Ports,
   sharedStack: boolean,
+  aor: string | SipUri = config.identity.aor,
 ): CoreRegistererOptions {
   const shared = sharedOptions(config, sharedStack ? ports : { ...NO_STACK_PORTS, profile: ports.profile });
   const own = Object.create(shared) as CoreRegistererOptions;
-  own.aor = config.identity.aor;
+  own.aor = aor;
   own.authenticator = ports.authenticator;
   own.observer = ports.observer;
   if (!sharedStack) {

@@ -110,8 +110,6 @@ export interface UserAgentEvents {
 export class UserAgent implements StackMember, RegistererObserver, Authenticator {
   /** The config as given: with `options.identity`, a base shared with other user agents. */
   private readonly base: UserAgentConfig;
-  /** The address-of-record, parsed once (with `options.identity` it is not in `base`). */
-  private readonly aor: SipUri;
   private readonly options: UserAgentOptions;
   private current: UserAgentState = 'idle';
   private stack: StackBase | undefined;
@@ -130,13 +128,15 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     this.options = options;
     // A profile this class cannot follow fails here, not after connecting.
     if (!options.profile) this.registrationProfile(config);
-    this.aor = options.identity ? identityAor(config, options.identity.aor) : config.identity.aor;
+    // An AOR this class cannot use fails here; it is parsed again when needed, not kept (an idle
+    // user agent of a large population would hold a parsed URI for nothing).
+    if (options.identity) identityAor(config, options.identity.aor);
   }
 
   /** The configuration this user agent runs (with `options.identity`: built on each read). */
   get config(): UserAgentConfig {
     const who = this.options.identity;
-    return who ? withIdentity(this.base, { ...who, aor: this.aor }) : this.base;
+    return who ? withIdentity(this.base, who) : this.base;
   }
 
   /** The lifecycle state. */
@@ -234,7 +234,8 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** @internal The address-of-record as `user@host` (host in lower case), for request routing. */
   get aorKey(): string | undefined {
-    const aor = this.aor;
+    const who = this.options.identity;
+    const aor = who ? identityAor(this.base, who.aor) : this.base.identity.aor;
     return aor.user === undefined ? undefined : `${aor.user}@${aor.hostname.toLowerCase()}`;
   }
 
@@ -396,7 +397,19 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
           profile: this.options.profile ?? this.registrationProfile(config),
         },
         stack === this.options.stack,
+        this.registererAor(config),
       ),
     );
+  }
+
+  /**
+   * The AOR the registerer keeps: with `options.identity`, its own text when it reads as the
+   * parsed AOR does (a string this user agent holds anyway), so no parsed URI is kept per user
+   * agent; else the config's URI.
+   */
+  private registererAor(config: UserAgentConfig): string | SipUri {
+    const given = this.options.identity?.aor;
+    const aor = config.identity.aor;
+    return typeof given === 'string' && aor.toString() === given ? given : aor;
   }
 }
