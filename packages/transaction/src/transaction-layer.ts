@@ -77,8 +77,12 @@ export class TransactionLayer {
   private readonly clock: Clock;
   private readonly random: RandomSource;
   private readonly options: TransactionLayerOptions;
-  private readonly clients = new Map<string, ClientTransaction>();
-  private readonly servers = new Map<string, ServerTransaction>();
+  /**
+   * Live transactions by key, made on first use and dropped once empty: an idle layer (one per
+   * user agent with a stack of its own) then holds no map tables.
+   */
+  private clients: Map<string, ClientTransaction> | undefined;
+  private servers: Map<string, ServerTransaction> | undefined;
   /** Made on first use, as `targets`: a user agent with a stack of its own may never need them. */
   private merged: Map<string, ServerTransaction> | undefined;
   private targets: WeakMap<ClientTransaction, Endpoint | undefined> | undefined;
@@ -101,12 +105,12 @@ export class TransactionLayer {
 
   /** Live client transactions. */
   get clientCount(): number {
-    return this.clients.size;
+    return this.clients?.size ?? 0;
   }
 
   /** Live server transactions. */
   get serverCount(): number {
-    return this.servers.size;
+    return this.servers?.size ?? 0;
   }
 
   /**
@@ -155,11 +159,13 @@ export class TransactionLayer {
   /** Stops listening and stops every transaction's timers. Nothing is sent afterwards. */
   close(): void {
     this.unsubscribe();
-    for (const tx of this.clients.values()) tx.dispose();
-    for (const tx of this.servers.values()) tx.dispose();
-    this.clients.clear();
-    this.servers.clear();
-    this.merged?.clear();
+    const clients = this.clients;
+    const servers = this.servers;
+    this.clients = undefined;
+    this.servers = undefined;
+    this.merged = undefined;
+    if (clients) for (const tx of clients.values()) tx.dispose();
+    if (servers) for (const tx of servers.values()) tx.dispose();
   }
 
   private startClient(request: SipRequest, branch: string, target: Endpoint | undefined): ClientTransaction {
@@ -172,9 +178,13 @@ export class TransactionLayer {
       this.targets ??= new WeakMap();
       this.targets.set(tx, target);
     }
+    this.clients ??= new Map();
     this.clients.set(key, tx);
     tx.on('state', (state) => {
-      if (state === 'terminated' && this.clients.get(key) === tx) this.clients.delete(key);
+      const clients = this.clients;
+      if (state !== 'terminated' || clients?.get(key) !== tx) return;
+      clients.delete(key);
+      if (clients.size === 0) this.clients = undefined;
     });
     tx.start();
     return tx;
@@ -194,7 +204,7 @@ export class TransactionLayer {
     // RFC 3261 section 18.1.2: a response without a usable Via/CSeq cannot be matched; drop it.
     const key = responseKey(response);
     if (key === undefined) return;
-    const tx = this.clients.get(key);
+    const tx = this.clients?.get(key);
     if (tx) tx.receive(response);
     else this.user?.onStrayResponse?.(response, source);
   }
@@ -214,7 +224,7 @@ export class TransactionLayer {
     const stamped = request.headers.typed('via')[0]!;
 
     if (request.method === 'ACK') {
-      const tx = this.servers.get(key);
+      const tx = this.servers?.get(key);
       // RFC 2543 matching also needs the ACK's To tag to be the one of the response sent.
       if (tx?.kind === 'invite-server' && (key.startsWith('3261') || toTag(request) === tx.responseToTag))
         tx.receiveAck(request, source);
@@ -222,7 +232,7 @@ export class TransactionLayer {
       return;
     }
 
-    const existing = this.servers.get(key);
+    const existing = this.servers?.get(key);
     if (existing && (key.startsWith('3261') || toTag(request) === toTag(existing.request))) {
       existing.receiveRequest(request);
       return;
@@ -248,7 +258,7 @@ export class TransactionLayer {
       merged.set(merge, tx);
     }
     if (tx.kind === 'non-invite-server' && request.method === 'CANCEL') {
-      const invite = cancelKey === undefined ? undefined : this.servers.get(cancelKey);
+      const invite = cancelKey === undefined ? undefined : this.servers?.get(cancelKey);
       this.dispatchCancel(tx, request, invite?.kind === 'invite-server' ? invite : undefined);
       return;
     }
@@ -307,12 +317,21 @@ export class TransactionLayer {
       request.method === 'INVITE'
         ? this.options.invite!.server(request, key, ctx)
         : new NonInviteServerTransaction(request, key, ctx);
+    this.servers ??= new Map();
     this.servers.set(key, tx);
     const merge = mergeKey(request);
     tx.on('state', (state) => {
       if (state !== 'terminated') return;
-      if (this.servers.get(key) === tx) this.servers.delete(key);
-      if (merge !== undefined && this.merged?.get(merge) === tx) this.merged.delete(merge);
+      const servers = this.servers;
+      if (servers?.get(key) === tx) {
+        servers.delete(key);
+        if (servers.size === 0) this.servers = undefined;
+      }
+      const merged = this.merged;
+      if (merge !== undefined && merged?.get(merge) === tx) {
+        merged.delete(merge);
+        if (merged.size === 0) this.merged = undefined;
+      }
     });
     tx.on('failed', (error) => this.user?.onServerFailure?.(tx, error));
     if (tx.kind === 'invite-server') tx.on('ack', (ack, from) => this.user?.onAck?.(ack, from));

@@ -37,21 +37,37 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Rec
   const min = options.minMs ?? 1000;
   const max = options.maxMs ?? 60_000;
   const jitter = options.jitter ?? 0.5;
-  const random = options.random ?? cryptoRandom;
   checkInterval(min, max);
   if (!(jitter >= 0 && jitter <= 1)) throw new RangeError('jitter must be within [0, 1]');
-  let attempts = 0;
-  return {
-    nextDelay() {
-      attempts++;
-      const ceiling = Math.min(max, min * 2 ** Math.min(attempts - 1, 52));
-      const wait = ceiling * (1 - jitter * randomUnit(random));
-      return Math.max(min, Math.round(wait));
-    },
-    reset() {
-      attempts = 0;
-    },
-  };
+  return new ExponentialBackoff(min, max, jitter, options.random ?? cryptoRandom);
+}
+
+/**
+ * {@link exponentialBackoff}'s policy. A class rather than two closures over a scope: every
+ * transport has one (every user agent with a stack of its own), and fields cost less.
+ */
+class ExponentialBackoff implements ReconnectPolicy {
+  private attempts = 0;
+
+  constructor(
+    private readonly min: number,
+    private readonly max: number,
+    private readonly jitter: number,
+    private readonly random: RandomSource,
+  ) {}
+
+  /** The next wait (ms): one more failed attempt. */
+  nextDelay(): number {
+    this.attempts++;
+    const ceiling = Math.min(this.max, this.min * 2 ** Math.min(this.attempts - 1, 52));
+    const wait = ceiling * (1 - this.jitter * randomUnit(this.random));
+    return Math.max(this.min, Math.round(wait));
+  }
+
+  /** Forgets past failures. */
+  reset(): void {
+    this.attempts = 0;
+  }
 }
 
 /** Options of {@link jssipBackoff} and {@link sipjs07Backoff}, in seconds as those libraries take them. */
@@ -72,19 +88,31 @@ export interface LegacyBackoffOptions {
 export function jssipBackoff(options: LegacyBackoffOptions = {}): ReconnectPolicy {
   const min = options.minInterval ?? 2;
   const max = options.maxInterval ?? 30;
-  const random = options.random ?? cryptoRandom;
   checkInterval(min, max);
-  let attempts = 0;
-  return {
-    nextDelay() {
-      attempts++;
-      const k = Math.floor(randomUnit(random) * 2 ** attempts + 1);
-      return Math.min(max, Math.max(min, k)) * 1000;
-    },
-    reset() {
-      attempts = 0;
-    },
-  };
+  return new JssipBackoff(min, max, options.random ?? cryptoRandom);
+}
+
+/** {@link jssipBackoff}'s policy; a class for the reason {@link ExponentialBackoff} is one. */
+class JssipBackoff implements ReconnectPolicy {
+  private attempts = 0;
+
+  constructor(
+    private readonly min: number,
+    private readonly max: number,
+    private readonly random: RandomSource,
+  ) {}
+
+  /** The next wait (ms): one more failed attempt. */
+  nextDelay(): number {
+    this.attempts++;
+    const k = Math.floor(randomUnit(this.random) * 2 ** this.attempts + 1);
+    return Math.min(this.max, Math.max(this.min, k)) * 1000;
+  }
+
+  /** Forgets past failures. */
+  reset(): void {
+    this.attempts = 0;
+  }
 }
 
 /**
@@ -96,24 +124,36 @@ export function jssipBackoff(options: LegacyBackoffOptions = {}): ReconnectPolic
 export function sipjs07Backoff(options: LegacyBackoffOptions = {}): ReconnectPolicy {
   const min = options.minInterval ?? 2;
   const max = options.maxInterval ?? 30;
-  const random = options.random ?? cryptoRandom;
   checkInterval(min, max);
-  let count = 0;
-  return {
-    nextDelay() {
-      const k = Math.floor(randomUnit(random) * 2 ** count + 1);
-      let wait = k * min;
-      if (wait > max) {
-        wait = min;
-        count = 0;
-      }
-      count++;
-      return wait * 1000;
-    },
-    reset() {
-      count = 0;
-    },
-  };
+  return new Sipjs07Backoff(min, max, options.random ?? cryptoRandom);
+}
+
+/** {@link sipjs07Backoff}'s policy; a class for the reason {@link ExponentialBackoff} is one. */
+class Sipjs07Backoff implements ReconnectPolicy {
+  private count = 0;
+
+  constructor(
+    private readonly min: number,
+    private readonly max: number,
+    private readonly random: RandomSource,
+  ) {}
+
+  /** The next wait (ms). */
+  nextDelay(): number {
+    const k = Math.floor(randomUnit(this.random) * 2 ** this.count + 1);
+    let wait = k * this.min;
+    if (wait > this.max) {
+      wait = this.min;
+      this.count = 0;
+    }
+    this.count++;
+    return wait * 1000;
+  }
+
+  /** Forgets past failures. */
+  reset(): void {
+    this.count = 0;
+  }
 }
 
 function checkInterval(min: number, max: number): void {

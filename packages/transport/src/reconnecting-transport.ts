@@ -77,7 +77,8 @@ export class ReconnectingTransport<S = string> implements Transport {
   private readonly policy: ReconnectPolicy;
   private readonly failover: FailoverMode;
   private readonly retries: ServerRetries;
-  private readonly maxAttempts: number;
+  /** Undefined: no limit (a stored Infinity would be a boxed number per transport). */
+  private readonly maxAttempts: number | undefined;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly events: Emitter<ReconnectingTransportEvents<S>>;
@@ -91,7 +92,8 @@ export class ReconnectingTransport<S = string> implements Transport {
   private retriesUsed = 0;
   private failures = 0;
   private flowTimer: number | undefined;
-  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  /** Callers of connect() waiting for the outcome; made when one waits. */
+  private waiters: { resolve: () => void; reject: (e: Error) => void }[] | undefined;
 
   constructor(options: ReconnectingTransportOptions<S>) {
     const random = options.random ?? cryptoRandom;
@@ -101,7 +103,8 @@ export class ReconnectingTransport<S = string> implements Transport {
     this.policy = options.policy ?? exponentialBackoff({ random });
     this.failover = options.failover ?? 'immediate';
     this.retries = options.serverRetries ?? { attempts: 1, delayMs: 0 };
-    this.maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
+    const max = options.maxAttempts;
+    this.maxAttempts = max === undefined || max === Number.POSITIVE_INFINITY ? undefined : max;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.events = new Emitter(this.logger);
@@ -147,7 +150,10 @@ export class ReconnectingTransport<S = string> implements Transport {
   connect(): Promise<void> {
     if (this.phase === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
     if (this.phase === 'up') return Promise.resolve();
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => {
+      this.waiters ??= [];
+      this.waiters.push({ resolve, reject });
+    });
     if (this.phase === 'idle') {
       this.failures = 0;
       this.attempt(this.fresh?.server ?? this.pool.pick()!);
@@ -250,7 +256,7 @@ export class ReconnectingTransport<S = string> implements Transport {
     this.logger.info(`cannot connect to ${String(server)}: ${error.message}`);
     this.failures++;
     this.setState('disconnected', error);
-    if (this.failures >= this.maxAttempts) {
+    if (this.maxAttempts !== undefined && this.failures >= this.maxAttempts) {
       this.phase = 'idle';
       this.settle(
         new TransportError('NO_SERVER', `gave up after ${this.failures} attempts`, { cause: error }),
@@ -306,8 +312,8 @@ export class ReconnectingTransport<S = string> implements Transport {
 
   private settle(error?: Error): void {
     const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) error ? w.reject(error) : w.resolve();
+    this.waiters = undefined;
+    if (waiters) for (const w of waiters) error ? w.reject(error) : w.resolve();
   }
 
   private setState(next: TransportState, error?: Error): void {

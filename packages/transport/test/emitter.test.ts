@@ -65,4 +65,23 @@ describe('Emitter', () => {
     expect(calls).toEqual(['after']);
     expect(errors).toEqual(['listener of "b" threw: boom']);
   });
+
+  it('keeps subscription order when the earliest listener leaves and comes back', () => {
+    const e = new Emitter<Events>();
+    const calls: string[] = [];
+    const one = () => calls.push('one');
+    const offOne = e.on('b', one);
+    e.on('a', () => calls.push('a'));
+    e.on('b', () => calls.push('two'));
+    offOne();
+    e.emit('b');
+    expect(calls).toEqual(['two']);
+    // Back after the others: it runs last, and only once.
+    e.on('b', one);
+    e.on('b', one);
+    e.emit('b');
+    expect(calls).toEqual(['two', 'two', 'one']);
+    expect(e.count('b')).toBe(2);
+    expect(e.count('a')).toBe(1);
+  });
 });

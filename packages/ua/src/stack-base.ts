@@ -111,17 +111,19 @@ export interface StackMember {
 
 /**
  * How registerers send through a stack. A class, because V8 keeps an object literal with a
- * getter as a dictionary: a few hundred bytes more for each user agent with a stack of its own.
+ * getter as a dictionary: a few hundred bytes more for each user agent with a stack of its own;
+ * and methods on the stack rather than closures, which would cost a user agent with a stack of
+ * its own two functions and their scope.
  */
 class StackSender implements RegisterSender {
-  constructor(
-    /** Sends a request in a client transaction; resolves with its final response. */
-    readonly send: (request: SipRequest) => Promise<SipResponse>,
-    private readonly where: () => LocalInfo,
-  ) {}
+  constructor(private readonly stack: StackBase) {}
+  /** Sends a request in a client transaction; resolves with its final response. */
+  send(request: SipRequest): Promise<SipResponse> {
+    return this.stack.sendRequest(request);
+  }
   /** Where the stack's transport is bound now. */
   get local(): LocalInfo {
-    return this.where();
+    return this.stack.localInfo();
   }
 }
 
@@ -180,10 +182,7 @@ export class StackBase implements TransactionUser {
     this.clock = clock ? clock(this.baseClock) : this.baseClock;
     this.random = options.random ?? sharedCryptoRandom;
     this.logger = options.logger ?? silentLogger;
-    this.sender = new StackSender(
-      (request) => this.send(request),
-      () => this.localInfo(),
-    );
+    this.sender = new StackSender(this);
   }
 
   /** The lifecycle state. */
@@ -264,7 +263,11 @@ export class StackBase implements TransactionUser {
     return undefined;
   }
 
-  private send(request: SipRequest): Promise<SipResponse> {
+  /**
+   * Sends `request` in a client transaction to the current server; resolves with its final response.
+   * @internal
+   */
+  sendRequest(request: SipRequest): Promise<SipResponse> {
     const layer = this.layer;
     const transport = this.transport;
     if (!layer || !transport || this.current === 'stopped')
@@ -274,7 +277,11 @@ export class StackBase implements TransactionUser {
     return layer.request(request, { target: stream ? undefined : serverEndpoint(server) }).final;
   }
 
-  private localInfo(): LocalInfo {
+  /**
+   * Where the transport is bound now.
+   * @internal
+   */
+  localInfo(): LocalInfo {
     const t = this.transport;
     if (!t) return { host: 'invalid.invalid', port: 0, transport: 'udp' };
     return { host: t.local.host, port: t.local.port, transport: t.protocol };

@@ -121,8 +121,7 @@ export class UdpTransport extends BaseTransport {
         socket.off('error', onError);
         socket.off('close', onClose);
         this.binding = undefined;
-        socket.on('error', (err) => this.logger.warn(`UDP socket error: ${err.message}`));
-        socket.on('message', (buf, rinfo) => this.receive(buf, { host: rinfo.address, port: rinfo.port }));
+        this.listen(socket);
         const addr = socket.address();
         this.bound = { host: addr.address, port: addr.port };
         this.socket = socket;
@@ -130,6 +129,15 @@ export class UdpTransport extends BaseTransport {
         resolve();
       });
     });
+  }
+
+  /**
+   * The listeners of a bound socket, made here rather than in the bind callback: a closure made
+   * there would keep the bind's promise and callbacks alive for as long as the socket lives.
+   */
+  private listen(socket: Socket): void {
+    socket.on('error', (err) => this.logger.warn(`UDP socket error: ${err.message}`));
+    socket.on('message', (buf, rinfo) => this.receive(buf, { host: rinfo.address, port: rinfo.port }));
   }
 
   private receive(buf: Buffer, source: Endpoint): void {
