@@ -135,6 +135,20 @@ const WANTED = 4;
 const STUCK = 8;
 /** A 439 said the first hop cannot keep an RFC 5626 flow: no `reg-id` any more. */
 const OUTBOUND_OFF = 16;
+/**
+ * The public GRUU is the AOR with `gr=urn:uuid:<instance id>` (RFC 5627 section 3.2's suggested
+ * construction, which Kamailio and the development registrar use): rebuilt when read rather
+ * than kept, some 90 bytes less per registered user agent.
+ */
+const PUB_GRUU_DERIVED = 32;
+/** dispose() ran: see Registerer.epoch. */
+const DISPOSED = 64;
+/** Where Registerer.busy and Registerer.actionKind sit in the flags, two bits each (an index into BUSY, ACTION). */
+const BUSY_SHIFT = 7;
+const ACTION_SHIFT = 9;
+type Busy = 'register' | 'unregister';
+const BUSY: readonly (Busy | undefined)[] = [undefined, 'register', 'unregister'];
+const ACTION: readonly (ActionTimer | undefined)[] = [undefined, 'start', 'refresh', 'retry'];
 
 function unquote(v: string | null | undefined): string | undefined {
   return v == null ? undefined : v.replace(/^"(.*)"$/, '$1');
@@ -169,19 +183,19 @@ export class Registerer {
   private requested: number;
   private cseq: number;
   private granted?: number;
-  // Two fields rather than a Gruu object: one object less per registered user agent.
+  // Two fields rather than a Gruu object: one object less per registered user agent. The public
+  // GRUU is not kept when it is the one RFC 5627 suggests (see PUB_GRUU_DERIVED).
   private gruuPub: string | undefined;
   private gruuTemp: string | undefined;
   /** What most registerers never have (see {@link Rare}): one slot instead of five. */
   private rare: Rare | undefined;
   private retries = 0;
-  private busy: 'register' | 'unregister' | undefined;
-  /** Bumped by dispose(): late responses of an older epoch are ignored. */
-  private epoch = 0;
-  /** The yes/no fields below, as bits of one number: a field less per flag and registerer. */
+  /**
+   * The yes/no fields below, and the small fields `busy`, `actionKind` and `epoch` (accessors),
+   * as bits of one number: a field less per flag and registerer.
+   */
   private flags = 0;
   // One clock timer serves the action timer (start, refresh or retry) and the local expiry.
-  private actionKind: ActionTimer | undefined;
   private actionAt: number | undefined;
   private expiryAt: number | undefined;
   private timer: unknown;
@@ -193,6 +207,35 @@ export class Registerer {
     if (value === undefined && !this.rare) return;
     this.rare ??= {};
     this.rare[key] = value;
+  }
+
+  /** The request in flight, if any (bits of {@link flags}). */
+  private get busy(): Busy | undefined {
+    return BUSY[(this.flags >> BUSY_SHIFT) & 3];
+  }
+  private set busy(value: Busy | undefined) {
+    this.setBits(BUSY_SHIFT, BUSY.indexOf(value));
+  }
+
+  /** The action timer armed, if any (bits of {@link flags}); `actionAt` says when. */
+  private get actionKind(): ActionTimer | undefined {
+    return ACTION[(this.flags >> ACTION_SHIFT) & 3];
+  }
+  private set actionKind(value: ActionTimer | undefined) {
+    this.setBits(ACTION_SHIFT, ACTION.indexOf(value));
+  }
+
+  /**
+   * 1 once dispose() ran (which happens once: `stopped` is final), else 0: a request that started
+   * in an older epoch ignores its late response.
+   */
+  private get epoch(): number {
+    return this.is(DISPOSED) ? 1 : 0;
+  }
+
+  /** Sets the two bits at `shift` of {@link flags} to `value` (0 to 3). */
+  private setBits(shift: number, value: number): void {
+    this.flags = (this.flags & ~(3 << shift)) | (value << shift);
   }
 
   /** True when `bit` (one of the bits of {@link flags}) is set. */
@@ -284,7 +327,8 @@ export class Registerer {
   /** The GRUUs learned from the last 2xx (kept across refreshes that omit them). */
   get gruu(): Gruu {
     const gruu: Gruu = {};
-    if (this.gruuPub !== undefined) gruu.pub = this.gruuPub;
+    const pub = this.pubGruu;
+    if (pub !== undefined) gruu.pub = pub;
     if (this.gruuTemp !== undefined) gruu.temp = this.gruuTemp;
     return gruu;
   }
@@ -427,7 +471,7 @@ export class Registerer {
   /** Stops at once: no request, no timer; pending promises reject with `STOPPED`. */
   dispose(): void {
     if (this._state === 'stopped') return;
-    this.epoch++;
+    this.setFlag(DISPOSED, true);
     this.setFlag(WANTED, false);
     this.clearTimers('start', 'refresh', 'retry', 'expiry');
     this.busy = undefined;
@@ -560,7 +604,7 @@ export class Registerer {
       userIsRandom: this.is(USER_IS_RANDOM),
       instance: this.instance,
       regId: this.outbound ? this.regId : undefined,
-      pubGruu: this.parsedGruu(this.gruuPub),
+      pubGruu: this.parsedGruu(this.pubGruu),
       tempGruu: this.parsedGruu(this.gruuTemp),
       requested: this.requested,
     });
@@ -581,7 +625,7 @@ export class Registerer {
       const pub = unquote(grant.binding.params.get('pub-gruu'));
       const temp = unquote(grant.binding.params.get('temp-gruu'));
       // Copies: a value cut from the response would keep the whole message text alive.
-      if (pub !== undefined) this.gruuPub = flat(pub);
+      if (pub !== undefined) this.keepPubGruu(pub);
       if (temp !== undefined) this.gruuTemp = flat(temp);
     }
     this.retries = 0;
@@ -891,6 +935,27 @@ export class Registerer {
       }
     }
     return this.contactText;
+  }
+
+  /** The public GRUU learned from the last 2xx that had one. */
+  private get pubGruu(): string | undefined {
+    return this.is(PUB_GRUU_DERIVED) ? this.derivedPubGruu() : this.gruuPub;
+  }
+
+  /** Keeps `pub` (cut from a response) as a flag when it reads as {@link derivedPubGruu}, else as a flat copy. */
+  private keepPubGruu(pub: string): void {
+    const derived = pub === this.derivedPubGruu();
+    this.setFlag(PUB_GRUU_DERIVED, derived);
+    // A copy: a value cut from the response would keep the whole message text alive.
+    this.gruuPub = derived ? undefined : flat(pub);
+  }
+
+  /** The public GRUU RFC 5627 suggests for our AOR and instance id, if we send one. */
+  private derivedPubGruu(): string | undefined {
+    const instance = this.instance;
+    if (instance === undefined) return undefined;
+    const aor = typeof this.aor === 'string' ? this.aor : this.aor.toString();
+    return `${aor};gr=urn:uuid:${instance}`;
   }
 
   private contactUriParsed(): SipUri {

@@ -204,6 +204,34 @@ describe('GRUU, Path, Service-Route, outbound', () => {
     reg.dispose();
   });
 
+  it('a public GRUU made of the AOR and our instance id reads back, matches, and yields to another', async () => {
+    // Such a GRUU is kept as a flag and rebuilt when read: it must read as the registrar sent it.
+    for (const profile of ['sipkit', 'sipjs'] as const) {
+      const { reg, sender, clock } = setup(profile, {
+        instanceId: 'urn:uuid:0f3c4c3e-8b1e-4d2b-9a51-3c1d2e4f5a6b',
+      });
+      const pub = 'sip:alice@example.com;gr=urn:uuid:0f3c4c3e-8b1e-4d2b-9a51-3c1d2e4f5a6b';
+      const other = 'sip:alice@example.com;gr=elsewhere';
+      sender.answer(
+        (req) => reply(req, 200, [['Contact', echoContact(req, 600, `;pub-gruu="${pub}"`)]]),
+        // SIP.js 0.21 finds its binding by the public GRUU (the Contact URI itself is rewritten).
+        (req) =>
+          reply(req, 200, [
+            ['Contact', profile === 'sipjs' ? `<${pub}>;expires=300` : echoContact(req, 300)],
+          ]),
+        (req) => reply(req, 200, [['Contact', echoContact(req, 200, `;pub-gruu="${other}"`)]]),
+      );
+      expect((await reg.register()).gruu).toEqual({ pub });
+      await tick(clock);
+      expect(reg.expires).toBe(300);
+      expect(reg.gruu).toEqual({ pub });
+      await tick(clock);
+      expect(reg.expires).toBe(200);
+      expect(reg.gruu).toEqual({ pub: other });
+      reg.dispose();
+    }
+  });
+
   it('SIP.js 0.21 matches the public GRUU', async () => {
     const { reg, sender, clock } = setup('sipjs');
     const pub = 'sip:alice@example.com;gr=urn:uuid:x';
