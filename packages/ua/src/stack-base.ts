@@ -24,10 +24,12 @@ import {
   sipjs07Backoff,
   systemClock,
   type TraceDirection,
+  type Transport,
   type TransportState,
 } from '@sipkit/transport';
 import { UserAgentError } from './errors.js';
 import { answerRequest, SUPPORTED } from './request-handler.js';
+import { TimerQueue } from './timer-queue.js';
 import { serverEndpoint, type TransportFactory, webSocketTransportFactory } from './transport-factory.js';
 import type { SipTrace } from './user-agent.js';
 
@@ -53,6 +55,14 @@ function pooledRandom(source: RandomSource, size = 4096): RandomSource {
 }
 
 const sharedCryptoRandom = pooledRandom(cryptoRandom);
+
+/**
+ * The clock of every stack of its own that runs on the system clock: one queue for the process,
+ * so an idle lone user agent's timer is a small entry on one runtime timer rather than a runtime
+ * timer of its own (in Node an object of some 120 bytes with boxed numbers, often with a timer
+ * list of its own too). Made with the first such stack.
+ */
+let systemQueue: TimerQueue | undefined;
 
 /** Lifecycle of a {@link SipStack}; `stopped` is final. */
 export type SipStackState = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped';
@@ -132,8 +142,9 @@ class StackSender implements RegisterSender {
  * reconnecting transport, one transaction layer, and an owner that gets every request.
  * {@link SipStack} adds what sharing needs (attaching user agents, routing requests to them by
  * Contact user, matching configs, one `TimerQueue` for all their timers), so a bundle with only
- * lone user agents does not carry it. A lone user agent's timers run on the injected clock: its
- * registerer keeps one timer of its own, so a queue would not make it fewer.
+ * lone user agents does not carry it. A lone user agent's timers run on the injected clock; on
+ * the system clock (the default), every lone user agent of the process shares one `TimerQueue`
+ * (`systemQueue` in this file).
  * @internal
  */
 export class StackBase implements TransactionUser {
@@ -179,7 +190,11 @@ export class StackBase implements TransactionUser {
     this.options = options;
     this.servers = options.servers;
     this.baseClock = options.clock ?? systemClock;
-    this.clock = clock ? clock(this.baseClock) : this.baseClock;
+    if (clock) this.clock = clock(this.baseClock);
+    else if (this.baseClock === systemClock) {
+      systemQueue ??= new TimerQueue(systemClock);
+      this.clock = systemQueue;
+    } else this.clock = this.baseClock;
     this.random = options.random ?? sharedCryptoRandom;
     this.logger = options.logger ?? silentLogger;
     this.sender = new StackSender(this);
@@ -318,9 +333,23 @@ export class StackBase implements TransactionUser {
   }
 
   private createTransport(): ReconnectingTransport<ServerConfig> {
+    return new ReconnectingTransport<ServerConfig>({
+      servers: this.servers.map((server) => ({ server, weight: server.weight })),
+      // A bound method rather than a closure over the factory and its context: a user agent with
+      // a stack of its own keeps this function for life.
+      create: this.newTransport.bind(this),
+      clock: this.baseClock,
+      random: this.random,
+      logger: this.logger,
+      ...reconnectOptions(this.options.connection?.reconnect, this.random),
+    });
+  }
+
+  /** A transport to `server` from the factory: the reconnecting transport asks on each attempt. */
+  private newTransport(server: ServerConfig): Transport {
     const trace = this.options.trace;
     const factory = this.options.transportFactory ?? webSocketTransportFactory;
-    const context = {
+    return factory(server, {
       clock: this.baseClock,
       random: this.random,
       logger: this.logger,
@@ -329,14 +358,6 @@ export class StackBase implements TransactionUser {
         ? (direction: TraceDirection, data: Uint8Array | string, peer: Endpoint) =>
             trace(direction, redactCredentials(data), peer)
         : undefined,
-    };
-    return new ReconnectingTransport<ServerConfig>({
-      servers: this.servers.map((server) => ({ server, weight: server.weight })),
-      create: (server) => factory(server, context),
-      clock: this.baseClock,
-      random: this.random,
-      logger: this.logger,
-      ...reconnectOptions(this.options.connection?.reconnect, this.random),
     });
   }
 }
