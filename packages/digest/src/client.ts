@@ -231,7 +231,7 @@ export class DigestClient {
   /** Realms answered: usually one, kept without an array. */
   #remembered: Remembered | Remembered[] | undefined;
   /** `response` values this client sent unprompted; a challenge to one of them is not a refusal. */
-  #preemptive: Set<string> | undefined;
+  #preemptive: string | Set<string> | undefined;
 
   constructor(options: DigestClientOptions) {
     const given = options.credentials;
@@ -270,7 +270,7 @@ export class DigestClient {
       if (credentials.kind === 'digest') {
         const previous = carried.find((v) => isScheme(v, 'digest') && v.param('realm') === realm);
         const sent = previous?.param('response');
-        if (previous && !flag(challenged, 'stale') && !(sent && this.#preemptive?.has(sent))) {
+        if (previous && !flag(challenged, 'stale') && !(sent && this.#sentUnprompted(sent))) {
           throw new AuthenticationError(
             'rejected-credentials',
             `the server refused the credentials for realm "${realm}"`,
@@ -305,10 +305,7 @@ export class DigestClient {
       let value: AuthValue | undefined;
       if ('chosen' in r) {
         value = this.#answer(r, request);
-        this.#preemptive ??= new Set();
-        const preemptive = this.#preemptive;
-        preemptive.add(value.param('response')!);
-        if (preemptive.size > this.#settings.maxNonces) preemptive.delete(preemptive.values().next().value!);
+        this.#keepUnprompted(value.param('response')!);
       } else value = r.credentials.cachedAnswer();
       if (value) out.push({ name: answerHeader(r.header), value, realm: r.realm });
     }
@@ -322,6 +319,30 @@ export class DigestClient {
     this.#ncCount = 0;
     this.#ncOlder = undefined;
     this.#preemptive = undefined;
+  }
+
+  /**
+   * Remembers a `response` sent unprompted; the `maxNonces` most recent are kept. One alone (the
+   * usual `maxNonces` of 1) is kept as the string, not in a set: thousands of registered clients
+   * each keep one.
+   */
+  #keepUnprompted(response: string): void {
+    const max = this.#settings.maxNonces;
+    if (max <= 1) {
+      this.#preemptive = max === 1 ? response : undefined;
+      return;
+    }
+    const held = this.#preemptive;
+    const set = held instanceof Set ? held : new Set(held === undefined ? [] : [held]);
+    set.add(response);
+    if (set.size > max) set.delete(set.values().next().value!);
+    this.#preemptive = set;
+  }
+
+  /** True when `response` is one this client sent unprompted (and still remembers). */
+  #sentUnprompted(response: string): boolean {
+    const held = this.#preemptive;
+    return held instanceof Set ? held.has(response) : held === response;
   }
 
   /** Keeps what a later {@link reauthorize} needs, in place of the entry of the same header and realm. */

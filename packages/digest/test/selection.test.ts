@@ -210,6 +210,25 @@ describe('authentication errors', () => {
     const out = await c.authorize(challengeResponse([www('r', 'MD5', 'n9')]), refresh);
     expect(out[0]!.value.param('nonce')).toBe('n9');
   });
+
+  it('remembers the maxNonces most recent preemptive answers: a challenge to an older one is a refusal', async () => {
+    const outcome = async (maxNonces: number) => {
+      const c = new DigestClient({ credentials: alice, random: countingRandom(), maxNonces });
+      await c.authorize(challengeResponse([www('r', 'MD5', 'n1')]), request('REGISTER', 'sip:r'));
+      const first = request('REGISTER', 'sip:r');
+      applyAuthorization(first.headers, c.reauthorize(first));
+      const second = request('REGISTER', 'sip:r');
+      applyAuthorization(second.headers, c.reauthorize(second));
+      const again = (sent: typeof first) =>
+        c.authorize(challengeResponse([www('r', 'MD5', 'n9')]), sent).then(
+          () => 'answered',
+          (e: AuthenticationError) => e.code,
+        );
+      return [await again(second), await again(first)];
+    };
+    expect(await outcome(1)).toEqual(['answered', 'rejected-credentials']);
+    expect(await outcome(2)).toEqual(['answered', 'answered']);
+  });
 });
 
 describe('applyAuthorization', () => {
