@@ -123,7 +123,8 @@ export class UdpTransport extends BaseTransport {
         this.binding = undefined;
         this.listen(socket);
         const addr = socket.address();
-        this.bound = { host: addr.address, port: addr.port };
+        // The configured host string when it is the bound address: one string fewer per socket.
+        this.bound = { host: addr.address === host ? host : addr.address, port: addr.port };
         this.socket = socket;
         this.setState('connected');
         resolve();
