@@ -104,7 +104,8 @@ export class WebSocketTransport extends BaseTransport {
     this.protocol = this.secure ? 'WSS' : 'WS';
     const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
     this.server = { host, port: parsed.port ? Number(parsed.port) : this.secure ? 443 : 80 };
-    this.local = { host: options.viaHost ?? `${randomToken(this.random, 12)}.invalid`, port: 0 };
+    // Joined, not concatenated: one flat string rather than a pair of pieces, kept for life.
+    this.local = { host: options.viaHost ?? [randomToken(this.random, 12), 'invalid'].join('.'), port: 0 };
     this.Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
@@ -245,6 +246,7 @@ export class WebSocketTransport extends BaseTransport {
         }
         settled = true;
         this.clock.clearTimeout(timer);
+        this.listen(socket);
         this.setState('connected');
         this.keepAlive?.start();
         resolve();
@@ -262,6 +264,19 @@ export class WebSocketTransport extends BaseTransport {
       };
       socket.onmessage = (event) => this.receive(event.data);
     });
+  }
+
+  /**
+   * The handlers of an open socket. Made here rather than in handshake(): a closure made there
+   * would keep the handshake's promise, timer and callbacks alive for as long as the connection.
+   */
+  private listen(socket: WebSocketLike): void {
+    socket.onopen = null;
+    // Browsers give no detail on errors, and the close event follows; `ws` needs a listener.
+    socket.onerror = ignore;
+    socket.onclose = (event) =>
+      this.dropped(new TransportError('CLOSED', `${this.url} closed (${event.code} ${event.reason})`));
+    socket.onmessage = (event) => this.receive(event.data);
   }
 
   private receive(data: unknown): void {
@@ -332,6 +347,9 @@ export class WebSocketTransport extends BaseTransport {
     this.setState('disconnected', error);
   }
 }
+
+/** The error handler of an open socket: the close event that follows reports the loss. */
+function ignore(): void {}
 
 function detach(socket: WebSocketLike): void {
   socket.onopen = null;

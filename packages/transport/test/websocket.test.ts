@@ -221,6 +221,50 @@ describe('WebSocketTransport connect timeout (virtual clock, fake socket)', () =
     expect(clock.pending).toBe(0);
   });
 
+  it('once open, an error is left to the close event, which drops the connection; frames still arrive', async () => {
+    let socket: Scripted | undefined;
+    class Scripted {
+      readyState = 0;
+      protocol = 'sip';
+      binaryType = '';
+      onopen: ((e: unknown) => void) | null = null;
+      onclose: ((e: { code: number; reason: string }) => void) | null = null;
+      onerror: ((e: unknown) => void) | null = null;
+      onmessage: ((e: { data: unknown }) => void) | null = null;
+      constructor() {
+        socket = this;
+        queueMicrotask(() => {
+          this.readyState = 1;
+          this.onopen?.({});
+        });
+      }
+      send() {}
+      close() {}
+    }
+    const t = new WebSocketTransport({
+      url: 'ws://127.0.0.1:9',
+      WebSocket: Scripted,
+      clock: new VirtualClock(),
+    });
+    await t.connect();
+    expect(t.local.host).toMatch(/^[0-9a-z]{12}\.invalid$/i);
+    const received: string[] = [];
+    t.on('message', (m) => received.push(m.kind));
+    const states: string[] = [];
+    t.on('state', (s) => states.push(s));
+    socket!.onmessage!({
+      data: serialize(optionsRequest({ transport: 'WS', host: 'a.invalid', port: 0 })).slice().buffer,
+    });
+    expect(received).toEqual(['request']);
+    socket!.onerror!({});
+    expect(t.state).toBe('connected');
+    const failed = nextEvent<string>((fn) => t.on('flowFailed', fn));
+    socket!.readyState = 3;
+    socket!.onclose!({ code: 1006, reason: 'gone' });
+    expect(await failed).toMatch(/closed \(1006 gone\)/);
+    expect(states).toEqual(['disconnected']);
+  });
+
   it('closes a socket that opened without the sip subprotocol (RFC 7118 section 4)', async () => {
     let closed = false;
     class NoProtocol {
