@@ -1,6 +1,5 @@
 import { SipParseError } from './errors.js';
 import {
-  bytesAre,
   bytesOf,
   DIGIT,
   digitsAt,
@@ -135,7 +134,7 @@ function viaAt(
   message: Uint8Array | undefined,
 ): number {
   p = runEnd(b, p, end, WS);
-  if (end - p < 9 || !bytesAre(b, p, 'SIP/2.0/')) return -1;
+  if (end - p < 9 || !isSip20(b, p)) return -1;
   p += 8;
   let q = runEnd(b, p, end, TOKEN);
   if (q === p) return -1;
@@ -169,6 +168,20 @@ function viaAt(
   if (stop < 0) return -1;
   out.push(new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd)));
   return stop;
+}
+
+/** True when `b` from `p` holds `SIP/2.0/`; written out, as a loop over a string costs more. */
+function isSip20(b: Uint8Array, p: number): boolean {
+  return (
+    b[p] === 83 &&
+    b[p + 1] === 73 &&
+    b[p + 2] === 80 &&
+    b[p + 3] === 47 &&
+    b[p + 4] === 50 &&
+    b[p + 5] === 46 &&
+    b[p + 6] === 48 &&
+    b[p + 7] === 47
+  );
 }
 
 /**
