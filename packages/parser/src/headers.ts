@@ -1,5 +1,5 @@
 import { canonicalName, HOT_IDS, headerKey, keyId, keyOfId } from './header-names.js';
-import { type HeaderTypes, isKnownHeader, type KnownHeader, parseHeaderInto } from './header-types.js';
+import { type HeaderTypes, isKnownHeader, type KnownHeader, parseHeader } from './header-types.js';
 
 /** A header value as it can be given to {@link Headers.append}: text or an object with toString. */
 export type HeaderInput =
@@ -247,7 +247,7 @@ export class Headers {
     const cache = this.cache;
     if (cache !== undefined)
       for (let i = 0; i < cache.length; i += 2) if (cache[i] === id) return cache[i + 1] as unknown[];
-    const out: unknown[] = [];
+    let out: unknown[] | undefined;
     const ids = this.ids;
     const src = this.src;
     let first = 0;
@@ -259,18 +259,23 @@ export class Headers {
     }
     for (let i = first; i >= 0 && i <= last; i++) {
       if (ids[i] !== id) continue;
+      let items: unknown[];
       if (src !== undefined) {
         const start = this.spans[4 * i + 2]!;
-        if (start >= 0) parseHeaderInto(key, src, start, this.spans[4 * i + 3]!, out, this.bytes);
+        if (start >= 0) items = parseHeader(key, src, start, this.spans[4 * i + 3]!, this.bytes);
         else {
           const v = this.folded[this.spans[4 * i + 3]!]!;
-          parseHeaderInto(key, v, 0, v.length, out);
+          items = parseHeader(key, v, 0, v.length);
         }
       } else {
         const v = this.values[i]!;
-        parseHeaderInto(key, v, 0, v.length, out);
+        items = parseHeader(key, v, 0, v.length);
       }
+      // Each line's list is new: the first one is kept and takes the others' elements.
+      if (out === undefined) out = items;
+      else for (let k = 0; k < items.length; k++) out.push(items[k]);
     }
+    out ??= [];
     if (cache === undefined) this.cache = [id, out];
     else cache.push(id, out);
     return out;

@@ -143,18 +143,11 @@ export function parseContact(value: string, header = 'contact'): NameAddr[] | ty
  * Fast path for one name-addr from `p` in `t` (up to `end`): an optional quoted display name
  * without quoted-pairs, a SIP URI in angle brackets as {@link sipUriScan} takes it, and
  * parameters as {@link paramsEnd} takes them, read from `b` ({@link nameAddrsAt} has the
- * rest). Appends the NameAddr to `out` and returns where it
- * stopped (the end of the value or a comma for the caller to check), or -1 without appending for
- * anything else (the string-level parser then decides).
+ * rest). Leaves the NameAddr in {@link made} and returns where it
+ * stopped (the end of the value or a comma for the caller to check), or -1 for anything else
+ * (the string-level parser then decides).
  */
-function nameAddrAt(
-  b: Uint8Array,
-  t: string,
-  p: number,
-  end: number,
-  out: unknown[],
-  message: Uint8Array | undefined,
-): number {
+function nameAddrAt(b: Uint8Array, t: string, p: number, end: number, message: Uint8Array | undefined): number {
   p = runEnd(b, p, end, WS);
   let displayName: string | undefined;
   if (p < end && b[p] === 34) {
@@ -170,33 +163,37 @@ function nameAddrAt(
   if (p >= end || b[p] !== 62) return -1;
   const stop = paramsEnd(b, p + 1, end, false);
   if (stop < 0) return -1;
-  out.push(new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message, firstValueEnd)));
+  made = new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message, firstValueEnd));
   return stop;
 }
 
+/** The NameAddr the last {@link nameAddrAt} that did not give -1 made. */
+let made: NameAddr;
+
 /**
  * {@link nameAddrAt} over the value `t.slice(start, end)`, a comma-separated list (`list`) or a
- * single name-addr; appends every element, or nothing and returns false when the fast path does
- * not take it all. `message`: the message bytes `t` is the ASCII decoding of, when it is; the
- * values keep them to look parameters up in.
+ * single name-addr: every element in a new list, or undefined when the fast path does not take
+ * them all. `message`: the message bytes `t` is the ASCII decoding of, when it is; the values
+ * keep them to look parameters up in.
  */
 export function nameAddrsAt(
   t: string,
   start: number,
   end: number,
-  out: unknown[],
   list: boolean,
   message?: Uint8Array,
-): boolean {
+): NameAddr[] | undefined {
   const b = message ?? bytesOf(t, start, end);
-  const mark = out.length;
-  let p = start;
+  let stop = nameAddrAt(b, t, start, end, message);
+  // One element is the usual value: a list made with it costs less than one grown to hold it.
+  if (stop === end) return [made];
+  if (stop < 0 || !list || b[stop] !== 44) return undefined;
+  const out = [made];
   for (;;) {
-    const stop = nameAddrAt(b, t, p, end, out, message);
-    if (stop === end) return true;
-    if (stop < 0 || !list || b[stop] !== 44) break;
-    p = stop + 1;
+    stop = nameAddrAt(b, t, stop + 1, end, message);
+    if (stop < 0) return undefined;
+    out.push(made);
+    if (stop === end) return out;
+    if (b[stop] !== 44) return undefined;
   }
-  out.length = mark;
-  return false;
 }

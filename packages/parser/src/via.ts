@@ -121,18 +121,11 @@ export function parseViaList(value: string, header = 'via'): Via[] {
 /**
  * Fast path for one via-parm from `p` in `t` (up to `end`): `SIP/2.0/` exactly, a transport, a
  * hostname, IPv4 or IPv6 host with an optional port right after it, and parameters whose `ttl`,
- * `rport` and `branch` all pass the checks ({@link paramsEnd}). Appends the Via to `out` and
- * returns where it stopped (the end of the value or a comma for the caller to check), or -1
- * without appending for anything else.
+ * `rport` and `branch` all pass the checks ({@link paramsEnd}). Leaves the Via in {@link made}
+ * and returns where it stopped (the end of the value or a comma for the caller to check), or -1
+ * for anything else.
  */
-function viaAt(
-  b: Uint8Array,
-  t: string,
-  p: number,
-  end: number,
-  out: unknown[],
-  message: Uint8Array | undefined,
-): number {
+function viaAt(b: Uint8Array, t: string, p: number, end: number, message: Uint8Array | undefined): number {
   p = runEnd(b, p, end, WS);
   if (end - p < 9 || !isSip20(b, p)) return -1;
   p += 8;
@@ -166,9 +159,12 @@ function viaAt(
   }
   const stop = paramsEnd(b, q, end, true);
   if (stop < 0) return -1;
-  out.push(new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd)));
+  made = new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd));
   return stop;
 }
+
+/** The Via the last {@link viaAt} that did not give -1 made. */
+let made: Via;
 
 /** True when `b` from `p` holds `SIP/2.0/`; written out, as a loop over a string costs more. */
 function isSip20(b: Uint8Array, p: number): boolean {
@@ -185,20 +181,21 @@ function isSip20(b: Uint8Array, p: number): boolean {
 }
 
 /**
- * Fast path for a whole Via value `t.slice(start, end)`: appends every via-parm to `out`, or
- * nothing and returns false when {@link viaAt} does not take them all. `message`: as for
- * nameAddrsAt.
+ * Fast path for a whole Via value `t.slice(start, end)`: every via-parm in a new list, or
+ * undefined when {@link viaAt} does not take them all. `message`: as for nameAddrsAt.
  */
-export function viasAt(t: string, start: number, end: number, out: unknown[], message?: Uint8Array): boolean {
+export function viasAt(t: string, start: number, end: number, message?: Uint8Array): Via[] | undefined {
   const b = message ?? bytesOf(t, start, end);
-  const mark = out.length;
-  let p = start;
+  let stop = viaAt(b, t, start, end, message);
+  // One via-parm a line is the usual value (see nameAddrsAt).
+  if (stop === end) return [made];
+  if (stop < 0 || b[stop] !== 44) return undefined;
+  const out = [made];
   for (;;) {
-    const stop = viaAt(b, t, p, end, out, message);
-    if (stop === end) return true;
-    if (stop < 0 || b[stop] !== 44) break;
-    p = stop + 1;
+    stop = viaAt(b, t, stop + 1, end, message);
+    if (stop < 0) return undefined;
+    out.push(made);
+    if (stop === end) return out;
+    if (b[stop] !== 44) return undefined;
   }
-  out.length = mark;
-  return false;
 }
