@@ -20,16 +20,6 @@ const UNREAD: Param[] = [];
  */
 const NONE: Param[] = Object.freeze([]) as unknown as Param[];
 
-/** The span the next `new Params(UNREAD)` takes (see {@link Params.unread}). */
-const next = {
-  src: '',
-  from: 0,
-  to: 0,
-  uri: false,
-  bytes: undefined as Uint8Array | undefined,
-  firstEnd: -1,
-};
-
 /**
  * An ordered parameter list. Names compare case-insensitively (RFC 3261 section 7.3.1); the
  * order and spelling as written are kept for serialising.
@@ -50,25 +40,13 @@ export class Params implements Iterable<Param> {
   #firstEnd: number;
 
   constructor(list: Param[] = NONE) {
-    // An unread list takes its span from `next` (set by `unread` just before), so that each
-    // field is written once: a message's values make a few of these each.
-    if (list === UNREAD) {
-      this.list = UNREAD;
-      this.#src = next.src;
-      this.#from = next.from;
-      this.#to = next.to;
-      this.#uri = next.uri;
-      this.#bytes = next.bytes;
-      this.#firstEnd = next.firstEnd;
-    } else {
-      this.list = list.length === 0 ? NONE : list;
-      this.#src = '';
-      this.#from = 0;
-      this.#to = 0;
-      this.#uri = false;
-      this.#bytes = undefined;
-      this.#firstEnd = -1;
-    }
+    this.list = list.length === 0 && list !== UNREAD ? NONE : list;
+    this.#src = '';
+    this.#from = 0;
+    this.#to = 0;
+    this.#uri = false;
+    this.#bytes = undefined;
+    this.#firstEnd = -1;
   }
 
   /**
@@ -87,16 +65,13 @@ export class Params implements Iterable<Param> {
     bytes?: Uint8Array,
     firstEnd = -1,
   ): Params {
-    next.src = src;
-    next.from = from;
-    next.to = to;
-    next.uri = uri;
-    next.bytes = bytes;
-    next.firstEnd = firstEnd;
     const p = new Params(UNREAD);
-    // Not kept alive by the scratch record.
-    next.src = '';
-    next.bytes = undefined;
+    p.#src = src;
+    p.#bytes = bytes;
+    p.#firstEnd = firstEnd;
+    p.#from = from;
+    p.#to = to;
+    p.#uri = uri;
     return p;
   }
 
