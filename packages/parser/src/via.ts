@@ -121,16 +121,22 @@ export function parseViaList(value: string, header = 'via'): Via[] {
 /**
  * Fast path for one via-parm from `p` in `t` (up to `end`): `SIP/2.0/` exactly, a transport, a
  * hostname, IPv4 or IPv6 host with an optional port right after it, and parameters whose `ttl`,
- * `rport` and `branch` all pass the checks ({@link paramsEnd}). Leaves the Via in {@link made}
- * and returns where it stopped (the end of the value or a comma for the caller to check), or -1
- * for anything else.
+ * `rport` and `branch` all pass the checks ({@link paramsEnd}). Returns the Via, with where it
+ * stopped in {@link viaStop} (the end of the value or a comma for the caller to check), or
+ * undefined for anything else.
  */
-function viaAt(b: Uint8Array, t: string, p: number, end: number, message: Uint8Array | undefined): number {
+function viaAt(
+  b: Uint8Array,
+  t: string,
+  p: number,
+  end: number,
+  message: Uint8Array | undefined,
+): Via | undefined {
   p = runEnd(b, p, end, WS);
-  if (end - p < 9 || !isSip20(b, p)) return -1;
+  if (end - p < 9 || !isSip20(b, p)) return undefined;
   p += 8;
   let q = runEnd(b, p, end, TOKEN);
-  if (q === p) return -1;
+  if (q === p) return undefined;
   let transport = t.slice(p, q);
   for (let i = p; i < q; i++) {
     if (b[i]! >= 97 && b[i]! <= 122) {
@@ -143,11 +149,11 @@ function viaAt(b: Uint8Array, t: string, p: number, end: number, message: Uint8A
   p = runEnd(b, q, end, WS);
   if (p < end && b[p] === 91) {
     q = runEnd(b, p + 1, end, IPV6);
-    if (q === p + 1 || q >= end || b[q] !== 93) return -1;
+    if (q === p + 1 || q >= end || b[q] !== 93) return undefined;
     q++;
   } else {
     q = runEnd(b, p, end, HOST);
-    if (q === p || p === transportEnd) return -1;
+    if (q === p || p === transportEnd) return undefined;
   }
   const host = t.slice(p, q);
   let port: number | undefined;
@@ -155,16 +161,16 @@ function viaAt(b: Uint8Array, t: string, p: number, end: number, message: Uint8A
     p = q + 1;
     q = runEnd(b, p, end, DIGIT);
     port = digitsAt(b, p, q, 5);
-    if (port < 0 || port > 65535) return -1;
+    if (port < 0 || port > 65535) return undefined;
   }
   const stop = paramsEnd(b, q, end, true);
-  if (stop < 0) return -1;
-  made = new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd));
-  return stop;
+  if (stop < 0) return undefined;
+  viaStop = stop;
+  return new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd));
 }
 
-/** The Via the last {@link viaAt} that did not give -1 made. */
-let made: Via;
+/** Where the value the last {@link viaAt} made ends (a number: kept without a write barrier). */
+let viaStop = 0;
 
 /** True when `b` from `p` holds `SIP/2.0/`; written out, as a loop over a string costs more. */
 function isSip20(b: Uint8Array, p: number): boolean {
@@ -186,15 +192,18 @@ function isSip20(b: Uint8Array, p: number): boolean {
  */
 export function viasAt(t: string, start: number, end: number, message?: Uint8Array): Via[] | undefined {
   const b = message ?? bytesOf(t, start, end);
-  let stop = viaAt(b, t, start, end, message);
+  let made = viaAt(b, t, start, end, message);
+  if (made === undefined) return undefined;
+  let stop = viaStop;
   // One via-parm a line is the usual value (see nameAddrsAt).
   if (stop === end) return [made];
-  if (stop < 0 || b[stop] !== 44) return undefined;
+  if (b[stop] !== 44) return undefined;
   const out = [made];
   for (;;) {
-    stop = viaAt(b, t, stop + 1, end, message);
-    if (stop < 0) return undefined;
+    made = viaAt(b, t, stop + 1, end, message);
+    if (made === undefined) return undefined;
     out.push(made);
+    stop = viaStop;
     if (stop === end) return out;
     if (b[stop] !== 44) return undefined;
   }
