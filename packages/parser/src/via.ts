@@ -137,13 +137,7 @@ function viaAt(
   p += 8;
   let q = runEnd(b, p, end, TOKEN);
   if (q === p) return undefined;
-  let transport = t.slice(p, q);
-  for (let i = p; i < q; i++) {
-    if (b[i]! >= 97 && b[i]! <= 122) {
-      transport = transport.toUpperCase();
-      break;
-    }
-  }
+  const transport = transportAt(b, t, p, q);
   // The host follows white space, or an IPv6 reference follows the transport right away.
   const transportEnd = q;
   p = runEnd(b, q, end, WS);
@@ -171,6 +165,26 @@ function viaAt(
 
 /** Where the value the last {@link viaAt} made ends (a number: kept without a write barrier). */
 let viaStop = 0;
+
+/**
+ * The transport token `t.slice(p, q)` upper-cased. The usual upper-case ones are given as
+ * constants: no string to make, and no letter to look at again.
+ */
+function transportAt(b: Uint8Array, t: string, p: number, q: number): string {
+  const n = q - p;
+  const c = b[p];
+  if (n === 3) {
+    const d = b[p + 1];
+    const e = b[p + 2];
+    if (c === 85 && d === 68 && e === 80) return 'UDP';
+    if (c === 84 && d === 67 && e === 80) return 'TCP';
+    if (c === 84 && d === 76 && e === 83) return 'TLS';
+    if (c === 87 && d === 83 && e === 83) return 'WSS';
+  } else if (n === 2 && c === 87 && b[p + 1] === 83) return 'WS';
+  const transport = t.slice(p, q);
+  for (let i = p; i < q; i++) if (b[i]! >= 97 && b[i]! <= 122) return transport.toUpperCase();
+  return transport;
+}
 
 /** True when `b` from `p` holds `SIP/2.0/`; written out, as a loop over a string costs more. */
 function isSip20(b: Uint8Array, p: number): boolean {
