@@ -219,7 +219,13 @@ export function isKnownHeader(key: string): key is KnownHeader {
  * shapes of the hot headers (the hottest first), reading `b` when given (the message bytes `t`
  * is the ASCII decoding of); whatever they leave goes to {@link HEADER_PARSERS}.
  */
-export function parseHeader(key: KnownHeader, t: string, start: number, end: number, b?: Uint8Array): unknown[] {
+export function parseHeader(
+  key: KnownHeader,
+  t: string,
+  start: number,
+  end: number,
+  b?: Uint8Array,
+): unknown[] {
   switch (key) {
     case 'via': {
       const v = viasAt(t, start, end, b);
