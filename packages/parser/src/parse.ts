@@ -200,16 +200,9 @@ function crAt(b: Uint8Array, view: DataView, p: number): number {
   const n = b.length;
   const last = n - 4;
   for (;;) {
-    // 8 bytes a step while they last (a header value is some 40 bytes), then 4.
-    while (p <= last - 4) {
-      const w = view.getInt32(p, true);
-      const v = view.getInt32(p + 4, true);
-      // A byte below 0x20 borrows into its own top bit; a byte from 0x80 has it set already.
-      if ((((w - 0x20202020) | w | (v - 0x20202020) | v) & 0x80808080) !== 0) break;
-      p += 8;
-    }
     while (p <= last) {
       const w = view.getInt32(p, true);
+      // A byte below 0x20 borrows into its own top bit; a byte from 0x80 has it set already.
       if ((((w - 0x20202020) | w) & 0x80808080) !== 0) break;
       p += 4;
     }
