@@ -127,13 +127,19 @@ export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): 
     const nameEnd = runEnd(b, name, end, TOKEN);
     if (nameEnd === name) return -1;
     // 1 branch, 2 rport, 3 ttl (Via only), 0 any other.
+    // The length picks the one name to compare with.
+    const len = nameEnd - name;
     const kind = !via
       ? 0
-      : named(b, name, nameEnd, 'branch')
-        ? 1
-        : named(b, name, nameEnd, 'rport')
-          ? 2
-          : named(b, name, nameEnd, 'ttl')
+      : len === 6
+        ? named(b, name, nameEnd, 'branch')
+          ? 1
+          : 0
+        : len === 5
+          ? named(b, name, nameEnd, 'rport')
+            ? 2
+            : 0
+          : len === 3 && named(b, name, nameEnd, 'ttl')
             ? 3
             : 0;
     const eq = runEnd(b, nameEnd, end, WS);

@@ -49,6 +49,7 @@ export function canonicalName(name: string): string {
  * without building a lower-case string per line. Any other name goes through {@link headerKey}.
  */
 const COMMON = [
+  // These first HOT_IDS are in nearly every message and read from most (Headers indexes them).
   'via',
   'from',
   'to',
@@ -137,6 +138,9 @@ export function keyId(key: string): number {
 export function keyOfId(id: number): string {
   return COMMON[id]!;
 }
+
+/** The {@link keyId} numbers below this are Via, From, To, Call-ID, CSeq and Contact. */
+export const HOT_IDS = 6;
 
 /** How many numbers {@link keyId} gives out (0 to this, exclusive). */
 export const KEY_IDS = COMMON.length;

@@ -214,60 +214,57 @@ export function isKnownHeader(key: string): key is KnownHeader {
 }
 
 /**
- * @internal Parses the value `t.slice(start, end)` of a known header and appends its elements
- * to `out` (what {@link Headers.typed} collects across lines). The fast paths take the common
+ * @internal Parses the value `t.slice(start, end)` of a known header into a new list of its
+ * elements (what {@link Headers.typed} collects across lines). The fast paths take the common
  * shapes of the hot headers (the hottest first), reading `b` when given (the message bytes `t`
  * is the ASCII decoding of); whatever they leave goes to {@link HEADER_PARSERS}.
  */
-export function parseHeaderInto(
+export function parseHeader(
   key: KnownHeader,
   t: string,
   start: number,
   end: number,
-  out: unknown[],
   b?: Uint8Array,
-): void {
+): unknown[] {
   switch (key) {
-    case 'via':
-      if (viasAt(t, start, end, out, b)) return;
+    case 'via': {
+      const v = viasAt(t, start, end, b);
+      if (v !== undefined) return v;
       break;
+    }
     case 'from':
     case 'to':
     case 'reply-to':
     case 'refer-to':
-    case 'referred-by':
-      if (nameAddrsAt(t, start, end, out, false, b)) return;
+    case 'referred-by': {
+      const v = nameAddrsAt(t, start, end, false, b);
+      if (v !== undefined) return v;
       break;
+    }
     case 'call-id': {
       const v = callIdAt(t, start, end, b);
-      if (v !== undefined) {
-        out.push(v);
-        return;
-      }
+      if (v !== undefined) return [v];
       break;
     }
     case 'cseq': {
       const v = cseqAt(t, start, end, b);
-      if (v !== undefined) {
-        out.push(v);
-        return;
-      }
+      if (v !== undefined) return [v];
       break;
     }
-    case 'contact':
-      if (end - start === 1 && t.charCodeAt(start) === 42) {
-        out.push(STAR);
-        return;
-      }
-      if (nameAddrsAt(t, start, end, out, true, b)) return;
+    case 'contact': {
+      if (end - start === 1 && t.charCodeAt(start) === 42) return [STAR];
+      const v = nameAddrsAt(t, start, end, true, b);
+      if (v !== undefined) return v;
       break;
+    }
     case 'route':
     case 'record-route':
     case 'path':
     case 'service-route':
-    case 'p-asserted-identity':
-      if (nameAddrsAt(t, start, end, out, true, b)) return;
+    case 'p-asserted-identity': {
+      const v = nameAddrsAt(t, start, end, true, b);
+      if (v !== undefined) return v;
+    }
   }
-  const items = HEADER_PARSERS[key](t.slice(start, end), key);
-  for (let i = 0; i < items.length; i++) out.push(items[i]);
+  return HEADER_PARSERS[key](t.slice(start, end), key);
 }

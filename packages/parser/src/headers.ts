@@ -1,5 +1,5 @@
-import { canonicalName, headerKey, keyId, keyOfId } from './header-names.js';
-import { type HeaderTypes, isKnownHeader, type KnownHeader, parseHeaderInto } from './header-types.js';
+import { canonicalName, HOT_IDS, headerKey, keyId, keyOfId } from './header-names.js';
+import { type HeaderTypes, isKnownHeader, type KnownHeader, parseHeader } from './header-types.js';
 
 /** A header value as it can be given to {@link Headers.append}: text or an object with toString. */
 export type HeaderInput =
@@ -48,6 +48,12 @@ export class Headers {
    * typed headers, so a short list costs less to make than a slot per known key.
    */
   private cache: unknown[] | undefined = undefined;
+  /**
+   * While the lines are those of `src`: the first and last line of each key numbered below
+   * {@link HOT_IDS} (-1 when none), found in one pass when the first of them is asked for, so
+   * that each typed getter does not look at every line again.
+   */
+  private hot: number[] | undefined = undefined;
 
   /** Drops the typed values of `key` after a change. */
   private forget(key: string): void {
@@ -125,6 +131,7 @@ export class Headers {
     this.values = values;
     this.src = undefined;
     this.bytes = undefined;
+    this.hot = undefined;
     this.spans = NO_IDS;
     this.folded = NONE;
   }
@@ -240,26 +247,53 @@ export class Headers {
     const cache = this.cache;
     if (cache !== undefined)
       for (let i = 0; i < cache.length; i += 2) if (cache[i] === id) return cache[i + 1] as unknown[];
-    const out: unknown[] = [];
+    let out: unknown[] | undefined;
     const ids = this.ids;
     const src = this.src;
-    for (let i = 0; i < ids.length; i++) {
+    let first = 0;
+    let last = ids.length - 1;
+    if (src !== undefined && id < HOT_IDS) {
+      const hot = this.hot ?? this.hotLines();
+      first = hot[2 * id]!;
+      last = hot[2 * id + 1]!;
+    }
+    for (let i = first; i >= 0 && i <= last; i++) {
       if (ids[i] !== id) continue;
+      let items: unknown[];
       if (src !== undefined) {
         const start = this.spans[4 * i + 2]!;
-        if (start >= 0) parseHeaderInto(key, src, start, this.spans[4 * i + 3]!, out, this.bytes);
+        if (start >= 0) items = parseHeader(key, src, start, this.spans[4 * i + 3]!, this.bytes);
         else {
           const v = this.folded[this.spans[4 * i + 3]!]!;
-          parseHeaderInto(key, v, 0, v.length, out);
+          items = parseHeader(key, v, 0, v.length);
         }
       } else {
         const v = this.values[i]!;
-        parseHeaderInto(key, v, 0, v.length, out);
+        items = parseHeader(key, v, 0, v.length);
       }
+      // Each line's list is new: the first one is kept and takes the others' elements.
+      if (out === undefined) out = items;
+      else for (let k = 0; k < items.length; k++) out.push(items[k]);
     }
+    out ??= [];
     if (cache === undefined) this.cache = [id, out];
     else cache.push(id, out);
     return out;
+  }
+
+  /** Fills {@link Headers.hot}. */
+  private hotLines(): number[] {
+    const hot = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+    const ids = this.ids;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id >= 0 && id < HOT_IDS) {
+        if (hot[2 * id]! < 0) hot[2 * id] = i;
+        hot[2 * id + 1] = i;
+      }
+    }
+    this.hot = hot;
+    return hot;
   }
 
   /** The first typed element of a known header, or undefined when absent. */

@@ -143,60 +143,66 @@ export function parseContact(value: string, header = 'contact'): NameAddr[] | ty
  * Fast path for one name-addr from `p` in `t` (up to `end`): an optional quoted display name
  * without quoted-pairs, a SIP URI in angle brackets as {@link sipUriScan} takes it, and
  * parameters as {@link paramsEnd} takes them, read from `b` ({@link nameAddrsAt} has the
- * rest). Appends the NameAddr to `out` and returns where it
- * stopped (the end of the value or a comma for the caller to check), or -1 without appending for
- * anything else (the string-level parser then decides).
+ * rest). Returns the NameAddr, with where it stopped in {@link nameAddrStop} (the end of the
+ * value or a comma for the caller to check), or undefined for anything else (the string-level
+ * parser then decides).
  */
 function nameAddrAt(
   b: Uint8Array,
   t: string,
   p: number,
   end: number,
-  out: unknown[],
   message: Uint8Array | undefined,
-): number {
+): NameAddr | undefined {
   p = runEnd(b, p, end, WS);
   let displayName: string | undefined;
   if (p < end && b[p] === 34) {
     const close = quotedEnd(b, p + 1, end);
-    if (close < 0) return -1;
+    if (close < 0) return undefined;
     displayName = t.slice(p + 1, close);
     p = runEnd(b, close + 1, end, WS);
   }
-  if (p >= end || b[p] !== 60) return -1;
+  if (p >= end || b[p] !== 60) return undefined;
   const uri = sipUriScan(b, t, p + 1, end);
-  if (uri === undefined) return -1;
+  if (uri === undefined) return undefined;
   p = uriScanStop;
-  if (p >= end || b[p] !== 62) return -1;
+  if (p >= end || b[p] !== 62) return undefined;
   const stop = paramsEnd(b, p + 1, end, false);
-  if (stop < 0) return -1;
-  out.push(new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message, firstValueEnd)));
-  return stop;
+  if (stop < 0) return undefined;
+  nameAddrStop = stop;
+  return new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message, firstValueEnd));
 }
+
+/** Where the value the last {@link nameAddrAt} made ends (a number: kept without a write barrier). */
+let nameAddrStop = 0;
 
 /**
  * {@link nameAddrAt} over the value `t.slice(start, end)`, a comma-separated list (`list`) or a
- * single name-addr; appends every element, or nothing and returns false when the fast path does
- * not take it all. `message`: the message bytes `t` is the ASCII decoding of, when it is; the
- * values keep them to look parameters up in.
+ * single name-addr: every element in a new list, or undefined when the fast path does not take
+ * them all. `message`: the message bytes `t` is the ASCII decoding of, when it is; the values
+ * keep them to look parameters up in.
  */
 export function nameAddrsAt(
   t: string,
   start: number,
   end: number,
-  out: unknown[],
   list: boolean,
   message?: Uint8Array,
-): boolean {
+): NameAddr[] | undefined {
   const b = message ?? bytesOf(t, start, end);
-  const mark = out.length;
-  let p = start;
+  let made = nameAddrAt(b, t, start, end, message);
+  if (made === undefined) return undefined;
+  let stop = nameAddrStop;
+  // One element is the usual value: a list made with it costs less than one grown to hold it.
+  if (stop === end) return [made];
+  if (!list || b[stop] !== 44) return undefined;
+  const out = [made];
   for (;;) {
-    const stop = nameAddrAt(b, t, p, end, out, message);
-    if (stop === end) return true;
-    if (stop < 0 || !list || b[stop] !== 44) break;
-    p = stop + 1;
+    made = nameAddrAt(b, t, stop + 1, end, message);
+    if (made === undefined) return undefined;
+    out.push(made);
+    stop = nameAddrStop;
+    if (stop === end) return out;
+    if (b[stop] !== 44) return undefined;
   }
-  out.length = mark;
-  return false;
 }

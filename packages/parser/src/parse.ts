@@ -359,8 +359,12 @@ function bodyOf(bytes: Uint8Array, bodyStart: number, length: number, framing: F
       'content-length',
     );
   }
-  return bytes.subarray(bodyStart, bodyStart + length);
+  // Most messages have no body, and a view costs more than the rest of framing: share one.
+  return length === 0 ? NO_BODY : bytes.subarray(bodyStart, bodyStart + length);
 }
+
+/** The body of every parsed message with Content-Length 0 (empty, so nothing can change it). */
+const NO_BODY = new Uint8Array(0);
 
 /** The value of the 1 to 10 ASCII digits in `b` from `start` to `end`, else -1. */
 function digitsIn(b: Uint8Array, start: number, end: number): number {

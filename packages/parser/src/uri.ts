@@ -8,7 +8,7 @@ import {
   USER_CHARS,
   unescapePart,
 } from './escape.js';
-import { bytesAre, DIGIT, digitsAt, HOST, IPV6, runEnd, URI_PARAM, USER } from './fast-scan.js';
+import { DIGIT, digitsAt, HOST, IPV6, runEnd, URI_PARAM, USER } from './fast-scan.js';
 import { type Param, Params } from './params.js';
 
 /** A `sip:` or `sips:` URI (RFC 3261 section 19.1). Escapes are resolved in every field. */
@@ -278,7 +278,7 @@ export let uriScanStop = 0;
  * which parseUri then decides, errors included.
  */
 export function sipUriScan(b: Uint8Array, t: string, p: number, end: number): SipUri | undefined {
-  if (end - p < 5 || !bytesAre(b, p, 'sip')) return undefined;
+  if (end - p < 5 || b[p] !== 115 || b[p + 1] !== 105 || b[p + 2] !== 112) return undefined;
   p += 3;
   const secure = b[p] === 115;
   if (secure) p++;

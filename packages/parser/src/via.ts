@@ -1,6 +1,5 @@
 import { SipParseError } from './errors.js';
 import {
-  bytesAre,
   bytesOf,
   DIGIT,
   digitsAt,
@@ -122,40 +121,33 @@ export function parseViaList(value: string, header = 'via'): Via[] {
 /**
  * Fast path for one via-parm from `p` in `t` (up to `end`): `SIP/2.0/` exactly, a transport, a
  * hostname, IPv4 or IPv6 host with an optional port right after it, and parameters whose `ttl`,
- * `rport` and `branch` all pass the checks ({@link paramsEnd}). Appends the Via to `out` and
- * returns where it stopped (the end of the value or a comma for the caller to check), or -1
- * without appending for anything else.
+ * `rport` and `branch` all pass the checks ({@link paramsEnd}). Returns the Via, with where it
+ * stopped in {@link viaStop} (the end of the value or a comma for the caller to check), or
+ * undefined for anything else.
  */
 function viaAt(
   b: Uint8Array,
   t: string,
   p: number,
   end: number,
-  out: unknown[],
   message: Uint8Array | undefined,
-): number {
+): Via | undefined {
   p = runEnd(b, p, end, WS);
-  if (end - p < 9 || !bytesAre(b, p, 'SIP/2.0/')) return -1;
+  if (end - p < 9 || !isSip20(b, p)) return undefined;
   p += 8;
   let q = runEnd(b, p, end, TOKEN);
-  if (q === p) return -1;
-  let transport = t.slice(p, q);
-  for (let i = p; i < q; i++) {
-    if (b[i]! >= 97 && b[i]! <= 122) {
-      transport = transport.toUpperCase();
-      break;
-    }
-  }
+  if (q === p) return undefined;
+  const transport = transportAt(b, t, p, q);
   // The host follows white space, or an IPv6 reference follows the transport right away.
   const transportEnd = q;
   p = runEnd(b, q, end, WS);
   if (p < end && b[p] === 91) {
     q = runEnd(b, p + 1, end, IPV6);
-    if (q === p + 1 || q >= end || b[q] !== 93) return -1;
+    if (q === p + 1 || q >= end || b[q] !== 93) return undefined;
     q++;
   } else {
     q = runEnd(b, p, end, HOST);
-    if (q === p || p === transportEnd) return -1;
+    if (q === p || p === transportEnd) return undefined;
   }
   const host = t.slice(p, q);
   let port: number | undefined;
@@ -163,29 +155,70 @@ function viaAt(
     p = q + 1;
     q = runEnd(b, p, end, DIGIT);
     port = digitsAt(b, p, q, 5);
-    if (port < 0 || port > 65535) return -1;
+    if (port < 0 || port > 65535) return undefined;
   }
   const stop = paramsEnd(b, q, end, true);
-  if (stop < 0) return -1;
-  out.push(new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd)));
-  return stop;
+  if (stop < 0) return undefined;
+  viaStop = stop;
+  return new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd));
+}
+
+/** Where the value the last {@link viaAt} made ends (a number: kept without a write barrier). */
+let viaStop = 0;
+
+/**
+ * The transport token `t.slice(p, q)` upper-cased. The usual upper-case ones are given as
+ * constants: no string to make, and no letter to look at again.
+ */
+function transportAt(b: Uint8Array, t: string, p: number, q: number): string {
+  const n = q - p;
+  const c = b[p];
+  if (n === 3) {
+    const d = b[p + 1];
+    const e = b[p + 2];
+    if (c === 85 && d === 68 && e === 80) return 'UDP';
+    if (c === 84 && d === 67 && e === 80) return 'TCP';
+    if (c === 84 && d === 76 && e === 83) return 'TLS';
+    if (c === 87 && d === 83 && e === 83) return 'WSS';
+  } else if (n === 2 && c === 87 && b[p + 1] === 83) return 'WS';
+  const transport = t.slice(p, q);
+  for (let i = p; i < q; i++) if (b[i]! >= 97 && b[i]! <= 122) return transport.toUpperCase();
+  return transport;
+}
+
+/** True when `b` from `p` holds `SIP/2.0/`; written out, as a loop over a string costs more. */
+function isSip20(b: Uint8Array, p: number): boolean {
+  return (
+    b[p] === 83 &&
+    b[p + 1] === 73 &&
+    b[p + 2] === 80 &&
+    b[p + 3] === 47 &&
+    b[p + 4] === 50 &&
+    b[p + 5] === 46 &&
+    b[p + 6] === 48 &&
+    b[p + 7] === 47
+  );
 }
 
 /**
- * Fast path for a whole Via value `t.slice(start, end)`: appends every via-parm to `out`, or
- * nothing and returns false when {@link viaAt} does not take them all. `message`: as for
- * nameAddrsAt.
+ * Fast path for a whole Via value `t.slice(start, end)`: every via-parm in a new list, or
+ * undefined when {@link viaAt} does not take them all. `message`: as for nameAddrsAt.
  */
-export function viasAt(t: string, start: number, end: number, out: unknown[], message?: Uint8Array): boolean {
+export function viasAt(t: string, start: number, end: number, message?: Uint8Array): Via[] | undefined {
   const b = message ?? bytesOf(t, start, end);
-  const mark = out.length;
-  let p = start;
+  let made = viaAt(b, t, start, end, message);
+  if (made === undefined) return undefined;
+  let stop = viaStop;
+  // One via-parm a line is the usual value (see nameAddrsAt).
+  if (stop === end) return [made];
+  if (b[stop] !== 44) return undefined;
+  const out = [made];
   for (;;) {
-    const stop = viaAt(b, t, p, end, out, message);
-    if (stop === end) return true;
-    if (stop < 0 || b[stop] !== 44) break;
-    p = stop + 1;
+    made = viaAt(b, t, stop + 1, end, message);
+    if (made === undefined) return undefined;
+    out.push(made);
+    stop = viaStop;
+    if (stop === end) return out;
+    if (b[stop] !== 44) return undefined;
   }
-  out.length = mark;
-  return false;
 }

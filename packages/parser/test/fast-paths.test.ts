@@ -67,6 +67,11 @@ describe('fast paths read as the string-level parsers', () => {
     ['Via', 'SIP/2.0/UDP[::1];branch=a'],
     ['Via', 'SIP/2.0/UDPh'],
     ['Via', 'SIP/2.0/UDP h,'],
+    // Transports the fast path gives as constants, and spellings next to them that it must not.
+    ['Via', 'SIP/2.0/WS h, SIP/2.0/WSS h, SIP/2.0/TCP h, SIP/2.0/TLS h, SIP/2.0/UDP h'],
+    ['Via', 'SIP/2.0/ws h, SIP/2.0/Wss h, SIP/2.0/tcP h, SIP/2.0/tls h, SIP/2.0/udp h'],
+    ['Via', 'SIP/2.0/W h, SIP/2.0/WSX h, SIP/2.0/UD h, SIP/2.0/UDPS h, SIP/2.0/SCTP h, SIP/2.0/TLS-SCTP h'],
+    ['Via', 'SIP/2.0/TCPh'],
     ['From', '"Alice Liddell" <sip:alice@sip.example.com>;tag=hl8vdm3h2q'],
     ['From', '<sips:a@[2001:db8::1]:5061;transport=TLS;lr>;TAG="x y";tag=z'],
     ['From', '<sip:a@b>;tag= x'],
@@ -173,6 +178,63 @@ describe('typed values over several lines', () => {
     const built = new Headers();
     for (const v of lines) built.append(name, v);
     expect(built.typed(key).map(view)).toEqual(expected);
+  });
+});
+
+describe('typed values of the headers most messages have', () => {
+  // Via, From, To, Call-ID, CSeq and Contact are looked up from an index of where their lines
+  // are, made on the first typed access; a change to the header list must not use a stale one.
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const text = [
+    'INVITE sip:a@b SIP/2.0',
+    'Via: SIP/2.0/UDP h1;branch=z9hG4bK1',
+    'X-A: 1',
+    'From: <sip:a@b>;tag=1',
+    'v: SIP/2.0/TCP h2;branch=z9hG4bK2',
+    'm: <sip:c@d>',
+    'Call-ID: c1',
+    'Contact: <sip:e@f>, <sip:g@h>',
+    'From: <sip:x@y>;tag=2',
+    'CSeq: 1 INVITE',
+    '',
+    '',
+  ].join('\r\n');
+
+  test('gather every line of each, in order, whatever lies between them', () => {
+    const msg = parseMessage(enc(text));
+    expect(msg.headers.typed('call-id')).toEqual(['c1']);
+    expect(msg.via.map((v) => v.host)).toEqual(['h1', 'h2']);
+    expect(msg.headers.typed('from').map((f) => f.tag)).toEqual(['1', '2']);
+    expect(msg.to).toBeUndefined();
+    expect(msg.contact.map((c) => (c === '*' ? c : c.uri.toString()))).toEqual([
+      'sip:c@d',
+      'sip:e@f',
+      'sip:g@h',
+    ]);
+    expect(msg.cseq?.seq).toBe(1);
+  });
+
+  test('follow changes made after a typed read', () => {
+    const msg = parseMessage(enc(text));
+    expect(msg.via).toHaveLength(2);
+    expect(msg.contact).toHaveLength(3);
+    msg.headers.prepend('Via', 'SIP/2.0/UDP h0;branch=z9hG4bK0');
+    expect(msg.via.map((v) => v.host)).toEqual(['h0', 'h1', 'h2']);
+    expect(msg.contact).toHaveLength(3);
+    msg.headers.delete('contact');
+    msg.headers.append('To', '<sip:t@u>');
+    expect(msg.contact).toEqual([]);
+    expect(msg.to?.uri.toString()).toBe('sip:t@u');
+    msg.headers.set('from', '<sip:z@w>;tag=3');
+    expect(msg.headers.typed('from').map((f) => f.tag)).toEqual(['3']);
+  });
+
+  test('read the same from a clone', () => {
+    const msg = parseMessage(enc(text));
+    expect(msg.via).toHaveLength(2);
+    const copy = msg.headers.clone();
+    expect(copy.typed('via').map(view)).toEqual(msg.via.map(view));
+    expect(copy.typed('from').map(view)).toEqual(msg.headers.typed('from').map(view));
   });
 });
 
