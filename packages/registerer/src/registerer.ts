@@ -143,12 +143,6 @@ const OUTBOUND_OFF = 16;
 const PUB_GRUU_DERIVED = 32;
 /** dispose() ran: see Registerer.epoch. */
 const DISPOSED = 64;
-/** Where Registerer.busy and Registerer.actionKind sit in the flags, two bits each (an index into BUSY, ACTION). */
-const BUSY_SHIFT = 7;
-const ACTION_SHIFT = 9;
-type Busy = 'register' | 'unregister';
-const BUSY: readonly (Busy | undefined)[] = [undefined, 'register', 'unregister'];
-const ACTION: readonly (ActionTimer | undefined)[] = [undefined, 'start', 'refresh', 'retry'];
 
 function unquote(v: string | null | undefined): string | undefined {
   return v == null ? undefined : v.replace(/^"(.*)"$/, '$1');
@@ -190,12 +184,11 @@ export class Registerer {
   /** What most registerers never have (see {@link Rare}): one slot instead of five. */
   private rare: Rare | undefined;
   private retries = 0;
-  /**
-   * The yes/no fields below, and the small fields `busy`, `actionKind` and `epoch` (accessors),
-   * as bits of one number: a field less per flag and registerer.
-   */
+  private busy: 'register' | 'unregister' | undefined;
+  /** The yes/no fields below, as bits of one number: a field less per flag and registerer. */
   private flags = 0;
   // One clock timer serves the action timer (start, refresh or retry) and the local expiry.
+  private actionKind: ActionTimer | undefined;
   private actionAt: number | undefined;
   private expiryAt: number | undefined;
   private timer: unknown;
@@ -209,33 +202,12 @@ export class Registerer {
     this.rare[key] = value;
   }
 
-  /** The request in flight, if any (bits of {@link flags}). */
-  private get busy(): Busy | undefined {
-    return BUSY[(this.flags >> BUSY_SHIFT) & 3];
-  }
-  private set busy(value: Busy | undefined) {
-    this.setBits(BUSY_SHIFT, BUSY.indexOf(value));
-  }
-
-  /** The action timer armed, if any (bits of {@link flags}); `actionAt` says when. */
-  private get actionKind(): ActionTimer | undefined {
-    return ACTION[(this.flags >> ACTION_SHIFT) & 3];
-  }
-  private set actionKind(value: ActionTimer | undefined) {
-    this.setBits(ACTION_SHIFT, ACTION.indexOf(value));
-  }
-
   /**
    * 1 once dispose() ran (which happens once: `stopped` is final), else 0: a request that started
    * in an older epoch ignores its late response.
    */
   private get epoch(): number {
     return this.is(DISPOSED) ? 1 : 0;
-  }
-
-  /** Sets the two bits at `shift` of {@link flags} to `value` (0 to 3). */
-  private setBits(shift: number, value: number): void {
-    this.flags = (this.flags & ~(3 << shift)) | (value << shift);
   }
 
   /** True when `bit` (one of the bits of {@link flags}) is set. */

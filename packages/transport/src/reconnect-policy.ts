@@ -39,34 +39,47 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Rec
   const jitter = options.jitter ?? 0.5;
   checkInterval(min, max);
   if (!(jitter >= 0 && jitter <= 1)) throw new RangeError('jitter must be within [0, 1]');
-  return new ExponentialBackoff(min, max, jitter, options.random ?? cryptoRandom);
+  return new ExponentialBackoff(min, max, options.random ?? cryptoRandom, jitter);
 }
 
 /**
- * {@link exponentialBackoff}'s policy. A class rather than two closures over a scope: every
- * transport has one (every user agent with a stack of its own), and fields cost less.
+ * What every policy here keeps: its bounds, its random source and the failed attempts counted
+ * since the last reset. Classes rather than closures over a scope: every transport has a policy
+ * (every user agent with a stack of its own), and fields cost less.
  */
-class ExponentialBackoff implements ReconnectPolicy {
-  private attempts = 0;
+abstract class Backoff implements ReconnectPolicy {
+  protected attempts = 0;
 
   constructor(
-    private readonly min: number,
-    private readonly max: number,
-    private readonly jitter: number,
-    private readonly random: RandomSource,
+    protected readonly min: number,
+    protected readonly max: number,
+    protected readonly random: RandomSource,
   ) {}
 
   /** The next wait (ms): one more failed attempt. */
-  nextDelay(): number {
-    this.attempts++;
-    const ceiling = Math.min(this.max, this.min * 2 ** Math.min(this.attempts - 1, 52));
-    const wait = ceiling * (1 - this.jitter * randomUnit(this.random));
-    return Math.max(this.min, Math.round(wait));
-  }
+  abstract nextDelay(): number;
 
   /** Forgets past failures. */
   reset(): void {
     this.attempts = 0;
+  }
+}
+
+/** {@link exponentialBackoff}'s policy. */
+class ExponentialBackoff extends Backoff {
+  constructor(
+    min: number,
+    max: number,
+    random: RandomSource,
+    private readonly jitter: number,
+  ) {
+    super(min, max, random);
+  }
+
+  nextDelay(): number {
+    const ceiling = Math.min(this.max, this.min * 2 ** Math.min(this.attempts++, 52));
+    const wait = ceiling * (1 - this.jitter * randomUnit(this.random));
+    return Math.max(this.min, Math.round(wait));
   }
 }
 
@@ -92,26 +105,11 @@ export function jssipBackoff(options: LegacyBackoffOptions = {}): ReconnectPolic
   return new JssipBackoff(min, max, options.random ?? cryptoRandom);
 }
 
-/** {@link jssipBackoff}'s policy; a class for the reason {@link ExponentialBackoff} is one. */
-class JssipBackoff implements ReconnectPolicy {
-  private attempts = 0;
-
-  constructor(
-    private readonly min: number,
-    private readonly max: number,
-    private readonly random: RandomSource,
-  ) {}
-
-  /** The next wait (ms): one more failed attempt. */
+/** {@link jssipBackoff}'s policy. */
+class JssipBackoff extends Backoff {
   nextDelay(): number {
-    this.attempts++;
-    const k = Math.floor(randomUnit(this.random) * 2 ** this.attempts + 1);
+    const k = Math.floor(randomUnit(this.random) * 2 ** ++this.attempts + 1);
     return Math.min(this.max, Math.max(this.min, k)) * 1000;
-  }
-
-  /** Forgets past failures. */
-  reset(): void {
-    this.attempts = 0;
   }
 }
 
@@ -128,31 +126,16 @@ export function sipjs07Backoff(options: LegacyBackoffOptions = {}): ReconnectPol
   return new Sipjs07Backoff(min, max, options.random ?? cryptoRandom);
 }
 
-/** {@link sipjs07Backoff}'s policy; a class for the reason {@link ExponentialBackoff} is one. */
-class Sipjs07Backoff implements ReconnectPolicy {
-  private count = 0;
-
-  constructor(
-    private readonly min: number,
-    private readonly max: number,
-    private readonly random: RandomSource,
-  ) {}
-
-  /** The next wait (ms). */
+/** {@link sipjs07Backoff}'s policy: past `max`, it starts again from `min`. */
+class Sipjs07Backoff extends Backoff {
   nextDelay(): number {
-    const k = Math.floor(randomUnit(this.random) * 2 ** this.count + 1);
-    let wait = k * this.min;
+    let wait = Math.floor(randomUnit(this.random) * 2 ** this.attempts + 1) * this.min;
     if (wait > this.max) {
       wait = this.min;
-      this.count = 0;
+      this.attempts = 0;
     }
-    this.count++;
+    this.attempts++;
     return wait * 1000;
-  }
-
-  /** Forgets past failures. */
-  reset(): void {
-    this.count = 0;
   }
 }
 

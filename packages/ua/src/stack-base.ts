@@ -29,7 +29,6 @@ import {
 } from '@sipkit/transport';
 import { UserAgentError } from './errors.js';
 import { answerRequest, SUPPORTED } from './request-handler.js';
-import { TimerQueue } from './timer-queue.js';
 import { serverEndpoint, type TransportFactory, webSocketTransportFactory } from './transport-factory.js';
 import type { SipTrace } from './user-agent.js';
 
@@ -55,14 +54,6 @@ function pooledRandom(source: RandomSource, size = 4096): RandomSource {
 }
 
 const sharedCryptoRandom = pooledRandom(cryptoRandom);
-
-/**
- * The clock of every stack of its own that runs on the system clock: one queue for the process,
- * so an idle lone user agent's timer is a small entry on one runtime timer rather than a runtime
- * timer of its own (in Node an object of some 120 bytes with boxed numbers, often with a timer
- * list of its own too). Made with the first such stack.
- */
-let systemQueue: TimerQueue | undefined;
 
 /** Lifecycle of a {@link SipStack}; `stopped` is final. */
 export type SipStackState = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped';
@@ -142,9 +133,9 @@ class StackSender implements RegisterSender {
  * reconnecting transport, one transaction layer, and an owner that gets every request.
  * {@link SipStack} adds what sharing needs (attaching user agents, routing requests to them by
  * Contact user, matching configs, one `TimerQueue` for all their timers), so a bundle with only
- * lone user agents does not carry it. A lone user agent's timers run on the injected clock; on
- * the system clock (the default), every lone user agent of the process shares one `TimerQueue`
- * (`systemQueue` in this file).
+ * lone user agents does not carry it. A lone user agent's timers run on the injected clock: its
+ * registerer keeps one timer of its own, so a queue would not make it fewer (and a bundle with
+ * only lone user agents does not carry `TimerQueue`).
  * @internal
  */
 export class StackBase implements TransactionUser {
@@ -190,11 +181,7 @@ export class StackBase implements TransactionUser {
     this.options = options;
     this.servers = options.servers;
     this.baseClock = options.clock ?? systemClock;
-    if (clock) this.clock = clock(this.baseClock);
-    else if (this.baseClock === systemClock) {
-      systemQueue ??= new TimerQueue(systemClock);
-      this.clock = systemQueue;
-    } else this.clock = this.baseClock;
+    this.clock = clock ? clock(this.baseClock) : this.baseClock;
     this.random = options.random ?? sharedCryptoRandom;
     this.logger = options.logger ?? silentLogger;
     this.sender = new StackSender(this);

@@ -1,8 +1,6 @@
-import { fromJsSIP } from '@sipkit/config';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, test } from 'vitest';
 import { TimerQueue } from '../src/index.js';
-import { StackBase } from '../src/stack-base.js';
 
 describe('TimerQueue', () => {
   test('runs its timers in time order, ties in creation order, on one timer of the base clock', () => {
@@ -72,25 +70,5 @@ describe('TimerQueue', () => {
     expect(() => base.advance(10)).toThrow('boom');
     base.advance(20);
     expect(fired).toEqual([20]);
-  });
-});
-
-describe('the clock of a stack of its own', () => {
-  const servers = fromJsSIP({
-    uri: 'sip:a@example.test',
-    password: 'x',
-    sockets: ['wss://example.test'],
-  }).servers;
-
-  test('on the system clock: one queue for every such stack of the process', () => {
-    const a = new StackBase({ servers });
-    const b = new StackBase({ servers });
-    expect(a.clock).toBeInstanceOf(TimerQueue);
-    expect(b.clock).toBe(a.clock);
-  });
-
-  test('an injected clock is used as it is', () => {
-    const clock = new VirtualClock();
-    expect(new StackBase({ servers, clock }).clock).toBe(clock);
   });
 });
