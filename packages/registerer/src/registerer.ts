@@ -160,76 +160,76 @@ export class Registerer {
   /** Call-ID of every REGISTER of this registerer. */
   readonly callId: string;
 
-  private _state: RegistrationState = 'unregistered';
-  private readonly opts: CoreRegistererOptions;
+  #_state: RegistrationState = 'unregistered';
+  readonly #opts: CoreRegistererOptions;
   /**
    * The address-of-record as given: a `SipUri` as it is, a string as its text (an idle
    * registerer of a large population then holds no parsed URI, a few hundred bytes less).
    */
-  private readonly aor: SipUri | string;
-  private readonly registrar: SipUri;
+  readonly #aor: SipUri | string;
+  readonly #registrar: SipUri;
   /** The From tag of every request, for profiles with a fixed tag. */
-  private readonly fixedTag: string | undefined;
-  private readonly user: string;
-  private readonly instance?: string;
-  private readonly regId?: number;
-  private contactText?: string;
-  private requested: number;
-  private cseq: number;
-  private granted?: number;
+  readonly #fixedTag: string | undefined;
+  readonly #user: string;
+  readonly #instance: string | undefined;
+  readonly #regId: number | undefined;
+  #contactText: string | undefined;
+  #requested: number;
+  #cseq: number;
+  #granted: number | undefined;
   // Two fields rather than a Gruu object: one object less per registered user agent. The public
   // GRUU is not kept when it is the one RFC 5627 suggests (see PUB_GRUU_DERIVED).
-  private gruuPub: string | undefined;
-  private gruuTemp: string | undefined;
+  #gruuPub: string | undefined;
+  #gruuTemp: string | undefined;
   /** What most registerers never have (see {@link Rare}): one slot instead of five. */
-  private rare: Rare | undefined;
-  private retries = 0;
-  private busy: 'register' | 'unregister' | undefined;
+  #rare: Rare | undefined;
+  #retries = 0;
+  #busy: 'register' | 'unregister' | undefined;
   /** The yes/no fields below, as bits of one number: a field less per flag and registerer. */
-  private flags = 0;
+  #flags = 0;
   // One clock timer serves the action timer (start, refresh or retry) and the local expiry.
-  private actionKind: ActionTimer | undefined;
-  private actionAt: number | undefined;
-  private expiryAt: number | undefined;
-  private timer: unknown;
-  private timerAt: number | undefined;
+  #actionKind: ActionTimer | undefined;
+  #actionAt: number | undefined;
+  #expiryAt: number | undefined;
+  #timer: unknown;
+  #timerAt: number | undefined;
   /** Waiters and queued work: exists only while there are some (see {@link Pending}). */
-  private pending: Pending | undefined;
+  #pending: Pending | undefined;
 
-  private setRare<K extends keyof Rare>(key: K, value: Rare[K]): void {
-    if (value === undefined && !this.rare) return;
-    this.rare ??= {};
-    this.rare[key] = value;
+  #setRare<K extends keyof Rare>(key: K, value: Rare[K]): void {
+    if (value === undefined && !this.#rare) return;
+    this.#rare ??= {};
+    this.#rare[key] = value;
   }
 
   /**
    * 1 once dispose() ran (which happens once: `stopped` is final), else 0: a request that started
    * in an older epoch ignores its late response.
    */
-  private get epoch(): number {
-    return this.is(DISPOSED) ? 1 : 0;
+  get #epoch(): number {
+    return this.#is(DISPOSED) ? 1 : 0;
   }
 
   /** True when `bit` (one of the bits of {@link flags}) is set. */
-  private is(bit: number): boolean {
-    return (this.flags & bit) !== 0;
+  #is(bit: number): boolean {
+    return (this.#flags & bit) !== 0;
   }
-  private setFlag(bit: number, on: boolean): void {
-    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  #setFlag(bit: number, on: boolean): void {
+    this.#flags = on ? this.#flags | bit : this.#flags & ~bit;
   }
 
   /** Sets one field of {@link pending}, creating it on demand and dropping it once all are empty. */
-  private setPending<K extends keyof Pending>(key: K, value: Pending[K]): void {
-    if (value === undefined && !this.pending) return;
-    this.pending ??= {};
-    this.pending[key] = value;
-    if (Object.values(this.pending).every((v) => v === undefined)) this.pending = undefined;
+  #setPending<K extends keyof Pending>(key: K, value: Pending[K]): void {
+    if (value === undefined && !this.#pending) return;
+    this.#pending ??= {};
+    this.#pending[key] = value;
+    if (Object.values(this.#pending).every((v) => v === undefined)) this.#pending = undefined;
   }
 
   /** Takes the waiters of one list of {@link pending}, which is then empty. */
-  private takeWaiters<K extends 'registerWaiters' | 'idleWaiters'>(key: K): NonNullable<Pending[K]> {
-    const list = this.pending?.[key] ?? [];
-    this.setPending(key, undefined);
+  #takeWaiters<K extends 'registerWaiters' | 'idleWaiters'>(key: K): NonNullable<Pending[K]> {
+    const list = this.#pending?.[key] ?? [];
+    this.#setPending(key, undefined);
     return list as NonNullable<Pending[K]>;
   }
 
@@ -243,44 +243,44 @@ export class Registerer {
         `profile ${String(profile)}: pass a profile object (a name needs Registerer from @sipkit/registerer)`,
       );
     this.profile = profile;
-    this.opts = options;
+    this.#opts = options;
     const aor = toSipUri(options.aor, 'aor');
-    this.aor = typeof options.aor === 'string' ? flatText(aor, options.aor) : aor;
-    this.registrar = options.registrar
+    this.#aor = typeof options.aor === 'string' ? flatText(aor, options.aor) : aor;
+    this.#registrar = options.registrar
       ? toSipUri(options.registrar, 'registrar')
       : profile.defaultRegistrar(aor);
-    this.requested = profile.normalizeExpires(options.expires);
+    this.#requested = profile.normalizeExpires(options.expires);
     const random = options.random;
     this.callId = flat(options.callId ?? profile.newCallId(random));
     // Always drawn, so the random sequence does not depend on the profile; kept only when used.
     const tag = profile.newTag(random);
-    this.fixedTag = profile.fromTag === 'fixed' ? flat(tag) : undefined;
-    this.cseq = profile.firstCSeq(random) - 1;
+    this.#fixedTag = profile.fromTag === 'fixed' ? flat(tag) : undefined;
+    this.#cseq = profile.firstCSeq(random) - 1;
     if (options.securityAgreement)
-      this.setRare('agreement', new SecurityAgreement(options.securityAgreement.mechanisms));
+      this.#setRare('agreement', new SecurityAgreement(options.securityAgreement.mechanisms));
     const given = options.contact?.uri
       ? toSipUri(options.contact.uri, 'contact.uri').user
       : options.contact?.user;
-    this.setFlag(USER_IS_RANDOM, given === undefined);
-    this.user = flat(given ?? profile.defaultContactUser(random));
-    if (options.contact?.line) this.setRare('lineValue', token(random, 7, LOWER));
+    this.#setFlag(USER_IS_RANDOM, given === undefined);
+    this.#user = flat(given ?? profile.defaultContactUser(random));
+    if (options.contact?.line) this.#setRare('lineValue', token(random, 7, LOWER));
     const instanceId = options.instanceId?.replace(/^(urn:)?uuid:/i, '');
     const ob = profile.outbound({ instanceId, regId: options.regId, outbound: options.outbound }, random);
-    this.instance = ob.instance === undefined ? undefined : flat(ob.instance);
-    this.regId = ob.regId;
+    this.#instance = ob.instance === undefined ? undefined : flat(ob.instance);
+    this.#regId = ob.regId;
     const always = options.contact?.instanceAlways;
     if (always !== undefined)
-      this.setRare(
+      this.#setRare(
         'alwaysInstance',
         typeof always === 'string'
           ? flat(always.replace(/^(urn:)?uuid:/i, ''))
-          : (this.instance ?? flat(uuid(random))),
+          : (this.#instance ?? flat(uuid(random))),
       );
   }
 
   /** The current state. */
   get state(): RegistrationState {
-    return this._state;
+    return this.#_state;
   }
 
   /**
@@ -288,65 +288,65 @@ export class Registerer {
    * 439 (First Hop Lacks Outbound Support) made the profile register without outbound.
    */
   get outbound(): boolean {
-    return this.regId !== undefined && !this.is(OUTBOUND_OFF);
+    return this.#regId !== undefined && !this.#is(OUTBOUND_OFF);
   }
 
   /** Granted expiry in seconds of the current binding, if registered. */
   get expires(): number | undefined {
-    return this.granted;
+    return this.#granted;
   }
 
   /** The GRUUs learned from the last 2xx (kept across refreshes that omit them). */
   get gruu(): Gruu {
     const gruu: Gruu = {};
-    const pub = this.pubGruu;
+    const pub = this.#pubGruu;
     if (pub !== undefined) gruu.pub = pub;
-    if (this.gruuTemp !== undefined) gruu.temp = this.gruuTemp;
+    if (this.#gruuTemp !== undefined) gruu.temp = this.#gruuTemp;
     return gruu;
   }
 
   /** The user part of our Contact URI (configured, or drawn by the profile). */
   get contactUser(): string {
-    return this.user;
+    return this.#user;
   }
 
   /** The Asterisk `line` parameter value of our Contact URI, when `contact.line` is set. */
   get line(): string | undefined {
-    return this.rare?.lineValue;
+    return this.#rare?.lineValue;
   }
 
   /** Our Contact URI as sent (built on the first request). */
   get contact(): string | undefined {
-    return this.contactText;
+    return this.#contactText;
   }
 
   /** The RFC 5626 instance id sent on the Contact, if any. */
   get instanceId(): string | undefined {
-    return this.instance;
+    return this.#instance;
   }
 
   /** True while a REGISTER or un-REGISTER is in flight. */
   get waiting(): boolean {
-    return this.busy !== undefined || this.is(STUCK);
+    return this.#busy !== undefined || this.#is(STUCK);
   }
 
   /** Clock time (ms) of the next refresh or retry, if one is scheduled. */
   get nextAt(): number | undefined {
-    return this.actionAt;
+    return this.#actionAt;
   }
 
   /** Subscribes to state changes; returns a function that unsubscribes. */
   on<E extends keyof RegistererEvents>(event: E, listener: RegistererEvents[E]): () => void {
     if (event !== 'state') return () => {};
-    const list = this.rare?.listeners ?? [];
+    const list = this.#rare?.listeners ?? [];
     if (!list.includes(listener)) list.push(listener);
-    this.setRare('listeners', list);
+    this.#setRare('listeners', list);
     return () => {
-      const current = this.rare?.listeners;
+      const current = this.#rare?.listeners;
       const i = current ? current.indexOf(listener) : -1;
       if (i < 0) return;
       current!.splice(i, 1);
-      if (current!.length === 0) this.setRare('listeners', undefined);
+      if (current!.length === 0) this.#setRare('listeners', undefined);
     };
   }
 
@@ -356,27 +356,27 @@ export class Registerer {
    * when the profile retries by itself.
    */
   register(): Promise<RegistrationResult> {
-    if (this._state === 'stopped')
+    if (this.#_state === 'stopped')
       return Promise.reject(new RegistrationError('STOPPED', 'registerer is stopped'));
-    if (this.is(STUCK) || (this.busy && this.profile.whileBusy === 'reject')) {
+    if (this.#is(STUCK) || (this.#busy && this.profile.whileBusy === 'reject')) {
       return Promise.reject(new RegistrationError('REQUEST_PENDING', 'a request is already in flight'));
     }
-    this.setFlag(WANTED, true);
+    this.#setFlag(WANTED, true);
     const d = deferred<RegistrationResult>();
-    this.setPending('registerWaiters', [...(this.pending?.registerWaiters ?? []), d]);
-    if (this.busy === 'register' || this.actionKind === 'start') return d.promise;
-    if (this.busy === 'unregister') {
-      this.setPending('queuedRegister', true);
+    this.#setPending('registerWaiters', [...(this.#pending?.registerWaiters ?? []), d]);
+    if (this.#busy === 'register' || this.#actionKind === 'start') return d.promise;
+    if (this.#busy === 'unregister') {
+      this.#setPending('queuedRegister', true);
       return d.promise;
     }
-    this.retries = 0;
-    const delay = this.profile.initialDelayMs(this.opts.random);
+    this.#retries = 0;
+    const delay = this.profile.initialDelayMs(this.#opts.random);
     if (delay > 0) {
-      this.clearTimers('refresh', 'retry');
-      this.arm('start', delay);
-      if (this._state !== 'registered') this.go('registering', 'register', { nextAt: this.actionAt });
+      this.#clearTimers('refresh', 'retry');
+      this.#arm('start', delay);
+      if (this.#_state !== 'registered') this.#go('registering', 'register', { nextAt: this.#actionAt });
     } else {
-      this.sendRegister('register');
+      this.#sendRegister('register');
     }
     return d.promise;
   }
@@ -387,31 +387,31 @@ export class Registerer {
    * (Asterisk), where a failure is handled as a failed REGISTER.
    */
   unregister(options: UnregisterOptions = {}): Promise<UnregisterResult> {
-    if (this._state === 'stopped') return Promise.resolve({ sent: false });
-    if (this.is(STUCK) || (this.busy && this.profile.whileBusy === 'reject')) {
+    if (this.#_state === 'stopped') return Promise.resolve({ sent: false });
+    if (this.#is(STUCK) || (this.#busy && this.profile.whileBusy === 'reject')) {
       return Promise.reject(new RegistrationError('REQUEST_PENDING', 'a request is already in flight'));
     }
     const when = this.profile.unregisterWhen;
-    const registered = this._state === 'registered';
-    this.setFlag(WANTED, false);
-    this.setPending('queuedRegister', undefined);
+    const registered = this.#_state === 'registered';
+    this.#setFlag(WANTED, false);
+    this.#setPending('queuedRegister', undefined);
     if (
       (when === 'registered' && !registered) ||
       (when === 'registered-or-all' && !registered && !options.all)
     ) {
-      this.log('debug', 'unregister: nothing to do for this profile', { state: this._state });
+      this.#log('debug', 'unregister: nothing to do for this profile', { state: this.#_state });
       return Promise.resolve({ sent: false });
     }
-    this.clearTimers('start', 'refresh', 'retry');
-    const pending = this.pending;
+    this.#clearTimers('start', 'refresh', 'retry');
+    const pending = this.#pending;
     if (pending?.pendingUnregister) return pending.pendingUnregister.done.promise;
-    if (this.busy === 'unregister' && pending?.currentUnregister) return pending.currentUnregister;
+    if (this.#busy === 'unregister' && pending?.currentUnregister) return pending.currentUnregister;
     const done = deferred<UnregisterResult>();
-    if (this.busy) {
+    if (this.#busy) {
       // RFC 3261 10.2: no overlap. The in-flight REGISTER's outcome is dropped when it ends.
-      this.setPending('pendingUnregister', { options, done });
+      this.#setPending('pendingUnregister', { options, done });
     } else {
-      void this.sendUnregister(options, done);
+      void this.#sendUnregister(options, done);
     }
     return done.promise;
   }
@@ -421,66 +421,66 @@ export class Registerer {
    * profile does so on shutdown, then moves to `stopped` with no timer left.
    */
   async stop(): Promise<void> {
-    if (this._state === 'stopped') return;
-    this.setFlag(WANTED, false);
-    this.setPending('queuedRegister', undefined);
-    this.setPending('reregisterWhenIdle', undefined);
-    this.clearTimers('start', 'refresh', 'retry');
-    if (this.busy) {
+    if (this.#_state === 'stopped') return;
+    this.#setFlag(WANTED, false);
+    this.#setPending('queuedRegister', undefined);
+    this.#setPending('reregisterWhenIdle', undefined);
+    this.#clearTimers('start', 'refresh', 'retry');
+    if (this.#busy) {
       await new Promise<void>((r) => {
-        this.setPending('idleWaiters', [...(this.pending?.idleWaiters ?? []), r]);
+        this.#setPending('idleWaiters', [...(this.#pending?.idleWaiters ?? []), r]);
       });
     }
-    if ((this._state as RegistrationState) === 'stopped') return;
-    this.clearTimers('start', 'refresh', 'retry');
-    if (this._state === 'registered' && this.profile.unregisterOnStop && !this.is(STUCK)) {
+    if ((this.#_state as RegistrationState) === 'stopped') return;
+    this.#clearTimers('start', 'refresh', 'retry');
+    if (this.#_state === 'registered' && this.profile.unregisterOnStop && !this.#is(STUCK)) {
       const done = deferred<UnregisterResult>();
-      await this.sendUnregister({}, done, true);
+      await this.#sendUnregister({}, done, true);
     }
     this.dispose();
   }
 
   /** Stops at once: no request, no timer; pending promises reject with `STOPPED`. */
   dispose(): void {
-    if (this._state === 'stopped') return;
-    this.setFlag(DISPOSED, true);
-    this.setFlag(WANTED, false);
-    this.clearTimers('start', 'refresh', 'retry', 'expiry');
-    this.busy = undefined;
-    this.setFlag(STUCK, false);
-    for (const w of this.takeWaiters('registerWaiters'))
+    if (this.#_state === 'stopped') return;
+    this.#setFlag(DISPOSED, true);
+    this.#setFlag(WANTED, false);
+    this.#clearTimers('start', 'refresh', 'retry', 'expiry');
+    this.#busy = undefined;
+    this.#setFlag(STUCK, false);
+    for (const w of this.#takeWaiters('registerWaiters'))
       w.reject(new RegistrationError('STOPPED', 'registerer stopped'));
-    this.pending?.pendingUnregister?.done.resolve({ sent: false });
-    this.setPending('pendingUnregister', undefined);
-    this.go('stopped', 'stopped');
-    this.setRare('listeners', undefined);
-    this.notifyIdle();
+    this.#pending?.pendingUnregister?.done.resolve({ sent: false });
+    this.#setPending('pendingUnregister', undefined);
+    this.#go('stopped', 'stopped');
+    this.#setRare('listeners', undefined);
+    this.#notifyIdle();
   }
 
   /** The transport (re)connected: profiles that do so REGISTER again when a binding is wanted. */
   onTransportConnected(): void {
-    if (this._state === 'stopped') return;
-    if (this.profile.rebuildContactOnReconnect) this.contactText = undefined;
-    if (this.profile.onConnected !== 'register' || !this.is(WANTED)) return;
-    if (this._state === 'rejected' && !this.profile.retryRejectedOnConnect) return;
-    this.reregister('transport-connected');
+    if (this.#_state === 'stopped') return;
+    if (this.profile.rebuildContactOnReconnect) this.#contactText = undefined;
+    if (this.profile.onConnected !== 'register' || !this.#is(WANTED)) return;
+    if (this.#_state === 'rejected' && !this.profile.retryRejectedOnConnect) return;
+    this.#reregister('transport-connected');
   }
 
   /** The transport went down: Asterisk re-REGISTERs at once (reliable transports), JsSIP and SIP.js 0.7 drop to unregistered. */
   onTransportDisconnected(): void {
-    if (this._state === 'stopped') return;
+    if (this.#_state === 'stopped') return;
     switch (this.profile.onDisconnected) {
       case 'reregister': {
-        const t = this.opts.sender.local.transport.toLowerCase();
+        const t = this.#opts.sender.local.transport.toLowerCase();
         // Only connection-oriented transports have a shutdown to monitor.
-        if (this._state === 'registered' && t !== 'udp') this.reregister('transport-disconnected');
+        if (this.#_state === 'registered' && t !== 'udp') this.#reregister('transport-disconnected');
         break;
       }
       case 'drop':
-        this.clearTimers('refresh', 'expiry');
-        if (this._state === 'registered') {
-          this.granted = undefined;
-          this.go('unregistered', 'transport-disconnected');
+        this.#clearTimers('refresh', 'expiry');
+        if (this.#_state === 'registered') {
+          this.#granted = undefined;
+          this.#go('unregistered', 'transport-disconnected');
         }
         break;
       case 'ignore':
@@ -490,123 +490,123 @@ export class Registerer {
 
   /** The RFC 5626 flow failed: profiles that do so REGISTER again on a new flow. */
   onFlowFailed(): void {
-    if (this._state === 'stopped' || this.profile.onFlowFailed !== 'reregister' || !this.is(WANTED)) return;
-    if (this._state === 'rejected') return;
-    if (this.profile.rebuildContactOnReconnect) this.contactText = undefined;
-    this.reregister('flow-failed');
+    if (this.#_state === 'stopped' || this.profile.onFlowFailed !== 'reregister' || !this.#is(WANTED)) return;
+    if (this.#_state === 'rejected') return;
+    if (this.profile.rebuildContactOnReconnect) this.#contactText = undefined;
+    this.#reregister('flow-failed');
   }
 
   // ---------------------------------------------------------------------------------------
   // Transitions (the one place the state changes)
 
-  private go(
+  #go(
     state: RegistrationState,
     reason: StateChangeReason,
     extra: Omit<StateChange, 'state' | 'previous' | 'reason'> = {},
   ): void {
-    const previous = this._state;
+    const previous = this.#_state;
     if (previous !== state && !TRANSITIONS[previous].includes(state)) {
       throw new Error(`registerer: invalid transition ${previous} -> ${state}`);
     }
-    this._state = state;
+    this.#_state = state;
     const change: StateChange = { state, previous, reason, ...extra };
-    this.log('debug', 'state', { state, previous, reason, code: extra.code });
-    const observer = this.opts.observer;
-    if (observer) this.notify(() => observer.registrationChanged(change));
-    const listeners = this.rare?.listeners;
-    if (listeners) for (const fn of listeners.slice()) this.notify(() => fn(change));
+    this.#log('debug', 'state', { state, previous, reason, code: extra.code });
+    const observer = this.#opts.observer;
+    if (observer) this.#notify(() => observer.registrationChanged(change));
+    const listeners = this.#rare?.listeners;
+    if (listeners) for (const fn of listeners.slice()) this.#notify(() => fn(change));
   }
 
-  private notify(call: () => void): void {
+  #notify(call: () => void): void {
     try {
       call();
     } catch (e) {
-      this.log('warn', 'state listener threw', { error: String(e) });
+      this.#log('warn', 'state listener threw', { error: String(e) });
     }
   }
 
   // ---------------------------------------------------------------------------------------
   // REGISTER
 
-  private reregister(reason: StateChangeReason): void {
-    if (this.busy || this.is(STUCK)) {
-      this.setPending('reregisterWhenIdle', reason);
+  #reregister(reason: StateChangeReason): void {
+    if (this.#busy || this.#is(STUCK)) {
+      this.#setPending('reregisterWhenIdle', reason);
       return;
     }
-    this.clearTimers('start', 'refresh', 'retry');
-    this.sendRegister(reason);
+    this.#clearTimers('start', 'refresh', 'retry');
+    this.#sendRegister(reason);
   }
 
-  private sendRegister(reason: StateChangeReason): void {
-    if (this.busy || this.is(STUCK) || this._state === 'stopped') return;
-    this.busy = 'register';
-    this.clearTimers('start', 'refresh', 'retry');
-    if (this._state !== 'registered' && this._state !== 'registering') this.go('registering', reason);
-    void this.runRegister();
+  #sendRegister(reason: StateChangeReason): void {
+    if (this.#busy || this.#is(STUCK) || this.#_state === 'stopped') return;
+    this.#busy = 'register';
+    this.#clearTimers('start', 'refresh', 'retry');
+    if (this.#_state !== 'registered' && this.#_state !== 'registering') this.#go('registering', reason);
+    void this.#runRegister();
   }
 
-  private async runRegister(): Promise<void> {
-    const epoch = this.epoch;
-    const response = await this.exchange('register', false, []);
-    if (epoch !== this.epoch) return;
-    this.busy = undefined;
-    const pending = this.pending?.pendingUnregister;
+  async #runRegister(): Promise<void> {
+    const epoch = this.#epoch;
+    const response = await this.#exchange('register', false, []);
+    if (epoch !== this.#epoch) return;
+    this.#busy = undefined;
+    const pending = this.#pending?.pendingUnregister;
     if (pending) {
-      this.setPending('pendingUnregister', undefined);
-      this.rejectWaiters('SUPERSEDED', 'unregister() superseded this registration', response);
-      await this.sendUnregister(pending.options, pending.done);
+      this.#setPending('pendingUnregister', undefined);
+      this.#rejectWaiters('SUPERSEDED', 'unregister() superseded this registration', response);
+      await this.#sendUnregister(pending.options, pending.done);
       return;
     }
-    if (response.status >= 200 && response.status < 300) this.accepted(response);
-    else this.failed(response);
-    this.afterIdle();
+    if (response.status >= 200 && response.status < 300) this.#accepted(response);
+    else this.#failed(response);
+    this.#afterIdle();
   }
 
-  private accepted(res: SipResponse): void {
+  #accepted(res: SipResponse): void {
     const contacts = contactsOf(res);
-    const wasRegistered = this._state === 'registered';
+    const wasRegistered = this.#_state === 'registered';
     if (contacts.length === 0 && this.profile.quirks.stuckAfterContactlessOk) {
-      this.setFlag(STUCK, true);
+      this.#setFlag(STUCK, true);
     }
     const grant = this.profile.grant({
       response: res,
       contacts,
-      uri: this.contactUriParsed(),
-      user: this.user,
-      userIsRandom: this.is(USER_IS_RANDOM),
-      instance: this.instance,
-      regId: this.outbound ? this.regId : undefined,
-      pubGruu: this.parsedGruu(this.pubGruu),
-      tempGruu: this.parsedGruu(this.gruuTemp),
-      requested: this.requested,
+      uri: this.#contactUriParsed(),
+      user: this.#user,
+      userIsRandom: this.#is(USER_IS_RANDOM),
+      instance: this.#instance,
+      regId: this.outbound ? this.#regId : undefined,
+      pubGruu: this.#parsedGruu(this.#pubGruu),
+      tempGruu: this.#parsedGruu(this.#gruuTemp),
+      requested: this.#requested,
     });
     if (!grant) {
-      this.log('warn', '2xx does not list our binding', { contacts: contacts.length });
-      this.clearTimers('refresh', 'retry', 'expiry');
+      this.#log('warn', '2xx does not list our binding', { contacts: contacts.length });
+      this.#clearTimers('refresh', 'retry', 'expiry');
       if (this.profile.noBinding === 'unregister' || !wasRegistered) {
-        this.granted = undefined;
-        this.go('unregistered', 'no-binding', { code: res.status, response: res });
+        this.#granted = undefined;
+        this.#go('unregistered', 'no-binding', { code: res.status, response: res });
       } else {
         // The binding lives on at the registrar, but nothing will refresh it (JsSIP / SIP.js 0.7).
-        this.go('registered', 'no-binding', { code: res.status, response: res, expires: this.granted });
+        this.#go('registered', 'no-binding', { code: res.status, response: res, expires: this.#granted });
       }
-      this.rejectWaiters('NO_BINDING', '2xx without our binding', res);
+      this.#rejectWaiters('NO_BINDING', '2xx without our binding', res);
       return;
     }
     if (grant.binding) {
       const pub = unquote(grant.binding.params.get('pub-gruu'));
       const temp = unquote(grant.binding.params.get('temp-gruu'));
       // Copies: a value cut from the response would keep the whole message text alive.
-      if (pub !== undefined) this.keepPubGruu(pub);
-      if (temp !== undefined) this.gruuTemp = flat(temp);
+      if (pub !== undefined) this.#keepPubGruu(pub);
+      if (temp !== undefined) this.#gruuTemp = flat(temp);
     }
-    this.retries = 0;
-    this.granted = grant.expires;
-    this.clearTimers('refresh', 'retry', 'expiry');
-    const random = this.opts.random;
-    this.arm('refresh', this.profile.refreshDelayMs(grant.expires, random));
-    if (this.profile.localExpiry) this.arm('expiry', grant.expires * 1000);
-    const refreshAt = this.actionAt;
+    this.#retries = 0;
+    this.#granted = grant.expires;
+    this.#clearTimers('refresh', 'retry', 'expiry');
+    const random = this.#opts.random;
+    this.#arm('refresh', this.profile.refreshDelayMs(grant.expires, random));
+    if (this.profile.localExpiry) this.#arm('expiry', grant.expires * 1000);
+    const refreshAt = this.#actionAt;
     const result: RegistrationResult = {
       expires: grant.expires,
       refreshAt,
@@ -617,112 +617,112 @@ export class Registerer {
       outbound: requiresOutbound(res),
       response: res,
     };
-    this.go('registered', wasRegistered ? 'refreshed' : 'registered', {
+    this.#go('registered', wasRegistered ? 'refreshed' : 'registered', {
       code: res.status,
       expires: grant.expires,
       nextAt: refreshAt,
       response: res,
     });
-    for (const w of this.takeWaiters('registerWaiters')) w.resolve(result);
+    for (const w of this.#takeWaiters('registerWaiters')) w.resolve(result);
   }
 
-  private failed(res: SipResponse): void {
+  #failed(res: SipResponse): void {
     const status = res.status;
     const ra = synthetic.has(res) ? undefined : retryAfter(res);
     const decision = this.profile.failure({
       status,
       retryAfter: ra,
-      retries: this.retries,
+      retries: this.#retries,
       authFailed: status === 401 || status === 407,
-      random: this.opts.random,
+      random: this.#opts.random,
     });
-    const wasRegistered = this._state === 'registered';
+    const wasRegistered = this.#_state === 'registered';
     const code = synthetic.has(res) ? 'TRANSPORT' : codeForStatus(status);
-    this.log('info', 'registration failed', { status, retries: this.retries });
+    this.#log('info', 'registration failed', { status, retries: this.#retries });
     if (decision.retryMs !== undefined) {
-      if (decision.counted) this.retries++;
-      this.arm('retry', decision.retryMs);
-      const nextAt = this.actionAt;
-      this.go('retry-wait', 'failed', { code: status, nextAt, response: res });
-      this.rejectWaiters(code, `REGISTER failed with ${status}`, res, nextAt);
+      if (decision.counted) this.#retries++;
+      this.#arm('retry', decision.retryMs);
+      const nextAt = this.#actionAt;
+      this.#go('retry-wait', 'failed', { code: status, nextAt, response: res });
+      this.#rejectWaiters(code, `REGISTER failed with ${status}`, res, nextAt);
       return;
     }
     const exposed = ra !== undefined && this.profile.exposesRetryAfter(status) ? { retryAfter: ra } : {};
     if (this.profile.keepRegisteredOnFailure && wasRegistered) {
       // SIP.js 0.7: only `registrationFailed`; the binding is dropped by the local expiry timer.
-      this.go('registered', 'failed', { code: status, response: res, expires: this.granted, ...exposed });
+      this.#go('registered', 'failed', { code: status, response: res, expires: this.#granted, ...exposed });
     } else {
-      this.clearTimers('expiry');
-      this.granted = undefined;
-      this.go('rejected', 'failed', { code: status, response: res, ...exposed });
+      this.#clearTimers('expiry');
+      this.#granted = undefined;
+      this.#go('rejected', 'failed', { code: status, response: res, ...exposed });
     }
-    this.rejectWaiters(code, `REGISTER failed with ${status}`, res);
+    this.#rejectWaiters(code, `REGISTER failed with ${status}`, res);
   }
 
-  private expired(): void {
-    if (this._state !== 'registered') return;
-    this.clearTimers('refresh');
-    this.granted = undefined;
-    this.go('unregistered', 'expired');
+  #expired(): void {
+    if (this.#_state !== 'registered') return;
+    this.#clearTimers('refresh');
+    this.#granted = undefined;
+    this.#go('unregistered', 'expired');
   }
 
   // ---------------------------------------------------------------------------------------
   // un-REGISTER
 
   /** `stopping`: sent by `stop()`, which ends `stopped` whatever the response. */
-  private async sendUnregister(
+  async #sendUnregister(
     options: UnregisterOptions,
     done: Deferred<UnregisterResult>,
     stopping = false,
   ): Promise<void> {
-    const epoch = this.epoch;
-    this.busy = 'unregister';
-    this.setPending('currentUnregister', done.promise);
-    this.clearTimers('start', 'refresh', 'retry');
-    this.go('unregistering', 'unregister');
-    const response = await this.exchange('unregister', options.all === true, options.extraHeaders ?? []);
-    if (epoch !== this.epoch) return;
-    this.busy = undefined;
-    this.setPending('currentUnregister', undefined);
-    this.clearTimers('start', 'refresh', 'retry', 'expiry');
-    this.granted = undefined;
+    const epoch = this.#epoch;
+    this.#busy = 'unregister';
+    this.#setPending('currentUnregister', done.promise);
+    this.#clearTimers('start', 'refresh', 'retry');
+    this.#go('unregistering', 'unregister');
+    const response = await this.#exchange('unregister', options.all === true, options.extraHeaders ?? []);
+    if (epoch !== this.#epoch) return;
+    this.#busy = undefined;
+    this.#setPending('currentUnregister', undefined);
+    this.#clearTimers('start', 'refresh', 'retry', 'expiry');
+    this.#granted = undefined;
     // A stop() waiting for this request is Asterisk's pending destroy: no retry is scheduled.
-    const stopWaits = stopping || this.pending?.idleWaiters !== undefined;
+    const stopWaits = stopping || this.#pending?.idleWaiters !== undefined;
     if (
       response.status >= 300 &&
       this.profile.onUnregisterFailure === 'retry-policy' &&
       !stopWaits &&
-      !this.pending?.queuedRegister
+      !this.#pending?.queuedRegister
     ) {
-      this.setFlag(WANTED, true);
+      this.#setFlag(WANTED, true);
       done.resolve({ sent: true, response });
-      this.failed(response);
-      this.afterIdle();
+      this.#failed(response);
+      this.#afterIdle();
       return;
     }
-    this.go('unregistered', 'unregistered', { code: response.status, response });
+    this.#go('unregistered', 'unregistered', { code: response.status, response });
     done.resolve({ sent: true, response });
-    if (this.pending?.queuedRegister && this._state !== 'stopped') {
-      this.setPending('queuedRegister', undefined);
-      this.setFlag(WANTED, true);
-      this.retries = 0;
-      this.sendRegister('register');
+    if (this.#pending?.queuedRegister && this.#_state !== 'stopped') {
+      this.#setPending('queuedRegister', undefined);
+      this.#setFlag(WANTED, true);
+      this.#retries = 0;
+      this.#sendRegister('register');
       return;
     }
-    this.afterIdle();
+    this.#afterIdle();
   }
 
   // ---------------------------------------------------------------------------------------
   // One request and its auth / 423 resends
 
-  private async exchange(
+  async #exchange(
     kind: 'register' | 'unregister',
     star: boolean,
     callHeaders: ReadonlyArray<readonly [string, string]>,
   ): Promise<SipResponse> {
-    const epoch = this.epoch;
+    const epoch = this.#epoch;
     const p = this.profile;
-    let tag = this.tagFor(kind);
+    let tag = this.#tagFor(kind);
     // Asterisk's 423-driven resend: `resend` for it, `auth-resend` for its answer to a challenge.
     let bare: BareStage = 'none';
     let attempts = 0;
@@ -734,26 +734,26 @@ export class Registerer {
     const afresh = () => {
       attempts = 0;
       staleUsed = false;
-      auth = p.reuseAuthorization ? (this.rare?.lastAuth ?? NO_AUTH) : NO_AUTH;
+      auth = p.reuseAuthorization ? (this.#rare?.lastAuth ?? NO_AUTH) : NO_AUTH;
     };
     afresh();
     let preemptive = false;
     let agreementResends = 0;
-    const authenticator = this.opts.authenticator;
-    if (p.preemptiveAuthorization && !this.is(PREEMPTIVE_REJECTED) && authenticator?.preauthorize) {
-      const probe = this.build(kind, star, callHeaders, tag, this.cseq + 1, NO_AUTH, bare);
+    const authenticator = this.#opts.authenticator;
+    if (p.preemptiveAuthorization && !this.#is(PREEMPTIVE_REJECTED) && authenticator?.preauthorize) {
+      const probe = this.#build(kind, star, callHeaders, tag, this.#cseq + 1, NO_AUTH, bare);
       if (authenticator.preauthorize(probe)) {
         auth = authLines(probe);
         preemptive = true;
       }
     }
     for (;;) {
-      const cseq = ++this.cseq;
-      const request = this.build(kind, star, callHeaders, tag, cseq, auth, bare);
-      const response = await this.send(request);
-      if (epoch !== this.epoch) return response;
+      const cseq = ++this.#cseq;
+      const request = this.#build(kind, star, callHeaders, tag, cseq, auth, bare);
+      const response = await this.#send(request);
+      if (epoch !== this.#epoch) return response;
       const status = response.status;
-      const agreement = this.rare?.agreement;
+      const agreement = this.#rare?.agreement;
       agreement?.observe(response);
       // mediasec: a 494 names the registrar's mechanisms; resend at once with Security-Verify.
       // Asterisk does this without a cap; a bound keeps a misbehaving registrar from looping us.
@@ -761,10 +761,10 @@ export class Registerer {
         agreementResends++;
         continue;
       }
-      if ((status === 401 || status === 407) && this.opts.authenticator) {
+      if ((status === 401 || status === 407) && this.#opts.authenticator) {
         const stale = isStale(response);
         // The server does not take a reused nonce: stop offering one, answer the challenge.
-        if (preemptive && !stale) this.setFlag(PREEMPTIVE_REJECTED, true);
+        if (preemptive && !stale) this.#setFlag(PREEMPTIVE_REJECTED, true);
         preemptive = false;
         if (!p.authRetryAllowed(attempts, staleUsed, stale)) return response;
         // The authenticator adds its header to a copy with the next CSeq; the real request is
@@ -773,20 +773,20 @@ export class Registerer {
         if (bare === 'resend') bare = 'auth-resend';
         const kindName = status === 401 ? 'authorization' : 'proxy-authorization';
         const base = auth.filter(([n]) => n.toLowerCase() !== kindName);
-        const probe = this.build(kind, star, callHeaders, tag, this.cseq + 1, base, bare);
+        const probe = this.#build(kind, star, callHeaders, tag, this.#cseq + 1, base, bare);
         let ok: boolean;
         try {
-          ok = await this.opts.authenticator.authorize(response, probe, p.digest);
+          ok = await this.#opts.authenticator.authorize(response, probe, p.digest);
         } catch (e) {
-          this.log('warn', 'authenticator threw', { error: String(e) });
+          this.#log('warn', 'authenticator threw', { error: String(e) });
           ok = false;
         }
-        if (epoch !== this.epoch) return response;
+        if (epoch !== this.#epoch) return response;
         if (!ok) return response;
         if (attempts > 0 && stale) staleUsed = true;
         attempts++;
         auth = authLines(probe);
-        if (p.reuseAuthorization) this.setRare('lastAuth', auth);
+        if (p.reuseAuthorization) this.#setRare('lastAuth', auth);
         continue;
       }
       // RFC 5626 section 4.2.1: the first hop keeps no flow, so register without outbound.
@@ -796,18 +796,18 @@ export class Registerer {
         this.outbound &&
         p.onFirstHopLacksOutbound === 'register-without-outbound'
       ) {
-        this.log('info', '439: the first hop lacks outbound support; registering without it');
-        this.setFlag(OUTBOUND_OFF, true);
+        this.#log('info', '439: the first hop lacks outbound support; registering without it');
+        this.#setFlag(OUTBOUND_OFF, true);
         afresh();
         continue;
       }
       if (status === 423 && kind === 'register') {
-        const next = p.intervalTooBrief(minExpires(response), this.requested);
+        const next = p.intervalTooBrief(minExpires(response), this.#requested);
         if (next === undefined || resends >= MAX_INTERVAL_RESENDS) return response;
-        this.log('info', '423: new requested expiry', { expires: next });
-        this.requested = next;
+        this.#log('info', '423: new requested expiry', { expires: next });
+        this.#requested = next;
         resends++;
-        tag = this.tagFor(kind);
+        tag = this.#tagFor(kind);
         bare = p.quirks.bareIntervalResend === true ? 'resend' : 'none';
         afresh();
         continue;
@@ -816,18 +816,18 @@ export class Registerer {
     }
   }
 
-  private async send(request: SipRequest): Promise<SipResponse> {
+  async #send(request: SipRequest): Promise<SipResponse> {
     try {
-      return await this.opts.sender.send(request);
+      return await this.#opts.sender.send(request);
     } catch (e) {
-      this.log('warn', 'sender failed', { error: String(e) });
+      this.#log('warn', 'sender failed', { error: String(e) });
       const res = new SipResponse(503, 'Service Unavailable');
       synthetic.add(res);
       return res;
     }
   }
 
-  private build(
+  #build(
     kind: 'register' | 'unregister',
     star: boolean,
     callHeaders: ReadonlyArray<readonly [string, string]>,
@@ -837,14 +837,14 @@ export class Registerer {
     bare: BareStage,
   ): SipRequest {
     const p = this.profile;
-    const o = this.opts;
+    const o = this.#opts;
     const optionHeaders = kind === 'register' || p.extraHeadersOnUnregister ? (o.extraHeaders ?? []) : [];
-    const aor = typeof this.aor === 'string' ? this.aor : this.aor.toString();
+    const aor = typeof this.#aor === 'string' ? this.#aor : this.#aor.toString();
     return buildRegister({
       profile: p,
       kind,
       star,
-      requestUri: this.registrar,
+      requestUri: this.#registrar,
       fromUri: o.from?.uri?.toString() ?? aor,
       toUri: o.to?.uri?.toString() ?? aor,
       displayName: o.from?.displayName ?? o.displayName,
@@ -852,90 +852,90 @@ export class Registerer {
       fromTag: tag,
       callId: this.callId,
       cseq,
-      contactUri: this.contactUriText(),
-      instance: this.instance,
-      regId: this.outbound ? this.regId : undefined,
-      alwaysInstance: this.rare?.alwaysInstance,
+      contactUri: this.#contactUriText(),
+      instance: this.#instance,
+      regId: this.outbound ? this.#regId : undefined,
+      alwaysInstance: this.#rare?.alwaysInstance,
       contactParams: entries(o.contact?.params),
-      expires: kind === 'register' ? this.requested : 0,
+      expires: kind === 'register' ? this.#requested : 0,
       routeSet: o.routeSet ?? [],
       maxForwards: p.maxForwards,
       allow: o.allow ?? p.allow,
       supported: p.supported({
         path: o.path,
         gruu: o.gruu,
-        outbound: this.is(OUTBOUND_OFF) ? false : o.outbound,
+        outbound: this.#is(OUTBOUND_OFF) ? false : o.outbound,
         extra: o.extraSupported ?? [],
       }),
       userAgent: bare === 'resend' ? (o.bareUserAgent ?? o.userAgent) : o.userAgent,
       extraHeaders:
-        this.rare?.agreement && bare !== 'resend'
-          ? [...optionHeaders, ...callHeaders, ...this.rare.agreement.headers()]
+        this.#rare?.agreement && bare !== 'resend'
+          ? [...optionHeaders, ...callHeaders, ...this.#rare.agreement.headers()]
           : [...optionHeaders, ...callHeaders],
       auth,
       bare: bare !== 'none',
     });
   }
 
-  private tagFor(kind: 'register' | 'unregister'): string {
-    if (this.opts.from?.tag !== undefined) return this.opts.from.tag;
-    if (this.fixedTag !== undefined) return this.fixedTag;
-    const tag = this.profile.newTag(this.opts.random);
-    const trail = this.opts.fromTagTrail;
+  #tagFor(kind: 'register' | 'unregister'): string {
+    if (this.#opts.from?.tag !== undefined) return this.#opts.from.tag;
+    if (this.#fixedTag !== undefined) return this.#fixedTag;
+    const tag = this.profile.newTag(this.#opts.random);
+    const trail = this.#opts.fromTagTrail;
     if (kind !== 'register' || trail === undefined) return tag;
     return tag + (typeof trail === 'function' ? trail() : trail);
   }
 
-  private contactUriText(): string {
-    if (this.contactText === undefined) {
-      const o = this.opts;
+  #contactUriText(): string {
+    if (this.#contactText === undefined) {
+      const o = this.#opts;
       if (o.contact?.uri) {
-        this.contactText = o.contact.uri;
+        this.#contactText = o.contact.uri;
       } else {
         const local = o.sender.local;
         const uriParams = entries(o.contact?.uriParams);
-        const line = this.rare?.lineValue;
+        const line = this.#rare?.lineValue;
         if (line !== undefined) uriParams.push(['line', line]);
-        this.contactText = flat(
+        this.#contactText = flat(
           this.profile.contactUri({
-            user: this.user,
+            user: this.#user,
             local: o.contact?.host ? { ...local, host: o.contact.host } : local,
-            registrar: this.registrar,
+            registrar: this.#registrar,
             uriParams,
           }),
         );
       }
     }
-    return this.contactText;
+    return this.#contactText;
   }
 
   /** The public GRUU learned from the last 2xx that had one. */
-  private get pubGruu(): string | undefined {
-    return this.is(PUB_GRUU_DERIVED) ? this.derivedPubGruu() : this.gruuPub;
+  get #pubGruu(): string | undefined {
+    return this.#is(PUB_GRUU_DERIVED) ? this.#derivedPubGruu() : this.#gruuPub;
   }
 
   /** Keeps `pub` (cut from a response) as a flag when it reads as {@link derivedPubGruu}, else as a flat copy. */
-  private keepPubGruu(pub: string): void {
-    const derived = pub === this.derivedPubGruu();
-    this.setFlag(PUB_GRUU_DERIVED, derived);
+  #keepPubGruu(pub: string): void {
+    const derived = pub === this.#derivedPubGruu();
+    this.#setFlag(PUB_GRUU_DERIVED, derived);
     // A copy: a value cut from the response would keep the whole message text alive.
-    this.gruuPub = derived ? undefined : flat(pub);
+    this.#gruuPub = derived ? undefined : flat(pub);
   }
 
   /** The public GRUU RFC 5627 suggests for our AOR and instance id, if we send one. */
-  private derivedPubGruu(): string | undefined {
-    const instance = this.instance;
+  #derivedPubGruu(): string | undefined {
+    const instance = this.#instance;
     if (instance === undefined) return undefined;
-    const aor = typeof this.aor === 'string' ? this.aor : this.aor.toString();
+    const aor = typeof this.#aor === 'string' ? this.#aor : this.#aor.toString();
     return `${aor};gr=urn:uuid:${instance}`;
   }
 
-  private contactUriParsed(): SipUri {
+  #contactUriParsed(): SipUri {
     // Parsed when a 2xx is read rather than kept: an idle registerer holds only the text.
-    return toSipUri(this.contactUriText(), 'contact');
+    return toSipUri(this.#contactUriText(), 'contact');
   }
 
-  private parsedGruu(value: string | undefined): Uri | undefined {
+  #parsedGruu(value: string | undefined): Uri | undefined {
     if (value === undefined) return undefined;
     try {
       return parseUri(value);
@@ -947,101 +947,101 @@ export class Registerer {
   // ---------------------------------------------------------------------------------------
   // Helpers
 
-  private afterIdle(): void {
-    this.notifyIdle();
-    const reason = this.pending?.reregisterWhenIdle;
-    this.setPending('reregisterWhenIdle', undefined);
-    if (reason !== undefined && this.is(WANTED) && this._state !== 'stopped') {
-      this.reregister(reason);
+  #afterIdle(): void {
+    this.#notifyIdle();
+    const reason = this.#pending?.reregisterWhenIdle;
+    this.#setPending('reregisterWhenIdle', undefined);
+    if (reason !== undefined && this.#is(WANTED) && this.#_state !== 'stopped') {
+      this.#reregister(reason);
     }
   }
 
-  private notifyIdle(): void {
-    for (const w of this.takeWaiters('idleWaiters')) w();
+  #notifyIdle(): void {
+    for (const w of this.#takeWaiters('idleWaiters')) w();
   }
 
-  private rejectWaiters(
+  #rejectWaiters(
     code: RegistrationErrorCode,
     message: string,
     response?: SipResponse,
     nextAt?: number,
   ): void {
-    for (const w of this.takeWaiters('registerWaiters'))
+    for (const w of this.#takeWaiters('registerWaiters'))
       w.reject(new RegistrationError(code, message, response, nextAt));
   }
 
   /** Arms `name` (replacing the action timer that ran, if `name` is one) for `ms` from now. */
-  private arm(name: TimerName, ms: number): void {
+  #arm(name: TimerName, ms: number): void {
     // NaN (the SIP.js 0.21 quirk) behaves as setTimeout does in browsers: at once.
     const delay = Number.isFinite(ms) ? Math.max(0, ms) : 0;
     // Whole milliseconds: a field that only ever holds small integers needs no boxed number per registerer.
-    const at = Math.ceil(this.opts.clock.now() + delay);
+    const at = Math.ceil(this.#opts.clock.now() + delay);
     if (name === 'expiry') {
-      this.expiryAt = at;
+      this.#expiryAt = at;
     } else {
-      this.actionKind = name;
-      this.actionAt = at;
+      this.#actionKind = name;
+      this.#actionAt = at;
     }
-    this.schedule();
+    this.#schedule();
   }
 
-  private clearTimers(...names: TimerName[]): void {
+  #clearTimers(...names: TimerName[]): void {
     for (const name of names) {
-      if (name === 'expiry') this.expiryAt = undefined;
-      else if (this.actionKind === name) {
-        this.actionKind = undefined;
-        this.actionAt = undefined;
+      if (name === 'expiry') this.#expiryAt = undefined;
+      else if (this.#actionKind === name) {
+        this.#actionKind = undefined;
+        this.#actionAt = undefined;
       }
     }
-    this.schedule();
+    this.#schedule();
   }
 
   /** Keeps the one clock timer armed for the earliest of the action timer and the expiry. */
-  private schedule(): void {
-    const a = this.actionAt;
-    const e = this.expiryAt;
+  #schedule(): void {
+    const a = this.#actionAt;
+    const e = this.#expiryAt;
     const at = a === undefined ? e : e === undefined ? a : Math.min(a, e);
-    if (at === this.timerAt && this.timer !== undefined) return;
-    const clock = this.opts.clock;
-    if (this.timer !== undefined) clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = at;
+    if (at === this.#timerAt && this.#timer !== undefined) return;
+    const clock = this.#opts.clock;
+    if (this.#timer !== undefined) clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = at;
     if (at === undefined) return;
     // A bound method rather than an arrow function: no closure context kept per armed timer.
-    this.timer = clock.setTimeout(this.fire.bind(this), Math.max(0, at - clock.now()));
+    this.#timer = clock.setTimeout(this.#fire.bind(this), Math.max(0, at - clock.now()));
   }
 
   /** The clock timer fired: runs the timer it was armed for, then re-arms for the next. */
-  private fire(): void {
-    const at = this.timerAt;
-    this.timer = undefined;
-    this.timerAt = undefined;
+  #fire(): void {
+    const at = this.#timerAt;
+    this.#timer = undefined;
+    this.#timerAt = undefined;
     if (at === undefined) return;
-    const action = this.actionAt !== undefined && this.actionAt <= at;
-    const expiry = this.expiryAt !== undefined && this.expiryAt <= at;
+    const action = this.#actionAt !== undefined && this.#actionAt <= at;
+    const expiry = this.#expiryAt !== undefined && this.#expiryAt <= at;
     // On a tie the one armed first goes first: the refresh is armed just before its expiry,
     // a retry or a delayed start after the expiry of the binding they follow.
-    const runExpiry = expiry && !(action && this.actionKind === 'refresh');
+    const runExpiry = expiry && !(action && this.#actionKind === 'refresh');
     if (runExpiry) {
-      this.expiryAt = undefined;
-      this.schedule();
-      this.expired();
+      this.#expiryAt = undefined;
+      this.#schedule();
+      this.#expired();
       return;
     }
-    const kind = this.actionKind;
+    const kind = this.#actionKind;
     if (!action || kind === undefined) {
-      this.schedule();
+      this.#schedule();
       return;
     }
-    this.actionKind = undefined;
-    this.actionAt = undefined;
-    this.schedule();
+    this.#actionKind = undefined;
+    this.#actionAt = undefined;
+    this.#schedule();
     // The application took the refresh over; the local expiry stays armed.
-    if (kind === 'refresh' && this.opts.observer?.refreshDue?.() === true) return;
-    this.sendRegister(kind === 'start' ? 'register' : kind === 'refresh' ? 'refreshed' : 'retry');
+    if (kind === 'refresh' && this.#opts.observer?.refreshDue?.() === true) return;
+    this.#sendRegister(kind === 'start' ? 'register' : kind === 'refresh' ? 'refreshed' : 'retry');
   }
 
-  private log(level: 'debug' | 'info' | 'warn', message: string, data?: Record<string, unknown>): void {
-    this.opts.logger?.[level]?.(`registerer[${this.profile.name}]: ${message}`, data);
+  #log(level: 'debug' | 'info' | 'warn', message: string, data?: Record<string, unknown>): void {
+    this.#opts.logger?.[level]?.(`registerer[${this.profile.name}]: ${message}`, data);
   }
 }

@@ -34,7 +34,7 @@ export abstract class ClientTransactionBase<S extends string, T extends string> 
   protected readonly events = new Emitter<ClientTransactionEvents<S>>();
   /** The RFC 3261 timers running for this transaction, on the context's clock. */
   protected readonly timers: TimerSet<T>;
-  private resolveFinal!: (r: SipResponse) => void;
+  #resolveFinal!: (r: SipResponse) => void;
 
   constructor(
     /** The request as sent (with the layer's Via on top). */
@@ -47,7 +47,7 @@ export abstract class ClientTransactionBase<S extends string, T extends string> 
     this.bytes = serialize(request);
     this.timers = new TimerSet<T>(ctx.clock);
     this.final = new Promise((resolve) => {
-      this.resolveFinal = resolve;
+      this.#resolveFinal = resolve;
     });
   }
 
@@ -69,7 +69,7 @@ export abstract class ClientTransactionBase<S extends string, T extends string> 
   /** Delivers a response to the TU and settles {@link final} on the first final one. */
   protected deliver(response: SipResponse): void {
     this.events.emit('response', response);
-    if (response.status >= 200) this.resolveFinal(response);
+    if (response.status >= 200) this.#resolveFinal(response);
   }
 
   /** Reports a timeout to the TU as a synthetic 408 (RFC 3261 sections 17.1.1.2 and 17.1.2.2). */

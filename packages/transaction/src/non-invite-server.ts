@@ -21,16 +21,16 @@ type Input =
 export class NonInviteServerTransaction extends ServerTransactionBase<NonInviteServerState, Timer> {
   /** Discriminator against {@link InviteServerTransaction}. */
   readonly kind = 'non-invite-server' as const;
-  private current: NonInviteServerState = 'trying';
-  private lastBytes: Uint8Array | undefined;
+  #current: NonInviteServerState = 'trying';
+  #lastBytes: Uint8Array | undefined;
 
   /** Current state. */
   get state(): NonInviteServerState {
-    return this.current;
+    return this.#current;
   }
 
   start(): void {
-    this.handle({ type: 'start' });
+    this.#handle({ type: 'start' });
   }
 
   /**
@@ -38,73 +38,73 @@ export class NonInviteServerTransaction extends ServerTransactionBase<NonInviteS
    * {@link TransactionError} `INVALID_STATE` once a final response was sent.
    */
   respond(response: SipResponse): void {
-    this.handle({ type: 'respond', response });
+    this.#handle({ type: 'respond', response });
   }
 
   receiveRequest(_request: SipRequest): void {
-    this.handle({ type: 'request' });
+    this.#handle({ type: 'request' });
   }
 
   protected transportFailed(error: unknown): void {
-    this.handle({ type: 'transportError', error });
+    this.#handle({ type: 'transportError', error });
   }
 
-  private send(response: SipResponse): void {
+  #send(response: SipResponse): void {
     this.lastResponse = response;
-    this.lastBytes = serialize(response);
-    this.transmit(this.lastBytes);
+    this.#lastBytes = serialize(response);
+    this.transmit(this.#lastBytes);
   }
 
   /** Every transition of the machine. */
-  private handle(input: Input): void {
+  #handle(input: Input): void {
     if (input.type === 'transportError') {
-      if (this.current === 'terminated') return;
-      this.go('terminated');
+      if (this.#current === 'terminated') return;
+      this.#go('terminated');
       this.reportTransportError(input.error);
       return;
     }
-    switch (this.current) {
+    switch (this.#current) {
       case 'trying':
       case 'proceeding':
         if (input.type === 'request') {
           // Trying has nothing to resend; Proceeding resends the last provisional.
-          if (this.lastBytes) this.transmit(this.lastBytes);
+          if (this.#lastBytes) this.transmit(this.#lastBytes);
         } else if (input.type === 'respond') {
-          this.send(input.response);
+          this.#send(input.response);
           if (input.response.status < 200) {
-            this.go('proceeding');
+            this.#go('proceeding');
           } else {
-            this.go('completed');
-            this.timers.start('J', this.ctx.timers.J, () => this.handle({ type: 'timer', timer: 'J' }));
+            this.#go('completed');
+            this.timers.start('J', this.ctx.timers.J, () => this.#handle({ type: 'timer', timer: 'J' }));
           }
         }
         return;
       case 'completed':
         if (input.type === 'request') {
-          if (this.lastBytes) this.transmit(this.lastBytes);
+          if (this.#lastBytes) this.transmit(this.#lastBytes);
         } else if (input.type === 'timer') {
-          this.go('terminated');
+          this.#go('terminated');
         } else if (input.type === 'respond') {
-          this.invalid(input.response);
+          this.#invalid(input.response);
         }
         return;
       case 'terminated':
-        if (input.type === 'respond') this.invalid(input.response);
+        if (input.type === 'respond') this.#invalid(input.response);
         return;
     }
   }
 
-  private invalid(response: SipResponse): never {
+  #invalid(response: SipResponse): never {
     throw new TransactionError(
       'INVALID_STATE',
-      `cannot send ${response.status} in state ${this.current} of the non-INVITE server transaction`,
+      `cannot send ${response.status} in state ${this.#current} of the non-INVITE server transaction`,
     );
   }
 
-  private go(next: NonInviteServerState): void {
-    const previous = this.current;
+  #go(next: NonInviteServerState): void {
+    const previous = this.#current;
     if (previous === next) return;
-    this.current = next;
+    this.#current = next;
     if (next === 'terminated') this.timers.clear();
     this.events.emit('state', next, previous);
   }

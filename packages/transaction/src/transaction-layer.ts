@@ -73,44 +73,44 @@ export class TransactionLayer {
   user: TransactionUser | undefined;
   /** Resolved timer table for this transport. */
   readonly timers: Readonly<TimerValues>;
-  private readonly transport: Transport;
-  private readonly clock: Clock;
-  private readonly random: RandomSource;
-  private readonly options: TransactionLayerOptions;
+  readonly #transport: Transport;
+  readonly #clock: Clock;
+  readonly #random: RandomSource;
+  readonly #options: TransactionLayerOptions;
   /**
    * Live transactions by key, made on first use and dropped once empty: an idle layer (one per
    * user agent with a stack of its own) then holds no map tables.
    */
-  private clients: Map<string, ClientTransaction> | undefined;
-  private servers: Map<string, ServerTransaction> | undefined;
+  #clients: Map<string, ClientTransaction> | undefined;
+  #servers: Map<string, ServerTransaction> | undefined;
   /** Made on first use, as `targets`: a user agent with a stack of its own may never need them. */
-  private merged: Map<string, ServerTransaction> | undefined;
-  private targets: WeakMap<ClientTransaction, Endpoint | undefined> | undefined;
-  private readonly unsubscribe: () => void;
+  #merged: Map<string, ServerTransaction> | undefined;
+  #targets: WeakMap<ClientTransaction, Endpoint | undefined> | undefined;
+  readonly #unsubscribe: () => void;
   /** Drawn on the first stateless answer: keys the To tags of stateless answers. */
-  private tagSalt: string | undefined;
+  #tagSalt: string | undefined;
 
   constructor(options: TransactionLayerOptions) {
-    this.options = options;
-    this.transport = options.transport;
-    this.clock = options.clock;
-    this.random = options.random;
+    this.#options = options;
+    this.#transport = options.transport;
+    this.#clock = options.clock;
+    this.#random = options.random;
     this.user = options.user;
     const reliable = options.transport.reliable;
     this.timers = options.timers
       ? timerValues({ ...DEFAULT_TIMER_SETTINGS, ...options.timers }, reliable)
       : defaultTimerValues(reliable);
-    this.unsubscribe = this.transport.on('message', (msg, source) => this.receive(msg, source));
+    this.#unsubscribe = this.#transport.on('message', (msg, source) => this.#receive(msg, source));
   }
 
   /** Live client transactions. */
   get clientCount(): number {
-    return this.clients?.size ?? 0;
+    return this.#clients?.size ?? 0;
   }
 
   /** Live server transactions. */
   get serverCount(): number {
-    return this.servers?.size ?? 0;
+    return this.#servers?.size ?? 0;
   }
 
   /**
@@ -121,12 +121,12 @@ export class TransactionLayer {
   request(request: SipRequest, options: RequestOptions = {}): ClientTransaction {
     if (request.method === 'ACK')
       throw new TransactionError('INVALID_REQUEST', 'ACK is sent with sendAck(), not in a transaction');
-    if (request.method === 'INVITE' && !this.options.invite)
+    if (request.method === 'INVITE' && !this.#options.invite)
       throw new TransactionError('INVALID_REQUEST', 'INVITE needs the `invite` transactions option');
-    const branch = generateBranch(this.random);
-    request.headers.prepend('Via', clientVia(this.transport, branch).toString());
+    const branch = generateBranch(this.#random);
+    request.headers.prepend('Via', clientVia(this.#transport, branch).toString());
     if (!request.headers.has('max-forwards')) request.headers.append('Max-Forwards', 70);
-    return this.startClient(request, branch, options.target);
+    return this.#startClient(request, branch, options.target);
   }
 
   /**
@@ -139,10 +139,10 @@ export class TransactionLayer {
       throw new TransactionError('INVALID_STATE', `cannot CANCEL an INVITE in state ${invite.state}`);
     const cancel = createCancel(invite.request);
     const branch = invite.request.topVia!.branch!;
-    return this.startClient(
+    return this.#startClient(
       cancel,
       branch,
-      options.target ?? this.targets?.get(invite),
+      options.target ?? this.#targets?.get(invite),
     ) as NonInviteClientTransaction;
   }
 
@@ -151,65 +151,65 @@ export class TransactionLayer {
    * 17.1.1.3) with a fresh Via branch. Resolves when the transport took it.
    */
   async sendAck(ack: SipRequest, options: RequestOptions = {}): Promise<void> {
-    ack.headers.prepend('Via', clientVia(this.transport, generateBranch(this.random)).toString());
+    ack.headers.prepend('Via', clientVia(this.#transport, generateBranch(this.#random)).toString());
     if (!ack.headers.has('max-forwards')) ack.headers.append('Max-Forwards', 70);
-    await this.transport.send(serialize(ack), options.target);
+    await this.#transport.send(serialize(ack), options.target);
   }
 
   /** Stops listening and stops every transaction's timers. Nothing is sent afterwards. */
   close(): void {
-    this.unsubscribe();
-    const clients = this.clients;
-    const servers = this.servers;
-    this.clients = undefined;
-    this.servers = undefined;
-    this.merged = undefined;
+    this.#unsubscribe();
+    const clients = this.#clients;
+    const servers = this.#servers;
+    this.#clients = undefined;
+    this.#servers = undefined;
+    this.#merged = undefined;
     if (clients) for (const tx of clients.values()) tx.dispose();
     if (servers) for (const tx of servers.values()) tx.dispose();
   }
 
-  private startClient(request: SipRequest, branch: string, target: Endpoint | undefined): ClientTransaction {
+  #startClient(request: SipRequest, branch: string, target: Endpoint | undefined): ClientTransaction {
     const key = clientKey(branch, request.method);
-    const ctx = this.context((bytes) => this.transport.send(bytes, target));
-    const invite = request.method === 'INVITE' ? this.options.invite : undefined;
+    const ctx = this.#context((bytes) => this.#transport.send(bytes, target));
+    const invite = request.method === 'INVITE' ? this.#options.invite : undefined;
     const tx = invite ? invite.client(request, key, ctx) : new NonInviteClientTransaction(request, key, ctx);
     // Only a CANCEL needs it again; a map entry per REGISTER would outgrow the GC during a burst.
     if (invite) {
-      this.targets ??= new WeakMap();
-      this.targets.set(tx, target);
+      this.#targets ??= new WeakMap();
+      this.#targets.set(tx, target);
     }
-    this.clients ??= new Map();
-    this.clients.set(key, tx);
+    this.#clients ??= new Map();
+    this.#clients.set(key, tx);
     tx.on('state', (state) => {
-      const clients = this.clients;
+      const clients = this.#clients;
       if (state !== 'terminated' || clients?.get(key) !== tx) return;
       clients.delete(key);
-      if (clients.size === 0) this.clients = undefined;
+      if (clients.size === 0) this.#clients = undefined;
     });
     tx.start();
     return tx;
   }
 
-  private context(send: (bytes: Uint8Array) => Promise<void>): TransactionContext {
-    return { clock: this.clock, timers: this.timers, reliable: this.transport.reliable, send };
+  #context(send: (bytes: Uint8Array) => Promise<void>): TransactionContext {
+    return { clock: this.#clock, timers: this.timers, reliable: this.#transport.reliable, send };
   }
 
   /** Entry point for everything the transport delivers. */
-  private receive(msg: SipMessage, source: Endpoint): void {
-    if (msg.kind === 'response') this.receiveResponse(msg, source);
-    else this.receiveRequest(msg, source);
+  #receive(msg: SipMessage, source: Endpoint): void {
+    if (msg.kind === 'response') this.#receiveResponse(msg, source);
+    else this.#receiveRequest(msg, source);
   }
 
-  private receiveResponse(response: SipResponse, source: Endpoint): void {
+  #receiveResponse(response: SipResponse, source: Endpoint): void {
     // RFC 3261 section 18.1.2: a response without a usable Via/CSeq cannot be matched; drop it.
     const key = responseKey(response);
     if (key === undefined) return;
-    const tx = this.clients?.get(key);
+    const tx = this.#clients?.get(key);
     if (tx) tx.receive(response);
     else this.user?.onStrayResponse?.(response, source);
   }
 
-  private receiveRequest(request: SipRequest, source: Endpoint): void {
+  #receiveRequest(request: SipRequest, source: Endpoint): void {
     let top: Via | undefined;
     try {
       top = request.headers.typed('via')[0];
@@ -224,52 +224,56 @@ export class TransactionLayer {
     const stamped = request.headers.typed('via')[0]!;
 
     if (request.method === 'ACK') {
-      const tx = this.servers?.get(key);
+      const tx = this.#servers?.get(key);
       // RFC 2543 matching also needs the ACK's To tag to be the one of the response sent.
       if (tx?.kind === 'invite-server' && (key.startsWith('3261') || toTag(request) === tx.responseToTag))
         tx.receiveAck(request, source);
-      else if (checkRequest(request, this.options) === undefined) this.user?.onAck?.(request, source);
+      else if (checkRequest(request, this.#options) === undefined) this.user?.onAck?.(request, source);
       return;
     }
 
-    const existing = this.servers?.get(key);
+    const existing = this.#servers?.get(key);
     if (existing && (key.startsWith('3261') || toTag(request) === toTag(existing.request))) {
       existing.receiveRequest(request);
       return;
     }
 
-    const tx = this.startServer(request, key, responseDestination(stamped, source, this.transport.reliable));
-    const rejection = checkRequest(request, this.options);
+    const tx = this.#startServer(
+      request,
+      key,
+      responseDestination(stamped, source, this.#transport.reliable),
+    );
+    const rejection = checkRequest(request, this.#options);
     if (rejection) {
-      tx.respond(this.answer(request, rejection.status, rejection.reason, rejection.headers));
+      tx.respond(this.#answer(request, rejection.status, rejection.reason, rejection.headers));
       return;
     }
     // A stateless answer keeps no state, so no merge either (section 8.2.7).
     const merge =
-      (this.options.role ?? 'ua') === 'ua' && tx.kind !== 'stateless-server' ? mergeKey(request) : undefined;
+      (this.#options.role ?? 'ua') === 'ua' && tx.kind !== 'stateless-server' ? mergeKey(request) : undefined;
     if (merge !== undefined) {
-      this.merged ??= new Map();
-      const merged = this.merged;
+      this.#merged ??= new Map();
+      const merged = this.#merged;
       const other = merged.get(merge);
       if (other && other !== tx && other.state !== 'terminated') {
-        tx.respond(this.answer(request, 482, 'Loop Detected'));
+        tx.respond(this.#answer(request, 482, 'Loop Detected'));
         return;
       }
       merged.set(merge, tx);
     }
     if (tx.kind === 'non-invite-server' && request.method === 'CANCEL') {
-      const invite = cancelKey === undefined ? undefined : this.servers?.get(cancelKey);
-      this.dispatchCancel(tx, request, invite?.kind === 'invite-server' ? invite : undefined);
+      const invite = cancelKey === undefined ? undefined : this.#servers?.get(cancelKey);
+      this.#dispatchCancel(tx, request, invite?.kind === 'invite-server' ? invite : undefined);
       return;
     }
     if (!this.user) {
-      tx.respond(this.answer(request, 503, 'No Transaction User'));
+      tx.respond(this.#answer(request, 503, 'No Transaction User'));
       return;
     }
     this.user.onRequest(tx, request);
   }
 
-  private dispatchCancel(
+  #dispatchCancel(
     tx: NonInviteServerTransaction,
     cancel: SipRequest,
     invite: InviteServerTransaction | undefined,
@@ -279,58 +283,53 @@ export class TransactionLayer {
       return;
     }
     if (!invite) {
-      tx.respond(this.answer(cancel, 481));
+      tx.respond(this.#answer(cancel, 481));
       return;
     }
-    tx.respond(this.answer(cancel, 200));
+    tx.respond(this.#answer(cancel, 200));
     // The INVITE's To tag must be the one its 487 carries; reuse the tag of any provisional sent.
     if (invite.state === 'proceeding') {
       invite.respond(
-        createResponse(invite.request, 487, { toTag: invite.responseToTag ?? generateTag(this.random) }),
+        createResponse(invite.request, 487, { toTag: invite.responseToTag ?? generateTag(this.#random) }),
       );
     }
   }
 
   /** A response the layer itself generates, with a To tag (RFC 3261 section 8.2.6.2). */
-  private answer(
-    request: SipRequest,
-    status: number,
-    reason?: string,
-    headers?: [string, string][],
-  ): SipResponse {
+  #answer(request: SipRequest, status: number, reason?: string, headers?: [string, string][]): SipResponse {
     return createResponse(request, status, {
       ...(reason === undefined ? {} : { reason }),
       ...(headers === undefined ? {} : { headers }),
-      toTag: generateTag(this.random),
+      toTag: generateTag(this.#random),
     });
   }
 
-  private startServer(request: SipRequest, key: string, destination: Endpoint): ServerTransaction {
-    const ctx = this.context((bytes) => this.transport.send(bytes, destination));
-    if (request.method === 'INVITE' && !this.options.invite) {
-      this.tagSalt ??= generateTag(this.random);
-      const tx = new StatelessServerTransaction(request, key, ctx, statelessTag(this.tagSalt, key));
+  #startServer(request: SipRequest, key: string, destination: Endpoint): ServerTransaction {
+    const ctx = this.#context((bytes) => this.#transport.send(bytes, destination));
+    if (request.method === 'INVITE' && !this.#options.invite) {
+      this.#tagSalt ??= generateTag(this.#random);
+      const tx = new StatelessServerTransaction(request, key, ctx, statelessTag(this.#tagSalt, key));
       tx.on('failed', (error) => this.user?.onServerFailure?.(tx, error));
       return tx;
     }
     const tx =
       request.method === 'INVITE'
-        ? this.options.invite!.server(request, key, ctx)
+        ? this.#options.invite!.server(request, key, ctx)
         : new NonInviteServerTransaction(request, key, ctx);
-    this.servers ??= new Map();
-    this.servers.set(key, tx);
+    this.#servers ??= new Map();
+    this.#servers.set(key, tx);
     const merge = mergeKey(request);
     tx.on('state', (state) => {
       if (state !== 'terminated') return;
-      const servers = this.servers;
+      const servers = this.#servers;
       if (servers?.get(key) === tx) {
         servers.delete(key);
-        if (servers.size === 0) this.servers = undefined;
+        if (servers.size === 0) this.#servers = undefined;
       }
-      const merged = this.merged;
+      const merged = this.#merged;
       if (merge !== undefined && merged?.get(merge) === tx) {
         merged.delete(merge);
-        if (merged.size === 0) this.merged = undefined;
+        if (merged.size === 0) this.#merged = undefined;
       }
     });
     tx.on('failed', (error) => this.user?.onServerFailure?.(tx, error));

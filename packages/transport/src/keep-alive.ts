@@ -34,47 +34,47 @@ export interface KeepAliveTarget {
  * Answering the peer's pings is the transport's job, not this class's.
  */
 export class KeepAlive {
-  private readonly clock: Clock;
-  private readonly random: RandomSource;
-  private readonly pongTimeoutMs: number;
-  private intervalMs: number;
-  private timer: TimerHandle | undefined;
-  private waitingForPong = false;
-  private running = false;
+  readonly #clock: Clock;
+  readonly #random: RandomSource;
+  readonly #pongTimeoutMs: number;
+  #intervalMs: number;
+  #timer: TimerHandle | undefined;
+  #waitingForPong = false;
+  #running = false;
 
   constructor(
     private readonly target: KeepAliveTarget,
     options: KeepAliveOptions = {},
   ) {
-    this.clock = options.clock ?? systemClock;
-    this.random = options.random ?? cryptoRandom;
-    this.pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
-    this.intervalMs = options.intervalMs ?? 120_000;
-    if (!(this.intervalMs > 0)) throw new RangeError('intervalMs must be > 0');
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? cryptoRandom;
+    this.#pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
+    this.#intervalMs = options.intervalMs ?? 120_000;
+    if (!(this.#intervalMs > 0)) throw new RangeError('intervalMs must be > 0');
   }
 
   /** True between {@link KeepAlive.start} and {@link KeepAlive.stop} (or a failure). */
   get active(): boolean {
-    return this.running;
+    return this.#running;
   }
 
   /** The nominal interval in use (ms). */
   get interval(): number {
-    return this.intervalMs;
+    return this.#intervalMs;
   }
 
   /** Starts pinging. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedulePing();
+    if (this.#running) return;
+    this.#running = true;
+    this.#schedulePing();
   }
 
   /** Stops pinging and forgets a pending pong. */
   stop(): void {
-    this.running = false;
-    this.waitingForPong = false;
-    this.cancel();
+    this.#running = false;
+    this.#waitingForPong = false;
+    this.#cancel();
   }
 
   /**
@@ -83,43 +83,43 @@ export class KeepAlive {
    */
   setFlowTimer(seconds: number): void {
     if (!(seconds > 0)) throw new RangeError('Flow-Timer must be > 0');
-    this.intervalMs = seconds * 1000;
-    if (this.running && !this.waitingForPong) {
-      this.cancel();
-      this.schedulePing();
+    this.#intervalMs = seconds * 1000;
+    if (this.#running && !this.#waitingForPong) {
+      this.#cancel();
+      this.#schedulePing();
     }
   }
 
   /** Tells the keep-alive that a pong arrived. */
   pongReceived(): void {
-    if (!this.waitingForPong) return;
-    this.waitingForPong = false;
-    this.cancel();
-    if (this.running) this.schedulePing();
+    if (!this.#waitingForPong) return;
+    this.#waitingForPong = false;
+    this.#cancel();
+    if (this.#running) this.#schedulePing();
   }
 
-  private schedulePing(): void {
-    const wait = Math.round(this.intervalMs * (0.8 + 0.2 * randomUnit(this.random)));
-    this.timer = this.clock.setTimeout(() => this.ping(), wait);
+  #schedulePing(): void {
+    const wait = Math.round(this.#intervalMs * (0.8 + 0.2 * randomUnit(this.#random)));
+    this.#timer = this.#clock.setTimeout(() => this.#ping(), wait);
   }
 
-  private ping(): void {
-    this.timer = undefined;
-    if (!this.running) return;
-    this.waitingForPong = true;
-    this.timer = this.clock.setTimeout(() => this.fail(), this.pongTimeoutMs);
+  #ping(): void {
+    this.#timer = undefined;
+    if (!this.#running) return;
+    this.#waitingForPong = true;
+    this.#timer = this.#clock.setTimeout(() => this.#fail(), this.#pongTimeoutMs);
     this.target.sendPing();
   }
 
-  private fail(): void {
-    this.timer = undefined;
-    if (!this.waitingForPong) return;
+  #fail(): void {
+    this.#timer = undefined;
+    if (!this.#waitingForPong) return;
     this.stop();
-    this.target.onFailure(`no keep-alive pong within ${this.pongTimeoutMs} ms`);
+    this.target.onFailure(`no keep-alive pong within ${this.#pongTimeoutMs} ms`);
   }
 
-  private cancel(): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+  #cancel(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 }

@@ -72,254 +72,255 @@ type Phase = 'idle' | 'attempting' | 'waiting' | 'up' | 'closed';
  * The presets {@link jssipReconnect} and {@link sipjs07Reconnect} reproduce those libraries.
  */
 export class ReconnectingTransport<S = string> implements Transport {
-  private readonly pool: ServerPool<S>;
-  private readonly create: (server: S) => Transport;
-  private readonly policy: ReconnectPolicy;
-  private readonly failover: FailoverMode;
-  private readonly retries: ServerRetries;
+  readonly #pool: ServerPool<S>;
+  readonly #create: (server: S) => Transport;
+  readonly #policy: ReconnectPolicy;
+  readonly #failover: FailoverMode;
+  readonly #retries: ServerRetries;
   /** Undefined: no limit (a stored Infinity would be a boxed number per transport). */
-  private readonly maxAttempts: number | undefined;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly events: Emitter<ReconnectingTransportEvents<S>>;
+  readonly #maxAttempts: number | undefined;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #events: Emitter<ReconnectingTransportEvents<S>>;
 
-  private phase: Phase = 'idle';
-  private current: { server: S; transport: Transport } | undefined;
-  private fresh: { server: S; transport: Transport } | undefined;
-  private last: { server: S; transport: Transport } | undefined;
-  private stateNow: TransportState = 'disconnected';
-  private timer: TimerHandle | undefined;
-  private retriesUsed = 0;
-  private failures = 0;
-  private flowTimer: number | undefined;
+  #phase: Phase = 'idle';
+  #current: { server: S; transport: Transport } | undefined;
+  #fresh: { server: S; transport: Transport } | undefined;
+  #last: { server: S; transport: Transport } | undefined;
+  #stateNow: TransportState = 'disconnected';
+  #timer: TimerHandle | undefined;
+  #retriesUsed = 0;
+  #failures = 0;
+  #flowTimer: number | undefined;
   /** Callers of connect() waiting for the outcome; made when one waits. */
-  private waiters: { resolve: () => void; reject: (e: Error) => void }[] | undefined;
+  #waiters: { resolve: () => void; reject: (e: Error) => void }[] | undefined;
 
   constructor(options: ReconnectingTransportOptions<S>) {
     const random = options.random ?? cryptoRandom;
-    this.pool = new ServerPool(options.servers, random);
-    if (this.pool.size === 0) throw new TransportError('NO_SERVER', 'no server configured');
-    this.create = options.create;
-    this.policy = options.policy ?? exponentialBackoff({ random });
-    this.failover = options.failover ?? 'immediate';
-    this.retries = options.serverRetries ?? { attempts: 1, delayMs: 0 };
+    this.#pool = new ServerPool(options.servers, random);
+    if (this.#pool.size === 0) throw new TransportError('NO_SERVER', 'no server configured');
+    this.#create = options.create;
+    this.#policy = options.policy ?? exponentialBackoff({ random });
+    this.#failover = options.failover ?? 'immediate';
+    this.#retries = options.serverRetries ?? { attempts: 1, delayMs: 0 };
     const max = options.maxAttempts;
-    this.maxAttempts = max === undefined || max === Number.POSITIVE_INFINITY ? undefined : max;
-    this.clock = options.clock ?? systemClock;
-    this.logger = options.logger ?? silentLogger;
-    this.events = new Emitter(this.logger);
+    this.#maxAttempts = max === undefined || max === Number.POSITIVE_INFINITY ? undefined : max;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#events = new Emitter(this.#logger);
     // The first transport exists from the start so protocol, reliable and secure are known.
-    const first = this.pool.pick()!;
-    this.fresh = { server: first, transport: this.create(first) };
+    const first = this.#pool.pick()!;
+    this.#fresh = { server: first, transport: this.#create(first) };
   }
 
-  private get latest(): Transport {
-    return (this.current ?? this.fresh ?? this.last)!.transport;
+  get #latest(): Transport {
+    return (this.#current ?? this.#fresh ?? this.#last)!.transport;
   }
   get protocol(): TransportProtocol {
-    return this.latest.protocol;
+    return this.#latest.protocol;
   }
   get reliable(): boolean {
-    return this.latest.reliable;
+    return this.#latest.reliable;
   }
   get secure(): boolean {
-    return this.latest.secure;
+    return this.#latest.secure;
   }
   get local(): Endpoint {
-    return this.latest.local;
+    return this.#latest.local;
   }
   /**
    * `connecting` during an attempt, `connected` while a connection is up, `disconnected`
    * between attempts (and after giving up); `closed` only after `close()`.
    */
   get state(): TransportState {
-    return this.stateNow;
+    return this.#stateNow;
   }
   /** The server of the current (or last) connection. */
   get server(): S {
-    return (this.current ?? this.fresh ?? this.last)!.server;
+    return (this.#current ?? this.#fresh ?? this.#last)!.server;
   }
 
   on<K extends keyof ReconnectingTransportEvents<S>>(
     event: K,
     listener: ReconnectingTransportEvents<S>[K],
   ): () => void {
-    return this.events.on(event, listener);
+    return this.#events.on(event, listener);
   }
 
   connect(): Promise<void> {
-    if (this.phase === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
-    if (this.phase === 'up') return Promise.resolve();
+    if (this.#phase === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
+    if (this.#phase === 'up') return Promise.resolve();
     const done = new Promise<void>((resolve, reject) => {
-      this.waiters ??= [];
-      this.waiters.push({ resolve, reject });
+      this.#waiters ??= [];
+      this.#waiters.push({ resolve, reject });
     });
-    if (this.phase === 'idle') {
-      this.failures = 0;
-      this.attempt(this.fresh?.server ?? this.pool.pick()!);
+    if (this.#phase === 'idle') {
+      this.#failures = 0;
+      this.#attempt(this.#fresh?.server ?? this.#pool.pick()!);
     }
     return done;
   }
 
   send(data: SipMessage | Uint8Array, target?: Endpoint): Promise<void> {
-    if (this.phase !== 'up' || !this.current) {
-      return Promise.reject(new TransportError('NOT_CONNECTED', `transport is ${this.stateNow}`));
+    if (this.#phase !== 'up' || !this.#current) {
+      return Promise.reject(new TransportError('NOT_CONNECTED', `transport is ${this.#stateNow}`));
     }
-    return this.current.transport.send(data, target);
+    return this.#current.transport.send(data, target);
   }
 
   setFlowTimer(seconds: number): void {
-    this.flowTimer = seconds;
-    this.current?.transport.setFlowTimer?.(seconds);
+    this.#flowTimer = seconds;
+    this.#current?.transport.setFlowTimer?.(seconds);
   }
 
   async close(): Promise<void> {
-    if (this.phase === 'closed') return;
-    this.phase = 'closed';
-    this.cancelTimer();
-    const cur = this.current;
-    this.current = undefined;
-    this.settle(new TransportError('CLOSED', 'transport closed'));
-    this.setState('closed');
+    if (this.#phase === 'closed') return;
+    this.#phase = 'closed';
+    this.#cancelTimer();
+    const cur = this.#current;
+    this.#current = undefined;
+    this.#settle(new TransportError('CLOSED', 'transport closed'));
+    this.#setState('closed');
     await cur?.transport.close();
     // A connection that dropped earlier may still be closing its socket: wait for that too.
-    await this.last?.transport.close().catch(() => {});
+    await this.#last?.transport.close().catch(() => {});
   }
 
   // --- the schedule: every transition goes through attempt / up / failed / dropped ---
 
-  private attempt(server: S): void {
-    if (this.phase === 'closed') return;
-    this.phase = 'attempting';
-    const transport = this.fresh && this.fresh.server === server ? this.fresh.transport : this.create(server);
-    this.fresh = undefined;
+  #attempt(server: S): void {
+    if (this.#phase === 'closed') return;
+    this.#phase = 'attempting';
+    const transport =
+      this.#fresh && this.#fresh.server === server ? this.#fresh.transport : this.#create(server);
+    this.#fresh = undefined;
     // Each forwarder checks that its transport is still the current one rather than being
     // unsubscribed: a discarded transport is dropped whole, and keeping four unsubscribe functions
     // per connection adds up with one connection per user agent.
     transport.on('message', (m, src) => {
-      if (this.current?.transport === transport) this.events.emit('message', m, src);
+      if (this.#current?.transport === transport) this.#events.emit('message', m, src);
     });
     transport.on('parseError', (e, src) => {
-      if (this.current?.transport === transport) this.events.emit('parseError', e, src);
+      if (this.#current?.transport === transport) this.#events.emit('parseError', e, src);
     });
     transport.on('flowFailed', (reason) => {
-      if (this.current?.transport === transport) this.events.emit('flowFailed', reason);
+      if (this.#current?.transport === transport) this.#events.emit('flowFailed', reason);
     });
     transport.on('state', (s, err) => {
-      if (s === 'disconnected' && this.current?.transport === transport && this.phase === 'up') {
-        this.dropped(err);
+      if (s === 'disconnected' && this.#current?.transport === transport && this.#phase === 'up') {
+        this.#dropped(err);
       }
     });
-    this.current = { server, transport };
-    this.setState('connecting');
-    this.events.emit('attempt', server);
-    this.logger.debug(`connecting to ${String(server)}`);
+    this.#current = { server, transport };
+    this.#setState('connecting');
+    this.#events.emit('attempt', server);
+    this.#logger.debug(`connecting to ${String(server)}`);
     transport.connect().then(
       () => {
-        if (this.current?.transport !== transport || this.phase !== 'attempting') return;
-        this.up(server);
+        if (this.#current?.transport !== transport || this.#phase !== 'attempting') return;
+        this.#up(server);
       },
       (err: Error) => {
-        if (this.current?.transport !== transport || this.phase !== 'attempting') return;
-        this.failed(server, err);
+        if (this.#current?.transport !== transport || this.#phase !== 'attempting') return;
+        this.#failed(server, err);
       },
     );
   }
 
-  private up(server: S): void {
-    this.phase = 'up';
-    this.failures = 0;
-    this.policy.reset();
-    this.pool.markOk(server);
-    if (this.flowTimer !== undefined) this.current?.transport.setFlowTimer?.(this.flowTimer);
-    this.setState('connected');
-    this.settle();
+  #up(server: S): void {
+    this.#phase = 'up';
+    this.#failures = 0;
+    this.#policy.reset();
+    this.#pool.markOk(server);
+    if (this.#flowTimer !== undefined) this.#current?.transport.setFlowTimer?.(this.#flowTimer);
+    this.#setState('connected');
+    this.#settle();
   }
 
   /** An established connection went away: retry the same server first, if configured. */
-  private dropped(error?: Error): void {
-    const server = this.current!.server;
-    this.discard();
-    this.setState('disconnected', error);
-    if (this.retries.attempts > 0) {
-      this.retriesUsed = 1;
-      this.schedule(0, server);
+  #dropped(error?: Error): void {
+    const server = this.#current!.server;
+    this.#discard();
+    this.#setState('disconnected', error);
+    if (this.#retries.attempts > 0) {
+      this.#retriesUsed = 1;
+      this.#schedule(0, server);
     } else {
-      this.retriesUsed = 0;
-      this.failOver(server);
+      this.#retriesUsed = 0;
+      this.#failOver(server);
     }
   }
 
   /** A connection attempt failed. */
-  private failed(server: S, error: Error): void {
-    this.discard();
-    this.logger.info(`cannot connect to ${String(server)}: ${error.message}`);
-    this.failures++;
-    this.setState('disconnected', error);
-    if (this.maxAttempts !== undefined && this.failures >= this.maxAttempts) {
-      this.phase = 'idle';
-      this.settle(
-        new TransportError('NO_SERVER', `gave up after ${this.failures} attempts`, { cause: error }),
+  #failed(server: S, error: Error): void {
+    this.#discard();
+    this.#logger.info(`cannot connect to ${String(server)}: ${error.message}`);
+    this.#failures++;
+    this.#setState('disconnected', error);
+    if (this.#maxAttempts !== undefined && this.#failures >= this.#maxAttempts) {
+      this.#phase = 'idle';
+      this.#settle(
+        new TransportError('NO_SERVER', `gave up after ${this.#failures} attempts`, { cause: error }),
       );
       return;
     }
-    if (this.retriesUsed > 0 && this.retriesUsed < this.retries.attempts) {
-      this.retriesUsed++;
-      this.schedule(this.retries.delayMs, server);
+    if (this.#retriesUsed > 0 && this.#retriesUsed < this.#retries.attempts) {
+      this.#retriesUsed++;
+      this.#schedule(this.#retries.delayMs, server);
       return;
     }
-    this.retriesUsed = 0;
-    this.failOver(server);
+    this.#retriesUsed = 0;
+    this.#failOver(server);
   }
 
-  private failOver(server: S): void {
-    this.pool.markFailed(server);
-    if (this.failover === 'immediate' && this.pool.hasAvailable) {
-      this.attempt(this.pool.pick()!);
+  #failOver(server: S): void {
+    this.#pool.markFailed(server);
+    if (this.#failover === 'immediate' && this.#pool.hasAvailable) {
+      this.#attempt(this.#pool.pick()!);
       return;
     }
-    if (this.failover === 'immediate') this.pool.reset();
-    this.schedule(this.policy.nextDelay());
+    if (this.#failover === 'immediate') this.#pool.reset();
+    this.#schedule(this.#policy.nextDelay());
   }
 
   /** Waits, then attempts `server` (or whatever the pool picks then). */
-  private schedule(delayMs: number, server?: S): void {
+  #schedule(delayMs: number, server?: S): void {
     if (delayMs <= 0) {
-      this.attempt(server ?? this.pool.pick()!);
+      this.#attempt(server ?? this.#pool.pick()!);
       return;
     }
-    this.phase = 'waiting';
-    this.events.emit('waiting', delayMs);
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.attempt(server ?? this.pool.pick()!);
+    this.#phase = 'waiting';
+    this.#events.emit('waiting', delayMs);
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.#attempt(server ?? this.#pool.pick()!);
     }, delayMs);
   }
 
-  private discard(): void {
-    const cur = this.current;
+  #discard(): void {
+    const cur = this.#current;
     if (!cur) return;
-    this.current = undefined;
+    this.#current = undefined;
     // Kept only so protocol, local and server still answer until the next transport exists.
-    this.last = cur;
+    this.#last = cur;
     cur.transport.close().catch(() => {});
   }
 
-  private cancelTimer(): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+  #cancelTimer(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  private settle(error?: Error): void {
-    const waiters = this.waiters;
-    this.waiters = undefined;
+  #settle(error?: Error): void {
+    const waiters = this.#waiters;
+    this.#waiters = undefined;
     if (waiters) for (const w of waiters) error ? w.reject(error) : w.resolve();
   }
 
-  private setState(next: TransportState, error?: Error): void {
-    if (this.stateNow === next || this.stateNow === 'closed') return;
-    this.stateNow = next;
-    this.events.emit('state', next, error);
+  #setState(next: TransportState, error?: Error): void {
+    if (this.#stateNow === next || this.#stateNow === 'closed') return;
+    this.#stateNow = next;
+    this.#events.emit('state', next, error);
   }
 }
 

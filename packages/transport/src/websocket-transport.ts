@@ -77,16 +77,16 @@ export class WebSocketTransport extends BaseTransport {
   /** The server, as messages report their source. */
   readonly server: Endpoint;
 
-  private readonly url: string;
-  private readonly Ctor: WebSocketConstructor | undefined;
-  private readonly connectTimeoutMs: number;
-  private readonly closeTimeoutMs: number;
-  private readonly keepAlive: KeepAlive | undefined;
-  private socket: WebSocketLike | undefined;
+  readonly #url: string;
+  readonly #Ctor: WebSocketConstructor | undefined;
+  readonly #connectTimeoutMs: number;
+  readonly #closeTimeoutMs: number;
+  readonly #keepAlive: KeepAlive | undefined;
+  #socket: WebSocketLike | undefined;
   /** Rejects a pending `connect()` when `close()` comes first. */
-  private abortOpening: ((error: TransportError) => void) | undefined;
-  private closing: Promise<void> | undefined;
-  private flowFailureReported = false;
+  #abortOpening: ((error: TransportError) => void) | undefined;
+  #closing: Promise<void> | undefined;
+  #flowFailureReported = false;
 
   constructor(options: WebSocketTransportOptions) {
     super(options);
@@ -99,27 +99,27 @@ export class WebSocketTransport extends BaseTransport {
     if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
       throw new TransportError('BAD_ADDRESS', `not a ws: or wss: URL: ${options.url}`);
     }
-    this.url = options.url;
+    this.#url = options.url;
     this.secure = parsed.protocol === 'wss:';
     this.protocol = this.secure ? 'WSS' : 'WS';
     const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
     this.server = { host, port: parsed.port ? Number(parsed.port) : this.secure ? 443 : 80 };
     // Joined, not concatenated: one flat string rather than a pair of pieces, kept for life.
     this.local = { host: options.viaHost ?? [randomToken(this.random, 12), 'invalid'].join('.'), port: 0 };
-    this.Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
+    this.#Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
     if (options.keepAlive) {
       const ka = options.keepAlive === true ? {} : options.keepAlive;
-      this.keepAlive = new KeepAlive(
+      this.#keepAlive = new KeepAlive(
         {
           sendPing: () => {
             // A ping that cannot be written is a pong that will not come: the timeout reports it.
             try {
-              this.sendRaw(PING);
+              this.#sendRaw(PING);
             } catch {}
           },
-          onFailure: (reason) => this.flowFailed(reason),
+          onFailure: (reason) => this.#flowFailed(reason),
         },
         { clock: this.clock, random: this.random, ...ka },
       );
@@ -128,19 +128,19 @@ export class WebSocketTransport extends BaseTransport {
 
   /** Opens the WebSocket and waits for the `sip` subprotocol handshake. */
   protected open(): Promise<void> {
-    if (!this.Ctor) {
+    if (!this.#Ctor) {
       return Promise.reject(
         new TransportError('CONNECT_FAILED', 'no WebSocket implementation: pass options.WebSocket'),
       );
     }
-    return this.handshake(this.Ctor).finally(() => {
-      this.abortOpening = undefined;
+    return this.#handshake(this.#Ctor).finally(() => {
+      this.#abortOpening = undefined;
     });
   }
 
   async send(data: SipMessage | Uint8Array): Promise<void> {
     const bytes = data instanceof Uint8Array ? data : serialize(data);
-    if (this.state !== 'connected' || !this.socket) {
+    if (this.state !== 'connected' || !this.#socket) {
       throw new TransportError('NOT_CONNECTED', `${this.protocol} transport is ${this.state}`);
     }
     let frame: string | Uint8Array;
@@ -149,7 +149,7 @@ export class WebSocketTransport extends BaseTransport {
     } catch {
       frame = bytes;
     }
-    this.sendRaw(frame);
+    this.#sendRaw(frame);
   }
 
   /**
@@ -157,7 +157,7 @@ export class WebSocketTransport extends BaseTransport {
    * keep-alives are off; with them on, throws `RangeError` unless `seconds` > 0.
    */
   setFlowTimer(seconds: number): void {
-    this.keepAlive?.setFlowTimer(seconds);
+    this.#keepAlive?.setFlowTimer(seconds);
   }
 
   /**
@@ -165,18 +165,18 @@ export class WebSocketTransport extends BaseTransport {
    * after `closeTimeoutMs` when the peer does not finish the closing handshake.
    */
   close(): Promise<void> {
-    if (this.closing) return this.closing;
+    if (this.#closing) return this.#closing;
     if (this.state === 'closed') return Promise.resolve();
-    this.keepAlive?.stop();
-    const socket = this.socket;
-    this.socket = undefined;
-    this.abortOpening?.(new TransportError('CLOSED', `${this.url} closed while connecting`));
+    this.#keepAlive?.stop();
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#abortOpening?.(new TransportError('CLOSED', `${this.#url} closed while connecting`));
     this.setState('closed');
-    this.closing = socket ? this.closeSocket(socket) : Promise.resolve();
-    return this.closing;
+    this.#closing = socket ? this.#closeSocket(socket) : Promise.resolve();
+    return this.#closing;
   }
 
-  private closeSocket(socket: WebSocketLike): Promise<void> {
+  #closeSocket(socket: WebSocketLike): Promise<void> {
     detach(socket);
     if (socket.readyState === CLOSED) return Promise.resolve();
     return new Promise<void>((resolve) => {
@@ -185,7 +185,7 @@ export class WebSocketTransport extends BaseTransport {
         socket.onclose = null;
         resolve();
       };
-      const timer = this.clock.setTimeout(done, this.closeTimeoutMs);
+      const timer = this.clock.setTimeout(done, this.#closeTimeoutMs);
       socket.onclose = done;
       // Closing a socket that is still opening makes `ws` report an error: nothing to do about it.
       socket.onerror = () => {};
@@ -197,32 +197,32 @@ export class WebSocketTransport extends BaseTransport {
     });
   }
 
-  private handshake(Ctor: WebSocketConstructor): Promise<void> {
+  #handshake(Ctor: WebSocketConstructor): Promise<void> {
     this.setState('connecting');
-    this.flowFailureReported = false;
+    this.#flowFailureReported = false;
     return new Promise<void>((resolve, reject) => {
       let socket: WebSocketLike;
       try {
-        socket = new Ctor(this.url, 'sip');
+        socket = new Ctor(this.#url, 'sip');
       } catch (err) {
-        const error = new TransportError('CONNECT_FAILED', `cannot open ${this.url}`, { cause: err });
+        const error = new TransportError('CONNECT_FAILED', `cannot open ${this.#url}`, { cause: err });
         this.setState('disconnected', error);
         reject(error);
         return;
       }
-      this.socket = socket;
+      this.#socket = socket;
       socket.binaryType = 'arraybuffer';
       let settled = false;
-      this.abortOpening = (error) => {
+      this.#abortOpening = (error) => {
         settled = true;
         this.clock.clearTimeout(timer);
         reject(error);
       };
       const timer: TimerHandle = this.clock.setTimeout(() => {
         fail(
-          new TransportError('CONNECT_TIMEOUT', `${this.url} did not open in ${this.connectTimeoutMs} ms`),
+          new TransportError('CONNECT_TIMEOUT', `${this.#url} did not open in ${this.#connectTimeoutMs} ms`),
         );
-      }, this.connectTimeoutMs);
+      }, this.#connectTimeoutMs);
       const fail = (error: TransportError): void => {
         if (settled) return;
         settled = true;
@@ -233,7 +233,7 @@ export class WebSocketTransport extends BaseTransport {
         } catch {
           // The socket never opened; closing is best effort.
         }
-        if (this.socket === socket) this.socket = undefined;
+        if (this.#socket === socket) this.#socket = undefined;
         this.setState('disconnected', error);
         reject(error);
       };
@@ -241,28 +241,28 @@ export class WebSocketTransport extends BaseTransport {
         if (settled) return;
         // RFC 7118 section 4: without the `sip` subprotocol the client must close.
         if (socket.protocol !== 'sip') {
-          fail(new TransportError('PROTOCOL', `${this.url} did not accept the "sip" subprotocol`));
+          fail(new TransportError('PROTOCOL', `${this.#url} did not accept the "sip" subprotocol`));
           return;
         }
         settled = true;
         this.clock.clearTimeout(timer);
-        this.listen(socket);
+        this.#listen(socket);
         this.setState('connected');
-        this.keepAlive?.start();
+        this.#keepAlive?.start();
         resolve();
       };
       socket.onerror = () => {
         // Browsers give no detail on errors; the close event follows.
-        if (!settled) fail(new TransportError('CONNECT_FAILED', `cannot connect to ${this.url}`));
+        if (!settled) fail(new TransportError('CONNECT_FAILED', `cannot connect to ${this.#url}`));
       };
       socket.onclose = (event) => {
         if (!settled) {
-          fail(new TransportError('CONNECT_FAILED', `${this.url} closed (${event.code}) while opening`));
+          fail(new TransportError('CONNECT_FAILED', `${this.#url} closed (${event.code}) while opening`));
           return;
         }
-        this.dropped(new TransportError('CLOSED', `${this.url} closed (${event.code} ${event.reason})`));
+        this.#dropped(new TransportError('CLOSED', `${this.#url} closed (${event.code} ${event.reason})`));
       };
-      socket.onmessage = (event) => this.receive(event.data);
+      socket.onmessage = (event) => this.#receive(event.data);
     });
   }
 
@@ -270,16 +270,16 @@ export class WebSocketTransport extends BaseTransport {
    * The handlers of an open socket. Made here rather than in handshake(): a closure made there
    * would keep the handshake's promise, timer and callbacks alive for as long as the connection.
    */
-  private listen(socket: WebSocketLike): void {
+  #listen(socket: WebSocketLike): void {
     socket.onopen = null;
     // Browsers give no detail on errors, and the close event follows; `ws` needs a listener.
     socket.onerror = ignore;
     socket.onclose = (event) =>
-      this.dropped(new TransportError('CLOSED', `${this.url} closed (${event.code} ${event.reason})`));
-    socket.onmessage = (event) => this.receive(event.data);
+      this.#dropped(new TransportError('CLOSED', `${this.#url} closed (${event.code} ${event.reason})`));
+    socket.onmessage = (event) => this.#receive(event.data);
   }
 
-  private receive(data: unknown): void {
+  #receive(data: unknown): void {
     let bytes: Uint8Array;
     let text: string | undefined;
     if (typeof data === 'string') {
@@ -295,36 +295,36 @@ export class WebSocketTransport extends BaseTransport {
     }
     this.trace('in', text ?? bytes, this.server);
     if (isOnly(bytes, PING)) {
-      this.sendRaw(PONG);
+      this.#sendRaw(PONG);
       return;
     }
     if (isOnly(bytes, PONG)) {
-      this.keepAlive?.pongReceived();
+      this.#keepAlive?.pongReceived();
       return;
     }
     this.deliver(bytes, this.server);
   }
 
-  private sendRaw(frame: string | Uint8Array): void {
-    const socket = this.socket;
+  #sendRaw(frame: string | Uint8Array): void {
+    const socket = this.#socket;
     if (!socket || socket.readyState !== OPEN) {
       throw new TransportError('NOT_CONNECTED', `${this.protocol} socket is not open`);
     }
     try {
       socket.send(frame);
     } catch (err) {
-      throw new TransportError('SEND_FAILED', `cannot send to ${this.url}`, { cause: err });
+      throw new TransportError('SEND_FAILED', `cannot send to ${this.#url}`, { cause: err });
     }
     this.trace('out', frame, this.server);
   }
 
-  private flowFailed(reason: string): void {
-    if (!this.flowFailureReported) {
-      this.flowFailureReported = true;
+  #flowFailed(reason: string): void {
+    if (!this.#flowFailureReported) {
+      this.#flowFailureReported = true;
       this.emitShared('flowFailed', reason);
     }
     // A flow without pongs is dead: drop it so the owner reconnects.
-    const socket = this.socket;
+    const socket = this.#socket;
     if (socket) {
       detach(socket);
       try {
@@ -333,15 +333,15 @@ export class WebSocketTransport extends BaseTransport {
         // Best effort.
       }
     }
-    this.dropped(new TransportError('FLOW_FAILED', reason));
+    this.#dropped(new TransportError('FLOW_FAILED', reason));
   }
 
-  private dropped(error: TransportError): void {
-    this.keepAlive?.stop();
-    this.socket = undefined;
+  #dropped(error: TransportError): void {
+    this.#keepAlive?.stop();
+    this.#socket = undefined;
     if (this.state !== 'connected') return;
-    if (!this.flowFailureReported) {
-      this.flowFailureReported = true;
+    if (!this.#flowFailureReported) {
+      this.#flowFailureReported = true;
       this.emitShared('flowFailed', error.message);
     }
     this.setState('disconnected', error);

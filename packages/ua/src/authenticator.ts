@@ -67,9 +67,9 @@ function settingsOf(policy: DigestPolicy | undefined): PolicySettings {
  * field (a map only appears for a second policy).
  */
 export class DigestAuthenticator implements Authenticator {
-  private client: DigestClient | undefined;
-  private clientKey: string | undefined;
-  private others: Map<string, DigestClient> | undefined;
+  #client: DigestClient | undefined;
+  #clientKey: string | undefined;
+  #others: Map<string, DigestClient> | undefined;
 
   constructor(
     private readonly credentials: readonly Credentials[],
@@ -79,10 +79,10 @@ export class DigestAuthenticator implements Authenticator {
     private readonly replacePasswordWithHa1 = false,
   ) {}
 
-  private clientFor(policy: DigestPolicy | undefined): DigestClient {
+  #clientFor(policy: DigestPolicy | undefined): DigestClient {
     const settings = settingsOf(policy);
-    if (this.client && this.clientKey === settings.key) return this.client;
-    const other = this.others?.get(settings.key);
+    if (this.#client && this.#clientKey === settings.key) return this.#client;
+    const other = this.#others?.get(settings.key);
     if (other) return other;
     const client = new DigestClient({
       credentials: this.credentials,
@@ -91,19 +91,19 @@ export class DigestAuthenticator implements Authenticator {
       random: this.random,
       replacePasswordWithHa1: this.replacePasswordWithHa1,
     });
-    if (!this.client) {
-      this.client = client;
-      this.clientKey = settings.key;
+    if (!this.#client) {
+      this.#client = client;
+      this.#clientKey = settings.key;
     } else {
-      this.others ??= new Map();
-      this.others.set(settings.key, client);
+      this.#others ??= new Map();
+      this.#others.set(settings.key, client);
     }
     return client;
   }
 
   /** Adds the answer to `challenge` to `request`; false when it cannot be answered. */
   authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
-    return answerChallenge(this.clientFor(policy), challenge, request, policy, this.logger);
+    return answerChallenge(this.#clientFor(policy), challenge, request, policy, this.logger);
   }
 }
 

@@ -165,13 +165,13 @@ export class StackBase implements TransactionUser {
   /** The options the stack was made with. */
   protected readonly options: SipStackOptions;
   /** The injected clock, which the transport uses directly. */
-  private readonly baseClock: Clock;
+  readonly #baseClock: Clock;
   /** The lifecycle state (see {@link StackBase.state}). */
   protected current: SipStackState = 'idle';
   /** The shared transport, once started. */
   protected transport: ReconnectingTransport<ServerConfig> | undefined;
-  private layer: TransactionLayer | undefined;
-  private stopping: Promise<void> | undefined;
+  #layer: TransactionLayer | undefined;
+  #stopping: Promise<void> | undefined;
   /** Created on the first subscription (most user agents of a large population have none). */
   protected events: Emitter<SipStackEvents> | undefined;
 
@@ -180,8 +180,8 @@ export class StackBase implements TransactionUser {
     if (options.servers.length === 0) throw new UserAgentError('NO_SERVER', 'the stack names no server');
     this.options = options;
     this.servers = options.servers;
-    this.baseClock = options.clock ?? systemClock;
-    this.clock = clock ? clock(this.baseClock) : this.baseClock;
+    this.#baseClock = options.clock ?? systemClock;
+    this.clock = clock ? clock(this.#baseClock) : this.#baseClock;
     this.random = options.random ?? sharedCryptoRandom;
     this.logger = options.logger ?? silentLogger;
     this.sender = new StackSender(this);
@@ -200,13 +200,13 @@ export class StackBase implements TransactionUser {
   async start(): Promise<void> {
     if (this.current !== 'idle')
       throw new UserAgentError('NOT_STARTED', `cannot start a stack in state ${this.current}`);
-    this.setState('starting');
+    this.#setState('starting');
     try {
-      const transport = this.createTransport();
+      const transport = this.#createTransport();
       this.transport = transport;
       // No INVITE transactions (`invite`): until a session layer brings them, an INVITE is
       // answered 405 statelessly and the bundle does not carry them.
-      this.layer = new TransactionLayer({
+      this.#layer = new TransactionLayer({
         transport,
         clock: this.clock,
         random: this.random,
@@ -222,7 +222,7 @@ export class StackBase implements TransactionUser {
       await this.close();
       throw e;
     }
-    if ((this.current as SipStackState) === 'starting') this.setState('started');
+    if ((this.current as SipStackState) === 'starting') this.#setState('started');
   }
 
   /**
@@ -230,8 +230,8 @@ export class StackBase implements TransactionUser {
    * closes the transaction layer and the transport. Resolves once the socket is closed.
    */
   stop(): Promise<void> {
-    this.stopping ??= this.shutdown();
-    return this.stopping;
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
   }
 
   /**
@@ -270,7 +270,7 @@ export class StackBase implements TransactionUser {
    * @internal
    */
   sendRequest(request: SipRequest): Promise<SipResponse> {
-    const layer = this.layer;
+    const layer = this.#layer;
     const transport = this.transport;
     if (!layer || !transport || this.current === 'stopped')
       return Promise.reject(new UserAgentError('STOPPED', 'the stack is not running'));
@@ -295,37 +295,37 @@ export class StackBase implements TransactionUser {
     for (const m of this.members()) m.onTransportState(state);
   }
 
-  private async shutdown(): Promise<void> {
+  async #shutdown(): Promise<void> {
     if (this.current === 'idle') {
-      this.setState('stopped');
+      this.#setState('stopped');
       return;
     }
     if (this.current === 'stopped') return;
-    this.setState('stopping');
+    this.#setState('stopping');
     await Promise.all(this.members().map((m) => m.stop()));
     await this.close();
   }
 
   /** Closes the layer and the transport; the one way into `stopped`. */
   protected async close(): Promise<void> {
-    this.layer?.close();
+    this.#layer?.close();
     await this.transport?.close();
-    this.setState('stopped');
+    this.#setState('stopped');
   }
 
-  private setState(state: SipStackState): void {
+  #setState(state: SipStackState): void {
     if (state === this.current) return;
     this.current = state;
     this.events?.emit('state', state);
   }
 
-  private createTransport(): ReconnectingTransport<ServerConfig> {
+  #createTransport(): ReconnectingTransport<ServerConfig> {
     return new ReconnectingTransport<ServerConfig>({
       servers: this.servers.map((server) => ({ server, weight: server.weight })),
       // A bound method rather than a closure over the factory and its context: a user agent with
       // a stack of its own keeps this function for life.
-      create: this.newTransport.bind(this),
-      clock: this.baseClock,
+      create: this.#newTransport.bind(this),
+      clock: this.#baseClock,
       random: this.random,
       logger: this.logger,
       ...reconnectOptions(this.options.connection?.reconnect, this.random),
@@ -333,11 +333,11 @@ export class StackBase implements TransactionUser {
   }
 
   /** A transport to `server` from the factory: the reconnecting transport asks on each attempt. */
-  private newTransport(server: ServerConfig): Transport {
+  #newTransport(server: ServerConfig): Transport {
     const trace = this.options.trace;
     const factory = this.options.transportFactory ?? webSocketTransportFactory;
     return factory(server, {
-      clock: this.baseClock,
+      clock: this.#baseClock,
       random: this.random,
       logger: this.logger,
       keepAliveInterval: this.options.connection?.keepAliveInterval ?? 0,

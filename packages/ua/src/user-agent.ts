@@ -109,23 +109,23 @@ export interface UserAgentEvents {
  */
 export class UserAgent implements StackMember, RegistererObserver, Authenticator {
   /** The config as given: with `options.identity`, a base shared with other user agents. */
-  private readonly base: UserAgentConfig;
-  private readonly options: UserAgentOptions;
-  private current: UserAgentState = 'idle';
-  private stack: StackBase | undefined;
-  private reg: Registerer | undefined;
+  readonly #base: UserAgentConfig;
+  readonly #options: UserAgentOptions;
+  #current: UserAgentState = 'idle';
+  #stack: StackBase | undefined;
+  #reg: Registerer | undefined;
   /** Created on the first subscription (most user agents of a large population have none). */
-  private events: Emitter<UserAgentEvents> | undefined;
-  private stopping: Promise<void> | undefined;
+  #events: Emitter<UserAgentEvents> | undefined;
+  #stopping: Promise<void> | undefined;
   /** Made on the first challenge, for the policy the registerer's profile passes. */
-  private digest: DigestClient | undefined;
+  #digest: DigestClient | undefined;
 
   constructor(config: UserAgentConfig, options: UserAgentOptions = {}) {
     if (config.servers.length === 0)
       throw new UserAgentError('NO_SERVER', 'the configuration names no server');
-    this.base = config;
+    this.#base = config;
     // Kept by reference: many user agents built with one options object share it.
-    this.options = options;
+    this.#options = options;
     // A profile this class cannot follow fails here, not after connecting.
     if (!options.profile) this.registrationProfile(config);
     // An AOR this class cannot use fails here; it is parsed again when needed, not kept (an idle
@@ -135,24 +135,24 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** The configuration this user agent runs (with `options.identity`: built on each read). */
   get config(): UserAgentConfig {
-    const who = this.options.identity;
-    return who ? withIdentity(this.base, who) : this.base;
+    const who = this.#options.identity;
+    return who ? withIdentity(this.#base, who) : this.#base;
   }
 
   /** The lifecycle state. */
   get state(): UserAgentState {
-    return this.current;
+    return this.#current;
   }
 
   /** The registerer, once started. */
   get registerer(): Registerer | undefined {
-    return this.reg;
+    return this.#reg;
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends keyof UserAgentEvents & string>(event: E, listener: UserAgentEvents[E]): () => void {
-    this.events ??= new Emitter<UserAgentEvents>(this.logger);
-    return this.events.on(event, listener);
+    this.#events ??= new Emitter<UserAgentEvents>(this.#logger);
+    return this.#events.on(event, listener);
   }
 
   /**
@@ -161,34 +161,34 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
    * (without waiting for the outcome: watch `registration`). Resolves once connected.
    */
   async start(): Promise<void> {
-    if (this.current !== 'idle')
-      throw new UserAgentError('NOT_STARTED', `cannot start in state ${this.current}`);
-    const shared = this.options.stack;
-    shared?.checkJoin(this.base.servers);
-    this.setState('starting');
+    if (this.#current !== 'idle')
+      throw new UserAgentError('NOT_STARTED', `cannot start in state ${this.#current}`);
+    const shared = this.#options.stack;
+    shared?.checkJoin(this.#base.servers);
+    this.#setState('starting');
     try {
       if (shared) {
-        this.stack = shared;
-        this.reg = this.createRegisterer(shared);
+        this.#stack = shared;
+        this.#reg = this.#createRegisterer(shared);
         shared.attach(this);
         await shared.whenConnected();
       } else {
-        const stack = this.createOwnStack();
-        this.stack = stack;
+        const stack = this.#createOwnStack();
+        this.#stack = stack;
         stack.owner = this;
         await stack.start();
-        this.reg = this.createRegisterer(stack);
+        this.#reg = this.#createRegisterer(stack);
       }
     } catch (e) {
-      await this.shutdown();
+      await this.#shutdown();
       throw e;
     }
     // stop() may have been called while connecting.
-    if ((this.current as UserAgentState) !== 'starting') return;
-    this.setState('started');
-    if (this.base.registration.enabled) {
-      this.reg!.register().catch((e: unknown) =>
-        this.logger.warn(`registration failed: ${(e as Error).message}`),
+    if ((this.#current as UserAgentState) !== 'starting') return;
+    this.#setState('started');
+    if (this.#base.registration.enabled) {
+      this.#reg!.register().catch((e: unknown) =>
+        this.#logger.warn(`registration failed: ${(e as Error).message}`),
       );
     }
   }
@@ -198,7 +198,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
    * `NOT_STARTED` unless started (never throws synchronously).
    */
   async register(): Promise<RegistrationResult> {
-    return this.started().register();
+    return this.#started().register();
   }
 
   /**
@@ -206,7 +206,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
    * Rejects with `NOT_STARTED` unless started (never throws synchronously).
    */
   async unregister(options: { all?: boolean } = {}): Promise<UnregisterResult> {
-    return this.started().unregister(options);
+    return this.#started().unregister(options);
   }
 
   /**
@@ -215,8 +215,8 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
    * call returns the same promise.
    */
   stop(): Promise<void> {
-    this.stopping ??= this.stopNow();
-    return this.stopping;
+    this.#stopping ??= this.#stopNow();
+    return this.#stopping;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -224,37 +224,37 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** @internal Contact user of the registerer. */
   get contactUser(): string | undefined {
-    return this.reg?.contactUser;
+    return this.#reg?.contactUser;
   }
 
   /** @internal Asterisk `line` value of the registerer's Contact. */
   get line(): string | undefined {
-    return this.reg?.line;
+    return this.#reg?.line;
   }
 
   /** @internal The address-of-record as `user@host` (host in lower case), for request routing. */
   get aorKey(): string | undefined {
-    const who = this.options.identity;
-    const aor = who ? identityAor(this.base, who.aor) : this.base.identity.aor;
+    const who = this.#options.identity;
+    const aor = who ? identityAor(this.#base, who.aor) : this.#base.identity.aor;
     return aor.user === undefined ? undefined : `${aor.user}@${aor.hostname.toLowerCase()}`;
   }
 
   /** @internal The transport changed state. */
   onTransportState(state: TransportState): void {
-    this.events?.emit('transport', state);
-    if (this.current !== 'started') return;
-    if (state === 'connected') this.reg?.onTransportConnected();
-    else if (state === 'disconnected') this.reg?.onTransportDisconnected();
+    this.#events?.emit('transport', state);
+    if (this.#current !== 'started') return;
+    if (state === 'connected') this.#reg?.onTransportConnected();
+    else if (state === 'disconnected') this.#reg?.onTransportDisconnected();
   }
 
   /** @internal The RFC 5626 flow failed. */
   onFlowFailed(): void {
-    this.reg?.onFlowFailed();
+    this.#reg?.onFlowFailed();
   }
 
   /** @internal A request for this user agent. */
   handleRequest(tx: ServerTransaction, request: SipRequest): void {
-    answerRequest(tx, request, this.base.userAgent, generateTag(this.random));
+    answerRequest(tx, request, this.#base.userAgent, generateTag(this.#random));
   }
 
   /**
@@ -263,24 +263,24 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
    */
   authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
     // The registerer always passes its profile's policy; another one gets a client of its own.
-    const usual = samePolicy(this.reg?.profile.digest, policy);
-    let client = usual ? this.digest : undefined;
+    const usual = samePolicy(this.#reg?.profile.digest, policy);
+    let client = usual ? this.#digest : undefined;
     if (!client) {
       client = userAgentDigestClient(
         this.config.credentials,
         policy,
-        this.stack?.random ?? this.random,
-        this.base.profile === 'jssip',
-        this.reg?.profile.preemptiveAuthorization === true,
+        this.#stack?.random ?? this.#random,
+        this.#base.profile === 'jssip',
+        this.#reg?.profile.preemptiveAuthorization === true,
       );
-      if (usual) this.digest = client;
+      if (usual) this.#digest = client;
     }
-    return answerChallenge(client, challenge, request, policy, this.logger);
+    return answerChallenge(client, challenge, request, policy, this.#logger);
   }
 
   /** @internal The registerer's preemptive credentials: the last challenge, next nonce count. */
   preauthorize(request: SipRequest): boolean {
-    const answers = this.digest?.reauthorize(request) ?? [];
+    const answers = this.#digest?.reauthorize(request) ?? [];
     if (answers.length === 0) return false;
     applyAuthorization(request.headers, answers);
     return true;
@@ -288,13 +288,13 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** @internal The registerer changed state. */
   registrationChanged(change: StateChange): void {
-    this.events?.emit('registration', change);
+    this.#events?.emit('registration', change);
   }
 
   /** @internal A refresh is due: with `registrationExpiring` listeners it is theirs to do. */
   refreshDue(): boolean {
-    if (!this.events || this.events.count('registrationExpiring') === 0) return false;
-    this.events.emit('registrationExpiring');
+    if (!this.#events || this.#events.count('registrationExpiring') === 0) return false;
+    this.#events.emit('registrationExpiring');
     return true;
   }
 
@@ -322,65 +322,65 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     );
   }
 
-  private get logger(): Logger {
-    return this.options.logger ?? this.options.stack?.logger ?? silentLogger;
+  get #logger(): Logger {
+    return this.#options.logger ?? this.#options.stack?.logger ?? silentLogger;
   }
 
-  private get random(): RandomSource {
-    return this.stack?.random ?? this.options.random ?? cryptoRandom;
+  get #random(): RandomSource {
+    return this.#stack?.random ?? this.#options.random ?? cryptoRandom;
   }
 
-  private async stopNow(): Promise<void> {
-    if (this.current === 'stopped') return;
-    this.setState('stopping');
+  async #stopNow(): Promise<void> {
+    if (this.#current === 'stopped') return;
+    this.#setState('stopping');
     try {
-      await this.reg?.stop();
+      await this.#reg?.stop();
     } catch (e) {
-      this.logger.warn(`unregister on stop failed: ${(e as Error).message}`);
+      this.#logger.warn(`unregister on stop failed: ${(e as Error).message}`);
     }
-    await this.shutdown();
+    await this.#shutdown();
   }
 
-  private started(): Registerer {
-    if (this.current !== 'started' || !this.reg) {
-      throw new UserAgentError('NOT_STARTED', `the user agent is ${this.current}; call start() first`);
+  #started(): Registerer {
+    if (this.#current !== 'started' || !this.#reg) {
+      throw new UserAgentError('NOT_STARTED', `the user agent is ${this.#current}; call start() first`);
     }
-    return this.reg;
+    return this.#reg;
   }
 
-  private async shutdown(): Promise<void> {
-    this.reg?.dispose();
-    const stack = this.stack;
-    const shared = this.options.stack;
+  async #shutdown(): Promise<void> {
+    this.#reg?.dispose();
+    const stack = this.#stack;
+    const shared = this.#options.stack;
     if (stack === shared) shared?.detach(this);
     else if (stack) {
       stack.owner = undefined;
       await stack.stop();
     }
-    this.setState('stopped');
+    this.#setState('stopped');
   }
 
-  private setState(state: UserAgentState): void {
-    if (state === this.current) return;
-    this.current = state;
-    this.events?.emit('state', state);
+  #setState(state: UserAgentState): void {
+    if (state === this.#current) return;
+    this.#current = state;
+    this.#events?.emit('state', state);
   }
 
-  private createOwnStack(): StackBase {
-    const o = this.options;
+  #createOwnStack(): StackBase {
+    const o = this.#options;
     return new StackBase({
-      servers: this.base.servers,
-      connection: this.base.connection,
+      servers: this.#base.servers,
+      connection: this.#base.connection,
       transportFactory: o.transportFactory,
       clock: o.clock,
       random: o.random,
       logger: o.logger,
       trace: o.trace,
-      userAgent: this.base.userAgent,
+      userAgent: this.#base.userAgent,
     });
   }
 
-  private createRegisterer(stack: StackBase): Registerer {
+  #createRegisterer(stack: StackBase): Registerer {
     // Invalid credentials fail start(); the digest client itself is made on the first challenge.
     const config = this.config;
     credentialsFromConfig(config.credentials);
@@ -392,12 +392,12 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
           random: stack.random,
           sender: stack.sender,
           authenticator: this,
-          logger: this.options.logger ?? stack.logger,
+          logger: this.#options.logger ?? stack.logger,
           observer: this,
-          profile: this.options.profile ?? this.registrationProfile(config),
+          profile: this.#options.profile ?? this.registrationProfile(config),
         },
-        stack === this.options.stack,
-        this.registererAor(config),
+        stack === this.#options.stack,
+        this.#registererAor(config),
       ),
     );
   }
@@ -407,8 +407,8 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
    * parsed AOR does (a string this user agent holds anyway), so no parsed URI is kept per user
    * agent; else the config's URI.
    */
-  private registererAor(config: UserAgentConfig): string | SipUri {
-    const given = this.options.identity?.aor;
+  #registererAor(config: UserAgentConfig): string | SipUri {
+    const given = this.#options.identity?.aor;
     const aor = config.identity.aor;
     return typeof given === 'string' && aor.toString() === given ? given : aor;
   }
