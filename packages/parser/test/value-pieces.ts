@@ -1,0 +1,40 @@
+/**
+ * Pieces that generated header values are joined from in the property tests comparing two ways
+ * of reading a value: the characters and words the fast paths look for (schemes, Via versions and
+ * transports, separators, parameter names, port and TTL bounds, escapes, an IPv6 reference).
+ */
+export const VALUE_PIECES: readonly string[] = [
+  'sip:',
+  'sips:',
+  'SIP/2.0/',
+  'UDP ',
+  'ws ',
+  'a',
+  'B',
+  '1',
+  '@',
+  ':',
+  '5060',
+  '65535',
+  '65536',
+  ';',
+  '=',
+  ' ',
+  '\t',
+  ',',
+  '"',
+  '<',
+  '>',
+  '[::1]',
+  'tag',
+  'branch',
+  'z9hG4bK',
+  'rport',
+  'ttl',
+  '255',
+  '256',
+  'lr',
+  '%41',
+  '?',
+  '\\',
+];
