@@ -442,23 +442,18 @@ describe('Asterisk retry policy (ORC decision list)', () => {
   });
 
   it('a failed un-REGISTER with no retry to schedule ends rejected; a 2xx ends unregistered', async () => {
-    const a = ast({});
-    a.sender.answer(ok(600), status(403));
-    void settle(a.reg.register());
-    await tick(a.clock);
-    await a.reg.unregister();
-    expect(a.reg.state).toBe('rejected');
-    expect(a.clock.pending).toBe(0);
-    a.reg.dispose();
-
-    const b = ast({});
-    b.sender.answer(ok(600), status(200));
-    void settle(b.reg.register());
-    await tick(b.clock);
-    await b.reg.unregister();
-    expect(b.reg.state).toBe('unregistered');
-    expect(b.clock.pending).toBe(0);
-    b.reg.dispose();
+    const afterUnregister = async (final: ReturnType<typeof status>) => {
+      const { reg, sender, clock } = ast({});
+      sender.answer(ok(600), final);
+      void settle(reg.register());
+      await tick(clock);
+      await reg.unregister();
+      const outcome = { state: reg.state, pending: clock.pending };
+      reg.dispose();
+      return outcome;
+    };
+    expect(await afterUnregister(status(403))).toEqual({ state: 'rejected', pending: 0 });
+    expect(await afterUnregister(status(200))).toEqual({ state: 'unregistered', pending: 0 });
   });
 
   it("stop()'s un-REGISTER schedules nothing when it fails, nor does an unregister() that stop() waits for", async () => {

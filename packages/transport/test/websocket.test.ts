@@ -54,6 +54,38 @@ function client(options: WebSocketTransportOptions) {
   return t;
 }
 
+/** An open fake socket whose close event comes only when the test says so. */
+function fakeOpen() {
+  const sockets: Fake[] = [];
+  class Fake {
+    readyState = 0;
+    protocol = 'sip';
+    binaryType = '';
+    onopen: ((e: unknown) => void) | null = null;
+    onclose: ((e: { code: number; reason: string }) => void) | null = null;
+    onerror: ((e: unknown) => void) | null = null;
+    onmessage: ((e: { data: unknown }) => void) | null = null;
+    closeCalls: number[] = [];
+    constructor() {
+      sockets.push(this);
+      queueMicrotask(() => {
+        this.readyState = 1;
+        this.onopen?.({});
+      });
+    }
+    send() {}
+    close(code: number) {
+      this.closeCalls.push(code);
+      this.readyState = 2;
+    }
+    fireClose() {
+      this.readyState = 3;
+      this.onclose?.({ code: 1000, reason: '' });
+    }
+  }
+  return { Fake, sockets };
+}
+
 describe('WebSocketTransport with ws (RFC 7118)', () => {
   it('offers the sip subprotocol and exchanges messages as one frame each', async () => {
     const srv = await wsServer();
@@ -222,45 +254,28 @@ describe('WebSocketTransport connect timeout (virtual clock, fake socket)', () =
   });
 
   it('once open, an error is left to the close event, which drops the connection; frames still arrive', async () => {
-    let socket: Scripted | undefined;
-    class Scripted {
-      readyState = 0;
-      protocol = 'sip';
-      binaryType = '';
-      onopen: ((e: unknown) => void) | null = null;
-      onclose: ((e: { code: number; reason: string }) => void) | null = null;
-      onerror: ((e: unknown) => void) | null = null;
-      onmessage: ((e: { data: unknown }) => void) | null = null;
-      constructor() {
-        socket = this;
-        queueMicrotask(() => {
-          this.readyState = 1;
-          this.onopen?.({});
-        });
-      }
-      send() {}
-      close() {}
-    }
+    const { Fake, sockets } = fakeOpen();
     const t = new WebSocketTransport({
       url: 'ws://127.0.0.1:9',
-      WebSocket: Scripted,
+      WebSocket: Fake,
       clock: new VirtualClock(),
     });
     await t.connect();
+    const socket = sockets[0]!;
     expect(t.local.host).toMatch(/^[0-9a-z]{12}\.invalid$/i);
     const received: string[] = [];
     t.on('message', (m) => received.push(m.kind));
     const states: string[] = [];
     t.on('state', (s) => states.push(s));
-    socket!.onmessage!({
+    socket.onmessage!({
       data: serialize(optionsRequest({ transport: 'WS', host: 'a.invalid', port: 0 })).slice().buffer,
     });
     expect(received).toEqual(['request']);
-    socket!.onerror!({});
+    socket.onerror!({});
     expect(t.state).toBe('connected');
     const failed = nextEvent<string>((fn) => t.on('flowFailed', fn));
-    socket!.readyState = 3;
-    socket!.onclose!({ code: 1006, reason: 'gone' });
+    socket.readyState = 3;
+    socket.onclose!({ code: 1006, reason: 'gone' });
     expect(await failed).toMatch(/closed \(1006 gone\)/);
     expect(states).toEqual(['disconnected']);
   });
@@ -294,38 +309,6 @@ describe('WebSocketTransport connect timeout (virtual clock, fake socket)', () =
 });
 
 describe('WebSocketTransport close', () => {
-  /** An open fake socket whose close event comes only when the test says so. */
-  function fakeOpen() {
-    const sockets: { closeCalls: number[]; fireClose(): void; readyState: number }[] = [];
-    class Fake {
-      readyState = 0;
-      protocol = 'sip';
-      binaryType = '';
-      onopen: ((e: unknown) => void) | null = null;
-      onclose: ((e: { code: number; reason: string }) => void) | null = null;
-      onerror = null;
-      onmessage = null;
-      closeCalls: number[] = [];
-      constructor() {
-        sockets.push(this);
-        queueMicrotask(() => {
-          this.readyState = 1;
-          this.onopen?.({});
-        });
-      }
-      send() {}
-      close(code: number) {
-        this.closeCalls.push(code);
-        this.readyState = 2;
-      }
-      fireClose() {
-        this.readyState = 3;
-        this.onclose?.({ code: 1000, reason: '' });
-      }
-    }
-    return { Fake, sockets };
-  }
-
   it('resolves only once the socket emitted close; a second close() is the same wait', async () => {
     const clock = new VirtualClock();
     const { Fake, sockets } = fakeOpen();
