@@ -1,5 +1,5 @@
 import { RegistrationError } from '../errors.js';
-import type { FailureDecision, FailureInput, RegistrationProfile } from '../profile.js';
+import type { FailureDecision, FailureInput, HeaderSlot, RegistrationProfile } from '../profile.js';
 import { ALNUM, BASE32, token, uniform, uuid } from '../random.js';
 import { headerExpires } from '../response-values.js';
 import { hostText, outboundParams, paramText, registrarFromHost, sameUri } from './common.js';
@@ -18,6 +18,23 @@ export interface SipkitProfileOptions {
 
 /** Failures worth retrying without a Retry-After: timeouts, transport errors, overload. */
 const TEMPORAL = new Set([408, 480, 500, 502, 503, 504]);
+
+/** Header order of REGISTER and un-REGISTER alike. */
+const LAYOUT: readonly HeaderSlot[] = [
+  'route',
+  'max-forwards',
+  'from',
+  'to',
+  'call-id',
+  'cseq',
+  'authorization',
+  'contact',
+  'expires',
+  'supported',
+  'allow',
+  'user-agent',
+  'extra',
+];
 
 /**
  * The default profile: RFC 3261/5626/5627 behaviour taking the best of the four anchors.
@@ -63,36 +80,8 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
       return e;
     },
     defaultRegistrar: registrarFromHost,
-    registerLayout: [
-      'route',
-      'max-forwards',
-      'from',
-      'to',
-      'call-id',
-      'cseq',
-      'authorization',
-      'contact',
-      'expires',
-      'supported',
-      'allow',
-      'user-agent',
-      'extra',
-    ],
-    unregisterLayout: [
-      'route',
-      'max-forwards',
-      'from',
-      'to',
-      'call-id',
-      'cseq',
-      'authorization',
-      'contact',
-      'expires',
-      'supported',
-      'allow',
-      'user-agent',
-      'extra',
-    ],
+    registerLayout: LAYOUT,
+    unregisterLayout: LAYOUT,
     // Both, so registrars that read only one of them still see it.
     expiresIn: 'both',
     unregisterExpiresIn: 'both',
