@@ -448,8 +448,7 @@ export class Registerer {
     this.#clearTimers('start', 'refresh', 'retry', 'expiry');
     this.#busy = undefined;
     this.#setFlag(STUCK, false);
-    for (const w of this.#takeWaiters('registerWaiters'))
-      w.reject(new RegistrationError('STOPPED', 'registerer stopped'));
+    this.#rejectWaiters('STOPPED', 'registerer stopped');
     this.#pending?.pendingUnregister?.done.resolve({ sent: false });
     this.#setPending('pendingUnregister', undefined);
     this.#go('stopped', 'stopped');
