@@ -81,42 +81,8 @@ function requestOverrides(
   return out;
 }
 
-/** The inputs a shared options object was made from; compared by identity. */
-type Inputs = readonly unknown[];
-
 /** The last shared options made per registration config, with what they were made from. */
-const sharedByRegistration = new WeakMap<object, { inputs: Inputs; options: CoreRegistererOptions }>();
-
-function inputsOf(config: UserAgentConfig, ports: SharedPorts): Inputs {
-  const { identity, contact, registration } = config;
-  return [
-    ports.clock,
-    ports.random,
-    ports.sender,
-    ports.logger,
-    ports.profile,
-    config.servers[0],
-    config.routeSet,
-    config.preloadedRouteFromServer,
-    config.extraHeaders,
-    config.credentials.bearer,
-    config.userAgent,
-    config.profileParams,
-    identity.displayName,
-    contact,
-    contact.instanceId,
-    contact.regId,
-    contact.outbound,
-    registration.registrar,
-    registration.supported,
-    registration.expires,
-    registration.extraHeaders,
-    registration.fromTagTrail,
-    registration.requestOverrides,
-    registration.securityAgreement,
-    registration.stackUserAgent,
-  ];
-}
+const sharedByRegistration = new WeakMap<object, { inputs: unknown[]; options: CoreRegistererOptions }>();
 
 type SharedPorts = Pick<Ports, 'clock' | 'random' | 'sender' | 'logger' | 'profile'>;
 
@@ -131,12 +97,43 @@ const NO_STACK_PORTS: SharedPorts = {
 
 /** The options every registerer of user agents with equal settings (all but the AOR) can share. */
 function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegistererOptions {
-  const inputs = inputsOf(config, ports);
-  const cached = sharedByRegistration.get(config.registration);
-  if (cached?.inputs.every((v, i) => v === inputs[i])) return cached.options;
   const { identity, contact, registration } = config;
-  let routeSet = NO_ROUTES;
+  // The options taken as they are (the AOR aside: each user agent replaces it); the others are
+  // made from `sources`. Both are what a cached options object is reused for.
+  const plain: Omit<CoreRegistererOptions, 'aor'> = {
+    registrar: registration.registrar,
+    displayName: identity.displayName,
+    instanceId: contact.instanceId,
+    regId: contact.regId,
+    outbound: contact.outbound,
+    extraSupported: registration.supported,
+    expires: registration.expires,
+    userAgent: config.userAgent,
+    bareUserAgent: registration.stackUserAgent,
+    fromTagTrail: registration.fromTagTrail,
+    securityAgreement: registration.securityAgreement,
+    profile: ports.profile,
+    clock: ports.clock,
+    random: ports.random,
+    sender: ports.sender,
+    logger: ports.logger,
+  };
   const server = config.servers[0];
+  const sources = [
+    server,
+    config.routeSet,
+    config.preloadedRouteFromServer,
+    config.extraHeaders,
+    config.credentials.bearer,
+    config.profileParams,
+    contact,
+    registration.extraHeaders,
+    registration.requestOverrides,
+  ];
+  const inputs = [...Object.values(plain), ...sources];
+  const cached = sharedByRegistration.get(registration);
+  if (cached?.inputs.every((v, i) => v === inputs[i])) return cached.options;
+  let routeSet = NO_ROUTES;
   if (config.routeSet.length > 0 || (config.preloadedRouteFromServer && server)) {
     routeSet = config.routeSet.map((u) => `<${u}>`);
     if (config.preloadedRouteFromServer && server) {
@@ -153,28 +150,13 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegiste
   }
   const options: CoreRegistererOptions = {
     aor: identity.aor,
-    registrar: registration.registrar,
-    displayName: identity.displayName,
+    ...plain,
     contact: contactOptions(contact),
-    instanceId: contact.instanceId,
-    regId: contact.regId,
-    outbound: contact.outbound,
-    extraSupported: registration.supported,
-    expires: registration.expires,
     extraHeaders,
     routeSet,
-    userAgent: config.userAgent,
-    bareUserAgent: registration.stackUserAgent,
-    fromTagTrail: registration.fromTagTrail,
     ...requestOverrides(registration.requestOverrides),
-    securityAgreement: registration.securityAgreement,
-    profile: ports.profile,
-    clock: ports.clock,
-    random: ports.random,
-    sender: ports.sender,
-    logger: ports.logger,
   };
-  sharedByRegistration.set(config.registration, { inputs, options });
+  sharedByRegistration.set(registration, { inputs, options });
   return options;
 }
 
