@@ -1,5 +1,6 @@
 import { createRequest, type HeaderInput, quote, type SipRequest, type Uri } from '@sipkit/parser';
-import type { RegistrationProfile } from './profile.js';
+import type { HeaderSlot, RegistrationProfile } from './profile.js';
+import { paramText } from './profiles/common.js';
 
 /** Everything one REGISTER or un-REGISTER needs; the profile decides the layout. */
 export interface BuildInput {
@@ -37,6 +38,14 @@ export interface BuildInput {
   bare: boolean;
 }
 
+/** One header line: name and value. */
+type Line = readonly [string, HeaderInput];
+
+/** The line `name: value`, or none without a value. */
+function optional(name: string, value: HeaderInput | undefined): Line[] {
+  return value === undefined ? [] : [[name, value]];
+}
+
 function nameAddr(uri: string, displayName?: string): string {
   return displayName === undefined || displayName === '' ? `<${uri}>` : `${quote(displayName)} <${uri}>`;
 }
@@ -50,7 +59,7 @@ export function buildRegister(b: BuildInput): SipRequest {
   const headerExpires = !omit && (b.star || placement !== 'contact');
   const paramExpires = !omit && !b.star && placement !== 'header';
   const contact = b.star
-    ? `*${p.starCarriesParams ? b.contactParams.map(([n, v]) => (v === null ? `;${n}` : `;${n}=${v}`)).join('') : ''}`
+    ? `*${p.starCarriesParams ? paramText(b.contactParams) : ''}`
     : p.contactHeader({
         uri: b.contactUri,
         instance: b.instance,
@@ -59,54 +68,23 @@ export function buildRegister(b: BuildInput): SipRequest {
         expires: paramExpires ? b.expires : undefined,
         params: b.contactParams,
       });
-  const headers: [string, HeaderInput][] = [];
-  const layout = register ? p.registerLayout : p.unregisterLayout;
-  for (const slot of layout) {
-    switch (slot) {
-      case 'route':
-        for (const r of b.routeSet) headers.push(['Route', r]);
-        break;
-      case 'max-forwards':
-        headers.push(['Max-Forwards', b.maxForwards]);
-        break;
-      case 'from':
-        headers.push(['From', `${nameAddr(b.fromUri, b.displayName)};tag=${b.fromTag}`]);
-        break;
-      case 'to':
-        headers.push([
-          'To',
-          nameAddr(b.toUri, b.toDisplayName ?? (p.displayNameInTo ? b.displayName : undefined)),
-        ]);
-        break;
-      case 'call-id':
-        headers.push(['Call-ID', b.callId]);
-        break;
-      case 'cseq':
-        headers.push(['CSeq', `${b.cseq} REGISTER`]);
-        break;
-      case 'authorization':
-        for (const [n, v] of b.auth) headers.push([n, v]);
-        break;
-      case 'extra':
-        for (const [n, v] of b.extraHeaders) headers.push([n, v]);
-        break;
-      case 'contact':
-        headers.push(['Contact', contact]);
-        break;
-      case 'expires':
-        if (headerExpires) headers.push(['Expires', b.expires]);
-        break;
-      case 'allow':
-        if (b.allow !== undefined) headers.push(['Allow', b.allow]);
-        break;
-      case 'supported':
-        if (b.supported !== undefined && !b.bare) headers.push(['Supported', b.supported]);
-        break;
-      case 'user-agent':
-        if (b.userAgent !== undefined) headers.push(['User-Agent', b.userAgent]);
-        break;
-    }
-  }
+  // The lines of every slot; the profile's layout picks and orders them.
+  const lines: Record<HeaderSlot, ReadonlyArray<Line>> = {
+    route: b.routeSet.map((r) => ['Route', r]),
+    'max-forwards': [['Max-Forwards', b.maxForwards]],
+    from: [['From', `${nameAddr(b.fromUri, b.displayName)};tag=${b.fromTag}`]],
+    to: [['To', nameAddr(b.toUri, b.toDisplayName ?? (p.displayNameInTo ? b.displayName : undefined))]],
+    'call-id': [['Call-ID', b.callId]],
+    cseq: [['CSeq', `${b.cseq} REGISTER`]],
+    authorization: b.auth,
+    extra: b.extraHeaders,
+    contact: [['Contact', contact]],
+    expires: optional('Expires', headerExpires ? b.expires : undefined),
+    allow: optional('Allow', b.allow),
+    supported: optional('Supported', b.bare ? undefined : b.supported),
+    'user-agent': optional('User-Agent', b.userAgent),
+  };
+  const headers = (register ? p.registerLayout : p.unregisterLayout).flatMap((slot) => lines[slot]);
   return createRequest({ method: 'REGISTER', uri: b.requestUri, headers });
 }
 
