@@ -838,7 +838,7 @@ export class Registerer {
     const p = this.profile;
     const o = this.#opts;
     const optionHeaders = kind === 'register' || p.extraHeadersOnUnregister ? (o.extraHeaders ?? []) : [];
-    const aor = typeof this.#aor === 'string' ? this.#aor : this.#aor.toString();
+    const aor = String(this.#aor);
     return buildRegister({
       profile: p,
       kind,
@@ -858,7 +858,6 @@ export class Registerer {
       contactParams: entries(o.contact?.params),
       expires: kind === 'register' ? this.#requested : 0,
       routeSet: o.routeSet ?? [],
-      maxForwards: p.maxForwards,
       allow: o.allow ?? p.allow,
       supported: p.supported({
         path: o.path,
@@ -925,8 +924,7 @@ export class Registerer {
   #derivedPubGruu(): string | undefined {
     const instance = this.#instance;
     if (instance === undefined) return undefined;
-    const aor = typeof this.#aor === 'string' ? this.#aor : this.#aor.toString();
-    return `${aor};gr=urn:uuid:${instance}`;
+    return `${this.#aor};gr=urn:uuid:${instance}`;
   }
 
   #contactUriParsed(): SipUri {

@@ -27,7 +27,6 @@ export interface BuildInput {
   /** Requested expiry (0 for an un-REGISTER). */
   expires: number;
   routeSet: readonly string[];
-  maxForwards: number;
   allow?: string;
   supported?: string;
   userAgent?: string;
@@ -71,7 +70,7 @@ export function buildRegister(b: BuildInput): SipRequest {
   // The lines of every slot; the profile's layout picks and orders them.
   const lines: Record<HeaderSlot, ReadonlyArray<Line>> = {
     route: b.routeSet.map((r) => ['Route', r]),
-    'max-forwards': [['Max-Forwards', b.maxForwards]],
+    'max-forwards': [['Max-Forwards', p.maxForwards]],
     from: [['From', `${nameAddr(b.fromUri, b.displayName)};tag=${b.fromTag}`]],
     to: [['To', nameAddr(b.toUri, b.toDisplayName ?? (p.displayNameInTo ? b.displayName : undefined))]],
     'call-id': [['Call-ID', b.callId]],
