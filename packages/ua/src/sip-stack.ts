@@ -1,5 +1,6 @@
 import type { ServerConfig } from '@sipkit/config';
-import type { SipRequest } from '@sipkit/parser';
+import { createResponse, type SipRequest } from '@sipkit/parser';
+import { generateTag, type ServerTransaction } from '@sipkit/transaction';
 import type { TransportState } from '@sipkit/transport';
 import { Emitter } from '@sipkit/transport';
 import { UserAgentError } from './errors.js';
@@ -159,8 +160,29 @@ export class SipStack extends StackBase {
     return out;
   }
 
+  /**
+   * Transaction user entry point: dispatches a request to its user agent (the owner, else by
+   * {@link SipStack.route}) or answers it.
+   * @internal
+   */
+  override onRequest(tx: ServerTransaction, request: SipRequest): void {
+    const member = this.owner ?? this.route(request);
+    if (member) {
+      member.handleRequest(tx, request);
+      return;
+    }
+    const uri = request.uri;
+    if (uri.kind === 'sip' && uri.user !== undefined) {
+      // RFC 3261 section 8.2.2.1: not an address this stack accepts requests for.
+      const headers: [string, string][] = this.options.userAgent ? [['Server', this.options.userAgent]] : [];
+      tx.respond(createResponse(request, 404, { toTag: generateTag(this.random), headers }));
+      return;
+    }
+    super.onRequest(tx, request);
+  }
+
   /** The member a request is for: by Asterisk `line`, Contact user, then address-of-record. */
-  protected override route(request: SipRequest): StackMember | undefined {
+  private route(request: SipRequest): StackMember | undefined {
     const uri = request.uri;
     if (uri.kind !== 'sip') return undefined;
     const line = uri.params.get('line');

@@ -1,5 +1,5 @@
 import type { ConnectionConfig, ServerConfig } from '@sipkit/config';
-import { createResponse, type SipRequest, type SipResponse } from '@sipkit/parser';
+import type { SipRequest, SipResponse } from '@sipkit/parser';
 import type { LocalInfo, RegisterSender } from '@sipkit/registerer';
 import {
   generateTag,
@@ -235,34 +235,18 @@ export class StackBase implements TransactionUser {
   }
 
   /**
-   * Transaction user entry point: dispatches a request to its user agent or answers it.
+   * Transaction user entry point: the owner takes every request; without one, the stack answers
+   * as a user agent does ({@link SipStack} first routes it to its members).
    * @internal
    */
   onRequest(tx: ServerTransaction, request: SipRequest): void {
-    const member = this.owner ?? this.route(request);
-    if (member) {
-      member.handleRequest(tx, request);
-      return;
-    }
-    const uri = request.uri;
-    const toTag = generateTag(this.random);
-    if (uri.kind === 'sip' && uri.user !== undefined) {
-      // RFC 3261 section 8.2.2.1: not an address this stack accepts requests for.
-      const headers: [string, string][] = this.options.userAgent ? [['Server', this.options.userAgent]] : [];
-      tx.respond(createResponse(request, 404, { toTag, headers }));
-      return;
-    }
-    answerRequest(tx, request, this.options.userAgent, toTag);
+    if (this.owner) this.owner.handleRequest(tx, request);
+    else answerRequest(tx, request, this.options.userAgent, generateTag(this.random));
   }
 
   /** Every attached member (the owner first), as a list that later changes do not affect. */
   protected members(): StackMember[] {
     return this.owner ? [this.owner] : [];
-  }
-
-  /** The member a request the owner does not take is for; none here ({@link SipStack} routes). */
-  protected route(_request: SipRequest): StackMember | undefined {
-    return undefined;
   }
 
   /**
