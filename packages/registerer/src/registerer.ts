@@ -635,27 +635,28 @@ export class Registerer {
       authFailed: status === 401 || status === 407,
       random: this.#opts.random,
     });
-    const wasRegistered = this.#_state === 'registered';
     const code = synthetic.has(res) ? 'TRANSPORT' : codeForStatus(status);
     this.#log('info', 'registration failed', { status, retries: this.#retries });
+    const change: Omit<StateChange, 'state' | 'previous' | 'reason'> = { code: status, response: res };
+    let state: RegistrationState = 'rejected';
     if (decision.retryMs !== undefined) {
       if (decision.counted) this.#retries++;
       this.#arm('retry', decision.retryMs);
-      const nextAt = this.#actionAt;
-      this.#go('retry-wait', 'failed', { code: status, nextAt, response: res });
-      this.#rejectWaiters(code, `REGISTER failed with ${status}`, res, nextAt);
-      return;
-    }
-    const exposed = ra !== undefined && this.profile.exposesRetryAfter(status) ? { retryAfter: ra } : {};
-    if (this.profile.keepRegisteredOnFailure && wasRegistered) {
-      // SIP.js 0.7: only `registrationFailed`; the binding is dropped by the local expiry timer.
-      this.#go('registered', 'failed', { code: status, response: res, expires: this.#granted, ...exposed });
+      state = 'retry-wait';
+      change.nextAt = this.#actionAt;
     } else {
-      this.#clearTimers('expiry');
-      this.#granted = undefined;
-      this.#go('rejected', 'failed', { code: status, response: res, ...exposed });
+      if (ra !== undefined && this.profile.exposesRetryAfter(status)) change.retryAfter = ra;
+      if (this.profile.keepRegisteredOnFailure && this.#_state === 'registered') {
+        // SIP.js 0.7: only `registrationFailed`; the binding is dropped by the local expiry timer.
+        state = 'registered';
+        change.expires = this.#granted;
+      } else {
+        this.#clearTimers('expiry');
+        this.#granted = undefined;
+      }
     }
-    this.#rejectWaiters(code, `REGISTER failed with ${status}`, res);
+    this.#go(state, 'failed', change);
+    this.#rejectWaiters(code, `REGISTER failed with ${status}`, res, change.nextAt);
   }
 
   #expired(): void {
