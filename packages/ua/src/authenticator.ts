@@ -159,5 +159,5 @@ export function userAgentDigestClient(
 
 /** True when two policies make the same digest client. */
 export function samePolicy(a: DigestPolicy | undefined, b: DigestPolicy | undefined): boolean {
-  return a === b || settingsOf(a) === settingsOf(b) || settingsOf(a).key === settingsOf(b).key;
+  return a === b || settingsOf(a).key === settingsOf(b).key;
 }

@@ -269,7 +269,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
       client = userAgentDigestClient(
         this.config.credentials,
         policy,
-        this.#stack?.random ?? this.#random,
+        this.#random,
         this.#base.profile === 'jssip',
         this.#reg?.profile.preemptiveAuthorization === true,
       );
