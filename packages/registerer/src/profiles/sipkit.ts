@@ -139,20 +139,13 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
         sameUri(c.uri, input.pubGruu) ||
         sameUri(c.uri, input.tempGruu);
       const matches = input.contacts.filter(ours);
-      let binding = matches[0];
-      let expires: number;
-      if (matches.length > 0) {
-        const params = matches.map((c) => c.expires).filter((e): e is number => e !== undefined);
-        expires = params.length > 0 ? Math.min(...params) : (header ?? input.requested);
-      } else if (input.contacts.length === 1 && input.contacts[0]!.expires !== undefined) {
-        // A registrar (or a NAT helper) rewrote our Contact: accept its only binding.
-        binding = input.contacts[0];
-        expires = input.contacts[0]!.expires!;
-      } else {
-        expires = header ?? input.requested;
-      }
+      // None of ours: a registrar (or a NAT helper) rewrote our Contact; accept its only binding.
+      const rewritten = input.contacts.length === 1 && input.contacts[0]!.expires !== undefined;
+      const bindings = matches.length > 0 || !rewritten ? matches : input.contacts;
+      const params = bindings.map((c) => c.expires).filter((e): e is number => e !== undefined);
+      let expires = params.length > 0 ? Math.min(...params) : (header ?? input.requested);
       if (!(expires > 0)) expires = header !== undefined && header > 0 ? header : input.requested;
-      return { expires, binding };
+      return { expires, binding: bindings[0] };
     },
     noBinding: 'unregister',
     refreshDelayMs(e, random) {
