@@ -115,14 +115,10 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
     contactUri(input) {
       const t = input.local.transport.toLowerCase();
       const sips = input.registrar.kind === 'sip' && input.registrar.scheme === 'sips';
-      const host = hostText(input.local.host);
-      const scheme = sips ? 'sips' : 'sip';
       // RFC 7118: ws / wss, no port (the host is a placeholder the server cannot reach).
-      const base =
-        t === 'ws' || t === 'wss'
-          ? `${scheme}:${input.user}@${host};transport=${t}`
-          : `${scheme}:${input.user}@${host}:${input.local.port}${t === 'udp' ? '' : `;transport=${t}`}`;
-      return base + paramText(input.uriParams);
+      const port = t === 'ws' || t === 'wss' ? '' : `:${input.local.port}`;
+      const transport = t === 'udp' ? '' : `;transport=${t}`;
+      return `${sips ? 'sips' : 'sip'}:${input.user}@${hostText(input.local.host)}${port}${transport}${paramText(input.uriParams)}`;
     },
     outbound(wish, random) {
       if (wish.outbound === false) return {};
