@@ -36,7 +36,7 @@ export function uuid(random: RandomSource): string {
   const parts: string[] = [];
   for (let i = 0; i < 16; i++) {
     if (i === 4 || i === 6 || i === 8 || i === 10) parts.push('-');
-    parts.push(HEX[b[i]! >> 4]!, HEX[b[i]! & 15]!);
+    parts.push(b[i]!.toString(16).padStart(2, '0'));
   }
   return parts.join('');
 }
