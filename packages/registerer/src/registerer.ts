@@ -395,10 +395,7 @@ export class Registerer {
     const registered = this.#_state === 'registered';
     this.#setFlag(WANTED, false);
     this.#setPending('queuedRegister', undefined);
-    if (
-      (when === 'registered' && !registered) ||
-      (when === 'registered-or-all' && !registered && !options.all)
-    ) {
+    if (!registered && (when === 'registered' || (when === 'registered-or-all' && !options.all))) {
       this.#log('debug', 'unregister: nothing to do for this profile', { state: this.#_state });
       return Promise.resolve({ sent: false });
     }
@@ -761,7 +758,7 @@ export class Registerer {
         agreementResends++;
         continue;
       }
-      if ((status === 401 || status === 407) && this.#opts.authenticator) {
+      if ((status === 401 || status === 407) && authenticator) {
         const stale = isStale(response);
         // The server does not take a reused nonce: stop offering one, answer the challenge.
         if (preemptive && !stale) this.#setFlag(PREEMPTIVE_REJECTED, true);
@@ -776,7 +773,7 @@ export class Registerer {
         const probe = this.#build(kind, star, callHeaders, tag, this.#cseq + 1, base, bare);
         let ok: boolean;
         try {
-          ok = await this.#opts.authenticator.authorize(response, probe, p.digest);
+          ok = await authenticator.authorize(response, probe, p.digest);
         } catch (e) {
           this.#log('warn', 'authenticator threw', { error: String(e) });
           ok = false;
