@@ -576,9 +576,9 @@ export class Registerer {
       tempGruu: this.#parsedGruu(this.#gruuTemp),
       requested: this.#requested,
     });
+    this.#clearTimers('refresh', 'retry', 'expiry');
     if (!grant) {
       this.#log('warn', '2xx does not list our binding', { contacts: contacts.length });
-      this.#clearTimers('refresh', 'retry', 'expiry');
       if (this.profile.noBinding === 'unregister' || !wasRegistered) {
         this.#granted = undefined;
         this.#go('unregistered', 'no-binding', { code: res.status, response: res });
@@ -598,9 +598,7 @@ export class Registerer {
     }
     this.#retries = 0;
     this.#granted = grant.expires;
-    this.#clearTimers('refresh', 'retry', 'expiry');
-    const random = this.#opts.random;
-    this.#arm('refresh', this.profile.refreshDelayMs(grant.expires, random));
+    this.#arm('refresh', this.profile.refreshDelayMs(grant.expires, this.#opts.random));
     if (this.profile.localExpiry) this.#arm('expiry', grant.expires * 1000);
     const refreshAt = this.#actionAt;
     const result: RegistrationResult = {
