@@ -141,7 +141,10 @@ const OUTBOUND_OFF = 16;
  * than kept, some 90 bytes less per registered user agent.
  */
 const PUB_GRUU_DERIVED = 32;
-/** dispose() ran: see Registerer.epoch. */
+/**
+ * dispose() ran: the response to a request still in flight then is ignored (no request starts
+ * after it: `stopped` is final).
+ */
 const DISPOSED = 64;
 
 function unquote(v: string | null | undefined): string | undefined {
@@ -200,14 +203,6 @@ export class Registerer {
     if (value === undefined && !this.#rare) return;
     this.#rare ??= {};
     this.#rare[key] = value;
-  }
-
-  /**
-   * 1 once dispose() ran (which happens once: `stopped` is final), else 0: a request that started
-   * in an older epoch ignores its late response.
-   */
-  get #epoch(): number {
-    return this.#is(DISPOSED) ? 1 : 0;
   }
 
   /** True when `bit` (one of the bits of {@link flags}) is set. */
@@ -542,9 +537,8 @@ export class Registerer {
   }
 
   async #runRegister(): Promise<void> {
-    const epoch = this.#epoch;
     const response = await this.#exchange('register', false, []);
-    if (epoch !== this.#epoch) return;
+    if (this.#is(DISPOSED)) return;
     this.#busy = undefined;
     const pending = this.#pending?.pendingUnregister;
     if (pending) {
@@ -670,13 +664,12 @@ export class Registerer {
     done: Deferred<UnregisterResult>,
     stopping = false,
   ): Promise<void> {
-    const epoch = this.#epoch;
     this.#busy = 'unregister';
     this.#setPending('currentUnregister', done.promise);
     this.#clearTimers('start', 'refresh', 'retry');
     this.#go('unregistering', 'unregister');
     const response = await this.#exchange('unregister', options.all === true, options.extraHeaders ?? []);
-    if (epoch !== this.#epoch) return;
+    if (this.#is(DISPOSED)) return;
     this.#busy = undefined;
     this.#setPending('currentUnregister', undefined);
     this.#clearTimers('start', 'refresh', 'retry', 'expiry');
@@ -715,7 +708,6 @@ export class Registerer {
     star: boolean,
     callHeaders: ReadonlyArray<readonly [string, string]>,
   ): Promise<SipResponse> {
-    const epoch = this.#epoch;
     const p = this.profile;
     let tag = this.#tagFor(kind);
     // Asterisk's 423-driven resend: `resend` for it, `auth-resend` for its answer to a challenge.
@@ -746,7 +738,7 @@ export class Registerer {
       const cseq = ++this.#cseq;
       const request = this.#build(kind, star, callHeaders, tag, cseq, auth, bare);
       const response = await this.#send(request);
-      if (epoch !== this.#epoch) return response;
+      if (this.#is(DISPOSED)) return response;
       const status = response.status;
       const agreement = this.#rare?.agreement;
       agreement?.observe(response);
@@ -776,7 +768,7 @@ export class Registerer {
           this.#log('warn', 'authenticator threw', { error: String(e) });
           ok = false;
         }
-        if (epoch !== this.#epoch) return response;
+        if (this.#is(DISPOSED)) return response;
         if (!ok) return response;
         if (attempts > 0 && stale) staleUsed = true;
         attempts++;
