@@ -133,27 +133,22 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegiste
   const inputs = [...Object.values(plain), ...sources];
   const cached = sharedByRegistration.get(registration);
   if (cached?.inputs.every((v, i) => v === inputs[i])) return cached.options;
-  let routeSet = NO_ROUTES;
-  if (config.routeSet.length > 0 || (config.preloadedRouteFromServer && server)) {
-    routeSet = config.routeSet.map((u) => `<${u}>`);
-    if (config.preloadedRouteFromServer && server) {
-      const uri = server.uri.clone();
-      uri.params.set('lr');
-      routeSet.unshift(`<${uri}>`);
-    }
+  const routeSet = config.routeSet.map((u) => `<${u}>`);
+  if (config.preloadedRouteFromServer && server) {
+    const uri = server.uri.clone();
+    uri.params.set('lr');
+    routeSet.unshift(`<${uri}>`);
   }
-  let extraHeaders = NO_HEADERS;
-  const bearer = config.credentials.bearer?.preemptive ? config.credentials.bearer : undefined;
-  if (config.extraHeaders.length > 0 || registration.extraHeaders.length > 0 || bearer) {
-    extraHeaders = headerPairs([...config.extraHeaders, ...registration.extraHeaders]);
-    if (bearer) extraHeaders.push(['Authorization', bearer.authorization]);
-  }
+  const extraHeaders = headerPairs([...config.extraHeaders, ...registration.extraHeaders]);
+  const bearer = config.credentials.bearer;
+  if (bearer?.preemptive) extraHeaders.push(['Authorization', bearer.authorization]);
   const options: CoreRegistererOptions = {
     aor: identity.aor,
     ...plain,
     contact: contactOptions(contact),
-    extraHeaders,
-    routeSet,
+    // The shared empty lists when empty: one pair of arrays for all options without any.
+    extraHeaders: extraHeaders.length > 0 ? extraHeaders : NO_HEADERS,
+    routeSet: routeSet.length > 0 ? routeSet : NO_ROUTES,
     ...requestOverrides(registration.requestOverrides),
   };
   sharedByRegistration.set(registration, { inputs, options });
