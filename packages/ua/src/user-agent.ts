@@ -293,7 +293,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** @internal A refresh is due: with `registrationExpiring` listeners it is theirs to do. */
   refreshDue(): boolean {
-    if (!this.#events || this.#events.count('registrationExpiring') === 0) return false;
+    if (!this.#events?.count('registrationExpiring')) return false;
     this.#events.emit('registrationExpiring');
     return true;
   }

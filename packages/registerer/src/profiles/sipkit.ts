@@ -2,7 +2,7 @@ import { RegistrationError } from '../errors.js';
 import type { FailureDecision, FailureInput, HeaderSlot, RegistrationProfile } from '../profile.js';
 import { ALNUM, BASE32, token, uniform, uuid } from '../random.js';
 import { headerExpires } from '../response-values.js';
-import { hostText, outboundParams, paramText, registrarFromHost, sameUri } from './common.js';
+import { hostText, paramText, registrarFromHost, sameUri } from './common.js';
 
 /** Options of the sipkit profile. */
 export interface SipkitProfileOptions {
@@ -101,10 +101,8 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
     contactHeader(parts) {
       const expires = parts.expires === undefined ? '' : `;expires=${parts.expires}`;
       // Without reg-id (after a 439) the instance stays: GRUU (RFC 5627) needs it.
-      const ob =
-        parts.regId === undefined && parts.instance !== undefined
-          ? `;+sip.instance="<urn:uuid:${parts.instance}>"`
-          : outboundParams(parts);
+      const regId = parts.regId === undefined ? '' : `;reg-id=${parts.regId}`;
+      const ob = parts.instance === undefined ? '' : `${regId};+sip.instance="<urn:uuid:${parts.instance}>"`;
       return `<${parts.uri}>${ob}${paramText(parts.params)}${expires}`;
     },
     fromTag: 'fixed',
