@@ -1,5 +1,5 @@
 import { createRequest, type HeaderInput, quote, type SipRequest, type Uri } from '@sipkit/parser';
-import type { HeaderSlot, RegistrationProfile } from './profile.js';
+import type { ContactParts, HeaderSlot, RegistrationProfile } from './profile.js';
 import { paramText } from './profiles/common.js';
 
 /** Everything one REGISTER or un-REGISTER needs; the profile decides the layout. */
@@ -19,11 +19,8 @@ export interface BuildInput {
   fromTag: string;
   callId: string;
   cseq: number;
-  contactUri: string;
-  instance?: string;
-  regId?: number;
-  alwaysInstance?: string;
-  contactParams: ReadonlyArray<readonly [string, string | null]>;
+  /** Our Contact but its `expires` parameter, which follows the profile's placement. */
+  contact: Omit<ContactParts, 'expires'>;
   /** Requested expiry (0 for an un-REGISTER). */
   expires: number;
   routeSet: readonly string[];
@@ -58,15 +55,8 @@ export function buildRegister(b: BuildInput): SipRequest {
   const headerExpires = !omit && (b.star || placement !== 'contact');
   const paramExpires = !omit && !b.star && placement !== 'header';
   const contact = b.star
-    ? `*${p.starCarriesParams ? paramText(b.contactParams) : ''}`
-    : p.contactHeader({
-        uri: b.contactUri,
-        instance: b.instance,
-        regId: b.regId,
-        alwaysInstance: b.alwaysInstance,
-        expires: paramExpires ? b.expires : undefined,
-        params: b.contactParams,
-      });
+    ? `*${p.starCarriesParams ? paramText(b.contact.params) : ''}`
+    : p.contactHeader({ ...b.contact, expires: paramExpires ? b.expires : undefined });
   // The lines of every slot; the profile's layout picks and orders them.
   const lines: Record<HeaderSlot, ReadonlyArray<Line>> = {
     route: b.routeSet.map((r) => ['Route', r]),
