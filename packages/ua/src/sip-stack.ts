@@ -161,8 +161,8 @@ export class SipStack extends StackBase {
   }
 
   /**
-   * Transaction user entry point: dispatches a request to its user agent (the owner, else by
-   * {@link SipStack.route}) or answers it.
+   * Transaction user entry point: dispatches a request to its user agent (the owner, else the
+   * member its Request-URI names) or answers it.
    * @internal
    */
   override onRequest(tx: ServerTransaction, request: SipRequest): void {
