@@ -31,11 +31,6 @@ export class TimerSet<N extends string> {
     this.#running.delete(name);
   }
 
-  /** True while `name` is waiting to fire. */
-  has(name: N): boolean {
-    return this.#running.has(name);
-  }
-
   /** Stops everything (on termination). */
   clear(): void {
     for (const h of this.#running.values()) this.#clock.clearTimeout(h);
