@@ -86,8 +86,13 @@ export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = Tr
   protected setState(next: TransportState, error?: Error): void {
     if (this.#current === next || this.#current === 'closed') return;
     this.#current = next;
-    this.logger.debug(`${this.protocol} transport ${next}${error ? `: ${error.message}` : ''}`);
+    this.logState(next, error);
     (this.events as unknown as Emitter<TransportEvents>).emit('state', next, error);
+  }
+
+  /** Logs a state change (debug). */
+  protected logState(next: TransportState, error?: Error): void {
+    this.logger.debug(`${this.protocol} transport ${next}${error ? `: ${error.message}` : ''}`);
   }
 
   /** Emits one of the shared transport events. */
