@@ -11,7 +11,7 @@ import {
   sipjs07Backoff,
 } from './reconnect-policy.js';
 import { ServerPool, type WeightedServer } from './server-pool.js';
-import type { Endpoint, Transport, TransportEvents, TransportProtocol, TransportState } from './transport.js';
+import type { Endpoint, Transport, TransportEvents, TransportProtocol } from './transport.js';
 
 /** Retries of the same server after an established connection to it dropped. */
 export interface ServerRetries {
