@@ -109,24 +109,25 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
     this.#fresh = { server: first, transport: this.#create(first) };
   }
 
-  get #latest(): Transport {
-    return (this.#current ?? this.#fresh ?? this.#last)!.transport;
+  /** The current connection, else the next one made, else the last one. */
+  get #latest(): { server: S; transport: Transport } {
+    return (this.#current ?? this.#fresh ?? this.#last)!;
   }
   get protocol(): TransportProtocol {
-    return this.#latest.protocol;
+    return this.#latest.transport.protocol;
   }
   get reliable(): boolean {
-    return this.#latest.reliable;
+    return this.#latest.transport.reliable;
   }
   get secure(): boolean {
-    return this.#latest.secure;
+    return this.#latest.transport.secure;
   }
   get local(): Endpoint {
-    return this.#latest.local;
+    return this.#latest.transport.local;
   }
   /** The server of the current (or last) connection. */
   get server(): S {
-    return (this.#current ?? this.#fresh ?? this.#last)!.server;
+    return this.#latest.server;
   }
 
   /**
