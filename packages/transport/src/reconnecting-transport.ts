@@ -152,6 +152,7 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
     return this.#current.transport.send(data, target);
   }
 
+  /** Adopts the registrar's `Flow-Timer` (seconds) for the current connection and every later one. */
   setFlowTimer(seconds: number): void {
     this.#flowTimer = seconds;
     this.#current?.transport.setFlowTimer?.(seconds);
