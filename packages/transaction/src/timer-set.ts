@@ -6,7 +6,6 @@ import type { Clock, TimerHandle } from '@sipkit/transport';
  */
 export class TimerSet<N extends string> {
   readonly #running = new Map<N, TimerHandle>();
-
   readonly #clock: Clock;
 
   constructor(clock: Clock) {

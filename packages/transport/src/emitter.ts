@@ -24,7 +24,7 @@ export class Emitter<E extends EventMap<E>> {
    * read without copying it, whatever its listeners subscribe or unsubscribe meanwhile.
    */
   #rest: readonly unknown[] | undefined;
-
+  /** Where listener errors go; without one they are rethrown in a microtask. */
   readonly #logger: Logger | undefined;
 
   constructor(logger?: Logger) {
