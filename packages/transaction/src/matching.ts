@@ -36,18 +36,14 @@ function matchMethod(method: string): string {
   return method === 'ACK' ? 'INVITE' : method;
 }
 
-/** True when the top Via carries an RFC 3261 branch (cookie plus something). */
-export function hasRfc3261Branch(top: Via): boolean {
-  return top.rfc3261;
-}
-
 /**
  * Key of the server transaction a request belongs to. `top` is the top Via as received, before
  * `received`/`rport` were stamped on it. `asMethod` overrides the method (CANCEL looks for INVITE).
  */
 export function serverKey(request: SipRequest, top: Via, asMethod?: string): string {
   const method = asMethod ?? matchMethod(request.method);
-  if (hasRfc3261Branch(top)) {
+  // An RFC 3261 branch: the magic cookie plus something.
+  if (top.rfc3261) {
     return `3261\n${top.branch}\n${bareHost(top.host)}:${top.port ?? ''}\n${method}`;
   }
   const fromTag = safe(() => request.from?.tag) ?? '';

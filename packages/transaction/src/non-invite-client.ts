@@ -14,42 +14,42 @@ type Input = ClientInput<Timer>;
 export class NonInviteClientTransaction extends ClientTransactionBase<NonInviteClientState, Timer> {
   /** Discriminator against {@link InviteClientTransaction}. */
   readonly kind = 'non-invite-client' as const;
-  private current: NonInviteClientState = 'trying';
-  private interval = 0;
+  #current: NonInviteClientState = 'trying';
+  #interval = 0;
 
   /** Current state. */
   get state(): NonInviteClientState {
-    return this.current;
+    return this.#current;
   }
 
   /** Every transition of the machine. */
   protected handle(input: Input): void {
     const t = this.ctx.timers;
-    switch (this.current) {
+    switch (this.#current) {
       case 'trying':
       case 'proceeding':
-        if (input.type === 'start' && this.current === 'trying') {
+        if (input.type === 'start' && this.#current === 'trying') {
           this.transmit();
           if (!this.ctx.reliable) {
-            this.interval = t.E;
-            this.arm('E', this.interval);
+            this.#interval = t.E;
+            this.arm('E', this.#interval);
           }
           this.arm('F', t.F);
         } else if (input.type === 'timer' && input.timer === 'E') {
           this.transmit();
-          this.interval = this.current === 'trying' ? Math.min(2 * this.interval, t.T2) : t.T2;
-          this.arm('E', this.interval);
+          this.#interval = this.#current === 'trying' ? Math.min(2 * this.#interval, t.T2) : t.T2;
+          this.arm('E', this.#interval);
         } else if (input.type === 'timer' && input.timer === 'F') {
-          this.go('terminated');
+          this.#go('terminated');
           this.timedOut('F');
         } else if (input.type === 'transportError') {
-          this.go('terminated');
+          this.#go('terminated');
           this.transportReported(input.error);
         } else if (input.type === 'response') {
           if (input.response.status < 200) {
-            this.go('proceeding');
+            this.#go('proceeding');
           } else {
-            this.go('completed');
+            this.#go('completed');
             this.arm('K', t.K);
           }
           this.deliver(input.response);
@@ -57,17 +57,17 @@ export class NonInviteClientTransaction extends ClientTransactionBase<NonInviteC
         return;
       case 'completed':
         // Response retransmissions are absorbed here until Timer K.
-        if (input.type === 'timer' && input.timer === 'K') this.go('terminated');
+        if (input.type === 'timer' && input.timer === 'K') this.#go('terminated');
         return;
       case 'terminated':
         return;
     }
   }
 
-  private go(next: NonInviteClientState): void {
-    const previous = this.current;
+  #go(next: NonInviteClientState): void {
+    const previous = this.#current;
     if (previous === next) return;
-    this.current = next;
+    this.#current = next;
     if (next === 'completed' || next === 'terminated') {
       this.timers.stop('E');
       this.timers.stop('F');

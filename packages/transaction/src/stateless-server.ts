@@ -17,21 +17,18 @@ export type StatelessServerState = 'trying' | 'terminated';
 export class StatelessServerTransaction extends ServerTransactionBase<StatelessServerState, never> {
   /** Discriminator against the stateful server transactions. */
   readonly kind = 'stateless-server' as const;
-  private current: StatelessServerState = 'trying';
+  #current: StatelessServerState = 'trying';
+  /** The To tag of the answer, the same for every copy of the request (section 8.2.7). */
+  readonly #toTag: string;
 
-  constructor(
-    request: SipRequest,
-    key: string,
-    ctx: TransactionContext,
-    /** The To tag of the answer, the same for every copy of the request (section 8.2.7). */
-    private readonly toTag: string,
-  ) {
+  constructor(request: SipRequest, key: string, ctx: TransactionContext, toTag: string) {
     super(request, key, ctx);
+    this.#toTag = toTag;
   }
 
   /** Current state. */
   get state(): StatelessServerState {
-    return this.current;
+    return this.#current;
   }
 
   /** Nothing to arm: a stateless answer has no timers. */
@@ -45,15 +42,15 @@ export class StatelessServerTransaction extends ServerTransactionBase<StatelessS
    * {@link TransactionError} `INVALID_STATE` after the final response.
    */
   respond(response: SipResponse): void {
-    if (this.current === 'terminated')
+    if (this.#current === 'terminated')
       throw new TransactionError(
         'INVALID_STATE',
         `cannot send ${response.status}: the ${this.request.method} was answered statelessly`,
       );
     if (response.status < 200) return;
-    this.stampToTag(response);
+    this.#stampToTag(response);
     this.lastResponse = response;
-    this.current = 'terminated';
+    this.#current = 'terminated';
     this.transmit(serialize(response));
     this.events.emit('state', 'terminated', 'trying');
   }
@@ -63,13 +60,13 @@ export class StatelessServerTransaction extends ServerTransactionBase<StatelessS
   }
 
   /** Gives the response the stable To tag, unless the request is in a dialog (its To has a tag). */
-  private stampToTag(response: SipResponse): void {
+  #stampToTag(response: SipResponse): void {
     const raw = this.request.headers.get('to');
     if (raw === undefined) return;
     try {
       const to = parseNameAddr(raw, 'to');
       if (to.tag !== undefined) return;
-      to.params.set('tag', this.toTag);
+      to.params.set('tag', this.#toTag);
       response.headers.set('To', to.toString());
     } catch {
       // A To that does not parse is echoed as the TU built it.

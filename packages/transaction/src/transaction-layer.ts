@@ -123,10 +123,7 @@ export class TransactionLayer {
       throw new TransactionError('INVALID_REQUEST', 'ACK is sent with sendAck(), not in a transaction');
     if (request.method === 'INVITE' && !this.#options.invite)
       throw new TransactionError('INVALID_REQUEST', 'INVITE needs the `invite` transactions option');
-    const branch = generateBranch(this.#random);
-    request.headers.prepend('Via', clientVia(this.#transport, branch).toString());
-    if (!request.headers.has('max-forwards')) request.headers.append('Max-Forwards', 70);
-    return this.#startClient(request, branch, options.target);
+    return this.#startClient(request, this.#stamp(request), options.target);
   }
 
   /**
@@ -151,9 +148,19 @@ export class TransactionLayer {
    * 17.1.1.3) with a fresh Via branch. Resolves when the transport took it.
    */
   async sendAck(ack: SipRequest, options: RequestOptions = {}): Promise<void> {
-    ack.headers.prepend('Via', clientVia(this.#transport, generateBranch(this.#random)).toString());
-    if (!ack.headers.has('max-forwards')) ack.headers.append('Max-Forwards', 70);
+    this.#stamp(ack);
     await this.#transport.send(serialize(ack), options.target);
+  }
+
+  /**
+   * Puts this transport's Via with a fresh branch on top of a request the layer sends, and
+   * Max-Forwards 70 when missing (RFC 3261 sections 8.1.1.6 and 18.1.1); returns the branch.
+   */
+  #stamp(request: SipRequest): string {
+    const branch = generateBranch(this.#random);
+    request.headers.prepend('Via', clientVia(this.#transport, branch).toString());
+    if (!request.headers.has('max-forwards')) request.headers.append('Max-Forwards', 70);
+    return branch;
   }
 
   /** Stops listening and stops every transaction's timers. Nothing is sent afterwards. */
@@ -181,10 +188,7 @@ export class TransactionLayer {
     this.#clients ??= new Map();
     this.#clients.set(key, tx);
     tx.on('state', (state) => {
-      const clients = this.#clients;
-      if (state !== 'terminated' || clients?.get(key) !== tx) return;
-      clients.delete(key);
-      if (clients.size === 0) this.#clients = undefined;
+      if (state === 'terminated') this.#clients = without(this.#clients, key, tx);
     });
     tx.start();
     return tx;
@@ -297,44 +301,41 @@ export class TransactionLayer {
 
   /** A response the layer itself generates, with a To tag (RFC 3261 section 8.2.6.2). */
   #answer(request: SipRequest, status: number, reason?: string, headers?: [string, string][]): SipResponse {
-    return createResponse(request, status, {
-      ...(reason === undefined ? {} : { reason }),
-      ...(headers === undefined ? {} : { headers }),
-      toTag: generateTag(this.#random),
-    });
+    return createResponse(request, status, { reason, headers, toTag: generateTag(this.#random) });
   }
 
   #startServer(request: SipRequest, key: string, destination: Endpoint): ServerTransaction {
     const ctx = this.#context((bytes) => this.#transport.send(bytes, destination));
-    if (request.method === 'INVITE' && !this.#options.invite) {
+    const invite = this.#options.invite;
+    let tx: ServerTransaction;
+    if (request.method !== 'INVITE') tx = new NonInviteServerTransaction(request, key, ctx);
+    else if (invite) tx = invite.server(request, key, ctx);
+    else {
       this.#tagSalt ??= generateTag(this.#random);
-      const tx = new StatelessServerTransaction(request, key, ctx, statelessTag(this.#tagSalt, key));
-      tx.on('failed', (error) => this.user?.onServerFailure?.(tx, error));
-      return tx;
+      tx = new StatelessServerTransaction(request, key, ctx, statelessTag(this.#tagSalt, key));
     }
-    const tx =
-      request.method === 'INVITE'
-        ? this.#options.invite!.server(request, key, ctx)
-        : new NonInviteServerTransaction(request, key, ctx);
+    tx.on('failed', (error) => this.user?.onServerFailure?.(tx, error));
+    // A stateless answer is neither kept nor matched: nothing to arm or to forget.
+    if (tx.kind === 'stateless-server') return tx;
     this.#servers ??= new Map();
     this.#servers.set(key, tx);
     const merge = mergeKey(request);
     tx.on('state', (state) => {
       if (state !== 'terminated') return;
-      const servers = this.#servers;
-      if (servers?.get(key) === tx) {
-        servers.delete(key);
-        if (servers.size === 0) this.#servers = undefined;
-      }
-      const merged = this.#merged;
-      if (merge !== undefined && merged?.get(merge) === tx) {
-        merged.delete(merge);
-        if (merged.size === 0) this.#merged = undefined;
-      }
+      this.#servers = without(this.#servers, key, tx);
+      if (merge !== undefined) this.#merged = without(this.#merged, merge, tx);
     });
-    tx.on('failed', (error) => this.user?.onServerFailure?.(tx, error));
     if (tx.kind === 'invite-server') tx.on('ack', (ack, from) => this.user?.onAck?.(ack, from));
     tx.start();
     return tx;
   }
+}
+
+/**
+ * `map` without the entry `key`, when that entry is `tx` (a newer transaction may have taken the
+ * key); undefined once empty, so an idle layer holds no map tables.
+ */
+function without<T>(map: Map<string, T> | undefined, key: string, tx: T): Map<string, T> | undefined {
+  if (map?.get(key) === tx) map.delete(key);
+  return map?.size ? map : undefined;
 }

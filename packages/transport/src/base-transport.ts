@@ -41,23 +41,23 @@ export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = Tr
   protected readonly limits: Partial<ParseLimits> | undefined;
   /** Emits this transport's events; listener errors go to {@link BaseTransport.logger}. */
   protected readonly events: Emitter<E>;
-  private readonly traceHook: TraceHook | undefined;
-  private current: TransportState = 'disconnected';
+  readonly #traceHook: TraceHook | undefined;
+  #current: TransportState = 'disconnected';
   /** The {@link BaseTransport.open} in progress, which concurrent `connect()` calls share. */
-  private opening: Promise<void> | undefined;
+  #opening: Promise<void> | undefined;
 
   constructor(options: TransportOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? cryptoRandom;
     this.logger = options.logger ?? silentLogger;
     this.limits = options.limits;
-    this.traceHook = options.onTrace;
+    this.#traceHook = options.onTrace;
     this.events = new Emitter<E>(this.logger);
   }
 
   /** Where the transport is in its lifecycle; every change is also emitted as the `state` event. */
   get state(): TransportState {
-    return this.current;
+    return this.#current;
   }
 
   on<K extends keyof E>(event: K, listener: E[K]): () => void {
@@ -69,12 +69,12 @@ export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = Tr
    * `CLOSED` once closed, and one attempt for concurrent calls.
    */
   connect(): Promise<void> {
-    if (this.current === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
-    if (this.current === 'connected') return Promise.resolve();
-    this.opening ??= this.open().finally(() => {
-      this.opening = undefined;
+    if (this.#current === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
+    if (this.#current === 'connected') return Promise.resolve();
+    this.#opening ??= this.open().finally(() => {
+      this.#opening = undefined;
     });
-    return this.opening;
+    return this.#opening;
   }
 
   /** The work of {@link BaseTransport.connect}; never runs twice at once. */
@@ -84,10 +84,15 @@ export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = Tr
 
   /** The only place the state changes; `closed` is final. */
   protected setState(next: TransportState, error?: Error): void {
-    if (this.current === next || this.current === 'closed') return;
-    this.current = next;
-    this.logger.debug(`${this.protocol} transport ${next}${error ? `: ${error.message}` : ''}`);
+    if (this.#current === next || this.#current === 'closed') return;
+    this.#current = next;
+    this.logState(next, error);
     (this.events as unknown as Emitter<TransportEvents>).emit('state', next, error);
+  }
+
+  /** Logs a state change (debug). */
+  protected logState(next: TransportState, error?: Error): void {
+    this.logger.debug(`${this.protocol} transport ${next}${error ? `: ${error.message}` : ''}`);
   }
 
   /** Emits one of the shared transport events. */
@@ -115,9 +120,9 @@ export abstract class BaseTransport<E extends EventMap<E> & TransportEvents = Tr
 
   /** Hands wire bytes to the `onTrace` hook, if any; a hook that throws is logged, not rethrown. */
   protected trace(direction: TraceDirection, data: Uint8Array | string, peer: Endpoint): void {
-    if (!this.traceHook) return;
+    if (!this.#traceHook) return;
     try {
-      this.traceHook(direction, data, peer);
+      this.#traceHook(direction, data, peer);
     } catch (err) {
       this.logger.warn(`trace hook threw: ${(err as Error)?.message ?? err}`);
     }

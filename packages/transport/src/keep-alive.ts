@@ -41,11 +41,10 @@ export class KeepAlive {
   #timer: TimerHandle | undefined;
   #waitingForPong = false;
   #running = false;
+  readonly #target: KeepAliveTarget;
 
-  constructor(
-    private readonly target: KeepAliveTarget,
-    options: KeepAliveOptions = {},
-  ) {
+  constructor(target: KeepAliveTarget, options: KeepAliveOptions = {}) {
+    this.#target = target;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? cryptoRandom;
     this.#pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
@@ -108,14 +107,14 @@ export class KeepAlive {
     if (!this.#running) return;
     this.#waitingForPong = true;
     this.#timer = this.#clock.setTimeout(() => this.#fail(), this.#pongTimeoutMs);
-    this.target.sendPing();
+    this.#target.sendPing();
   }
 
   #fail(): void {
     this.#timer = undefined;
     if (!this.#waitingForPong) return;
     this.stop();
-    this.target.onFailure(`no keep-alive pong within ${this.#pongTimeoutMs} ms`);
+    this.#target.onFailure(`no keep-alive pong within ${this.#pongTimeoutMs} ms`);
   }
 
   #cancel(): void {

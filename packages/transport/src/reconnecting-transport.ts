@@ -1,8 +1,8 @@
 import type { SipMessage } from '@sipkit/parser';
-import { type Clock, cryptoRandom, type RandomSource, systemClock, type TimerHandle } from './clock.js';
-import { Emitter } from './emitter.js';
+import { BaseTransport } from './base-transport.js';
+import type { Clock, RandomSource, TimerHandle } from './clock.js';
 import { TransportError } from './errors.js';
-import { type Logger, silentLogger } from './logger.js';
+import type { Logger } from './logger.js';
 import {
   exponentialBackoff,
   jssipBackoff,
@@ -11,7 +11,7 @@ import {
   sipjs07Backoff,
 } from './reconnect-policy.js';
 import { ServerPool, type WeightedServer } from './server-pool.js';
-import type { Endpoint, Transport, TransportEvents, TransportProtocol, TransportState } from './transport.js';
+import type { Endpoint, Transport, TransportEvents, TransportProtocol } from './transport.js';
 
 /** Retries of the same server after an established connection to it dropped. */
 export interface ServerRetries {
@@ -67,11 +67,13 @@ type Phase = 'idle' | 'attempting' | 'waiting' | 'up' | 'closed';
  * A {@link Transport} that keeps one connection to one of several servers: picks the server
  * by weight, fails over on errors, and reconnects with a {@link ReconnectPolicy} when the
  * connection drops. `connect()` resolves on the first success; until then it keeps trying
- * (up to `maxAttempts`), and `close()` stops it.
+ * (up to `maxAttempts`), and `close()` stops it. Its `state` is `connecting` during an attempt,
+ * `connected` while a connection is up, `disconnected` between attempts (and after giving up),
+ * `closed` only after `close()`.
  *
  * The presets {@link jssipReconnect} and {@link sipjs07Reconnect} reproduce those libraries.
  */
-export class ReconnectingTransport<S = string> implements Transport {
+export class ReconnectingTransport<S = string> extends BaseTransport<ReconnectingTransportEvents<S>> {
   readonly #pool: ServerPool<S>;
   readonly #create: (server: S) => Transport;
   readonly #policy: ReconnectPolicy;
@@ -79,24 +81,21 @@ export class ReconnectingTransport<S = string> implements Transport {
   readonly #retries: ServerRetries;
   /** Undefined: no limit (a stored Infinity would be a boxed number per transport). */
   readonly #maxAttempts: number | undefined;
-  readonly #clock: Clock;
-  readonly #logger: Logger;
-  readonly #events: Emitter<ReconnectingTransportEvents<S>>;
 
   #phase: Phase = 'idle';
   #current: { server: S; transport: Transport } | undefined;
   #fresh: { server: S; transport: Transport } | undefined;
   #last: { server: S; transport: Transport } | undefined;
-  #stateNow: TransportState = 'disconnected';
   #timer: TimerHandle | undefined;
   #retriesUsed = 0;
   #failures = 0;
   #flowTimer: number | undefined;
-  /** Callers of connect() waiting for the outcome; made when one waits. */
-  #waiters: { resolve: () => void; reject: (e: Error) => void }[] | undefined;
+  /** The pending {@link BaseTransport.open}, which every caller of connect() shares. */
+  #waiting: { resolve: () => void; reject: (e: Error) => void } | undefined;
 
   constructor(options: ReconnectingTransportOptions<S>) {
-    const random = options.random ?? cryptoRandom;
+    super(options);
+    const random = this.random;
     this.#pool = new ServerPool(options.servers, random);
     if (this.#pool.size === 0) throw new TransportError('NO_SERVER', 'no server configured');
     this.#create = options.create;
@@ -105,54 +104,39 @@ export class ReconnectingTransport<S = string> implements Transport {
     this.#retries = options.serverRetries ?? { attempts: 1, delayMs: 0 };
     const max = options.maxAttempts;
     this.#maxAttempts = max === undefined || max === Number.POSITIVE_INFINITY ? undefined : max;
-    this.#clock = options.clock ?? systemClock;
-    this.#logger = options.logger ?? silentLogger;
-    this.#events = new Emitter(this.#logger);
     // The first transport exists from the start so protocol, reliable and secure are known.
     const first = this.#pool.pick()!;
     this.#fresh = { server: first, transport: this.#create(first) };
   }
 
-  get #latest(): Transport {
-    return (this.#current ?? this.#fresh ?? this.#last)!.transport;
+  /** The current connection, else the next one made, else the last one. */
+  get #latest(): { server: S; transport: Transport } {
+    return (this.#current ?? this.#fresh ?? this.#last)!;
   }
   get protocol(): TransportProtocol {
-    return this.#latest.protocol;
+    return this.#latest.transport.protocol;
   }
   get reliable(): boolean {
-    return this.#latest.reliable;
+    return this.#latest.transport.reliable;
   }
   get secure(): boolean {
-    return this.#latest.secure;
+    return this.#latest.transport.secure;
   }
   get local(): Endpoint {
-    return this.#latest.local;
-  }
-  /**
-   * `connecting` during an attempt, `connected` while a connection is up, `disconnected`
-   * between attempts (and after giving up); `closed` only after `close()`.
-   */
-  get state(): TransportState {
-    return this.#stateNow;
+    return this.#latest.transport.local;
   }
   /** The server of the current (or last) connection. */
   get server(): S {
-    return (this.#current ?? this.#fresh ?? this.#last)!.server;
+    return this.#latest.server;
   }
 
-  on<K extends keyof ReconnectingTransportEvents<S>>(
-    event: K,
-    listener: ReconnectingTransportEvents<S>[K],
-  ): () => void {
-    return this.#events.on(event, listener);
-  }
-
-  connect(): Promise<void> {
-    if (this.#phase === 'closed') return Promise.reject(new TransportError('CLOSED', 'transport closed'));
-    if (this.#phase === 'up') return Promise.resolve();
+  /**
+   * Waits for a connection: starts attempting when idle, otherwise joins the attempts under way
+   * (after a drop, the reconnection). `connect()` resolves at once while connected.
+   */
+  protected open(): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
-      this.#waiters ??= [];
-      this.#waiters.push({ resolve, reject });
+      this.#waiting = { resolve, reject };
     });
     if (this.#phase === 'idle') {
       this.#failures = 0;
@@ -163,11 +147,12 @@ export class ReconnectingTransport<S = string> implements Transport {
 
   send(data: SipMessage | Uint8Array, target?: Endpoint): Promise<void> {
     if (this.#phase !== 'up' || !this.#current) {
-      return Promise.reject(new TransportError('NOT_CONNECTED', `transport is ${this.#stateNow}`));
+      return Promise.reject(new TransportError('NOT_CONNECTED', `transport is ${this.state}`));
     }
     return this.#current.transport.send(data, target);
   }
 
+  /** Adopts the registrar's `Flow-Timer` (seconds) for the current connection and every later one. */
   setFlowTimer(seconds: number): void {
     this.#flowTimer = seconds;
     this.#current?.transport.setFlowTimer?.(seconds);
@@ -180,7 +165,7 @@ export class ReconnectingTransport<S = string> implements Transport {
     const cur = this.#current;
     this.#current = undefined;
     this.#settle(new TransportError('CLOSED', 'transport closed'));
-    this.#setState('closed');
+    this.setState('closed');
     await cur?.transport.close();
     // A connection that dropped earlier may still be closing its socket: wait for that too.
     await this.#last?.transport.close().catch(() => {});
@@ -198,13 +183,13 @@ export class ReconnectingTransport<S = string> implements Transport {
     // unsubscribed: a discarded transport is dropped whole, and keeping four unsubscribe functions
     // per connection adds up with one connection per user agent.
     transport.on('message', (m, src) => {
-      if (this.#current?.transport === transport) this.#events.emit('message', m, src);
+      if (this.#current?.transport === transport) this.events.emit('message', m, src);
     });
     transport.on('parseError', (e, src) => {
-      if (this.#current?.transport === transport) this.#events.emit('parseError', e, src);
+      if (this.#current?.transport === transport) this.events.emit('parseError', e, src);
     });
     transport.on('flowFailed', (reason) => {
-      if (this.#current?.transport === transport) this.#events.emit('flowFailed', reason);
+      if (this.#current?.transport === transport) this.events.emit('flowFailed', reason);
     });
     transport.on('state', (s, err) => {
       if (s === 'disconnected' && this.#current?.transport === transport && this.#phase === 'up') {
@@ -212,9 +197,9 @@ export class ReconnectingTransport<S = string> implements Transport {
       }
     });
     this.#current = { server, transport };
-    this.#setState('connecting');
-    this.#events.emit('attempt', server);
-    this.#logger.debug(`connecting to ${String(server)}`);
+    this.setState('connecting');
+    this.events.emit('attempt', server);
+    this.logger.debug(`connecting to ${String(server)}`);
     transport.connect().then(
       () => {
         if (this.#current?.transport !== transport || this.#phase !== 'attempting') return;
@@ -233,7 +218,7 @@ export class ReconnectingTransport<S = string> implements Transport {
     this.#policy.reset();
     this.#pool.markOk(server);
     if (this.#flowTimer !== undefined) this.#current?.transport.setFlowTimer?.(this.#flowTimer);
-    this.#setState('connected');
+    this.setState('connected');
     this.#settle();
   }
 
@@ -241,7 +226,7 @@ export class ReconnectingTransport<S = string> implements Transport {
   #dropped(error?: Error): void {
     const server = this.#current!.server;
     this.#discard();
-    this.#setState('disconnected', error);
+    this.setState('disconnected', error);
     if (this.#retries.attempts > 0) {
       this.#retriesUsed = 1;
       this.#schedule(0, server);
@@ -254,9 +239,9 @@ export class ReconnectingTransport<S = string> implements Transport {
   /** A connection attempt failed. */
   #failed(server: S, error: Error): void {
     this.#discard();
-    this.#logger.info(`cannot connect to ${String(server)}: ${error.message}`);
+    this.logger.info(`cannot connect to ${String(server)}: ${error.message}`);
     this.#failures++;
-    this.#setState('disconnected', error);
+    this.setState('disconnected', error);
     if (this.#maxAttempts !== undefined && this.#failures >= this.#maxAttempts) {
       this.#phase = 'idle';
       this.#settle(
@@ -290,8 +275,8 @@ export class ReconnectingTransport<S = string> implements Transport {
       return;
     }
     this.#phase = 'waiting';
-    this.#events.emit('waiting', delayMs);
-    this.#timer = this.#clock.setTimeout(() => {
+    this.events.emit('waiting', delayMs);
+    this.#timer = this.clock.setTimeout(() => {
       this.#timer = undefined;
       this.#attempt(server ?? this.#pool.pick()!);
     }, delayMs);
@@ -307,20 +292,17 @@ export class ReconnectingTransport<S = string> implements Transport {
   }
 
   #cancelTimer(): void {
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
-  #settle(error?: Error): void {
-    const waiters = this.#waiters;
-    this.#waiters = undefined;
-    if (waiters) for (const w of waiters) error ? w.reject(error) : w.resolve();
-  }
+  /** Silent: the transports it holds log their own state changes. */
+  protected override logState(): void {}
 
-  #setState(next: TransportState, error?: Error): void {
-    if (this.#stateNow === next || this.#stateNow === 'closed') return;
-    this.#stateNow = next;
-    this.#events.emit('state', next, error);
+  #settle(error?: Error): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting) error ? waiting.reject(error) : waiting.resolve();
   }
 }
 

@@ -15,13 +15,12 @@ export interface WeightedServer<S> {
  * server has failed, all are made available again, so a pool never runs dry.
  */
 export class ServerPool<S> {
-  private readonly entries: { server: S; weight: number; failed: boolean }[];
+  readonly #entries: { server: S; weight: number; failed: boolean }[];
+  readonly #random: RandomSource;
 
-  constructor(
-    servers: readonly (WeightedServer<S> | S)[],
-    private readonly random: RandomSource = cryptoRandom,
-  ) {
-    this.entries = servers.map((s) =>
+  constructor(servers: readonly (WeightedServer<S> | S)[], random: RandomSource = cryptoRandom) {
+    this.#random = random;
+    this.#entries = servers.map((s) =>
       isWeighted<S>(s)
         ? { server: s.server, weight: s.weight ?? 0, failed: false }
         : { server: s, weight: 0, failed: false },
@@ -30,37 +29,37 @@ export class ServerPool<S> {
 
   /** Number of servers. */
   get size(): number {
-    return this.entries.length;
+    return this.#entries.length;
   }
 
   /** True when at least one server is not marked failed. */
   get hasAvailable(): boolean {
-    return this.entries.some((e) => !e.failed);
+    return this.#entries.some((e) => !e.failed);
   }
 
   /** The next server to try, or undefined for an empty pool. Resets the marks when all failed. */
   pick(): S | undefined {
-    if (this.entries.length === 0) return undefined;
+    if (this.#entries.length === 0) return undefined;
     if (!this.hasAvailable) this.reset();
     let best = Number.NEGATIVE_INFINITY;
-    for (const e of this.entries) if (!e.failed && e.weight > best) best = e.weight;
-    const ties = this.entries.filter((e) => !e.failed && e.weight === best);
-    return ties.length === 1 ? ties[0]!.server : ties[randomBelow(this.random, ties.length)]!.server;
+    for (const e of this.#entries) if (!e.failed && e.weight > best) best = e.weight;
+    const ties = this.#entries.filter((e) => !e.failed && e.weight === best);
+    return ties.length === 1 ? ties[0]!.server : ties[randomBelow(this.#random, ties.length)]!.server;
   }
 
   /** Marks `server` failed: {@link ServerPool.pick} skips it until a reset. */
   markFailed(server: S): void {
-    for (const e of this.entries) if (e.server === server) e.failed = true;
+    for (const e of this.#entries) if (e.server === server) e.failed = true;
   }
 
   /** Marks `server` as working again. */
   markOk(server: S): void {
-    for (const e of this.entries) if (e.server === server) e.failed = false;
+    for (const e of this.#entries) if (e.server === server) e.failed = false;
   }
 
   /** Makes every server available again. */
   reset(): void {
-    for (const e of this.entries) e.failed = false;
+    for (const e of this.#entries) e.failed = false;
   }
 }
 

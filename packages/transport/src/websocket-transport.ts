@@ -318,12 +318,11 @@ export class WebSocketTransport extends BaseTransport {
     this.trace('out', frame, this.server);
   }
 
+  /**
+   * A flow without pongs is dead: drop it so the owner reconnects. Keep-alives run only while
+   * connected, so `#dropped` reports the flow failure with `reason`.
+   */
   #flowFailed(reason: string): void {
-    if (!this.#flowFailureReported) {
-      this.#flowFailureReported = true;
-      this.emitShared('flowFailed', reason);
-    }
-    // A flow without pongs is dead: drop it so the owner reconnects.
     const socket = this.#socket;
     if (socket) {
       detach(socket);
