@@ -146,13 +146,6 @@ export class Scanner {
     return n;
   }
 
-  /** Remaining text, trimmed. */
-  rest(): string {
-    const r = trimLws(this.text.slice(this.pos));
-    this.pos = this.text.length;
-    return r;
-  }
-
   end(): void {
     this.skipWs();
     if (!this.done) this.fail(`unexpected '${this.text[this.pos]}'`);
