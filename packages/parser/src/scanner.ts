@@ -1,4 +1,5 @@
 import { SipParseError } from './errors.js';
+import { HOST_CHARS } from './escape.js';
 
 /**
  * RFC 3261 `token` characters: alphanum and `-.!%*_+`'~`. 256 entries, so any byte indexes it
@@ -8,15 +9,18 @@ export const TOKEN = new Uint8Array(256);
 for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~") {
   TOKEN[c.charCodeAt(0)] = 1;
 }
-/** Characters allowed in a host, IPv6 reference or IPv6 `received` value besides token ones. */
-const HOSTISH = new Uint8Array(128);
-for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.:[]') {
-  HOSTISH[c.charCodeAt(0)] = 1;
-}
 
 /** True when `code` is an RFC 3261 token character. */
 export function isTokenChar(code: number): boolean {
   return code < 128 && TOKEN[code] === 1;
+}
+
+/**
+ * True when `code` can be in an unquoted parameter value: a token, host, IPv6 reference or IPv6
+ * `received` character.
+ */
+function isValueChar(code: number): boolean {
+  return code < 128 && (TOKEN[code] === 1 || HOST_CHARS[code] === 1);
 }
 
 /** True when every character of `s` is a token character and `s` is not empty. */
@@ -50,14 +54,7 @@ export class Scanner {
   }
 
   skipWs(): void {
-    const t = this.text;
-    let p = this.pos;
-    while (p < t.length) {
-      const c = t.charCodeAt(p);
-      if (c !== 32 && c !== 9) break;
-      p++;
-    }
-    this.pos = p;
+    this.pos = skipWs(this.text, this.pos);
   }
 
   /** Consumes `ch` (with optional white space around it) if it is next; reports whether it was. */
@@ -88,11 +85,7 @@ export class Scanner {
     const t = this.text;
     const start = this.pos;
     let p = start;
-    while (p < t.length) {
-      const c = t.charCodeAt(p);
-      if (c >= 128 || (TOKEN[c] !== 1 && HOSTISH[c] !== 1)) break;
-      p++;
-    }
+    while (p < t.length && isValueChar(t.charCodeAt(p))) p++;
     if (p === start) this.fail(`expected ${what}`);
     this.pos = p;
     return t.slice(start, p);
@@ -161,10 +154,7 @@ export function skipWs(t: string, p: number): number {
 /** True when `s` can be written unquoted as a parameter value (token, host or IPv6 reference). */
 export function isTokenOrHost(s: string): boolean {
   if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || (TOKEN[c] !== 1 && HOSTISH[c] !== 1)) return false;
-  }
+  for (let i = 0; i < s.length; i++) if (!isValueChar(s.charCodeAt(i))) return false;
   return true;
 }
 
