@@ -1,10 +1,9 @@
+import { utf8Encoder } from './codecs.js';
 import { SipParseError } from './errors.js';
 import { type HeaderInput, Headers } from './headers.js';
 import { SipRequest, SipResponse } from './message.js';
 import { parseNameAddr } from './name-addr.js';
 import { parseUri, type Uri } from './uri.js';
-
-const encoder = new TextEncoder();
 
 /** What {@link createRequest} needs; header values may be typed objects (their `toString()` is written). */
 export interface RequestInit {
@@ -36,7 +35,7 @@ function isEntryList(
 }
 
 function bodyBytes(body: Uint8Array | string | undefined): Uint8Array | undefined {
-  return typeof body === 'string' ? encoder.encode(body) : body;
+  return typeof body === 'string' ? utf8Encoder.encode(body) : body;
 }
 
 /** Builds a request. Content-Length is always written from the body when serialised. */

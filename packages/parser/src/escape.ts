@@ -1,7 +1,5 @@
+import { strictUtf8, utf8Encoder } from './codecs.js';
 import { SipParseError } from './errors.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const encoder = new TextEncoder();
 
 function hex(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -43,7 +41,7 @@ export function unescapePart(text: string, allowed: Uint8Array, what: string, of
       i += 3;
     }
     try {
-      out += utf8.decode(new Uint8Array(bytes));
+      out += strictUtf8.decode(new Uint8Array(bytes));
     } catch {
       throw new SipParseError('BAD_URI', `escaped octets in ${what} are not UTF-8`, offset + i);
     }
@@ -66,7 +64,8 @@ export function escapePart(text: string, allowed: Uint8Array): string {
   for (const ch of text) {
     const c = ch.charCodeAt(0);
     if (c < 128 && c !== 37 && allowed[c] === 1) out += ch;
-    else for (const b of encoder.encode(ch)) out += `%${b < 16 ? '0' : ''}${b.toString(16).toUpperCase()}`;
+    else
+      for (const b of utf8Encoder.encode(ch)) out += `%${b < 16 ? '0' : ''}${b.toString(16).toUpperCase()}`;
   }
   return out;
 }

@@ -9,6 +9,7 @@
  * of `charCodeAt` and less than a regular expression whose captures become strings.
  */
 
+import { utf8Encoder } from './codecs.js';
 import { HOST_CHARS, PARAM_CHARS, USER_CHARS } from './escape.js';
 import { TOKEN as TOKEN_CHARS } from './scanner.js';
 
@@ -46,7 +47,6 @@ for (const c of ' \t') CLASS[c.charCodeAt(0)] = WS;
 for (let c = 48; c < 58; c++) CLASS[c]! |= DIGIT;
 
 let scratch = new Uint8Array(1024);
-const encoder = new TextEncoder();
 
 /**
  * Bytes standing for `t` from `start` to `end` at the same offsets (a code unit from 128 becomes
@@ -58,7 +58,7 @@ export function bytesOf(t: string, start: number, end: number): Uint8Array {
   // other code unit takes more than one byte, so all read and one byte each means ASCII (a
   // written count alone could match a longer encoding cut off at the end of the buffer).
   if (start === 0 && end === t.length) {
-    const { read, written } = encoder.encodeInto(t, scratch);
+    const { read, written } = utf8Encoder.encodeInto(t, scratch);
     if (read === end && written === end) return scratch;
   }
   for (let i = start; i < end; i++) scratch[i] = Math.min(t.charCodeAt(i), 128);

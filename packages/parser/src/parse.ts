@@ -1,3 +1,4 @@
+import { strictUtf8 } from './codecs.js';
 import { SipParseError } from './errors.js';
 import { bytesAre, bytesOf, DIGIT, digitsAt, named, runEnd, TOKEN as TOKEN_CLASS } from './fast-scan.js';
 import { headerKey, idOfSpan, keyId, keyOfId, nameHash } from './header-names.js';
@@ -18,7 +19,6 @@ export interface ParseOptions {
   limits?: Partial<ParseLimits>;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** For bytes already known to be ASCII: nothing to refuse, and it skips the fatal mode's checks. */
 const asciiText = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -92,7 +92,7 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
     end = findHeaderEnd(bytes, start);
     if (end < 0) throw new SipParseError('NO_HEADER_END', 'missing blank line after headers', bytes.length);
     try {
-      text = utf8.decode(bytes.subarray(start, end + 2));
+      text = strictUtf8.decode(bytes.subarray(start, end + 2));
     } catch {
       throw new SipParseError('BAD_ENCODING', 'header section is not UTF-8', start);
     }
