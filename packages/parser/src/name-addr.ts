@@ -2,7 +2,7 @@ import { SipParseError } from './errors.js';
 import { bytesOf, firstValueEnd, paramsEnd, quotedEnd, runEnd, WS } from './fast-scan.js';
 import { Params, readParams } from './params.js';
 import { isTokenChar, quote, Scanner, splitTopLevel, trimLws } from './scanner.js';
-import { parseUri, sipUriScan, type Uri, uriScanStop } from './uri.js';
+import { parseUri, parseUriAt, sipUriScan, type Uri, uriScanStop } from './uri.js';
 
 /**
  * `name-addr` / `addr-spec` with header parameters: the value of From, To, Contact, Route,
@@ -95,7 +95,7 @@ export function parseNameAddr(value: string, header?: string): NameAddr {
         if (ch === 63) s.fail("addr-spec with '?' must be in angle brackets");
         s.pos++;
       }
-      uri = uriAt(value.slice(start, s.pos), start, header);
+      uri = parseUriAt(value.slice(start, s.pos), start, header);
     }
   }
   const params = readParams(s);
@@ -109,18 +109,7 @@ function readAngleUri(s: Scanner): Uri {
   const end = s.text.indexOf('>', start);
   if (end < 0) s.fail("missing '>'", start);
   s.pos = end + 1;
-  return uriAt(s.text.slice(start, end), start, s.header);
-}
-
-function uriAt(text: string, offset: number, header?: string): Uri {
-  try {
-    return parseUri(text);
-  } catch (e) {
-    if (e instanceof SipParseError) {
-      throw new SipParseError('BAD_URI', e.message, offset + Math.max(0, e.position), header);
-    }
-    throw e;
-  }
+  return parseUriAt(s.text.slice(start, end), start, s.header);
 }
 
 /** Parses a comma-separated list of name-addr values (Route, Record-Route, Path, Contact, ...). */

@@ -6,7 +6,7 @@ import { Headers } from './headers.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits.js';
 import { type SipMessage, SipRequest, SipResponse } from './message.js';
 import { isTokenChar, TOKEN, trimLws } from './scanner.js';
-import { parseUri, sipUriScan, type Uri, uriScanStop } from './uri.js';
+import { parseUriAt, sipUriScan, uriScanStop } from './uri.js';
 
 /** How the bytes arrived, which decides what Content-Length means (RFC 3261 section 18.3). */
 export type Framing = 'datagram' | 'stream';
@@ -430,13 +430,7 @@ function buildMessage(
   const fast = sipUriScan(b, text, sp1 + 1, sp2);
   if (fast !== undefined && uriScanStop === sp2)
     return new SipRequest(text.slice(0, sp1), fast, headers, body);
-  let uri: Uri;
-  try {
-    uri = parseUri(text.slice(sp1 + 1, sp2));
-  } catch (e) {
-    const pos = e instanceof SipParseError ? sp1 + 1 + Math.max(0, e.position) : sp1 + 1;
-    throw new SipParseError('BAD_URI', `bad Request-URI: ${(e as Error).message}`, pos);
-  }
+  const uri = parseUriAt(text.slice(sp1 + 1, sp2), sp1 + 1, undefined, 'bad Request-URI: ');
   // RFC 3261 section 19.1.5: headers are not allowed in a Request-URI.
   if (uri.kind === 'sip' && uri.hasHeaders) {
     throw new SipParseError('BAD_URI', 'headers are not allowed in a Request-URI', sp1 + 1);

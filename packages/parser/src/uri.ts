@@ -196,6 +196,19 @@ export function parseUri(text: string): Uri {
   return new AbsoluteUri(lower, text.slice(colon + 1));
 }
 
+/**
+ * @internal {@link parseUri} of a URI found at `offset` in a larger text: an error's position is
+ * moved to that text, and its message gets `prefix` and names `header`.
+ */
+export function parseUriAt(text: string, offset: number, header?: string, prefix = ''): Uri {
+  try {
+    return parseUri(text);
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    throw new SipParseError('BAD_URI', prefix + e.message, offset + Math.max(0, e.position), header);
+  }
+}
+
 function parseSip(text: string, scheme: 'sip' | 'sips', start: number): SipUri {
   let p = start;
   let user: string | undefined;
