@@ -87,5 +87,5 @@ export const PASSWORD_CHARS = charset(UNRESERVED, '&=+$,');
 export const PARAM_CHARS = charset(UNRESERVED, '[]/:&+$');
 /** RFC 3261 `hname` / `hvalue` characters. */
 export const HEADER_CHARS = charset(UNRESERVED, '[]/?:+$');
-/** Hostname, IPv4 and bracketed IPv6 characters. */
-export const HOST_CHARS = charset(ALNUM, '-.[]:');
+/** Hostname and IPv4 address characters (an IPv6 reference is checked on its own). */
+export const HOST_CHARS = charset(ALNUM, '-.');

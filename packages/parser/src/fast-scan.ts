@@ -33,15 +33,14 @@ export const DIGIT = 128;
 /** Class bits by byte, from the character sets the string-level parsers check against. */
 const CLASS = new Uint8Array(256);
 for (let c = 0; c < 128; c++) {
-  // Hosts here are names and IPv4 addresses; an IPv6 reference is read on its own.
-  const host = c === 58 || c === 91 || c === 93 ? 0 : HOST_CHARS[c]!;
   CLASS[c] =
     USER_CHARS[c]! * USER +
-    host * HOST +
+    HOST_CHARS[c]! * HOST +
     PARAM_CHARS[c]! * URI_PARAM +
-    TOKEN_CHARS[c]! * TOKEN +
-    (TOKEN_CHARS[c]! | HOST_CHARS[c]!) * VALUE;
+    TOKEN_CHARS[c]! * (TOKEN | VALUE);
 }
+// Hostnames are tokens; a value can also be an IPv6 reference.
+for (const c of ':[]') CLASS[c.charCodeAt(0)]! |= VALUE;
 for (const c of '0123456789ABCDEFabcdef:.') CLASS[c.charCodeAt(0)]! |= IPV6;
 for (const c of ' \t') CLASS[c.charCodeAt(0)] = WS;
 for (let c = 48; c < 58; c++) CLASS[c]! |= DIGIT;

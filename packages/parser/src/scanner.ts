@@ -1,5 +1,4 @@
 import { SipParseError } from './errors.js';
-import { HOST_CHARS } from './escape.js';
 
 /**
  * RFC 3261 `token` characters: alphanum and `-.!%*_+`'~`. 256 entries, so any byte indexes it
@@ -16,11 +15,11 @@ export function isTokenChar(code: number): boolean {
 }
 
 /**
- * True when `code` can be in an unquoted parameter value: a token, host, IPv6 reference or IPv6
- * `received` character.
+ * True when `code` can be in an unquoted parameter value: a token (hostnames are tokens) or
+ * IPv6 reference (`received`) character.
  */
 function isValueChar(code: number): boolean {
-  return code < 128 && (TOKEN[code] === 1 || HOST_CHARS[code] === 1);
+  return isTokenChar(code) || code === 58 || code === 91 || code === 93;
 }
 
 /** True when every character of `s` is a token character and `s` is not empty. */

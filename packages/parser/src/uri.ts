@@ -167,7 +167,7 @@ function checkHost(host: string, at: number): string {
   }
   for (let i = 0; i < host.length; i++) {
     const c = host.charCodeAt(i);
-    if (c >= 128 || HOST_CHARS[c] !== 1 || c === 58 || c === 91 || c === 93) {
+    if (c >= 128 || HOST_CHARS[c] !== 1) {
       throw new SipParseError('BAD_URI', `character '${host[i]}' not allowed in host`, at + i);
     }
   }

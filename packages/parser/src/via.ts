@@ -1,4 +1,5 @@
 import { SipParseError } from './errors.js';
+import { HOST_CHARS } from './escape.js';
 import {
   bytesOf,
   DIGIT,
@@ -95,8 +96,7 @@ export function parseVia(value: string, header = 'via'): Via {
     const start = s.pos;
     while (!s.done) {
       const c = s.peek();
-      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46))
-        break;
+      if (c >= 128 || HOST_CHARS[c] !== 1) break;
       s.pos++;
     }
     if (s.pos === start) s.fail('expected sent-by host');
