@@ -124,19 +124,18 @@ export interface ResponseInit {
 export function createResponse(request: SipRequest, status: number, init: ResponseInit = {}): SipResponse {
   const h = new Headers();
   const src = request.headers;
+  /** Copies the first line of `name`, if there is one. */
+  const copy = (name: string) => {
+    const v = src.get(name);
+    if (v !== undefined) h.append(name, v);
+  };
   for (const v of src.getAll('via')) h.append('Via', v);
-  const from = src.get('from');
-  if (from !== undefined) h.append('From', from);
+  copy('From');
   const to = src.get('to');
   if (to !== undefined) h.append('To', status === 100 ? to : withToTag(to, init.toTag));
-  const callId = src.get('call-id');
-  if (callId !== undefined) h.append('Call-ID', callId);
-  const cseq = src.get('cseq');
-  if (cseq !== undefined) h.append('CSeq', cseq);
-  if (status === 100) {
-    const ts = src.get('timestamp');
-    if (ts !== undefined) h.append('Timestamp', ts);
-  }
+  copy('Call-ID');
+  copy('CSeq');
+  if (status === 100) copy('Timestamp');
   if (status > 100 && status < 300 && (request.method === 'INVITE' || request.method === 'SUBSCRIBE')) {
     for (const rr of src.getAll('record-route')) h.append('Record-Route', rr);
   }
