@@ -121,7 +121,10 @@ export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): 
   firstValueEnd = -1;
   for (let first = true; ; first = false) {
     p = runEnd(b, p, end, WS);
-    if (p >= end || b[p] !== 59) return p;
+    if (p >= end || b[p] !== 59) {
+      paramsStop = p;
+      return p;
+    }
     const name = runEnd(b, p + 1, end, WS);
     const nameEnd = runEnd(b, name, end, TOKEN);
     if (nameEnd === name) return -1;
@@ -166,3 +169,51 @@ export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): 
 
 /** Where the unquoted value of the first parameter the last {@link paramsEnd} took ends, or -1. */
 export let firstValueEnd = -1;
+
+/** Where the last {@link paramsEnd} that took its parameters stopped (a number: no write barrier). */
+let paramsStop = 0;
+
+/**
+ * A fast path for one list element from `p` in `t` (up to `end`), read from `b`, that ends with
+ * the element's parameters as {@link paramsEnd} takes them; undefined for anything else.
+ * `message`: as for {@link elementsAt}.
+ */
+export type ElementAt<T> = (
+  b: Uint8Array,
+  t: string,
+  p: number,
+  end: number,
+  message: Uint8Array | undefined,
+) => T | undefined;
+
+/**
+ * `read` over the value `t.slice(start, end)`, a comma-separated list (`list`) or a single
+ * element: every element in a new list, or undefined when the fast path does not take them all
+ * (the string-level parser then decides). `message`: the message bytes `t` is the ASCII decoding
+ * of, when it is; the elements keep them to look parameters up in.
+ */
+export function elementsAt<T>(
+  read: ElementAt<T>,
+  t: string,
+  start: number,
+  end: number,
+  list: boolean,
+  message?: Uint8Array,
+): T[] | undefined {
+  const b = message ?? bytesOf(t, start, end);
+  let made = read(b, t, start, end, message);
+  if (made === undefined) return undefined;
+  let stop = paramsStop;
+  // One element is the usual value: a list made with it costs less than one grown to hold it.
+  if (stop === end) return [made];
+  if (!list || b[stop] !== 44) return undefined;
+  const out = [made];
+  for (;;) {
+    made = read(b, t, stop + 1, end, message);
+    if (made === undefined) return undefined;
+    out.push(made);
+    stop = paramsStop;
+    if (stop === end) return out;
+    if (b[stop] !== 44) return undefined;
+  }
+}
