@@ -160,7 +160,7 @@ const SCHEME_RE = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 function checkHost(host: string, at: number): string {
   if (host.length === 0) throw new SipParseError('BAD_URI', 'missing host', at);
   if (host.charCodeAt(0) === 91) {
-    if (host.charCodeAt(host.length - 1) !== 93 || !/^\[[0-9A-Fa-f:.]+\]$/.test(host)) {
+    if (!/^\[[0-9A-Fa-f:.]+\]$/.test(host)) {
       throw new SipParseError('BAD_URI', 'bad IPv6 reference', at);
     }
     return host;
