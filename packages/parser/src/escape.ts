@@ -70,9 +70,12 @@ export function escapePart(text: string, allowed: Uint8Array): string {
   return out;
 }
 
-/** Builds a lookup table of allowed ASCII characters. */
+/**
+ * Builds a lookup table of allowed ASCII characters. 256 entries, so any byte indexes it (bytes
+ * from 128 are in no set).
+ */
 export function charset(...groups: string[]): Uint8Array {
-  const t = new Uint8Array(128);
+  const t = new Uint8Array(256);
   for (const g of groups) for (const c of g) t[c.charCodeAt(0)] = 1;
   return t;
 }
@@ -87,5 +90,7 @@ export const PASSWORD_CHARS = charset(UNRESERVED, '&=+$,');
 export const PARAM_CHARS = charset(UNRESERVED, '[]/:&+$');
 /** RFC 3261 `hname` / `hvalue` characters. */
 export const HEADER_CHARS = charset(UNRESERVED, '[]/?:+$');
+/** RFC 3261 `token`. */
+export const TOKEN_CHARS = charset(ALNUM, "-.!%*_+`'~");
 /** Hostname and IPv4 address characters (an IPv6 reference is checked on its own). */
 export const HOST_CHARS = charset(ALNUM, '-.');

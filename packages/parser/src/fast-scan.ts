@@ -10,8 +10,7 @@
  */
 
 import { utf8Encoder } from './codecs.js';
-import { HOST_CHARS, PARAM_CHARS, USER_CHARS } from './escape.js';
-import { TOKEN as TOKEN_CHARS } from './scanner.js';
+import { HOST_CHARS, PARAM_CHARS, TOKEN_CHARS, USER_CHARS } from './escape.js';
 
 /** URI user part without escapes (unreserved and user-unreserved characters). */
 export const USER = 1;

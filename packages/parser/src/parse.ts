@@ -1,11 +1,12 @@
 import { strictUtf8 } from './codecs.js';
 import { SipParseError } from './errors.js';
+import { TOKEN_CHARS } from './escape.js';
 import { bytesAre, bytesOf, DIGIT, digitsAt, named, runEnd, TOKEN as TOKEN_CLASS } from './fast-scan.js';
 import { headerKey, idOfSpan, keyId, keyOfId, nameHash } from './header-names.js';
 import { Headers } from './headers.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits.js';
 import { type SipMessage, SipRequest, SipResponse } from './message.js';
-import { isTokenChar, TOKEN, trimLws } from './scanner.js';
+import { isTokenChar, trimLws } from './scanner.js';
 import { parseUriAt, sipUriScan, uriScanStop } from './uri.js';
 
 /** How the bytes arrived, which decides what Content-Length means (RFC 3261 section 18.3). */
@@ -147,7 +148,7 @@ function scanAscii(b: Uint8Array, limits: ParseLimits): number {
     }
     if (n >= limits.maxHeaders) return -1;
     const nameStart = p;
-    while (TOKEN[c] === 1) c = b[++p]!;
+    while (TOKEN_CHARS[c] === 1) c = b[++p]!;
     const nameEnd = p;
     while (c === 32 || c === 9) c = b[++p]!;
     if (c !== 58 || nameEnd === nameStart) return -1;

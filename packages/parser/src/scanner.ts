@@ -1,17 +1,9 @@
 import { SipParseError } from './errors.js';
-
-/**
- * RFC 3261 `token` characters: alphanum and `-.!%*_+`'~`. 256 entries, so any byte indexes it
- * (bytes from 128 are no token characters).
- */
-export const TOKEN = new Uint8Array(256);
-for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~") {
-  TOKEN[c.charCodeAt(0)] = 1;
-}
+import { TOKEN_CHARS } from './escape.js';
 
 /** True when `code` is an RFC 3261 token character. */
 export function isTokenChar(code: number): boolean {
-  return code < 128 && TOKEN[code] === 1;
+  return code < 128 && TOKEN_CHARS[code] === 1;
 }
 
 /**
