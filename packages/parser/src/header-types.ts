@@ -7,7 +7,7 @@ import {
   parseContact,
   parseNameAddr,
   parseNameAddrList,
-  STAR,
+  type STAR,
 } from './name-addr.js';
 import {
   callIdAt,
@@ -252,12 +252,8 @@ export function parseHeader(
       if (v !== undefined) return [v];
       break;
     }
-    case 'contact': {
-      if (end - start === 1 && t.charCodeAt(start) === 42) return [STAR];
-      const v = elementsAt(nameAddrAt, t, start, end, true, b);
-      if (v !== undefined) return v;
-      break;
-    }
+    // `Contact: *` is left to parseContact.
+    case 'contact':
     case 'route':
     case 'record-route':
     case 'path':
