@@ -1,10 +1,9 @@
+import { utf8Encoder } from './codecs.js';
 import { SipParseError } from './errors.js';
 import { type HeaderInput, Headers } from './headers.js';
 import { SipRequest, SipResponse } from './message.js';
 import { parseNameAddr } from './name-addr.js';
 import { parseUri, type Uri } from './uri.js';
-
-const encoder = new TextEncoder();
 
 /** What {@link createRequest} needs; header values may be typed objects (their `toString()` is written). */
 export interface RequestInit {
@@ -36,7 +35,7 @@ function isEntryList(
 }
 
 function bodyBytes(body: Uint8Array | string | undefined): Uint8Array | undefined {
-  return typeof body === 'string' ? encoder.encode(body) : body;
+  return typeof body === 'string' ? utf8Encoder.encode(body) : body;
 }
 
 /** Builds a request. Content-Length is always written from the body when serialised. */
@@ -125,19 +124,18 @@ export interface ResponseInit {
 export function createResponse(request: SipRequest, status: number, init: ResponseInit = {}): SipResponse {
   const h = new Headers();
   const src = request.headers;
+  /** Copies the first line of `name`, if there is one. */
+  const copy = (name: string) => {
+    const v = src.get(name);
+    if (v !== undefined) h.append(name, v);
+  };
   for (const v of src.getAll('via')) h.append('Via', v);
-  const from = src.get('from');
-  if (from !== undefined) h.append('From', from);
+  copy('From');
   const to = src.get('to');
   if (to !== undefined) h.append('To', status === 100 ? to : withToTag(to, init.toTag));
-  const callId = src.get('call-id');
-  if (callId !== undefined) h.append('Call-ID', callId);
-  const cseq = src.get('cseq');
-  if (cseq !== undefined) h.append('CSeq', cseq);
-  if (status === 100) {
-    const ts = src.get('timestamp');
-    if (ts !== undefined) h.append('Timestamp', ts);
-  }
+  copy('Call-ID');
+  copy('CSeq');
+  if (status === 100) copy('Timestamp');
   if (status > 100 && status < 300 && (request.method === 'INVITE' || request.method === 'SUBSCRIBE')) {
     for (const rr of src.getAll('record-route')) h.append('Record-Route', rr);
   }

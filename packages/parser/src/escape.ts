@@ -1,7 +1,5 @@
+import { strictUtf8, utf8Encoder } from './codecs.js';
 import { SipParseError } from './errors.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const encoder = new TextEncoder();
 
 function hex(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -43,7 +41,7 @@ export function unescapePart(text: string, allowed: Uint8Array, what: string, of
       i += 3;
     }
     try {
-      out += utf8.decode(new Uint8Array(bytes));
+      out += strictUtf8.decode(new Uint8Array(bytes));
     } catch {
       throw new SipParseError('BAD_URI', `escaped octets in ${what} are not UTF-8`, offset + i);
     }
@@ -66,14 +64,18 @@ export function escapePart(text: string, allowed: Uint8Array): string {
   for (const ch of text) {
     const c = ch.charCodeAt(0);
     if (c < 128 && c !== 37 && allowed[c] === 1) out += ch;
-    else for (const b of encoder.encode(ch)) out += `%${b < 16 ? '0' : ''}${b.toString(16).toUpperCase()}`;
+    else
+      for (const b of utf8Encoder.encode(ch)) out += `%${b < 16 ? '0' : ''}${b.toString(16).toUpperCase()}`;
   }
   return out;
 }
 
-/** Builds a lookup table of allowed ASCII characters. */
+/**
+ * Builds a lookup table of allowed ASCII characters. 256 entries, so any byte indexes it (bytes
+ * from 128 are in no set).
+ */
 export function charset(...groups: string[]): Uint8Array {
-  const t = new Uint8Array(128);
+  const t = new Uint8Array(256);
   for (const g of groups) for (const c of g) t[c.charCodeAt(0)] = 1;
   return t;
 }
@@ -88,5 +90,7 @@ export const PASSWORD_CHARS = charset(UNRESERVED, '&=+$,');
 export const PARAM_CHARS = charset(UNRESERVED, '[]/:&+$');
 /** RFC 3261 `hname` / `hvalue` characters. */
 export const HEADER_CHARS = charset(UNRESERVED, '[]/?:+$');
-/** Hostname, IPv4 and bracketed IPv6 characters. */
-export const HOST_CHARS = charset(ALNUM, '-.[]:');
+/** RFC 3261 `token`. */
+export const TOKEN_CHARS = charset(ALNUM, "-.!%*_+`'~");
+/** Hostname and IPv4 address characters (an IPv6 reference is checked on its own). */
+export const HOST_CHARS = charset(ALNUM, '-.');

@@ -9,8 +9,8 @@
  * of `charCodeAt` and less than a regular expression whose captures become strings.
  */
 
-import { HOST_CHARS, PARAM_CHARS, USER_CHARS } from './escape.js';
-import { TOKEN as TOKEN_CHARS } from './scanner.js';
+import { utf8Encoder } from './codecs.js';
+import { HOST_CHARS, PARAM_CHARS, TOKEN_CHARS, USER_CHARS } from './escape.js';
 
 /** URI user part without escapes (unreserved and user-unreserved characters). */
 export const USER = 1;
@@ -32,21 +32,19 @@ export const DIGIT = 128;
 /** Class bits by byte, from the character sets the string-level parsers check against. */
 const CLASS = new Uint8Array(256);
 for (let c = 0; c < 128; c++) {
-  // Hosts here are names and IPv4 addresses; an IPv6 reference is read on its own.
-  const host = c === 58 || c === 91 || c === 93 ? 0 : HOST_CHARS[c]!;
   CLASS[c] =
     USER_CHARS[c]! * USER +
-    host * HOST +
+    HOST_CHARS[c]! * HOST +
     PARAM_CHARS[c]! * URI_PARAM +
-    TOKEN_CHARS[c]! * TOKEN +
-    (TOKEN_CHARS[c]! | HOST_CHARS[c]!) * VALUE;
+    TOKEN_CHARS[c]! * (TOKEN | VALUE);
 }
+// Hostnames are tokens; a value can also be an IPv6 reference.
+for (const c of ':[]') CLASS[c.charCodeAt(0)]! |= VALUE;
 for (const c of '0123456789ABCDEFabcdef:.') CLASS[c.charCodeAt(0)]! |= IPV6;
 for (const c of ' \t') CLASS[c.charCodeAt(0)] = WS;
 for (let c = 48; c < 58; c++) CLASS[c]! |= DIGIT;
 
 let scratch = new Uint8Array(1024);
-const encoder = new TextEncoder();
 
 /**
  * Bytes standing for `t` from `start` to `end` at the same offsets (a code unit from 128 becomes
@@ -58,7 +56,7 @@ export function bytesOf(t: string, start: number, end: number): Uint8Array {
   // other code unit takes more than one byte, so all read and one byte each means ASCII (a
   // written count alone could match a longer encoding cut off at the end of the buffer).
   if (start === 0 && end === t.length) {
-    const { read, written } = encoder.encodeInto(t, scratch);
+    const { read, written } = utf8Encoder.encodeInto(t, scratch);
     if (read === end && written === end) return scratch;
   }
   for (let i = start; i < end; i++) scratch[i] = Math.min(t.charCodeAt(i), 128);
@@ -122,7 +120,10 @@ export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): 
   firstValueEnd = -1;
   for (let first = true; ; first = false) {
     p = runEnd(b, p, end, WS);
-    if (p >= end || b[p] !== 59) return p;
+    if (p >= end || b[p] !== 59) {
+      paramsStop = p;
+      return p;
+    }
     const name = runEnd(b, p + 1, end, WS);
     const nameEnd = runEnd(b, name, end, TOKEN);
     if (nameEnd === name) return -1;
@@ -167,3 +168,51 @@ export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): 
 
 /** Where the unquoted value of the first parameter the last {@link paramsEnd} took ends, or -1. */
 export let firstValueEnd = -1;
+
+/** Where the last {@link paramsEnd} that took its parameters stopped (a number: no write barrier). */
+let paramsStop = 0;
+
+/**
+ * A fast path for one list element from `p` in `t` (up to `end`), read from `b`, that ends with
+ * the element's parameters as {@link paramsEnd} takes them; undefined for anything else.
+ * `message`: as for {@link elementsAt}.
+ */
+export type ElementAt<T> = (
+  b: Uint8Array,
+  t: string,
+  p: number,
+  end: number,
+  message: Uint8Array | undefined,
+) => T | undefined;
+
+/**
+ * `read` over the value `t.slice(start, end)`, a comma-separated list (`list`) or a single
+ * element: every element in a new list, or undefined when the fast path does not take them all
+ * (the string-level parser then decides). `message`: the message bytes `t` is the ASCII decoding
+ * of, when it is; the elements keep them to look parameters up in.
+ */
+export function elementsAt<T>(
+  read: ElementAt<T>,
+  t: string,
+  start: number,
+  end: number,
+  list: boolean,
+  message?: Uint8Array,
+): T[] | undefined {
+  const b = message ?? bytesOf(t, start, end);
+  let made = read(b, t, start, end, message);
+  if (made === undefined) return undefined;
+  let stop = paramsStop;
+  // One element is the usual value: a list made with it costs less than one grown to hold it.
+  if (stop === end) return [made];
+  if (!list || b[stop] !== 44) return undefined;
+  const out = [made];
+  for (;;) {
+    made = read(b, t, stop + 1, end, message);
+    if (made === undefined) return undefined;
+    out.push(made);
+    stop = paramsStop;
+    if (stop === end) return out;
+    if (b[stop] !== 44) return undefined;
+  }
+}

@@ -142,9 +142,6 @@ export function keyOfId(id: number): string {
 /** The {@link keyId} numbers below this are Via, From, To, Call-ID, CSeq and Contact. */
 export const HOT_IDS = 6;
 
-/** How many numbers {@link keyId} gives out (0 to this, exclusive). */
-export const KEY_IDS = COMMON.length;
-
 /**
  * Each COMMON name (of 4 characters or more) as little-endian 4-byte words, the way a 4-byte
  * load of it reads: from offset 0, 4, 8, ..., and when the length is no multiple of 4 the last 4

@@ -1,12 +1,13 @@
 import { type AuthValue, parseAuth } from './auth.js';
 import { type CSeq, cseqAt, parseCSeq } from './cseq.js';
+import { elementsAt } from './fast-scan.js';
 import {
   type NameAddr,
-  nameAddrsAt,
+  nameAddrAt,
   parseContact,
   parseNameAddr,
   parseNameAddrList,
-  STAR,
+  type STAR,
 } from './name-addr.js';
 import {
   callIdAt,
@@ -28,7 +29,7 @@ import {
   type Replaces,
   type Warning,
 } from './scalar-headers.js';
-import { parseViaList, type Via, viasAt } from './via.js';
+import { parseViaList, type Via, viaAt } from './via.js';
 
 /**
  * The typed value of each header the parser understands, keyed by lower-case long name. List
@@ -228,7 +229,7 @@ export function parseHeader(
 ): unknown[] {
   switch (key) {
     case 'via': {
-      const v = viasAt(t, start, end, b);
+      const v = elementsAt(viaAt, t, start, end, true, b);
       if (v !== undefined) return v;
       break;
     }
@@ -237,7 +238,7 @@ export function parseHeader(
     case 'reply-to':
     case 'refer-to':
     case 'referred-by': {
-      const v = nameAddrsAt(t, start, end, false, b);
+      const v = elementsAt(nameAddrAt, t, start, end, false, b);
       if (v !== undefined) return v;
       break;
     }
@@ -251,18 +252,14 @@ export function parseHeader(
       if (v !== undefined) return [v];
       break;
     }
-    case 'contact': {
-      if (end - start === 1 && t.charCodeAt(start) === 42) return [STAR];
-      const v = nameAddrsAt(t, start, end, true, b);
-      if (v !== undefined) return v;
-      break;
-    }
+    // `Contact: *` is left to parseContact.
+    case 'contact':
     case 'route':
     case 'record-route':
     case 'path':
     case 'service-route':
     case 'p-asserted-identity': {
-      const v = nameAddrsAt(t, start, end, true, b);
+      const v = elementsAt(nameAddrAt, t, start, end, true, b);
       if (v !== undefined) return v;
     }
   }

@@ -1,8 +1,8 @@
 import { SipParseError } from './errors.js';
-import { bytesOf, firstValueEnd, paramsEnd, quotedEnd, runEnd, WS } from './fast-scan.js';
+import { firstValueEnd, paramsEnd, quotedEnd, runEnd, WS } from './fast-scan.js';
 import { Params, readParams } from './params.js';
 import { isTokenChar, quote, Scanner, splitTopLevel, trimLws } from './scanner.js';
-import { parseUri, sipUriScan, type Uri, uriScanStop } from './uri.js';
+import { parseUri, parseUriAt, sipUriScan, type Uri, uriScanStop } from './uri.js';
 
 /**
  * `name-addr` / `addr-spec` with header parameters: the value of From, To, Contact, Route,
@@ -95,7 +95,7 @@ export function parseNameAddr(value: string, header?: string): NameAddr {
         if (ch === 63) s.fail("addr-spec with '?' must be in angle brackets");
         s.pos++;
       }
-      uri = uriAt(value.slice(start, s.pos), start, header);
+      uri = parseUriAt(value.slice(start, s.pos), start, header);
     }
   }
   const params = readParams(s);
@@ -109,18 +109,7 @@ function readAngleUri(s: Scanner): Uri {
   const end = s.text.indexOf('>', start);
   if (end < 0) s.fail("missing '>'", start);
   s.pos = end + 1;
-  return uriAt(s.text.slice(start, end), start, s.header);
-}
-
-function uriAt(text: string, offset: number, header?: string): Uri {
-  try {
-    return parseUri(text);
-  } catch (e) {
-    if (e instanceof SipParseError) {
-      throw new SipParseError('BAD_URI', e.message, offset + Math.max(0, e.position), header);
-    }
-    throw e;
-  }
+  return parseUriAt(s.text.slice(start, end), start, s.header);
 }
 
 /** Parses a comma-separated list of name-addr values (Route, Record-Route, Path, Contact, ...). */
@@ -140,14 +129,12 @@ export function parseContact(value: string, header = 'contact'): NameAddr[] | ty
 }
 
 /**
- * Fast path for one name-addr from `p` in `t` (up to `end`): an optional quoted display name
- * without quoted-pairs, a SIP URI in angle brackets as {@link sipUriScan} takes it, and
- * parameters as {@link paramsEnd} takes them, read from `b` ({@link nameAddrsAt} has the
- * rest). Returns the NameAddr, with where it stopped in {@link nameAddrStop} (the end of the
- * value or a comma for the caller to check), or undefined for anything else (the string-level
- * parser then decides).
+ * @internal Fast path for one name-addr from `p` in `t` (up to `end`), for {@link elementsAt}:
+ * an optional quoted display name without quoted-pairs, a SIP URI in angle brackets as
+ * {@link sipUriScan} takes it, and parameters as {@link paramsEnd} takes them, read from `b`.
+ * Undefined for anything else (the string-level parser then decides).
  */
-function nameAddrAt(
+export function nameAddrAt(
   b: Uint8Array,
   t: string,
   p: number,
@@ -169,40 +156,5 @@ function nameAddrAt(
   if (p >= end || b[p] !== 62) return undefined;
   const stop = paramsEnd(b, p + 1, end, false);
   if (stop < 0) return undefined;
-  nameAddrStop = stop;
   return new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message, firstValueEnd));
-}
-
-/** Where the value the last {@link nameAddrAt} made ends (a number: kept without a write barrier). */
-let nameAddrStop = 0;
-
-/**
- * {@link nameAddrAt} over the value `t.slice(start, end)`, a comma-separated list (`list`) or a
- * single name-addr: every element in a new list, or undefined when the fast path does not take
- * them all. `message`: the message bytes `t` is the ASCII decoding of, when it is; the values
- * keep them to look parameters up in.
- */
-export function nameAddrsAt(
-  t: string,
-  start: number,
-  end: number,
-  list: boolean,
-  message?: Uint8Array,
-): NameAddr[] | undefined {
-  const b = message ?? bytesOf(t, start, end);
-  let made = nameAddrAt(b, t, start, end, message);
-  if (made === undefined) return undefined;
-  let stop = nameAddrStop;
-  // One element is the usual value: a list made with it costs less than one grown to hold it.
-  if (stop === end) return [made];
-  if (!list || b[stop] !== 44) return undefined;
-  const out = [made];
-  for (;;) {
-    made = nameAddrAt(b, t, stop + 1, end, message);
-    if (made === undefined) return undefined;
-    out.push(made);
-    stop = nameAddrStop;
-    if (stop === end) return out;
-    if (b[stop] !== 44) return undefined;
-  }
 }

@@ -156,9 +156,8 @@ export class Params implements Iterable<Param> {
   /** @internal {@link Params.get} for a name already in lower case (the getters' constant names). */
   find(lower: string): string | null | undefined {
     if (this.list === UNREAD && !this.#uri) return this.unreadGet(lower);
-    const list = this.items();
-    for (let i = 0; i < list.length; i++) if (list[i]!.name.toLowerCase() === lower) return list[i]!.value;
-    return undefined;
+    const i = this.index(lower);
+    return i < 0 ? undefined : this.list[i]!.value;
   }
 
   /** Sets or replaces a parameter; a value that is not a token is written quoted. */

@@ -1,11 +1,13 @@
+import { strictUtf8 } from './codecs.js';
 import { SipParseError } from './errors.js';
+import { TOKEN_CHARS } from './escape.js';
 import { bytesAre, bytesOf, DIGIT, digitsAt, named, runEnd, TOKEN as TOKEN_CLASS } from './fast-scan.js';
 import { headerKey, idOfSpan, keyId, keyOfId, nameHash } from './header-names.js';
 import { Headers } from './headers.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits.js';
 import { type SipMessage, SipRequest, SipResponse } from './message.js';
-import { isTokenChar, TOKEN, trimLws } from './scanner.js';
-import { parseUri, sipUriScan, type Uri, uriScanStop } from './uri.js';
+import { isTokenChar, trimLws } from './scanner.js';
+import { parseUriAt, sipUriScan, uriScanStop } from './uri.js';
 
 /** How the bytes arrived, which decides what Content-Length means (RFC 3261 section 18.3). */
 export type Framing = 'datagram' | 'stream';
@@ -18,7 +20,6 @@ export interface ParseOptions {
   limits?: Partial<ParseLimits>;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** For bytes already known to be ASCII: nothing to refuse, and it skips the fatal mode's checks. */
 const asciiText = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -92,7 +93,7 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
     end = findHeaderEnd(bytes, start);
     if (end < 0) throw new SipParseError('NO_HEADER_END', 'missing blank line after headers', bytes.length);
     try {
-      text = utf8.decode(bytes.subarray(start, end + 2));
+      text = strictUtf8.decode(bytes.subarray(start, end + 2));
     } catch {
       throw new SipParseError('BAD_ENCODING', 'header section is not UTF-8', start);
     }
@@ -147,7 +148,7 @@ function scanAscii(b: Uint8Array, limits: ParseLimits): number {
     }
     if (n >= limits.maxHeaders) return -1;
     const nameStart = p;
-    while (TOKEN[c] === 1) c = b[++p]!;
+    while (TOKEN_CHARS[c] === 1) c = b[++p]!;
     const nameEnd = p;
     while (c === 32 || c === 9) c = b[++p]!;
     if (c !== 58 || nameEnd === nameStart) return -1;
@@ -430,13 +431,7 @@ function buildMessage(
   const fast = sipUriScan(b, text, sp1 + 1, sp2);
   if (fast !== undefined && uriScanStop === sp2)
     return new SipRequest(text.slice(0, sp1), fast, headers, body);
-  let uri: Uri;
-  try {
-    uri = parseUri(text.slice(sp1 + 1, sp2));
-  } catch (e) {
-    const pos = e instanceof SipParseError ? sp1 + 1 + Math.max(0, e.position) : sp1 + 1;
-    throw new SipParseError('BAD_URI', `bad Request-URI: ${(e as Error).message}`, pos);
-  }
+  const uri = parseUriAt(text.slice(sp1 + 1, sp2), sp1 + 1, undefined, 'bad Request-URI: ');
   // RFC 3261 section 19.1.5: headers are not allowed in a Request-URI.
   if (uri.kind === 'sip' && uri.hasHeaders) {
     throw new SipParseError('BAD_URI', 'headers are not allowed in a Request-URI', sp1 + 1);

@@ -1,22 +1,17 @@
 import { SipParseError } from './errors.js';
-
-/**
- * RFC 3261 `token` characters: alphanum and `-.!%*_+`'~`. 256 entries, so any byte indexes it
- * (bytes from 128 are no token characters).
- */
-export const TOKEN = new Uint8Array(256);
-for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~") {
-  TOKEN[c.charCodeAt(0)] = 1;
-}
-/** Characters allowed in a host, IPv6 reference or IPv6 `received` value besides token ones. */
-const HOSTISH = new Uint8Array(128);
-for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.:[]') {
-  HOSTISH[c.charCodeAt(0)] = 1;
-}
+import { TOKEN_CHARS } from './escape.js';
 
 /** True when `code` is an RFC 3261 token character. */
 export function isTokenChar(code: number): boolean {
-  return code < 128 && TOKEN[code] === 1;
+  return code < 128 && TOKEN_CHARS[code] === 1;
+}
+
+/**
+ * True when `code` can be in an unquoted parameter value: a token (hostnames are tokens) or
+ * IPv6 reference (`received`) character.
+ */
+function isValueChar(code: number): boolean {
+  return isTokenChar(code) || code === 58 || code === 91 || code === 93;
 }
 
 /** True when every character of `s` is a token character and `s` is not empty. */
@@ -50,14 +45,7 @@ export class Scanner {
   }
 
   skipWs(): void {
-    const t = this.text;
-    let p = this.pos;
-    while (p < t.length) {
-      const c = t.charCodeAt(p);
-      if (c !== 32 && c !== 9) break;
-      p++;
-    }
-    this.pos = p;
+    this.pos = skipWs(this.text, this.pos);
   }
 
   /** Consumes `ch` (with optional white space around it) if it is next; reports whether it was. */
@@ -88,11 +76,7 @@ export class Scanner {
     const t = this.text;
     const start = this.pos;
     let p = start;
-    while (p < t.length) {
-      const c = t.charCodeAt(p);
-      if (c >= 128 || (TOKEN[c] !== 1 && HOSTISH[c] !== 1)) break;
-      p++;
-    }
+    while (p < t.length && isValueChar(t.charCodeAt(p))) p++;
     if (p === start) this.fail(`expected ${what}`);
     this.pos = p;
     return t.slice(start, p);
@@ -146,13 +130,6 @@ export class Scanner {
     return n;
   }
 
-  /** Remaining text, trimmed. */
-  rest(): string {
-    const r = trimLws(this.text.slice(this.pos));
-    this.pos = this.text.length;
-    return r;
-  }
-
   end(): void {
     this.skipWs();
     if (!this.done) this.fail(`unexpected '${this.text[this.pos]}'`);
@@ -168,10 +145,7 @@ export function skipWs(t: string, p: number): number {
 /** True when `s` can be written unquoted as a parameter value (token, host or IPv6 reference). */
 export function isTokenOrHost(s: string): boolean {
   if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || (TOKEN[c] !== 1 && HOSTISH[c] !== 1)) return false;
-  }
+  for (let i = 0; i < s.length; i++) if (!isValueChar(s.charCodeAt(i))) return false;
   return true;
 }
 

@@ -1,6 +1,5 @@
+import { utf8Encoder } from './codecs.js';
 import type { SipMessage } from './message.js';
-
-const encoder = new TextEncoder();
 
 /** The start line of a message (`INVITE sip:bob@example.com SIP/2.0` or `SIP/2.0 200 OK`). */
 export function startLine(msg: SipMessage): string {
@@ -28,7 +27,7 @@ export function headerText(msg: SipMessage): string {
 
 /** Serialises a message to the bytes that go on the wire. */
 export function serialize(msg: SipMessage): Uint8Array {
-  const head = encoder.encode(headerText(msg));
+  const head = utf8Encoder.encode(headerText(msg));
   if (msg.body.length === 0) return head;
   const out = new Uint8Array(head.length + msg.body.length);
   out.set(head, 0);

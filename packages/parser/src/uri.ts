@@ -160,14 +160,14 @@ const SCHEME_RE = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 function checkHost(host: string, at: number): string {
   if (host.length === 0) throw new SipParseError('BAD_URI', 'missing host', at);
   if (host.charCodeAt(0) === 91) {
-    if (host.charCodeAt(host.length - 1) !== 93 || !/^\[[0-9A-Fa-f:.]+\]$/.test(host)) {
+    if (!/^\[[0-9A-Fa-f:.]+\]$/.test(host)) {
       throw new SipParseError('BAD_URI', 'bad IPv6 reference', at);
     }
     return host;
   }
   for (let i = 0; i < host.length; i++) {
     const c = host.charCodeAt(i);
-    if (c >= 128 || HOST_CHARS[c] !== 1 || c === 58 || c === 91 || c === 93) {
+    if (c >= 128 || HOST_CHARS[c] !== 1) {
       throw new SipParseError('BAD_URI', `character '${host[i]}' not allowed in host`, at + i);
     }
   }
@@ -194,6 +194,19 @@ export function parseUri(text: string): Uri {
   if (lower === 'tel') return parseTel(text, colon + 1);
   if (colon + 1 >= text.length) throw new SipParseError('BAD_URI', 'empty URI', colon);
   return new AbsoluteUri(lower, text.slice(colon + 1));
+}
+
+/**
+ * @internal {@link parseUri} of a URI found at `offset` in a larger text: an error's position is
+ * moved to that text, and its message gets `prefix` and names `header`.
+ */
+export function parseUriAt(text: string, offset: number, header?: string, prefix = ''): Uri {
+  try {
+    return parseUri(text);
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    throw new SipParseError('BAD_URI', prefix + e.message, offset + Math.max(0, e.position), header);
+  }
 }
 
 function parseSip(text: string, scheme: 'sip' | 'sips', start: number): SipUri {

@@ -15,8 +15,8 @@ export interface MessageProblem {
   error?: SipParseError;
 }
 
-const REQUEST_REQUIRED = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
-const RESPONSE_REQUIRED = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
+/** Mandatory in requests and responses alike (RFC 3261 section 8.1.1, 8.2.6.2). */
+const REQUIRED = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
 
 /**
  * Checks what parsing leaves lazy: every known header value parses, mandatory headers are
@@ -26,7 +26,7 @@ const RESPONSE_REQUIRED = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
  */
 export function validateMessage(msg: SipMessage): MessageProblem | undefined {
   const h = msg.headers;
-  for (const key of msg.kind === 'request' ? REQUEST_REQUIRED : RESPONSE_REQUIRED) {
+  for (const key of REQUIRED) {
     if (!h.has(key)) return { status: 400, reason: `Missing ${canonicalName(key)}`, header: key };
   }
   for (const key of SINGLE_VALUED) {

@@ -1,16 +1,6 @@
 import { SipParseError } from './errors.js';
-import {
-  bytesOf,
-  DIGIT,
-  digitsAt,
-  firstValueEnd,
-  HOST,
-  IPV6,
-  paramsEnd,
-  runEnd,
-  TOKEN,
-  WS,
-} from './fast-scan.js';
+import { HOST_CHARS } from './escape.js';
+import { DIGIT, digitsAt, firstValueEnd, HOST, IPV6, paramsEnd, runEnd, TOKEN, WS } from './fast-scan.js';
 import { Params, readParams } from './params.js';
 import { Scanner, splitTopLevel } from './scanner.js';
 
@@ -95,8 +85,7 @@ export function parseVia(value: string, header = 'via'): Via {
     const start = s.pos;
     while (!s.done) {
       const c = s.peek();
-      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46))
-        break;
+      if (c >= 128 || HOST_CHARS[c] !== 1) break;
       s.pos++;
     }
     if (s.pos === start) s.fail('expected sent-by host');
@@ -119,13 +108,12 @@ export function parseViaList(value: string, header = 'via'): Via[] {
 }
 
 /**
- * Fast path for one via-parm from `p` in `t` (up to `end`): `SIP/2.0/` exactly, a transport, a
- * hostname, IPv4 or IPv6 host with an optional port right after it, and parameters whose `ttl`,
- * `rport` and `branch` all pass the checks ({@link paramsEnd}). Returns the Via, with where it
- * stopped in {@link viaStop} (the end of the value or a comma for the caller to check), or
- * undefined for anything else.
+ * @internal Fast path for one via-parm from `p` in `t` (up to `end`), for {@link elementsAt}:
+ * `SIP/2.0/` exactly, a transport, a hostname, IPv4 or IPv6 host with an optional port right
+ * after it, and parameters whose `ttl`, `rport` and `branch` all pass the checks
+ * ({@link paramsEnd}). Undefined for anything else.
  */
-function viaAt(
+export function viaAt(
   b: Uint8Array,
   t: string,
   p: number,
@@ -159,12 +147,8 @@ function viaAt(
   }
   const stop = paramsEnd(b, q, end, true);
   if (stop < 0) return undefined;
-  viaStop = stop;
   return new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd));
 }
-
-/** Where the value the last {@link viaAt} made ends (a number: kept without a write barrier). */
-let viaStop = 0;
 
 /**
  * The transport token `t.slice(p, q)` upper-cased. The usual upper-case ones are given as
@@ -198,27 +182,4 @@ function isSip20(b: Uint8Array, p: number): boolean {
     b[p + 6] === 48 &&
     b[p + 7] === 47
   );
-}
-
-/**
- * Fast path for a whole Via value `t.slice(start, end)`: every via-parm in a new list, or
- * undefined when {@link viaAt} does not take them all. `message`: as for nameAddrsAt.
- */
-export function viasAt(t: string, start: number, end: number, message?: Uint8Array): Via[] | undefined {
-  const b = message ?? bytesOf(t, start, end);
-  let made = viaAt(b, t, start, end, message);
-  if (made === undefined) return undefined;
-  let stop = viaStop;
-  // One via-parm a line is the usual value (see nameAddrsAt).
-  if (stop === end) return [made];
-  if (b[stop] !== 44) return undefined;
-  const out = [made];
-  for (;;) {
-    made = viaAt(b, t, stop + 1, end, message);
-    if (made === undefined) return undefined;
-    out.push(made);
-    stop = viaStop;
-    if (stop === end) return out;
-    if (b[stop] !== 44) return undefined;
-  }
 }
