@@ -1,6 +1,13 @@
 import { canonicalName, HOT_IDS, headerKey, keyId, keyOfId } from './header-names.js';
 import { type HeaderTypes, isKnownHeader, type KnownHeader, parseHeader } from './header-types.js';
 
+/**
+ * {@link Headers.hot} before its pass: -1 (no line) for the first and last line of each hot key.
+ * Pushed one by one, so that it and its copies are packed number arrays.
+ */
+const NO_HOT_LINES: number[] = [];
+for (let i = 0; i < 2 * HOT_IDS; i++) NO_HOT_LINES.push(-1);
+
 /** A header value as it can be given to {@link Headers.append}: text or an object with toString. */
 export type HeaderInput =
   | string
@@ -283,7 +290,7 @@ export class Headers {
 
   /** Fills {@link Headers.hot}. */
   private hotLines(): number[] {
-    const hot = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+    const hot = NO_HOT_LINES.slice();
     const ids = this.ids;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
