@@ -1,7 +1,6 @@
-import { toHex, utf8 } from './bytes.js';
-import { md5 } from './md5.js';
-import { sha256 } from './sha256.js';
-import { sha512_256 } from './sha512-256.js';
+import { md5 } from '@noble/hashes/legacy.js';
+import { sha256, sha512_256 } from '@noble/hashes/sha2.js';
+import { bytesToHex as toHex, utf8ToBytes as utf8 } from '@noble/hashes/utils.js';
 
 /** The hash functions digest authentication is defined for. `SHA-512-256` is FIPS 180-4 SHA-512/256. */
 export type HashName = 'MD5' | 'SHA-256' | 'SHA-512-256';

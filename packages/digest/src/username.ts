@@ -1,4 +1,4 @@
-import { utf8 } from './bytes.js';
+import { utf8ToBytes as utf8 } from '@noble/hashes/utils.js';
 
 /** attr-char of RFC 8187: the bytes an ext-value keeps unescaped. */
 const ATTR_CHAR = /^[A-Za-z0-9!#$&+\-.^_`|~]$/;

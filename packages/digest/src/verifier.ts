@@ -1,12 +1,13 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex as toHex, utf8ToBytes as utf8 } from '@noble/hashes/utils.js';
 import { AuthValue, Params, parseAuth, parseUri } from '@sipkit/parser';
-import { toHex, utf8 } from './bytes.js';
 import { flag, isScheme } from './challenge.js';
 import type { AuthRequest } from './client.js';
 import { computeResponse, computeUserhash, constantTimeEqual, type Qop } from './compute.js';
 import type { DigestCredentials } from './credentials.js';
 import { AuthenticationError } from './errors.js';
 import { type DigestAlgorithm, type HashName, hashOf, isSession, parseAlgorithm } from './hash.js';
-import { hmacSha256 } from './hmac.js';
 import { NonceStore } from './nonce-store.js';
 import { cryptoRandom, type RandomSource } from './random.js';
 import { decodeExtValue } from './username.js';
@@ -286,7 +287,7 @@ export class DigestVerifier {
   }
 
   #tag(body: string): string {
-    return toHex(hmacSha256(this.#key, utf8(`nonce:${body}`)).subarray(0, TAG_BYTES));
+    return toHex(hmac(sha256, this.#key, utf8(`nonce:${body}`)).subarray(0, TAG_BYTES));
   }
 
   /** Whether a nonce was made by this verifier (live or retired), as opposed to forged. */
@@ -297,7 +298,7 @@ export class DigestVerifier {
   }
 
   #opaqueFor(nonce: string): string {
-    return toHex(hmacSha256(this.#key, utf8(`opaque:${nonce}`)).subarray(0, 16));
+    return toHex(hmac(sha256, this.#key, utf8(`opaque:${nonce}`)).subarray(0, 16));
   }
 }
 
