@@ -14,15 +14,43 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The real clock. Timers are unref'd in Node so a forgotten one never keeps the process alive. */
+/** The longest delay browsers and Node honour; a longer one fires at once instead. */
+const MAX_DELAY_MS = 0x7fffffff;
+
+/** A timer longer than {@link MAX_DELAY_MS}, waited for in steps; `native` is the step now armed. */
+class LongTimer {
+  native: unknown;
+}
+
+function armNative(fn: () => void, ms: number): unknown {
+  const t = globalThis.setTimeout(fn, ms) as unknown as { unref?: () => void };
+  t.unref?.();
+  return t;
+}
+
+/**
+ * The real clock. Timers are unref'd in Node so a forgotten one never keeps the process alive.
+ * Delays over 2^31-1 ms (about 24.8 days, e.g. a registration granted for 30 days) are waited
+ * for in steps, since the platform timers would fire them at once.
+ */
 export const systemClock: Clock = {
   now: () => performance.now(),
   setTimeout(fn, ms) {
-    const t = globalThis.setTimeout(fn, ms) as unknown as { unref?: () => void };
-    t.unref?.();
-    return t;
+    if (!(ms > MAX_DELAY_MS)) return armNative(fn, ms);
+    const timer = new LongTimer();
+    const end = performance.now() + ms;
+    const step = () => {
+      const left = end - performance.now();
+      if (left > 0) timer.native = armNative(step, Math.min(left, MAX_DELAY_MS));
+      else fn();
+    };
+    timer.native = armNative(step, MAX_DELAY_MS);
+    return timer;
   },
-  clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>),
+  clearTimeout: (h) =>
+    globalThis.clearTimeout(
+      (h instanceof LongTimer ? h.native : h) as ReturnType<typeof globalThis.setTimeout>,
+    ),
 };
 
 interface Pending {
