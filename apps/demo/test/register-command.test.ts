@@ -49,7 +49,11 @@ describe('sipkit register with the embedded registrar', () => {
 });
 
 describe('DevRegistrar answers', () => {
-  const registrar = new DevRegistrar({ users: [{ username: 'alice', password: 'alicepw' }], minExpires: 10 });
+  const registrar = new DevRegistrar({
+    users: [{ username: 'alice', password: 'alicepw' }],
+    minExpires: 10,
+    wallTime: () => Date.UTC(2026, 10, 29, 21, 30, 5),
+  });
   let server: ReturnType<typeof serverFromFlag>;
   beforeAll(async () => {
     const at = await registrar.start();
@@ -69,7 +73,7 @@ describe('DevRegistrar answers', () => {
     try {
       await ua.start();
       const result = await ua.register().then(
-        (r) => `200 expires ${r.expires}`,
+        (r) => `200 expires ${r.expires} at ${r.response.headers.get('date')}`,
         (e: { status?: number; code?: string }) => `${e.status} ${e.code}`,
       );
       return result;
@@ -79,7 +83,10 @@ describe('DevRegistrar answers', () => {
   }
 
   test("registers a known user and rejects wrong password, foreign domain and someone else's AOR", async () => {
-    expect(await outcome('sip:alice@example.test', 'alicepw')).toBe('200 expires 600');
+    // The Date of the 200 comes from the injected wall clock.
+    expect(await outcome('sip:alice@example.test', 'alicepw')).toBe(
+      '200 expires 600 at Sun, 29 Nov 2026 21:30:05 GMT',
+    );
     expect(await outcome('sip:alice@example.test', 'wrong')).toMatch(/^401 /);
     expect(await outcome('sip:alice@elsewhere.test', 'alicepw')).toMatch(/^404 /);
     expect(await outcome('sip:bob@example.test', 'alicepw', 'alice')).toMatch(/^403 /);

@@ -1,6 +1,5 @@
 import { parseUri, SipParseError, SipUri } from '@sipkit/parser';
 import { ConfigError, type ConfigSource } from './errors.js';
-import type { TransportProtocol } from './types.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -108,9 +107,4 @@ export function serverSipUri(server: ServerUrl, transportParam: string): SipUri 
   uri.port = server.port;
   uri.params.set('transport', transportParam);
   return uri;
-}
-
-/** Maps a URL scheme to the transport protocol. */
-export function protocolOfScheme(scheme: ServerUrl['scheme']): TransportProtocol {
-  return scheme;
 }

@@ -111,10 +111,11 @@ describe('digest vectors from ../shared/conformance/digest-vectors.json', () => 
       expect(response).toBe(v.expected_response);
     });
 
-    it('userhash is H(username:realm)', () => {
-      if (!v.userhash) return;
-      expect(computeUserhash(hashOf(algorithm), v.username, v.realm)).toBe(v.expected_userhash);
-    });
+    // Only the vectors that state a userhash get this test (no test that asserts nothing).
+    if (v.userhash)
+      it('userhash is H(username:realm)', () => {
+        expect(computeUserhash(hashOf(algorithm), v.username, v.realm)).toBe(v.expected_userhash);
+      });
 
     it('DigestClient answers the challenge with the expected Authorization', async () => {
       const value = await clientAnswer(v);

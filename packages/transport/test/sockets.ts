@@ -1,47 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Headers, parseMessage, type SipMessage, type SipRequest, SipResponse } from '@sipkit/parser';
 import type { Endpoint, Transport } from '@sipkit/transport';
 import { nextEvent } from './helpers.js';
 
-/** A throw-away self-signed certificate for 127.0.0.1, ::1 and localhost, made with the openssl CLI. */
+/**
+ * A self-signed test certificate for 127.0.0.1, ::1 and localhost (valid until 2126), kept in
+ * `fixtures/` so the TLS tests need no openssl command on the machine. Test use only.
+ */
 export function selfSignedCert(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'sipkit-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost',
-      ],
-      { stdio: 'pipe' },
-    );
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    };
-  } catch (err) {
-    throw new Error(`the TLS tests need the openssl command line tool: ${(err as Error).message}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const read = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+  return { key: read('localhost-key.pem'), cert: read('localhost-cert.pem') };
 }
 
 /** A 200 OK answering `req`, copying the headers RFC 3261 section 8.2.6.2 says to copy. */

@@ -51,6 +51,8 @@ export interface DevRegistrarOptions {
    */
   maxNonces?: number;
   clock?: Clock;
+  /** Wall-clock milliseconds for the `Date` header of a 200 (default `Date.now`). */
+  wallTime?: () => number;
   random?: RandomSource;
   logger?: Logger;
 }
@@ -103,7 +105,7 @@ export class DevRegistrar implements TransactionUser {
       location: this.location,
       verifier,
       now: () => this.clock.now(),
-      wallTime: () => Date.now(),
+      wallTime: options.wallTime ?? Date.now,
       token: () => generateTag(this.random),
     };
   }
