@@ -33,9 +33,13 @@ export type TraceDirection = 'in' | 'out';
  */
 export type TraceHook = (direction: TraceDirection, data: Uint8Array | string, peer: Endpoint) => void;
 
-const AUTH_LINE = /^((?:proxy-)?authorization[ \t]*:)[^\r\n]*/gim;
+// The header line and its folded continuation lines (RFC 3261 7.3.1: lines that start with SP or HT).
+const AUTH_LINE = /^((?:proxy-)?authorization[ \t]*:)[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gim;
 
-/** Replaces the value of every Authorization and Proxy-Authorization header with `<redacted>`. */
+/**
+ * Replaces the value of every Authorization and Proxy-Authorization header with `<redacted>`,
+ * folded continuation lines included.
+ */
 export function redactCredentials(data: Uint8Array | string): string {
   const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
   return text.replace(AUTH_LINE, '$1 <redacted>');

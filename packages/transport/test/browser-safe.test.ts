@@ -28,4 +28,17 @@ describe('redactCredentials', () => {
     expect(out).toContain('proxy-authorization: <redacted>\r\n');
     expect(out).toContain('Call-ID: x\r\n');
   });
+
+  it('hides the folded continuation lines of a credentials header too', () => {
+    const text =
+      'REGISTER sip:example.test SIP/2.0\r\nAuthorization: Digest username="alice",\r\n  nonce="n1",\r\n' +
+      '\tresponse="0123456789abcdef"\r\nProxy-Authorization: Bearer\r\n eyJhbGciOi.secret-token\r\n' +
+      'Max-Forwards: 70\r\n\r\n body line\r\n';
+    const out = redactCredentials(text);
+    expect(out).not.toMatch(/0123456789abcdef|secret-token|n1/);
+    expect(out).toBe(
+      'REGISTER sip:example.test SIP/2.0\r\nAuthorization: <redacted>\r\nProxy-Authorization: <redacted>\r\n' +
+        'Max-Forwards: 70\r\n\r\n body line\r\n',
+    );
+  });
 });

@@ -1,6 +1,6 @@
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import type { SipRequest } from '@sipkit/parser';
-import { ReconnectingTransport, VirtualClock } from '@sipkit/transport';
+import { ReconnectingTransport, redactCredentials, VirtualClock } from '@sipkit/transport';
 import {
   type StreamTransport,
   type StreamTransportOptions,
@@ -147,6 +147,31 @@ describe('TCP framing (parser StreamFramer)', () => {
     }
     await until(() => seen.length === 4);
     expect(seen).toEqual(['a:héllo', 'b:', 'c:x', 'd:split body']);
+  });
+
+  it('traces each framed message whole, so a credentials header cut between chunks is still redacted', async () => {
+    const traced: string[] = [];
+    const srv = await server('TCP', '127.0.0.1', {
+      onTrace: (direction, data) => {
+        if (direction === 'in') traced.push(typeof data === 'string' ? data : new TextDecoder().decode(data));
+      },
+    });
+    const raw = await rawClient(srv.local.port);
+    raw.setNoDelay(true);
+    const seen: string[] = [];
+    srv.on('message', (m) => seen.push(m.callId));
+    const text = msgText('auth').replace(
+      'CSeq:',
+      'Authorization: Digest username="alice", response="0123456789abcdef"\r\nCSeq:',
+    );
+    const cut = text.indexOf('response=') + 12;
+    raw.write(text.slice(0, cut));
+    // A gap so the two parts arrive as two chunks (loopback with Nagle off).
+    await new Promise((r) => setTimeout(r, 20));
+    raw.write(`${text.slice(cut)}\r\n\r\n`);
+    await until(() => seen.length === 1);
+    expect(traced).toEqual([text, '\r\n\r\n']);
+    expect(traced.map((t) => redactCredentials(t)).join('')).not.toContain('0123456789');
   });
 
   it('answers a CRLF CRLF ping with a CRLF pong', async () => {

@@ -119,7 +119,6 @@ export class StreamConnection {
     if (this.ended) return;
     this.lastActivity = this.options.clock.now();
     const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.hooks.trace('in', bytes, this.remote);
     let items: ReturnType<StreamFramer['push']>;
     try {
       items = this.framer.push(bytes);
@@ -128,10 +127,19 @@ export class StreamConnection {
       this.close(new TransportError('CLOSED', `framing error: ${(err as Error).message}`));
       return;
     }
+    // Traced per framed message, not per chunk: a chunk may cut a header line (an Authorization
+    // split in two would slip past the trace's redaction).
     for (const item of items) {
-      if (item.kind === 'ping') this.write(PONG).catch(() => {});
-      else if (item.kind === 'pong') this.keepAlive?.pongReceived();
-      else this.deliver(item.bytes);
+      if (item.kind === 'ping') {
+        this.hooks.trace('in', PING, this.remote);
+        this.write(PONG).catch(() => {});
+      } else if (item.kind === 'pong') {
+        this.hooks.trace('in', PONG, this.remote);
+        this.keepAlive?.pongReceived();
+      } else {
+        this.hooks.trace('in', item.bytes, this.remote);
+        this.deliver(item.bytes);
+      }
       if (this.ended) return;
     }
   }
