@@ -19,7 +19,7 @@ export type StreamItem =
       kind: 'pong';
     };
 
-const CL_RE = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/im;
+const CL_RE = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/gim;
 const latin1 = new TextDecoder('latin1');
 
 /**
@@ -78,8 +78,13 @@ export class StreamFramer {
         break;
       }
       const head = latin1.decode(b.subarray(pos, end));
+      CL_RE.lastIndex = 0;
       const m = CL_RE.exec(head);
       if (!m) throw new SipParseError('BAD_CONTENT_LENGTH', 'Content-Length required on a stream', end);
+      // Two lengths that disagree (RFC 4475 3.3.9): no way to tell where the next message starts.
+      for (let o = CL_RE.exec(head); o; o = CL_RE.exec(head))
+        if (Number(o[1]) !== Number(m[1]))
+          throw new SipParseError('BAD_CONTENT_LENGTH', 'conflicting Content-Length headers', end);
       const total = end + 4 - pos + Number(m[1]);
       if (total > this.limits.maxMessageBytes) throw new SipParseError('TOO_LARGE', 'message too large', pos);
       if (b.length - pos < total) break;

@@ -36,6 +36,16 @@ describe('StreamFramer', () => {
     expect(callIds(f.push(enc('\n')))).toEqual(['ping']);
   });
 
+  test('fails the stream on conflicting Content-Length headers, naming them (RFC 4475 3.3.9)', () => {
+    const head = 'OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 13\r\nCall-ID: x\r\nl: 5\r\n\r\n';
+    expect(() => new StreamFramer().push(enc(`${head}There's no way to know.\r\n\r\n`))).toThrow(
+      'conflicting Content-Length headers',
+    );
+    // The same length twice frames as usual.
+    const same = 'OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 2\r\nCall-ID: 9\r\nl: 2\r\n\r\nok';
+    expect(new StreamFramer().push(enc(same + msg(10))).map((i) => i.kind)).toEqual(['message', 'message']);
+  });
+
   test('fails the stream on missing Content-Length, stray CR or oversize', () => {
     expect(() => new StreamFramer().push(enc('OPTIONS sip:a@b SIP/2.0\r\n\r\n'))).toThrow(SipParseError);
     expect(() => new StreamFramer().push(enc('\rX'))).toThrow(SipParseError);

@@ -139,3 +139,30 @@ describe('golden REGISTERs of Appendix A (Via is added by the transaction layer)
     reg.dispose();
   });
 });
+
+describe('Contact when the local port is unknown (0)', () => {
+  const profiles = ['jssip', 'sipjs', 'sipjs-legacy', 'asterisk', 'sipkit'] as const;
+  for (const profile of profiles) {
+    for (const transport of ['tcp', 'wss'] as const) {
+      it(`${profile} over ${transport} writes no ":0"`, async () => {
+        const { reg, sender, clock } = setup(profile, { registrar: 'sip:example.com' });
+        sender.local = {
+          host: transport === 'wss' ? 'abcdefghijkl.invalid' : '192.0.2.10',
+          port: 0,
+          transport,
+        };
+        sender.answer(ok(600));
+        const done = reg.register();
+        await flush();
+        // Asterisk waits for its initial delay first.
+        if (sender.sent.length === 0) clock.next();
+        await flush();
+        await done;
+        const contact = sender.sent[0]!.headers.get('contact')!;
+        expect(contact).not.toMatch(/:0[;>]/);
+        expect(contact).toMatch(/@(192\.0\.2\.10|abcdefghijkl\.invalid)[;>]/);
+        reg.dispose();
+      });
+    }
+  }
+});

@@ -1,6 +1,6 @@
 import { createResponse, type SipRequest, type SipResponse, serialize } from '@sipkit/parser';
 import { Emitter } from '@sipkit/transport';
-import type { TransactionContext } from './context.js';
+import { sendBytes, type TransactionContext } from './context.js';
 import { type TransactionError, TransactionTimeoutError, TransactionTransportError } from './errors.js';
 import { markLocal } from './local-response.js';
 import { TimerSet } from './timer-set.js';
@@ -63,7 +63,7 @@ export abstract class ClientTransactionBase<S extends string, T extends string> 
 
   /** Sends the request bytes; a failure becomes a transport-error input of the state machine. */
   protected transmit(bytes: Uint8Array = this.bytes): void {
-    this.ctx.send(bytes).catch((err: unknown) => this.transportFailed(err));
+    sendBytes(this.ctx, bytes).catch((err: unknown) => this.transportFailed(err));
   }
 
   /** Delivers a response to the TU and settles {@link final} on the first final one. */

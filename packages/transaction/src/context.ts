@@ -15,3 +15,15 @@ export interface TransactionContext {
   /** Sends bytes to the peer of this transaction; rejects when the transport cannot. */
   send(bytes: Uint8Array): Promise<void>;
 }
+
+/**
+ * `ctx.send(bytes)`, with a synchronous throw turned into a rejection: a transport that throws
+ * instead of rejecting fails the transaction the same way (RFC 3261 section 17.1.4).
+ */
+export function sendBytes(ctx: TransactionContext, bytes: Uint8Array): Promise<void> {
+  try {
+    return ctx.send(bytes);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}

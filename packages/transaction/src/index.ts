@@ -39,8 +39,11 @@ export {
   bareHost,
   clientVia,
   defaultPort,
+  hasSentBy,
   hostForVia,
+  reconnectDestination,
   responseDestination,
   rewriteVias,
+  sentByPort,
   stampReceived,
 } from './via-rules.js';

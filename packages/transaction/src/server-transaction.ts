@@ -1,7 +1,7 @@
 import type { SipRequest, SipResponse } from '@sipkit/parser';
 import type { Endpoint } from '@sipkit/transport';
 import { Emitter } from '@sipkit/transport';
-import type { TransactionContext } from './context.js';
+import { sendBytes, type TransactionContext } from './context.js';
 import { type TransactionError, TransactionTransportError } from './errors.js';
 import { TimerSet } from './timer-set.js';
 
@@ -60,7 +60,7 @@ export abstract class ServerTransactionBase<S extends string, T extends string> 
 
   /** Sends bytes; a failure becomes a transport-error input of the state machine. */
   protected transmit(bytes: Uint8Array): void {
-    this.ctx.send(bytes).catch((err: unknown) => this.transportFailed(err));
+    sendBytes(this.ctx, bytes).catch((err: unknown) => this.transportFailed(err));
   }
 
   /** Records the send failure as {@link ServerTransactionBase.failure} and emits `failed` (RFC 3261 section 17.2.4). */

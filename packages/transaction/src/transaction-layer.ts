@@ -27,7 +27,14 @@ import {
   timerValues,
 } from './timers.js';
 import type { ClientTransaction, ServerTransaction, TransactionUser } from './transaction-user.js';
-import { clientVia, responseDestination, stampReceived } from './via-rules.js';
+import {
+  clientVia,
+  hasSentBy,
+  reconnectDestination,
+  responseDestination,
+  sentByPort,
+  stampReceived,
+} from './via-rules.js';
 
 /** Options of {@link TransactionLayer}. */
 export interface TransactionLayerOptions {
@@ -71,8 +78,6 @@ export interface RequestOptions {
 export class TransactionLayer {
   /** The transaction user; requests arriving while it is unset are answered 503. */
   user: TransactionUser | undefined;
-  /** Resolved timer table for this transport. */
-  readonly timers: Readonly<TimerValues>;
   readonly #transport: Transport;
   readonly #clock: Clock;
   readonly #random: RandomSource;
@@ -89,6 +94,8 @@ export class TransactionLayer {
   readonly #unsubscribe: () => void;
   /** Drawn on the first stateless answer: keys the To tags of stateless answers. */
   #tagSalt: string | undefined;
+  /** The tables for unreliable and reliable transports when `timers` are set; else the shared defaults. */
+  readonly #ownTimers: readonly [Readonly<TimerValues>, Readonly<TimerValues>] | undefined;
 
   constructor(options: TransactionLayerOptions) {
     this.#options = options;
@@ -96,11 +103,19 @@ export class TransactionLayer {
     this.#clock = options.clock;
     this.#random = options.random;
     this.user = options.user;
-    const reliable = options.transport.reliable;
-    this.timers = options.timers
-      ? timerValues({ ...DEFAULT_TIMER_SETTINGS, ...options.timers }, reliable)
-      : defaultTimerValues(reliable);
+    const settings = options.timers && { ...DEFAULT_TIMER_SETTINGS, ...options.timers };
+    this.#ownTimers = settings && [timerValues(settings, false), timerValues(settings, true)];
     this.#unsubscribe = this.#transport.on('message', (msg, source) => this.#receive(msg, source));
+  }
+
+  /**
+   * The timer table for the transport as it is now: D, I, J and K are zero while it is reliable.
+   * A transaction takes the table of the moment it starts, since a transport that fails over
+   * (WSS to UDP, say) can change kind.
+   */
+  get timers(): Readonly<TimerValues> {
+    const reliable = this.#transport.reliable;
+    return this.#ownTimers ? this.#ownTimers[reliable ? 1 : 0] : defaultTimerValues(reliable);
   }
 
   /** Live client transactions. */
@@ -208,7 +223,22 @@ export class TransactionLayer {
     // RFC 3261 section 18.1.2: a response without a usable Via/CSeq cannot be matched; drop it.
     const key = responseKey(response);
     if (key === undefined) return;
+    const top = response.topVia!;
     const tx = this.#clients?.get(key);
+    // Section 18.1.2 again: a top Via with a sent-by other than ours is not for us; drop it
+    // silently. A transaction compares with the Via it sent (the transport may have moved since).
+    let ours: boolean;
+    if (tx) {
+      const sent = tx.request.topVia!;
+      ours = hasSentBy(top, sent.host, sent.port);
+    } else {
+      const { host, port } = this.#transport.local;
+      ours = hasSentBy(top, host, sentByPort(port));
+    }
+    if (!ours) return;
+    // Section 8.1.3.3: a UAC sent one Via, so a response with more is misrouted (RFC 4475 3.3.10).
+    // A proxy's requests carry the Vias of the hops before it, and so do their responses.
+    if ((this.#options.role ?? 'ua') === 'ua' && !hasOneVia(response)) return;
     if (tx) tx.receive(response);
     else this.user?.onStrayResponse?.(response, source);
   }
@@ -242,10 +272,12 @@ export class TransactionLayer {
       return;
     }
 
+    const reliable = this.#transport.reliable;
     const tx = this.#startServer(
       request,
       key,
-      responseDestination(stamped, source, this.#transport.reliable),
+      responseDestination(stamped, source, reliable),
+      reliable ? reconnectDestination(stamped, source) : undefined,
     );
     const rejection = checkRequest(request, this.#options);
     if (rejection) {
@@ -304,8 +336,17 @@ export class TransactionLayer {
     return createResponse(request, status, { reason, headers, toTag: generateTag(this.#random) });
   }
 
-  #startServer(request: SipRequest, key: string, destination: Endpoint): ServerTransaction {
-    const ctx = this.#context((bytes) => this.#transport.send(bytes, destination));
+  /** `reconnect`: where a response goes when sending to `destination` fails (section 18.2.2). */
+  #startServer(
+    request: SipRequest,
+    key: string,
+    destination: Endpoint,
+    reconnect: Endpoint | undefined,
+  ): ServerTransaction {
+    const ctx = this.#context((bytes) => {
+      const sent = this.#transport.send(bytes, destination);
+      return reconnect ? sent.catch(() => this.#transport.send(bytes, reconnect)) : sent;
+    });
     const invite = this.#options.invite;
     let tx: ServerTransaction;
     if (request.method !== 'INVITE') tx = new NonInviteServerTransaction(request, key, ctx);
@@ -328,6 +369,15 @@ export class TransactionLayer {
     if (tx.kind === 'invite-server') tx.on('ack', (ack, from) => this.user?.onAck?.(ack, from));
     tx.start();
     return tx;
+  }
+}
+
+/** Whether a response has exactly one Via value; one that does not parse counts as not. */
+function hasOneVia(response: SipResponse): boolean {
+  try {
+    return response.headers.typed('via').length === 1;
+  } catch {
+    return false;
   }
 }
 

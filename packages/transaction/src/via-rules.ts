@@ -18,7 +18,25 @@ export function bareHost(host: string): string {
  */
 export function clientVia(transport: Pick<Transport, 'protocol' | 'local'>, branch: string): Via {
   const params = new Params().set('branch', branch).set('rport');
-  return new Via(transport.protocol, hostForVia(transport.local.host), transport.local.port, params);
+  const { host, port } = transport.local;
+  return new Via(transport.protocol, hostForVia(host), sentByPort(port), params);
+}
+
+/**
+ * The port a sent-by carries for a local port: none for 0, which means unknown (the local side
+ * of a WebSocket, whose Via is `xxx.invalid` with no port in RFC 7118's examples).
+ */
+export function sentByPort(port: number): number | undefined {
+  return port > 0 ? port : undefined;
+}
+
+/**
+ * Whether `via`'s sent-by is `host` and `port` (RFC 3261 section 18.1.2: a response whose top Via
+ * is not the one this transport inserts is discarded). `received` and `rport`, which servers add,
+ * are not part of sent-by; IPv6 brackets and letter case do not count.
+ */
+export function hasSentBy(via: Via, host: string, port: number | undefined): boolean {
+  return via.port === port && bareHost(via.host) === bareHost(host);
 }
 
 /**
@@ -68,6 +86,19 @@ export function defaultPort(transport: string): number {
     default:
       return 5060;
   }
+}
+
+/**
+ * Where a response over TCP or TLS goes when the request's connection is gone (RFC 3261 section
+ * 18.2.2): a new connection to `received` (else the sent-by host) at the sent-by port, else the
+ * transport's default port. Undefined for other transports (nothing can connect to a WebSocket
+ * client), or when that is `source` again, which was just tried.
+ */
+export function reconnectDestination(top: Via, source: Endpoint): Endpoint | undefined {
+  if (top.transport !== 'TCP' && top.transport !== 'TLS') return undefined;
+  const host = bareHost(top.received ?? top.host);
+  const port = top.port ?? defaultPort(top.transport);
+  return host === bareHost(source.host) && port === source.port ? undefined : { host, port };
 }
 
 /**

@@ -129,6 +129,20 @@ describe('InviteServerTransaction', () => {
     });
   });
 
+  it('a transport that throws instead of rejecting: respond() returns, the failure reaches the TU', async () => {
+    const env = serverSetup();
+    env.transport.send = () => {
+      throw new Error('sync boom');
+    };
+    env.tx.respond(createResponse(env.request, 486, { toTag: 'me' }));
+    await Promise.resolve();
+    expect(env.tx.state).toBe('terminated');
+    expect(env.tx.failure?.message).toContain('sync boom');
+    expect(env.user.failures).toHaveLength(1);
+    expect(env.layer.serverCount).toBe(0);
+    expect(env.clock.pending).toBe(0);
+  });
+
   it('refuses a second final response', () => {
     const env = serverSetup();
     env.tx.respond(createResponse(env.request, 404, { toTag: 'me' }));

@@ -101,6 +101,21 @@ describe('NonInviteClientTransaction timers', () => {
     expect(env.layer.clientCount).toBe(0);
   });
 
+  it('treats a transport that throws instead of rejecting as a transport error: 503, removed', async () => {
+    const env = setup();
+    env.transport.send = () => {
+      throw new Error('sync boom');
+    };
+    const tx = options(env);
+    const final = await tx.final;
+    expect(final.status).toBe(503);
+    expect(isLocalResponse(final)).toBe(true);
+    expect(tx.failure?.message).toContain('sync boom');
+    expect(tx.state).toBe('terminated');
+    expect(env.layer.clientCount).toBe(0);
+    expect(env.clock.pending).toBe(0);
+  });
+
   it('a transport error on a retransmission also ends the transaction with 503', async () => {
     const env = setup();
     const tx = options(env);

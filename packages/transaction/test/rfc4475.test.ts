@@ -3,7 +3,7 @@ import type { SipRequest, SipResponse } from '@sipkit/parser';
 import { createResponse } from '@sipkit/parser';
 import { describe, expect, it } from 'vitest';
 import type { ElementRole } from '../src/index.js';
-import { PEER, recordingUser, setup, UA } from './helpers.js';
+import { makeRequest, PEER, recordingUser, setup, UA } from './helpers.js';
 
 const dir = new URL('../../../../shared/conformance/rfc4475/', import.meta.url);
 const load = (name: string) => new Uint8Array(readFileSync(new URL(`${name}.dat`, dir)));
@@ -111,6 +111,45 @@ describe('RFC 4475 semantic cases through the transaction layer', () => {
     const { user, answers } = feed('badinv01');
     expect(answers).toEqual([]);
     expect(user.requests).toHaveLength(0);
+  });
+
+  it('bcast (3.3.10): a UA discards the 200 whose second Via is 255.255.255.255', () => {
+    const env = setup('UDP');
+    const user = recordingUser();
+    env.layer.user = user;
+    const tx = env.layer.request(makeRequest('INVITE'), { target: PEER });
+    // The torture message, answering our INVITE: its top Via (sent-by and branch) made ours.
+    const ours = tx.request.headers.get('via')!;
+    const text = new TextDecoder('latin1')
+      .decode(load('bcast'))
+      .replace('Via: SIP/2.0/UDP 192.0.2.198;branch=z9hG4bK1324923', `Via: ${ours}`);
+    env.peer.sendText(text, UA);
+    env.clock.advance(5);
+    expect(tx.state).toBe('calling');
+    expect(user.strays).toEqual([]);
+    // The same 200 without the broadcast Via is ours.
+    env.peer.sendText(text.replace(/Via: SIP\/2\.0\/UDP 255\.255\.255\.255[^\r]*\r\n/, ''), UA);
+    env.clock.advance(5);
+    expect(tx.state).toBe('accepted');
+  });
+
+  it('bcast: a proxy, whose responses carry the Vias of earlier hops, does not discard it', () => {
+    const env = setup('UDP', { role: 'proxy' });
+    const user = recordingUser();
+    env.layer.user = user;
+    env.peer.sendBytes(load('bcast'), UA);
+    env.clock.advance(5);
+    // No transaction of ours, and not our sent-by: dropped by section 18.1.2, not by the Via count.
+    expect(user.strays).toEqual([]);
+    const proxy = setup('UDP', { role: 'proxy' });
+    const seen = recordingUser();
+    proxy.layer.user = seen;
+    const text = new TextDecoder('latin1')
+      .decode(load('bcast'))
+      .replace('192.0.2.198;branch', `${UA.host}:${UA.port};branch`);
+    proxy.peer.sendText(text, UA);
+    proxy.clock.advance(5);
+    expect(seen.strays).toHaveLength(1);
   });
 
   const valid = [

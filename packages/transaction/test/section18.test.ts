@@ -1,7 +1,23 @@
 import { createResponse, Headers, parseVia, type SipRequest, type SipResponse } from '@sipkit/parser';
+import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, it } from 'vitest';
-import { responseDestination, stampReceived } from '../src/index.js';
+import {
+  reconnectDestination,
+  responseDestination,
+  stampReceived,
+  TransactionLayer,
+  type TransactionLayerOptions,
+} from '../src/index.js';
+import { counterRandom, FakeNetwork } from './fake-network.js';
 import { lines, makeRequest, PEER, rawRequest, recordingUser, setup, UA } from './helpers.js';
+
+/** The response `status` to `request` as the peer sends it, with its top Via value replaced by `via`. */
+function answerWithVia(request: SipRequest, via: string[], status = 200): SipResponse {
+  const response = createResponse(request, status, { toTag: 'x' });
+  response.headers.delete('via');
+  for (const v of via) response.headers.append('Via', v);
+  return response;
+}
 
 describe('section 18: Via on sent requests', () => {
   it('puts a top Via with transport, sent-by, magic-cookie branch and rport', () => {
@@ -17,6 +33,28 @@ describe('section 18: Via on sent requests', () => {
     expect(via.rport).toBe(true);
     expect(sent.maxForwards).toBe(70);
     expect(tx.request.topVia?.branch).toBe(via.branch);
+  });
+
+  it('writes no port in sent-by when the local port is 0 (WebSocket, RFC 7118)', async () => {
+    const clock = new VirtualClock();
+    const net = new FakeNetwork(clock);
+    const ws = net.transport({ host: 'abcdefghijkl.invalid', port: 0 }, 'WSS');
+    const server = net.transport(PEER, 'WSS');
+    ws.peer = PEER;
+    server.peer = ws.local;
+    const layer = new TransactionLayer({ transport: ws, clock, random: counterRandom() });
+    const tx = layer.request(makeRequest('REGISTER', 'sip:example.com'));
+    const sent = net.log[0]!.message as SipRequest;
+    expect(sent.headers.get('via')).toMatch(
+      /^SIP\/2\.0\/WSS abcdefghijkl\.invalid;branch=z9hG4bK[0-9a-f]{20};rport$/,
+    );
+    expect(new TextDecoder().decode(net.log[0]!.bytes)).not.toContain('.invalid:0');
+    // The registrar's answer (received and rport added, as Kamailio does) matches.
+    const stamped = sent.topVia!;
+    stamped.params.set('rport', '51000').set('received', '198.51.100.7');
+    void server.send(answerWithVia(sent, [stamped.toString()]));
+    clock.advance(5);
+    expect((await tx.final).status).toBe(200);
   });
 
   it('uses a different branch for every transaction', () => {
@@ -110,6 +148,166 @@ describe('section 18.2.2: response destination', () => {
   });
 });
 
+describe('section 18.1.2 and 8.1.3.3: responses that are not ours', () => {
+  it('discards a response whose top Via sent-by is not the one the layer inserted', () => {
+    const env = setup();
+    const user = recordingUser();
+    env.layer.user = user;
+    const tx = env.layer.request(makeRequest('OPTIONS'), { target: PEER });
+    const branch = tx.request.topVia!.branch!;
+    for (const via of [
+      `SIP/2.0/UDP 203.0.113.99:9999;branch=${branch}`,
+      `SIP/2.0/UDP ${UA.host}:5061;branch=${branch}`,
+      `SIP/2.0/UDP ${UA.host};branch=${branch}`,
+    ]) {
+      void env.peer.send(answerWithVia(tx.request, [via]), UA);
+      env.clock.advance(5);
+      expect(tx.state).toBe('trying');
+    }
+    // Silently: the TU does not see them as strays either.
+    expect(user.strays).toEqual([]);
+  });
+
+  it('accepts our sent-by with received and rport added, in other letter case and spelling', async () => {
+    const env = setup();
+    const tx = env.layer.request(makeRequest('OPTIONS'), { target: PEER });
+    const branch = tx.request.topVia!.branch!;
+    const via = `SIP/2.0/udp ${UA.host}:${UA.port};rport=40000;branch=${branch};received=203.0.113.7`;
+    void env.peer.send(answerWithVia(tx.request, [via]), UA);
+    env.clock.advance(5);
+    expect((await tx.final).status).toBe(200);
+  });
+
+  it('compares with the Via the transaction sent, even when the transport moved since', async () => {
+    const env = setup();
+    const tx = env.layer.request(makeRequest('OPTIONS'), { target: PEER });
+    (env.transport as { local: { host: string; port: number } }).local = { host: '192.0.2.99', port: 5099 };
+    void env.peer.send(createResponse(tx.request, 200, { toTag: 'x' }), UA);
+    env.clock.advance(5);
+    expect((await tx.final).status).toBe(200);
+  });
+
+  it('hands a stray response to the TU only when its sent-by is this transport’s', () => {
+    const env = setup();
+    const user = recordingUser();
+    env.layer.user = user;
+    const stray = (via: string) =>
+      env.peer.sendText(
+        [
+          'SIP/2.0 200 OK',
+          `Via: ${via}`,
+          'From: <sip:alice@example.com>;tag=a1',
+          'To: <sip:bob@example.com>;tag=b',
+          'Call-ID: stray',
+          'CSeq: 1 INVITE',
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+        UA,
+      );
+    stray(`SIP/2.0/UDP 203.0.113.99:5060;branch=z9hG4bKother`);
+    stray(`SIP/2.0/UDP ${UA.host}:${UA.port};branch=z9hG4bKgone;received=203.0.113.7`);
+    env.clock.advance(5);
+    expect(user.strays.map((r) => (r as SipResponse).topVia?.branch)).toEqual(['z9hG4bKgone']);
+  });
+
+  it('a UA discards a response with more than one Via (section 8.1.3.3)', () => {
+    const env = setup();
+    const user = recordingUser();
+    env.layer.user = user;
+    const tx = env.layer.request(makeRequest('OPTIONS'), { target: PEER });
+    const ours = tx.request.headers.get('via')!;
+    void env.peer.send(answerWithVia(tx.request, [ours, 'SIP/2.0/UDP 255.255.255.255;branch=z9hG4bKb']), UA);
+    // One header line with two values counts as two Vias too.
+    void env.peer.send(
+      answerWithVia(tx.request, [`${ours}, SIP/2.0/UDP 255.255.255.255;branch=z9hG4bKb`]),
+      UA,
+    );
+    env.clock.advance(5);
+    expect(tx.state).toBe('trying');
+    expect(user.strays).toEqual([]);
+  });
+
+  it('a proxy keeps the Vias of the hops before it: their responses still match', async () => {
+    const env = setup('UDP', { role: 'proxy' });
+    const forwarded = makeRequest('OPTIONS');
+    forwarded.headers.prepend('Via', 'SIP/2.0/UDP 198.51.100.1:5060;branch=z9hG4bKupstream');
+    const tx = env.layer.request(forwarded, { target: PEER });
+    expect(tx.request.headers.typed('via')).toHaveLength(2);
+    void env.peer.send(createResponse(tx.request, 200, { toTag: 'x' }), UA);
+    env.clock.advance(5);
+    const final = await tx.final;
+    expect(final.status).toBe(200);
+    expect(final.headers.typed('via')).toHaveLength(2);
+  });
+});
+
+describe('section 18.2.2: a new connection when the request’s is gone', () => {
+  const src = { host: '203.0.113.7', port: 40000 };
+  it('goes to received (else the sent-by host) at the sent-by port, or 5060 / 5061', () => {
+    const at = (via: string) => reconnectDestination(parseVia(via), src);
+    expect(at('SIP/2.0/TCP 10.1.1.1:5062;branch=z9hG4bKx;received=203.0.113.7')).toEqual({
+      host: '203.0.113.7',
+      port: 5062,
+    });
+    expect(at('SIP/2.0/TCP client.example.com;branch=z9hG4bKx')).toEqual({
+      host: 'client.example.com',
+      port: 5060,
+    });
+    expect(at('SIP/2.0/TLS [2001:DB8::1];branch=z9hG4bKx')).toEqual({ host: '2001:db8::1', port: 5061 });
+  });
+
+  it('is nothing when that is the source again, or the transport is not TCP or TLS', () => {
+    expect(reconnectDestination(parseVia('SIP/2.0/TCP 203.0.113.7:40000;branch=z9hG4bKx'), src)).toBe(
+      undefined,
+    );
+    expect(reconnectDestination(parseVia('SIP/2.0/WSS a.invalid;branch=z9hG4bKx'), src)).toBe(undefined);
+    expect(reconnectDestination(parseVia('SIP/2.0/UDP 10.1.1.1;branch=z9hG4bKx'), src)).toBe(undefined);
+  });
+
+  function refusingSource(protocol: 'TCP' | 'UDP', options: Partial<TransactionLayerOptions> = {}) {
+    const env = setup(protocol, options);
+    const user = recordingUser();
+    env.layer.user = user;
+    const targets: string[] = [];
+    const send = env.transport.send.bind(env.transport);
+    // The connection the request came on is gone: sending to its source fails.
+    env.transport.send = (data, target) => {
+      targets.push(`${target?.host}:${target?.port}`);
+      if (target?.port === PEER.port) return Promise.reject(new Error('ECONNREFUSED'));
+      return send(data, target);
+    };
+    return { ...env, user, targets };
+  }
+
+  it('the layer tries the source first, then a new connection to the sent-by port', async () => {
+    const env = refusingSource('TCP');
+    env.peer.sendText(rawRequest('OPTIONS', { via: `SIP/2.0/TCP ${PEER.host}:5090;branch=z9hG4bKtcp` }), UA);
+    env.clock.advance(5);
+    const [tx, req] = env.user.requests[0]!;
+    tx.respond(createResponse(req, 200, { toTag: 'x' }));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(env.targets).toEqual([`${PEER.host}:${PEER.port}`, `${PEER.host}:5090`]);
+    expect(env.user.failures).toEqual([]);
+    expect(env.net.sentBy(UA).map((p) => p.to)).toEqual([{ host: PEER.host, port: 5090 }]);
+  });
+
+  it('reports the failure when the new connection fails too', async () => {
+    const env = refusingSource('TCP');
+    env.peer.sendText(rawRequest('OPTIONS', { via: `SIP/2.0/TCP ${PEER.host};branch=z9hG4bKtcp` }), UA);
+    env.clock.advance(5);
+    env.transport.failWith = new Error('ECONNREFUSED again');
+    const [tx, req] = env.user.requests[0]!;
+    tx.respond(createResponse(req, 200, { toTag: 'x' }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(env.targets).toEqual([`${PEER.host}:${PEER.port}`, `${PEER.host}:5060`]);
+    expect(env.user.failures).toHaveLength(1);
+    expect(env.layer.serverCount).toBe(0);
+  });
+});
+
 describe('matching', () => {
   it('responses match on branch and CSeq method; strays go to the TU', () => {
     const env = setup();
@@ -198,6 +396,48 @@ describe('CANCEL', () => {
     expect(r487.cseq?.method).toBe('INVITE');
     expect(invite.state).toBe('completed');
     expect(user.requests).toHaveLength(1);
+  });
+
+  it('matches an RFC 2543 INVITE (no branch): 200 for the CANCEL, 487 for the INVITE', () => {
+    const env = setup();
+    const user = recordingUser();
+    env.layer.user = user;
+    const via = `SIP/2.0/UDP ${PEER.host}:${PEER.port}`;
+    env.peer.sendText(rawRequest('INVITE', { via, cseq: 7 }), UA);
+    env.clock.advance(5);
+    const [invite, req] = user.requests[0]!;
+    invite.respond(createResponse(req, 180, { toTag: 'ring' }));
+    env.peer.sendText(rawRequest('CANCEL', { via, cseq: 7 }), UA);
+    env.clock.advance(5);
+    expect(lines(env.net, UA).map(([, l]) => l)).toEqual([
+      'SIP/2.0 180 Ringing',
+      'SIP/2.0 200 OK',
+      'SIP/2.0 487 Request Terminated',
+    ]);
+    const [, ok, terminated] = env.net.sentBy(UA).map((p) => p.message as SipResponse);
+    expect(ok!.cseq?.toString()).toBe('7 CANCEL');
+    expect(terminated!.cseq?.toString()).toBe('7 INVITE');
+    expect(terminated!.to?.tag).toBe('ring');
+    expect(invite.state).toBe('completed');
+    expect(user.requests).toHaveLength(1);
+  });
+
+  it('an RFC 2543 CANCEL for another CSeq matches nothing: 481', () => {
+    const env = setup();
+    const user = recordingUser();
+    env.layer.user = user;
+    const via = `SIP/2.0/UDP ${PEER.host}:${PEER.port}`;
+    env.peer.sendText(rawRequest('INVITE', { via, cseq: 7 }), UA);
+    env.clock.advance(5);
+    const [invite, req] = user.requests[0]!;
+    invite.respond(createResponse(req, 180, { toTag: 'ring' }));
+    env.peer.sendText(rawRequest('CANCEL', { via, cseq: 8 }), UA);
+    env.clock.advance(5);
+    expect(lines(env.net, UA).map(([, l]) => l)).toEqual([
+      'SIP/2.0 180 Ringing',
+      'SIP/2.0 481 Call/Transaction Does Not Exist',
+    ]);
+    expect(invite.state).toBe('proceeding');
   });
 
   it('answers 481 to a CANCEL that matches nothing', () => {

@@ -20,6 +20,7 @@ export { KeepAlive, type KeepAliveOptions, type KeepAliveTarget, PONG_TIMEOUT_MS
 export {
   type Logger,
   redactCredentials,
+  redactUrls,
   silentLogger,
   type TraceDirection,
   type TraceHook,

@@ -44,3 +44,15 @@ export function redactCredentials(data: Uint8Array | string): string {
   const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
   return text.replace(AUTH_LINE, '$1 <redacted>');
 }
+
+/** `scheme://` then userinfo up to the last `@` before the path, query or fragment. */
+const USERINFO = /([a-z][a-z\d+.-]*:\/\/)[^\s/?#]*@/gi;
+
+/**
+ * Replaces the userinfo of every URL in `text` with `***`: `ws://alice:secret@host/` becomes
+ * `ws://***@host/`. Every URL that reaches an error message or a log line goes through it, as a
+ * WebSocket URL may carry a password.
+ */
+export function redactUrls(text: string): string {
+  return text.replace(USERINFO, '$1***@');
+}

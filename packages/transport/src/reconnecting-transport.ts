@@ -2,7 +2,7 @@ import type { SipMessage } from '@sipkit/parser';
 import { BaseTransport } from './base-transport.js';
 import type { Clock, RandomSource, TimerHandle } from './clock.js';
 import { TransportError } from './errors.js';
-import type { Logger } from './logger.js';
+import { type Logger, redactUrls } from './logger.js';
 import {
   exponentialBackoff,
   jssipBackoff,
@@ -199,7 +199,7 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
     this.#current = { server, transport };
     this.setState('connecting');
     this.events.emit('attempt', server);
-    this.logger.debug(`connecting to ${String(server)}`);
+    this.logger.debug(redactUrls(`connecting to ${String(server)}`));
     transport.connect().then(
       () => {
         if (this.#current?.transport !== transport || this.#phase !== 'attempting') return;
@@ -239,7 +239,7 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
   /** A connection attempt failed. */
   #failed(server: S, error: Error): void {
     this.#discard();
-    this.logger.info(`cannot connect to ${String(server)}: ${error.message}`);
+    this.logger.info(redactUrls(`cannot connect to ${String(server)}: ${error.message}`));
     this.#failures++;
     this.setState('disconnected', error);
     if (this.#maxAttempts !== undefined && this.#failures >= this.#maxAttempts) {

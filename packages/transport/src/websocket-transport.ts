@@ -3,6 +3,7 @@ import { BaseTransport, type TransportOptions } from './base-transport.js';
 import type { TimerHandle } from './clock.js';
 import { TransportError } from './errors.js';
 import { KeepAlive, type KeepAliveOptions } from './keep-alive.js';
+import { redactUrls } from './logger.js';
 import { randomToken } from './random.js';
 import type { Endpoint } from './transport.js';
 
@@ -90,16 +91,17 @@ export class WebSocketTransport extends BaseTransport {
 
   constructor(options: WebSocketTransportOptions) {
     super(options);
+    this.#url = options.url;
     let parsed: URL;
     try {
       parsed = new URL(options.url);
-    } catch (err) {
-      throw new TransportError('BAD_ADDRESS', `not a URL: ${options.url}`, { cause: err });
+    } catch {
+      // No cause: Node's URL error holds the input, password and all.
+      throw new TransportError('BAD_ADDRESS', `not a URL: ${this.#shown}`);
     }
     if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-      throw new TransportError('BAD_ADDRESS', `not a ws: or wss: URL: ${options.url}`);
+      throw new TransportError('BAD_ADDRESS', `not a ws: or wss: URL: ${this.#shown}`);
     }
-    this.#url = options.url;
     this.secure = parsed.protocol === 'wss:';
     this.protocol = this.secure ? 'WSS' : 'WS';
     const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
@@ -124,6 +126,11 @@ export class WebSocketTransport extends BaseTransport {
         { clock: this.clock, random: this.random, ...ka },
       );
     }
+  }
+
+  /** The URL for messages and logs: without a password it may carry (made only when needed). */
+  get #shown(): string {
+    return redactUrls(this.#url);
   }
 
   /** Opens the WebSocket and waits for the `sip` subprotocol handshake. */
@@ -170,7 +177,7 @@ export class WebSocketTransport extends BaseTransport {
     this.#keepAlive?.stop();
     const socket = this.#socket;
     this.#socket = undefined;
-    this.#abortOpening?.(new TransportError('CLOSED', `${this.#url} closed while connecting`));
+    this.#abortOpening?.(new TransportError('CLOSED', `${this.#shown} closed while connecting`));
     this.setState('closed');
     this.#closing = socket ? this.#closeSocket(socket) : Promise.resolve();
     return this.#closing;
@@ -205,7 +212,11 @@ export class WebSocketTransport extends BaseTransport {
       try {
         socket = new Ctor(this.#url, 'sip');
       } catch (err) {
-        const error = new TransportError('CONNECT_FAILED', `cannot open ${this.#url}`, { cause: err });
+        // The reason, not the error: `ws` puts the whole URL, password and all, in its message.
+        const error = new TransportError(
+          'CONNECT_FAILED',
+          redactUrls(`cannot open ${this.#url}: ${(err as Error)?.message ?? err}`),
+        );
         this.setState('disconnected', error);
         reject(error);
         return;
@@ -220,7 +231,10 @@ export class WebSocketTransport extends BaseTransport {
       };
       const timer: TimerHandle = this.clock.setTimeout(() => {
         fail(
-          new TransportError('CONNECT_TIMEOUT', `${this.#url} did not open in ${this.#connectTimeoutMs} ms`),
+          new TransportError(
+            'CONNECT_TIMEOUT',
+            `${this.#shown} did not open in ${this.#connectTimeoutMs} ms`,
+          ),
         );
       }, this.#connectTimeoutMs);
       const fail = (error: TransportError): void => {
@@ -241,7 +255,7 @@ export class WebSocketTransport extends BaseTransport {
         if (settled) return;
         // RFC 7118 section 4: without the `sip` subprotocol the client must close.
         if (socket.protocol !== 'sip') {
-          fail(new TransportError('PROTOCOL', `${this.#url} did not accept the "sip" subprotocol`));
+          fail(new TransportError('PROTOCOL', `${this.#shown} did not accept the "sip" subprotocol`));
           return;
         }
         settled = true;
@@ -253,14 +267,14 @@ export class WebSocketTransport extends BaseTransport {
       };
       socket.onerror = () => {
         // Browsers give no detail on errors; the close event follows.
-        if (!settled) fail(new TransportError('CONNECT_FAILED', `cannot connect to ${this.#url}`));
+        if (!settled) fail(new TransportError('CONNECT_FAILED', `cannot connect to ${this.#shown}`));
       };
       socket.onclose = (event) => {
         if (!settled) {
-          fail(new TransportError('CONNECT_FAILED', `${this.#url} closed (${event.code}) while opening`));
+          fail(new TransportError('CONNECT_FAILED', `${this.#shown} closed (${event.code}) while opening`));
           return;
         }
-        this.#dropped(new TransportError('CLOSED', `${this.#url} closed (${event.code} ${event.reason})`));
+        this.#dropped(new TransportError('CLOSED', `${this.#shown} closed (${event.code} ${event.reason})`));
       };
       socket.onmessage = (event) => this.#receive(event.data);
     });
@@ -275,7 +289,7 @@ export class WebSocketTransport extends BaseTransport {
     // Browsers give no detail on errors, and the close event follows; `ws` needs a listener.
     socket.onerror = ignore;
     socket.onclose = (event) =>
-      this.#dropped(new TransportError('CLOSED', `${this.#url} closed (${event.code} ${event.reason})`));
+      this.#dropped(new TransportError('CLOSED', `${this.#shown} closed (${event.code} ${event.reason})`));
     socket.onmessage = (event) => this.#receive(event.data);
   }
 
@@ -313,7 +327,7 @@ export class WebSocketTransport extends BaseTransport {
     try {
       socket.send(frame);
     } catch (err) {
-      throw new TransportError('SEND_FAILED', `cannot send to ${this.#url}`, { cause: err });
+      throw new TransportError('SEND_FAILED', `cannot send to ${this.#shown}`, { cause: err });
     }
     this.trace('out', frame, this.server);
   }

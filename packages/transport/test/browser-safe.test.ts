@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { redactCredentials } from '@sipkit/transport';
+import { redactCredentials, redactUrls } from '@sipkit/transport';
 import { describe, expect, it } from 'vitest';
 
 const src = fileURLToPath(new URL('../src/', import.meta.url));
@@ -40,5 +40,24 @@ describe('redactCredentials', () => {
       'REGISTER sip:example.test SIP/2.0\r\nAuthorization: <redacted>\r\nProxy-Authorization: <redacted>\r\n' +
         'Max-Forwards: 70\r\n\r\n body line\r\n',
     );
+  });
+});
+
+describe('redactUrls', () => {
+  it('hides the userinfo of every URL in a text and keeps the rest', () => {
+    expect(redactUrls('cannot connect to ws://alice:s3cret@127.0.0.1:9/sip?x=1')).toBe(
+      'cannot connect to ws://***@127.0.0.1:9/sip?x=1',
+    );
+    expect(redactUrls('WSS://bob@[::1]/ then wss://carol:pw@edge.example.com')).toBe(
+      'WSS://***@[::1]/ then wss://***@edge.example.com',
+    );
+    // A raw "@" in the password: everything up to the last "@" of the authority goes.
+    expect(redactUrls('ws://alice:p@ss@host.example/a@b')).toBe('ws://***@host.example/a@b');
+  });
+
+  it('leaves URLs without userinfo, and other "@", alone', () => {
+    for (const text of ['ws://127.0.0.1:8080/', 'sip:alice@example.com', 'wss://h/p?u=a@b', 'a@b c://d']) {
+      expect(redactUrls(text)).toBe(text);
+    }
   });
 });

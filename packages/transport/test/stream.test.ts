@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import type { SipRequest } from '@sipkit/parser';
 import { ReconnectingTransport, redactCredentials, VirtualClock } from '@sipkit/transport';
@@ -190,6 +191,28 @@ describe('TCP framing (parser StreamFramer)', () => {
     raw.write('MESSAGE sip:x SIP/2.0\r\nCall-ID: nolength\r\n\r\n');
     expect((await err).name).toBe('SipParseError');
     await closed;
+    await until(() => srv.connectionCount === 0);
+  });
+});
+
+describe('RFC 4475 3.3.9 (mcl01) over TCP', () => {
+  it('reports the conflicting Content-Length headers and closes the connection', async () => {
+    const mcl01 = readFileSync(new URL('../../../../shared/conformance/rfc4475/mcl01.dat', import.meta.url));
+    const srv = await server('TCP');
+    const raw = await rawClient(srv.local.port);
+    const errors: Error[] = [];
+    srv.on('parseError', (e) => errors.push(e));
+    const messages: unknown[] = [];
+    srv.on('message', (m) => messages.push(m));
+    let reply = '';
+    raw.on('data', (d) => (reply += d.toString('latin1')));
+    const closed = new Promise<void>((r) => raw.once('close', () => r()));
+    raw.write(mcl01);
+    await closed;
+    expect(errors.map((e) => e.message)).toEqual(['conflicting Content-Length headers']);
+    expect(messages).toEqual([]);
+    // Nothing to answer on a stream that cannot be framed: the connection just ends.
+    expect(reply).toBe('');
     await until(() => srv.connectionCount === 0);
   });
 });

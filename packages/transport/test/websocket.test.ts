@@ -1,6 +1,11 @@
 import { createServer as createHttpsServer } from 'node:https';
 import { serialize } from '@sipkit/parser';
-import { VirtualClock, WebSocketTransport, type WebSocketTransportOptions } from '@sipkit/transport';
+import {
+  ReconnectingTransport,
+  VirtualClock,
+  WebSocketTransport,
+  type WebSocketTransportOptions,
+} from '@sipkit/transport';
 import { createNodeWebSocketTransport, nodeWebSocketWith } from '@sipkit/transport/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -197,6 +202,120 @@ describe('WebSocketTransport with ws (RFC 7118)', () => {
       443,
       'me.invalid',
     ]);
+  });
+});
+
+describe('a WebSocket URL with a password', () => {
+  const SECRET = 's3cret-pass';
+
+  /** A logger that keeps every line. */
+  function recorder() {
+    const lines: string[] = [];
+    const log = (m: string) => lines.push(m);
+    return { lines, logger: { debug: log, info: log, warn: log, error: log } };
+  }
+
+  /** Every message of an error and of its causes. */
+  function messages(err: unknown): string[] {
+    const out: string[] = [];
+    for (let e = err; e instanceof Error; e = e.cause) out.push(String(e), e.message);
+    return out;
+  }
+
+  it('never reaches a log line or an error when connecting fails', async () => {
+    const srv = await wsServer();
+    const port = new URL(srv.url).port;
+    await srv.close();
+    const { lines, logger } = recorder();
+    const t = new ReconnectingTransport({
+      servers: [`ws://alice:${SECRET}@127.0.0.1:${port}/`],
+      create: (url) => createNodeWebSocketTransport({ url, logger }),
+      logger,
+      maxAttempts: 1,
+    });
+    cleanups.push(() => t.close());
+    const states: unknown[] = [];
+    t.on('state', (_s, e) => states.push(e));
+    const error = await t.connect().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'NO_SERVER' });
+    const seen = [...lines, ...messages(error), ...states.flatMap(messages)];
+    expect(seen.filter((l) => l.includes(SECRET))).toEqual([]);
+    expect(lines).toContain(`connecting to ws://***@127.0.0.1:${port}/`);
+    expect(messages(error)).toContain(`cannot connect to ws://***@127.0.0.1:${port}/`);
+  });
+
+  it('still gives ws the credentials, and a dropped connection does not show them', async () => {
+    const srv = await wsServer();
+    const auth = new Promise<string | undefined>((r) =>
+      srv.wss.once('connection', (_ws, req) => r(req.headers.authorization)),
+    );
+    const { lines, logger } = recorder();
+    const t = client({ url: srv.url.replace('ws://', `ws://alice:${SECRET}@`), logger });
+    await t.connect();
+    expect(await auth).toBe(`Basic ${Buffer.from(`alice:${SECRET}`).toString('base64')}`);
+    const dropped = nextEvent<string>((fn) => t.on('flowFailed', fn));
+    srv.peers[0]!.close(1001, 'going away');
+    const reason = await dropped;
+    expect(reason).toMatch(/^ws:\/\/\*\*\*@127\.0\.0\.1:\d+\/? closed \(1001 going away\)$/);
+    await expect(t.send(bytes('x'))).rejects.toBeDefined();
+    expect(lines.filter((l) => l.includes(SECRET))).toEqual([]);
+  });
+
+  it('is left out of the errors of a bad URL, a failing constructor and a timeout', async () => {
+    const caught = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e;
+      }
+      throw new Error('did not throw');
+    };
+    const bad = [
+      caught(() => new WebSocketTransport({ url: `http://alice:${SECRET}@example.test/` })),
+      caught(() => new WebSocketTransport({ url: `ws://alice:${SECRET}@[oops/` })),
+    ];
+    expect(bad.map((e) => (e as Error).message)).toEqual([
+      'not a ws: or wss: URL: http://***@example.test/',
+      'not a URL: ws://***@[oops/',
+    ]);
+    // `ws` throws with the whole URL in its message.
+    class Throwing {
+      constructor(url: string) {
+        throw new SyntaxError(`Invalid URL: ${url}`);
+      }
+    }
+    const clock = new VirtualClock();
+    const thrown = await new WebSocketTransport({
+      url: `wss://alice:${SECRET}@edge.example.test/`,
+      WebSocket: Throwing as unknown as WebSocketTransportOptions['WebSocket'],
+      clock,
+    })
+      .connect()
+      .catch((e: unknown) => e);
+    class Silent {
+      readyState = 0;
+      protocol = '';
+      binaryType = '';
+      onopen = null;
+      onclose = null;
+      onerror = null;
+      onmessage = null;
+      send() {}
+      close() {}
+    }
+    const silent = new WebSocketTransport({
+      url: `wss://alice:${SECRET}@edge.example.test/`,
+      WebSocket: Silent,
+      clock,
+    });
+    const timedOut = silent.connect().catch((e: unknown) => e);
+    clock.advance(10_000);
+    const all = [...bad, thrown, await timedOut].flatMap(messages);
+    expect(all.filter((m) => m.includes(SECRET))).toEqual([]);
+    expect((thrown as Error).message).toBe(
+      'cannot open wss://***@edge.example.test/: Invalid URL: wss://***@edge.example.test/',
+    );
+    expect(((await timedOut) as Error).message).toBe('wss://***@edge.example.test/ did not open in 10000 ms');
   });
 });
 

@@ -3,7 +3,7 @@ import { RegistrationError } from '../errors.js';
 import type { FailureDecision, FailureInput, RegistrationProfile } from '../profile.js';
 import { HEX, token, uint32, uuid } from '../random.js';
 import { headerExpires } from '../response-values.js';
-import { hostText, paramText, sameUri } from './common.js';
+import { hostText, paramText, portText, sameUri } from './common.js';
 
 /** Retry settings of an Asterisk `type=registration` section. */
 export interface AsteriskProfileOptions {
@@ -158,7 +158,7 @@ export function createAsteriskProfile(options: AsteriskProfileOptions = {}): Reg
       const secure = local === 'tls' || local === 'wss';
       const scheme = sips && secure ? 'sips' : 'sip';
       const transport = type === 'UDP' ? '' : `;transport=${type}`;
-      return `${scheme}:${input.user}@${hostText(input.local.host)}:${input.local.port}${transport}${paramText(input.uriParams)}`;
+      return `${scheme}:${input.user}@${hostText(input.local.host)}${portText(input.local.port)}${transport}${paramText(input.uriParams)}`;
     },
     // Asterisk has no RFC 5626 client logic: never reg-id or +sip.instance.
     outbound: () => ({}),

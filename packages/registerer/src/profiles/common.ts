@@ -19,6 +19,11 @@ export function hostText(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** `:port`, or nothing for port 0: not known yet, or meaningless (the local side of a WebSocket). */
+export function portText(port: number): string {
+  return port > 0 ? `:${port}` : '';
+}
+
 /**
  * The Contact URI of the JavaScript stacks: `sip:USER@HOST;transport=ws` on WebSocket (no port:
  * the host is the `.invalid` placeholder of RFC 7118, and all three write `ws` even on WSS).
@@ -30,7 +35,7 @@ export function websocketStyleUri(input: ContactUriInput): string {
   const base =
     t === 'ws' || t === 'wss'
       ? `sip:${input.user}@${host};transport=ws`
-      : `sip:${input.user}@${host}:${input.local.port}${t === 'udp' ? '' : `;transport=${t}`}`;
+      : `sip:${input.user}@${host}${portText(input.local.port)}${t === 'udp' ? '' : `;transport=${t}`}`;
   return base + paramText(input.uriParams);
 }
 

@@ -2,7 +2,7 @@ import { RegistrationError } from '../errors.js';
 import type { FailureDecision, FailureInput, HeaderSlot, RegistrationProfile } from '../profile.js';
 import { ALNUM, BASE32, token, uniform, uuid } from '../random.js';
 import { headerExpires } from '../response-values.js';
-import { hostText, paramText, registrarFromHost, sameUri } from './common.js';
+import { hostText, paramText, portText, registrarFromHost, sameUri } from './common.js';
 
 /** Options of the sipkit profile. */
 export interface SipkitProfileOptions {
@@ -114,7 +114,7 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
       const t = input.local.transport.toLowerCase();
       const sips = input.registrar.kind === 'sip' && input.registrar.scheme === 'sips';
       // RFC 7118: ws / wss, no port (the host is a placeholder the server cannot reach).
-      const port = t === 'ws' || t === 'wss' ? '' : `:${input.local.port}`;
+      const port = t === 'ws' || t === 'wss' ? '' : portText(input.local.port);
       const transport = t === 'udp' ? '' : `;transport=${t}`;
       return `${sips ? 'sips' : 'sip'}:${input.user}@${hostText(input.local.host)}${port}${transport}${paramText(input.uriParams)}`;
     },

@@ -1,0 +1,103 @@
+import { createResponse, type SipMessage, type SipResponse } from '@sipkit/parser';
+import { type Transport, VirtualClock } from '@sipkit/transport';
+import { TcpTransport } from '@sipkit/transport/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TransactionLayer } from '../src/index.js';
+import { counterRandom } from './fake-network.js';
+import { recordingUser } from './helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function tcp(listen: boolean): Promise<TcpTransport> {
+  const t = new TcpTransport({ host: '127.0.0.1', listen });
+  cleanups.push(() => t.close());
+  await t.connect();
+  return t;
+}
+
+/** Polls `cond` every 5 real ms (socket events we cannot await directly), up to 3 s. */
+async function until(cond: () => boolean): Promise<void> {
+  for (const end = Date.now() + 3000; !cond(); await new Promise((r) => setTimeout(r, 5)))
+    if (Date.now() > end) throw new Error('condition not met in time');
+}
+
+function inbox(t: Transport): SipMessage[] {
+  const got: SipMessage[] = [];
+  t.on('message', (m) => got.push(m));
+  return got;
+}
+
+/** An OPTIONS to `server` whose Via sent-by is `listener`'s address, with `id` in branch and Call-ID. */
+function options(server: Transport, listener: Transport, id: string): Uint8Array {
+  const text = [
+    `OPTIONS sip:x@127.0.0.1:${server.local.port} SIP/2.0`,
+    `Via: SIP/2.0/TCP 127.0.0.1:${listener.local.port};branch=z9hG4bK${id}`,
+    'Max-Forwards: 70',
+    'From: <sip:a@example.test>;tag=1',
+    'To: <sip:b@example.test>',
+    `Call-ID: ${id}`,
+    'CSeq: 1 OPTIONS',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+  return new TextEncoder().encode(text);
+}
+
+describe('RFC 3261 section 18.2.2 over loopback TCP', () => {
+  it('answers on a new connection to the sent-by port when the request’s connection is gone', async () => {
+    const server = await tcp(true);
+    const user = recordingUser();
+    const layer = new TransactionLayer({
+      transport: server,
+      clock: new VirtualClock(),
+      random: counterRandom(),
+      user,
+    });
+    cleanups.push(() => layer.close());
+    // The client listens on its sent-by port but sends from another connection (an ephemeral port).
+    const listener = await tcp(true);
+    const sender = await tcp(false);
+    const received = inbox(listener);
+    const request = options(server, listener, 'route1');
+    await sender.send(request, server.local);
+    await until(() => user.requests.length === 1);
+    // The connection goes away (NAT timeout, client restart) before the TU answers.
+    await sender.close();
+    await until(() => server.connectionCount === 0);
+    const [tx, req] = user.requests[0]!;
+    tx.respond(createResponse(req, 200, { toTag: 't' }));
+    await until(() => received.length === 1 || user.failures.length > 0);
+    expect(user.failures).toEqual([]);
+    expect((received[0] as SipResponse).status).toBe(200);
+    expect((received[0] as SipResponse).callId).toBe('route1');
+  });
+
+  it('still uses the request’s connection while it is open', async () => {
+    const server = await tcp(true);
+    const user = recordingUser();
+    const layer = new TransactionLayer({
+      transport: server,
+      clock: new VirtualClock(),
+      random: counterRandom(),
+      user,
+    });
+    cleanups.push(() => layer.close());
+    const listener = await tcp(true);
+    const sender = await tcp(false);
+    const onSender = inbox(sender);
+    const onListener = inbox(listener);
+    const request = options(server, listener, 'route2');
+    await sender.send(request, server.local);
+    await until(() => user.requests.length === 1);
+    const [tx, req] = user.requests[0]!;
+    tx.respond(createResponse(req, 200, { toTag: 't' }));
+    await until(() => onSender.length === 1);
+    expect((onSender[0] as SipResponse).status).toBe(200);
+    expect(onListener).toEqual([]);
+    expect(listener.connectionCount).toBe(0);
+  });
+});
