@@ -37,6 +37,8 @@ export interface ReconnectingTransportOptions<S> {
    * `connect()`. Called once per connection attempt.
    */
   create: (server: S) => Transport;
+  /** Names a server in log lines. Default `String(server)`, right for URL strings. */
+  describe?: (server: S) => string;
   /** Waits between attempts. Default {@link exponentialBackoff} with the injected random source. */
   policy?: ReconnectPolicy;
   /** Default `'immediate'`. */
@@ -76,6 +78,7 @@ type Phase = 'idle' | 'attempting' | 'waiting' | 'up' | 'closed';
 export class ReconnectingTransport<S = string> extends BaseTransport<ReconnectingTransportEvents<S>> {
   readonly #pool: ServerPool<S>;
   readonly #create: (server: S) => Transport;
+  readonly #describe: (server: S) => string;
   readonly #policy: ReconnectPolicy;
   readonly #failover: FailoverMode;
   readonly #retries: ServerRetries;
@@ -99,6 +102,7 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
     this.#pool = new ServerPool(options.servers, random);
     if (this.#pool.size === 0) throw new TransportError('NO_SERVER', 'no server configured');
     this.#create = options.create;
+    this.#describe = options.describe ?? String;
     this.#policy = options.policy ?? exponentialBackoff({ random });
     this.#failover = options.failover ?? 'immediate';
     this.#retries = options.serverRetries ?? { attempts: 1, delayMs: 0 };
@@ -199,7 +203,7 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
     this.#current = { server, transport };
     this.setState('connecting');
     this.events.emit('attempt', server);
-    this.logger.debug(redactUrls(`connecting to ${String(server)}`));
+    this.logger.debug(redactUrls(`connecting to ${this.#describe(server)}`));
     transport.connect().then(
       () => {
         if (this.#current?.transport !== transport || this.#phase !== 'attempting') return;
@@ -239,7 +243,7 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
   /** A connection attempt failed. */
   #failed(server: S, error: Error): void {
     this.#discard();
-    this.logger.info(redactUrls(`cannot connect to ${String(server)}: ${error.message}`));
+    this.logger.info(redactUrls(`cannot connect to ${this.#describe(server)}: ${error.message}`));
     this.#failures++;
     this.setState('disconnected', error);
     if (this.#maxAttempts !== undefined && this.#failures >= this.#maxAttempts) {

@@ -239,8 +239,12 @@ describe('TCP timers on a virtual clock', () => {
     const clock = new VirtualClock();
     const srv = await server('TCP');
     // Random 0: every ping goes out 800 ms (80 % of the interval) after the previous pong.
+    let pongs = 0;
     const cli = make('TCP', {
       clock,
+      onTrace: (direction, data) => {
+        if (direction === 'in' && data.length === 2) pongs++;
+      },
       random: () => new Uint8Array(7),
       remote: srv.local,
       keepAlive: { intervalMs: 1000 },
@@ -250,11 +254,11 @@ describe('TCP timers on a virtual clock', () => {
     await cli.connect();
     for (let i = 0; i < 5; i++) {
       clock.advance(800); // ping sent
-      await new Promise((r) => setTimeout(r, 30)); // real time for the pong to come back
+      await until(() => pongs === i + 1); // the pong is back (its trace)
       clock.advance(700); // the next ping is not due yet; a missed pong would not be either
     }
     clock.advance(100); // the sixth ping
-    await new Promise((r) => setTimeout(r, 30));
+    await until(() => pongs === 6);
     clock.advance(10_000 - 800);
     expect(failures).toEqual([]);
     expect(cli.state).toBe('connected');

@@ -169,9 +169,13 @@ describe('WebSocketTransport with ws (RFC 7118)', () => {
   it('pings the server and fails the flow when no pong comes within 10 s', async () => {
     const clock = new VirtualClock();
     const srv = await wsServer();
+    let pongs = 0;
     const t = client({
       url: srv.url,
       clock,
+      onTrace: (direction, data) => {
+        if (direction === 'in' && data === '\r\n') pongs++;
+      },
       keepAlive: { intervalMs: 1000 },
       random: () => new Uint8Array(7),
     });
@@ -182,7 +186,7 @@ describe('WebSocketTransport with ws (RFC 7118)', () => {
     await until(() => srv.frames.length === 1);
     expect(srv.frames[0]!.text).toBe('\r\n\r\n');
     srv.peers[0]!.send('\r\n'); // pong
-    await new Promise((r) => setTimeout(r, 30));
+    await until(() => pongs === 1);
     clock.advance(800 + 9_999);
     await until(() => srv.frames.length === 2);
     expect(failures).toEqual([]);

@@ -309,6 +309,7 @@ export class StackBase implements TransactionUser {
       // A bound method rather than a closure over the factory and its context: a user agent with
       // a stack of its own keeps this function for life.
       create: this.#newTransport.bind(this),
+      describe: describeServer,
       clock: this.#baseClock,
       random: this.random,
       logger: this.logger,
@@ -363,4 +364,9 @@ function reconnectOptions(
     default:
       return { policy: exponentialBackoff({ random }) };
   }
+}
+
+/** A server as log lines name it: its WebSocket URL, else its SIP URI. */
+function describeServer(server: ServerConfig): string {
+  return server.url ?? String(server.uri);
 }

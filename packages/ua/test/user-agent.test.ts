@@ -286,3 +286,28 @@ describe('SIP.js instanceIdAlwaysAdded', () => {
     await stop(ua, clock);
   });
 });
+
+describe('UserAgent logging', () => {
+  test('names a server by its URL in connection log lines', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    const config = fromJsSIP({
+      uri: 'sip:alice@example.test',
+      password: 'secret',
+      sockets: ['wss://edge.example.test/ws'],
+    });
+    const ua = new UserAgent(config, {
+      clock,
+      random: seeded(),
+      transportFactory: registrar.factory,
+      logger: { debug: log, info: log, warn: log, error: log },
+    });
+    await ua.start();
+    await run(clock, 100);
+    expect(lines).toContain('connecting to wss://edge.example.test/ws');
+    expect(lines.join('\n')).not.toContain('object Object');
+    await stop(ua, clock);
+  });
+});
