@@ -44,3 +44,4 @@ export {
   rewriteVias,
   stampReceived,
 } from './via-rules.js';
+export type { ClientViaOptions } from './via-rules.js';

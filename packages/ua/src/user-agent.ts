@@ -21,6 +21,7 @@ import {
   type Endpoint,
   type Logger,
   type RandomSource,
+  randomBelow,
   silentLogger,
   type TraceDirection,
   type TransportState,
@@ -368,7 +369,13 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   #createOwnStack(): StackBase {
     const o = this.#options;
+    const { via, contact } = this.#base;
+    // SIP.js `hackIpInContact: true`: one TEST-NET-1 address (192.0.2.1..254) for Via and Contact.
+    const testNet = contact.randomTestNetHost
+      ? `192.0.2.${1 + randomBelow(o.random ?? cryptoRandom, 254)}`
+      : undefined;
     return new StackBase({
+      via: { rport: via.forceRport, transport: via.transportOverride, host: contact.host ?? testNet },
       servers: this.#base.servers,
       connection: this.#base.connection,
       transportFactory: o.transportFactory,
