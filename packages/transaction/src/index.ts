@@ -35,6 +35,7 @@ export {
   type TransactionLayerOptions,
 } from './transaction-layer.js';
 export type { ClientTransaction, ServerTransaction, TransactionUser } from './transaction-user.js';
+export type { ClientViaOptions } from './via-rules.js';
 export {
   bareHost,
   clientVia,
@@ -44,4 +45,3 @@ export {
   rewriteVias,
   stampReceived,
 } from './via-rules.js';
-export type { ClientViaOptions } from './via-rules.js';

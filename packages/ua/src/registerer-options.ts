@@ -148,7 +148,8 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegiste
   const options: CoreRegistererOptions = {
     aor: identity.aor,
     ...plain,
-    extraSupported: sessionTags.length > 0 ? [...registration.supported, ...sessionTags] : registration.supported,
+    extraSupported:
+      sessionTags.length > 0 ? [...registration.supported, ...sessionTags] : registration.supported,
     contact: contactOptions(contact),
     // The shared empty lists when empty: one pair of arrays for all options without any.
     extraHeaders: extraHeaders.length > 0 ? extraHeaders : NO_HEADERS,

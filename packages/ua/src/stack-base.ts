@@ -284,6 +284,15 @@ export class StackBase implements TransactionUser {
   }
 
   /**
+   * Sends keep-alives on the flow every `seconds` (the registrar's RFC 5626 `Flow-Timer`), on
+   * this connection and the ones after a reconnect. No effect while keep-alives are off.
+   * @internal
+   */
+  setFlowTimer(seconds: number): void {
+    this.transport?.setFlowTimer(seconds);
+  }
+
+  /**
    * Where the transport is bound now.
    * @internal
    */

@@ -40,6 +40,17 @@ import { StackBase, type StackMember } from './stack-base.js';
 import type { TransportFactory } from './transport-factory.js';
 import { type IdentityOverride, identityAor, withIdentity } from './with-identity.js';
 
+/**
+ * The keep-alive interval a REGISTER 2xx asks for (RFC 5626 section 4.4.1): its `Flow-Timer`
+ * seconds, when the registrar confirmed outbound with `Require: outbound` (section 4.2.1: without
+ * it the flow is not an outbound flow).
+ */
+function flowTimer(response: SipResponse): number | undefined {
+  const seconds = Number(response.headers.get('flow-timer'));
+  const outbound = /(^|,)\s*outbound\s*(,|$)/i.test(response.headers.getAll('require').join(','));
+  return outbound && Number.isInteger(seconds) && seconds > 0 ? seconds : undefined;
+}
+
 /** Receives every SIP message as text with Authorization values already replaced by `<redacted>`. */
 export type SipTrace = (direction: TraceDirection, text: string, peer: Endpoint) => void;
 
@@ -289,6 +300,11 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** @internal The registerer changed state. */
   registrationChanged(change: StateChange): void {
+    const res = change.response;
+    if (res && change.state === 'registered' && this.#reg?.outbound) {
+      const seconds = flowTimer(res);
+      if (seconds !== undefined) this.#stack?.setFlowTimer(seconds);
+    }
     this.#events?.emit('registration', change);
   }
 
