@@ -89,7 +89,8 @@ const configs: Record<string, (t: Transport) => UserAgentConfig> = {
         'type=registration',
         'transport=t',
         'outbound_auth=kamailio-auth',
-        `server_uri=sip:${KAMAILIO_HOST}:${t === 'ws' ? KAMAILIO_WS_PORT : KAMAILIO_SIP_PORT};transport=${t}`,
+        // `\;`: a bare `;` starts a comment, and the Contact's transport comes from server_uri.
+        `server_uri=sip:${KAMAILIO_HOST}:${t === 'ws' ? KAMAILIO_WS_PORT : KAMAILIO_SIP_PORT}\\;transport=${t}`,
         `client_uri=${AOR}`,
         'expiration=60',
         'max_random_initial_delay=0',
