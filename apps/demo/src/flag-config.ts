@@ -38,6 +38,6 @@ export function configFromFlags(flags: {
     },
     { profile: 'sipkit' },
   );
-  // The JsSIP adapter puts transport=ws on the Contact; the sipkit profile writes the real one itself.
-  return { ...base, servers: [flags.server], contact: { ...base.contact, uriParams: {} } };
+  // The adapter's `transport=ws` applies on WebSocket only; elsewhere the Contact names the transport used.
+  return { ...base, servers: [flags.server] };
 }

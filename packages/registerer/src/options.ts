@@ -26,7 +26,11 @@ export interface ContactOptions {
   user?: string;
   /** Host to use instead of the sender's local host (SIP.js `hackIpInContact` string). */
   host?: string;
-  /** Extra Contact URI parameters, in order (`null` = flag, e.g. `{ ob: null }`). */
+  /**
+   * Extra Contact URI parameters, in order (`null` = flag, e.g. `{ ob: null }`). A `transport`
+   * entry is not appended: it replaces the profile's transport token on a WebSocket (SIP.js
+   * `transport=wss`); on other transports the Contact names the transport in use.
+   */
   uriParams?: Record<string, string | null>;
   /** Extra Contact header parameters (JsSIP `setExtraContactParams`, SIP.js `extraContactHeaderParams`, Asterisk `contact_header_params`). */
   params?: Record<string, string | null>;

@@ -69,7 +69,13 @@ export interface ContactUriInput {
   local: LocalInfo;
   /** The Request-URI (some profiles take the Contact's scheme from it). */
   registrar: Uri;
-  /** URI parameters to add (Asterisk `line`, user extras), in order. */
+  /**
+   * The `transport` URI parameter the options ask for (SIP.js `contactParams`, `hackWssInTransport`,
+   * `contactTransport`). Profiles write it in place of their own token on a WebSocket, the one
+   * transport the JavaScript stacks speak; elsewhere the Contact names the transport in use.
+   */
+  transport?: string;
+  /** URI parameters to add (Asterisk `line`, user extras), in order; never `transport`. */
   uriParams: ReadonlyArray<readonly [string, string | null]>;
 }
 

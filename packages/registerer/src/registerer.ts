@@ -881,7 +881,10 @@ export class Registerer {
         this.#contactText = o.contact.uri;
       } else {
         const local = o.sender.local;
+        // `transport` goes where the profile writes its own, once (not appended a second time).
         const uriParams = entries(o.contact?.uriParams);
+        const at = uriParams.findIndex(([name]) => name.toLowerCase() === 'transport');
+        const transport = at < 0 ? undefined : (uriParams.splice(at, 1)[0]![1] ?? undefined);
         const line = this.#rare?.lineValue;
         if (line !== undefined) uriParams.push(['line', line]);
         this.#contactText = flat(
@@ -889,6 +892,7 @@ export class Registerer {
             user: this.#user,
             local: o.contact?.host ? { ...local, host: o.contact.host } : local,
             registrar: this.#registrar,
+            transport,
             uriParams,
           }),
         );

@@ -35,6 +35,7 @@ export {
   type TransactionLayerOptions,
 } from './transaction-layer.js';
 export type { ClientTransaction, ServerTransaction, TransactionUser } from './transaction-user.js';
+export type { ClientViaOptions } from './via-rules.js';
 export {
   bareHost,
   clientVia,

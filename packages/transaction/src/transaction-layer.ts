@@ -28,6 +28,7 @@ import {
 } from './timers.js';
 import type { ClientTransaction, ServerTransaction, TransactionUser } from './transaction-user.js';
 import {
+  type ClientViaOptions,
   clientVia,
   hasSentBy,
   reconnectDestination,
@@ -67,6 +68,8 @@ export interface TransactionLayerOptions {
 export interface RequestOptions {
   /** Where to send. Required by datagram/stream transports that talk to several peers; omit for WebSocket. */
   target?: Endpoint;
+  /** Changes to the Via this layer puts on top (no `rport`, another transport token or sent-by host). */
+  via?: ClientViaOptions;
 }
 
 /**
@@ -130,7 +133,7 @@ export class TransactionLayer {
 
   /**
    * Sends `request` in a new client transaction. A top Via with this transport's sent-by, a
-   * fresh branch and `rport` is prepended (the request object is changed; do not reuse it), and
+   * fresh branch and `rport` (as `options.via` changes them) is prepended (the request object is changed; do not reuse it), and
    * Max-Forwards 70 is added when missing. ACK is not a transaction: use {@link sendAck}.
    */
   request(request: SipRequest, options: RequestOptions = {}): ClientTransaction {
@@ -138,7 +141,7 @@ export class TransactionLayer {
       throw new TransactionError('INVALID_REQUEST', 'ACK is sent with sendAck(), not in a transaction');
     if (request.method === 'INVITE' && !this.#options.invite)
       throw new TransactionError('INVALID_REQUEST', 'INVITE needs the `invite` transactions option');
-    return this.#startClient(request, this.#stamp(request), options.target);
+    return this.#startClient(request, this.#stamp(request, options.via), options.target);
   }
 
   /**
@@ -163,7 +166,7 @@ export class TransactionLayer {
    * 17.1.1.3) with a fresh Via branch. Resolves when the transport took it.
    */
   async sendAck(ack: SipRequest, options: RequestOptions = {}): Promise<void> {
-    this.#stamp(ack);
+    this.#stamp(ack, options.via);
     await this.#transport.send(serialize(ack), options.target);
   }
 
@@ -171,9 +174,9 @@ export class TransactionLayer {
    * Puts this transport's Via with a fresh branch on top of a request the layer sends, and
    * Max-Forwards 70 when missing (RFC 3261 sections 8.1.1.6 and 18.1.1); returns the branch.
    */
-  #stamp(request: SipRequest): string {
+  #stamp(request: SipRequest, via: ClientViaOptions | undefined): string {
     const branch = generateBranch(this.#random);
-    request.headers.prepend('Via', clientVia(this.#transport, branch).toString());
+    request.headers.prepend('Via', clientVia(this.#transport, branch, via).toString());
     if (!request.headers.has('max-forwards')) request.headers.append('Max-Forwards', 70);
     return branch;
   }

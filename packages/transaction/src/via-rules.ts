@@ -11,15 +11,34 @@ export function bareHost(host: string): string {
   return (host.startsWith('[') ? host.slice(1, -1) : host).toLowerCase();
 }
 
+/** What a client may change in the Via it sends (the WebSocket stacks' `viaHost`, `hackViaTcp`, `forceRport`). */
+export interface ClientViaOptions {
+  /** Add an empty `rport` (RFC 3581); default true. */
+  rport?: boolean;
+  /** Transport token to write instead of the transport's own (JsSIP `via_transport`). */
+  transport?: string;
+  /** Sent-by host instead of the transport's local one (an invented host on a WebSocket). */
+  host?: string;
+}
+
 /**
  * The Via a client puts on top of a request it sends (RFC 3261 section 18.1.1): the transport
- * token, sent-by from the transport's local address, the branch, and an empty `rport` asking
- * the server to echo the source port (RFC 3581), which is what gets responses through NAT.
+ * token, sent-by from the transport's local address, the branch, and by default an empty `rport`
+ * asking the server to echo the source port (RFC 3581), which is what gets responses through NAT.
  */
-export function clientVia(transport: Pick<Transport, 'protocol' | 'local'>, branch: string): Via {
-  const params = new Params().set('branch', branch).set('rport');
-  const { host, port } = transport.local;
-  return new Via(transport.protocol, hostForVia(host), sentByPort(port), params);
+export function clientVia(
+  transport: Pick<Transport, 'protocol' | 'local'>,
+  branch: string,
+  via: ClientViaOptions = {},
+): Via {
+  const params = new Params().set('branch', branch);
+  if (via.rport !== false) params.set('rport');
+  return new Via(
+    via.transport ?? transport.protocol,
+    hostForVia(via.host ?? transport.local.host),
+    sentByPort(transport.local.port),
+    params,
+  );
 }
 
 /**

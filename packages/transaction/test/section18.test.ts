@@ -57,6 +57,25 @@ describe('section 18: Via on sent requests', () => {
     expect((await tx.final).status).toBe(200);
   });
 
+  it('writes the Via a request asks for: no rport, another transport token and sent-by host', async () => {
+    const env = setup('TCP');
+    env.layer.request(makeRequest('OPTIONS'), {
+      target: PEER,
+      via: { rport: false, transport: 'WSS', host: 'abc.invalid' },
+    });
+    const via = (env.net.log[0]!.message as SipRequest).topVia!;
+    expect(via.transport).toBe('WSS');
+    expect(via.host).toBe('abc.invalid');
+    expect(via.port).toBe(UA.port);
+    expect(via.rport).toBeUndefined();
+    expect(via.params.has('rport')).toBe(false);
+    // ACKs for 2xx take the same options.
+    await env.layer.sendAck(makeRequest('ACK'), { target: PEER, via: { rport: false } });
+    const ack = env.net.log.at(-1)!.message as SipRequest;
+    expect(ack.topVia!.params.has('rport')).toBe(false);
+    expect(ack.topVia!.transport).toBe('TCP');
+  });
+
   it('uses a different branch for every transaction', () => {
     const env = setup();
     const a = env.layer.request(makeRequest('OPTIONS'), { target: PEER });

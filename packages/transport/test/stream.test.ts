@@ -160,7 +160,7 @@ describe('TCP framing (parser StreamFramer)', () => {
     const raw = await rawClient(srv.local.port);
     raw.setNoDelay(true);
     const seen: string[] = [];
-    srv.on('message', (m) => seen.push(m.callId));
+    srv.on('message', (m) => seen.push(m.callId ?? ''));
     const text = msgText('auth').replace(
       'CSeq:',
       'Authorization: Digest username="alice", response="0123456789abcdef"\r\nCSeq:',

@@ -28,6 +28,7 @@ export {
   type SipStackOptions,
   type SipStackState,
   type StackMember,
+  type StackViaOptions,
 } from './sip-stack.js';
 export { TimerQueue } from './timer-queue.js';
 export {

@@ -129,6 +129,7 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegiste
     contact,
     registration.extraHeaders,
     registration.requestOverrides,
+    config.session.extraSupported,
   ];
   const inputs = [...Object.values(plain), ...sources];
   const cached = sharedByRegistration.get(registration);
@@ -142,9 +143,13 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegiste
   const extraHeaders = headerPairs([...config.extraHeaders, ...registration.extraHeaders]);
   const bearer = config.credentials.bearer;
   if (bearer?.preemptive) extraHeaders.push(['Authorization', bearer.authorization]);
+  // SIP.js `extraSupported` / `sipExtensionExtraSupported` go on every request, REGISTER included.
+  const sessionTags = config.session.extraSupported;
   const options: CoreRegistererOptions = {
     aor: identity.aor,
     ...plain,
+    extraSupported:
+      sessionTags.length > 0 ? [...registration.supported, ...sessionTags] : registration.supported,
     contact: contactOptions(contact),
     // The shared empty lists when empty: one pair of arrays for all options without any.
     extraHeaders: extraHeaders.length > 0 ? extraHeaders : NO_HEADERS,

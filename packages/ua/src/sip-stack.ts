@@ -8,7 +8,13 @@ import { addMember, firstMember, type MemberIndex, removeMember } from './member
 import { type SipStackEvents, type SipStackOptions, StackBase, type StackMember } from './stack-base.js';
 import { TimerQueue } from './timer-queue.js';
 
-export type { SipStackEvents, SipStackOptions, SipStackState, StackMember } from './stack-base.js';
+export type {
+  SipStackEvents,
+  SipStackOptions,
+  SipStackState,
+  StackMember,
+  StackViaOptions,
+} from './stack-base.js';
 
 /** Identity of a server for matching a config against a stack. */
 function serverKey(s: ServerConfig): string {

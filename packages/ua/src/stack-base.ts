@@ -87,6 +87,22 @@ export interface SipStackOptions {
   trace?: SipTrace;
   /** `Server` header of the responses the stack sends itself. */
   userAgent?: string;
+  /**
+   * The Via (and Contact host) the WebSocket stacks write, applied while the current server is
+   * ws/wss. Over UDP, TCP and TLS the Via is always the transport's own, with `rport`, so that
+   * responses find their way back. Default: `rport`, the transport's token and host.
+   */
+  via?: StackViaOptions;
+}
+
+/** How a stack writes its Via on WebSocket servers (from `UserAgentConfig.via` and `contact`). */
+export interface StackViaOptions {
+  /** Add an empty `rport`; default true (JsSIP and SIP.js write none unless `forceRport`). */
+  rport?: boolean;
+  /** Transport token instead of WS/WSS (SIP.js `hackViaTcp`); a server's `viaTransport` wins. */
+  transport?: string;
+  /** Sent-by host, also the Contact's (SIP.js `viaHost`, `hackIpInContact`, JsSIP `contact_uri`). */
+  host?: string;
 }
 
 /**
@@ -259,8 +275,21 @@ export class StackBase implements TransactionUser {
     if (!layer || !transport || this.current === 'stopped')
       return Promise.reject(new UserAgentError('STOPPED', 'the stack is not running'));
     const server = transport.server;
-    const stream = server.transport === 'ws' || server.transport === 'wss';
-    return layer.request(request, { target: stream ? undefined : serverEndpoint(server) }).final;
+    if (server.transport !== 'ws' && server.transport !== 'wss')
+      return layer.request(request, { target: serverEndpoint(server) }).final;
+    const via = this.options.via;
+    return layer.request(request, {
+      via: { rport: via?.rport, transport: server.viaTransport ?? via?.transport, host: via?.host },
+    }).final;
+  }
+
+  /**
+   * Sends keep-alives on the flow every `seconds` (the registrar's RFC 5626 `Flow-Timer`), on
+   * this connection and the ones after a reconnect. No effect while keep-alives are off.
+   * @internal
+   */
+  setFlowTimer(seconds: number): void {
+    this.transport?.setFlowTimer(seconds);
   }
 
   /**
@@ -270,7 +299,9 @@ export class StackBase implements TransactionUser {
   localInfo(): LocalInfo {
     const t = this.transport;
     if (!t) return { host: 'invalid.invalid', port: 0, transport: 'udp' };
-    return { host: t.local.host, port: t.local.port, transport: t.protocol };
+    const ws = t.server.transport === 'ws' || t.server.transport === 'wss';
+    const host = (ws && this.options.via?.host) || t.local.host;
+    return { host, port: t.local.port, transport: t.protocol };
   }
 
   /** The transport changed state: tells the subscribers and every member. */

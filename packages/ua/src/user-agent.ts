@@ -21,6 +21,7 @@ import {
   type Endpoint,
   type Logger,
   type RandomSource,
+  randomBelow,
   silentLogger,
   type TraceDirection,
   type TransportState,
@@ -38,6 +39,17 @@ import type { SipStack } from './sip-stack.js';
 import { StackBase, type StackMember } from './stack-base.js';
 import type { TransportFactory } from './transport-factory.js';
 import { type IdentityOverride, identityAor, withIdentity } from './with-identity.js';
+
+/**
+ * The keep-alive interval a REGISTER 2xx asks for (RFC 5626 section 4.4.1): its `Flow-Timer`
+ * seconds, when the registrar confirmed outbound with `Require: outbound` (section 4.2.1: without
+ * it the flow is not an outbound flow).
+ */
+function flowTimer(response: SipResponse): number | undefined {
+  const seconds = Number(response.headers.get('flow-timer'));
+  const outbound = /(^|,)\s*outbound\s*(,|$)/i.test(response.headers.getAll('require').join(','));
+  return outbound && Number.isInteger(seconds) && seconds > 0 ? seconds : undefined;
+}
 
 /** Receives every SIP message as text with Authorization values already replaced by `<redacted>`. */
 export type SipTrace = (direction: TraceDirection, text: string, peer: Endpoint) => void;
@@ -288,6 +300,11 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /** @internal The registerer changed state. */
   registrationChanged(change: StateChange): void {
+    const res = change.response;
+    if (res && change.state === 'registered' && this.#reg?.outbound) {
+      const seconds = flowTimer(res);
+      if (seconds !== undefined) this.#stack?.setFlowTimer(seconds);
+    }
     this.#events?.emit('registration', change);
   }
 
@@ -368,7 +385,13 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   #createOwnStack(): StackBase {
     const o = this.#options;
+    const { via, contact } = this.#base;
+    // SIP.js `hackIpInContact: true`: one TEST-NET-1 address (192.0.2.1..254) for Via and Contact.
+    const testNet = contact.randomTestNetHost
+      ? `192.0.2.${1 + randomBelow(o.random ?? cryptoRandom, 254)}`
+      : undefined;
     return new StackBase({
+      via: { rport: via.forceRport, transport: via.transportOverride, host: contact.host ?? testNet },
       servers: this.#base.servers,
       connection: this.#base.connection,
       transportFactory: o.transportFactory,

@@ -89,7 +89,8 @@ const configs: Record<string, (t: Transport) => UserAgentConfig> = {
         'type=registration',
         'transport=t',
         'outbound_auth=kamailio-auth',
-        `server_uri=sip:${KAMAILIO_HOST}:${t === 'ws' ? KAMAILIO_WS_PORT : KAMAILIO_SIP_PORT};transport=${t}`,
+        // `\;`: a bare `;` starts a comment, and the Contact's transport comes from server_uri.
+        `server_uri=sip:${KAMAILIO_HOST}:${t === 'ws' ? KAMAILIO_WS_PORT : KAMAILIO_SIP_PORT}\\;transport=${t}`,
         `client_uri=${AOR}`,
         'expiration=60',
         'max_random_initial_delay=0',
@@ -143,7 +144,11 @@ describe.each(['udp', 'tcp', 'ws'] as const)('registration against Kamailio over
     async (name) => {
       const ua = start(configs[name]!(transport));
       await registerNow(ua);
-      const user = (parseUri(ua.registerer!.contact!) as SipUri).user!;
+      const contact = parseUri(ua.registerer!.contact!) as SipUri;
+      const user = contact.user!;
+      // One transport parameter, naming the transport in use (none for UDP, the default).
+      expect(ua.registerer!.contact!.match(/;transport=/gi)?.length ?? 0).toBe(transport === 'udp' ? 0 : 1);
+      expect(contact.transport?.toLowerCase()).toBe(transport === 'udp' ? undefined : transport);
       const bound = await aliceContacts();
       expect(bound).toHaveLength(1);
       expect(bound[0]).toContain(`sip:${user}@`);
@@ -161,7 +166,7 @@ test.each(['tcp', 'ws'] as const)(
       { uri: `sip:dave@${KAMAILIO_DOMAIN}`, password: KAMAILIO_USERS.dave, sockets: [KAMAILIO_WS_URL] },
       { profile: 'sipkit' },
     );
-    const ua = start({ ...base, servers: [server(transport)], contact: { ...base.contact, uriParams: {} } });
+    const ua = start({ ...base, servers: [server(transport)] });
     const changes: StateChange[] = [];
     ua.on('registration', (c) => changes.push(c));
     await registerNow(ua);

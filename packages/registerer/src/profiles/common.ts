@@ -14,6 +14,16 @@ export function outboundParams(parts: ContactParts): string {
   return `;reg-id=${parts.regId};+sip.instance="<urn:uuid:${parts.instance}>"`;
 }
 
+/**
+ * `Supported` value: the profile's own option tags, then the extra ones it does not list yet
+ * (SIP.js drops repeats; callers may pass the profile's own tags again as extras).
+ */
+export function optionTags(own: readonly string[], extra: readonly string[]): string {
+  const tags = [...own];
+  for (const tag of extra) if (!tags.includes(tag)) tags.push(tag);
+  return tags.join(', ');
+}
+
 /** Brackets a bare IPv6 address. */
 export function hostText(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -26,15 +36,16 @@ export function portText(port: number): string {
 
 /**
  * The Contact URI of the JavaScript stacks: `sip:USER@HOST;transport=ws` on WebSocket (no port:
- * the host is the `.invalid` placeholder of RFC 7118, and all three write `ws` even on WSS).
- * On other transports (which those stacks do not have) the port and transport are written.
+ * the host is the `.invalid` placeholder of RFC 7118, and all three write `ws` even on WSS,
+ * unless configured otherwise). On other transports (which those stacks do not have) the port
+ * and the transport in use are written.
  */
 export function websocketStyleUri(input: ContactUriInput): string {
   const t = input.local.transport.toLowerCase();
   const host = hostText(input.local.host);
   const base =
     t === 'ws' || t === 'wss'
-      ? `sip:${input.user}@${host};transport=ws`
+      ? `sip:${input.user}@${host};transport=${input.transport ?? 'ws'}`
       : `sip:${input.user}@${host}${portText(input.local.port)}${t === 'udp' ? '' : `;transport=${t}`}`;
   return base + paramText(input.uriParams);
 }

@@ -1,7 +1,7 @@
 import { RegistrationError } from '../errors.js';
 import type { RegistrationProfile } from '../profile.js';
 import { ALNUM, BASE32, token, uuid } from '../random.js';
-import { outboundParams, paramText, registrarKeepParams, websocketStyleUri } from './common.js';
+import { optionTags, outboundParams, paramText, registrarKeepParams, websocketStyleUri } from './common.js';
 import { sipjsProfile } from './sipjs.js';
 
 /**
@@ -21,7 +21,7 @@ export const sipjsLegacyProfile: RegistrationProfile = {
   },
   defaultRegistrar: registrarKeepParams,
   displayNameInTo: true,
-  supported: (wish) => ['path', 'gruu', 'outbound', ...wish.extra].join(', '),
+  supported: (wish) => optionTags(['path', 'gruu', 'outbound'], wish.extra),
   contactHeader(parts) {
     const expires = parts.expires === undefined ? '' : `;expires=${parts.expires}`;
     return `<${parts.uri}>${outboundParams(parts)}${paramText(parts.params)}${expires}`;

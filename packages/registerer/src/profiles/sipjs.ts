@@ -4,6 +4,7 @@ import { ALNUM, BASE32, token, uuid } from '../random.js';
 import { headerExpires } from '../response-values.js';
 import {
   jsNumber,
+  optionTags,
   outboundParams,
   paramText,
   registrarKeepParams,
@@ -76,7 +77,7 @@ export function createSipjsProfile(options: SipjsProfileOptions = {}): Registrat
     extraHeadersOnUnregister: false,
     displayNameInTo: false,
     starCarriesParams: false,
-    supported: (wish) => ['outbound', 'path', 'gruu', ...wish.extra].join(', '),
+    supported: (wish) => optionTags(['outbound', 'path', 'gruu'], wish.extra),
     contactHeader(parts) {
       const expires = parts.expires === undefined ? '' : `;expires=${parts.expires}`;
       const always =

@@ -2,7 +2,7 @@ import { RegistrationError } from '../errors.js';
 import type { FailureDecision, FailureInput, HeaderSlot, RegistrationProfile } from '../profile.js';
 import { ALNUM, BASE32, token, uniform, uuid } from '../random.js';
 import { headerExpires } from '../response-values.js';
-import { hostText, paramText, portText, registrarFromHost, sameUri } from './common.js';
+import { hostText, optionTags, paramText, portText, registrarFromHost, sameUri } from './common.js';
 
 /** Options of the sipkit profile. */
 export interface SipkitProfileOptions {
@@ -95,8 +95,12 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
       if (wish.path ?? true) tags.push('path');
       if (wish.gruu ?? true) tags.push('gruu');
       if (wish.outbound ?? true) tags.push('outbound');
-      tags.push(...wish.extra);
-      return tags.length > 0 ? tags.join(', ') : undefined;
+      // These three follow the wishes (no `outbound` after a 439), even when listed as extras.
+      const value = optionTags(
+        tags,
+        wish.extra.filter((t) => t !== 'path' && t !== 'gruu' && t !== 'outbound'),
+      );
+      return value === '' ? undefined : value;
     },
     contactHeader(parts) {
       const expires = parts.expires === undefined ? '' : `;expires=${parts.expires}`;
@@ -114,8 +118,9 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
       const t = input.local.transport.toLowerCase();
       const sips = input.registrar.kind === 'sip' && input.registrar.scheme === 'sips';
       // RFC 7118: ws / wss, no port (the host is a placeholder the server cannot reach).
-      const port = t === 'ws' || t === 'wss' ? '' : portText(input.local.port);
-      const transport = t === 'udp' ? '' : `;transport=${t}`;
+      const ws = t === 'ws' || t === 'wss';
+      const port = ws ? '' : portText(input.local.port);
+      const transport = t === 'udp' ? '' : `;transport=${(ws && input.transport) || t}`;
       return `${sips ? 'sips' : 'sip'}:${input.user}@${hostText(input.local.host)}${port}${transport}${paramText(input.uriParams)}`;
     },
     outbound(wish, random) {

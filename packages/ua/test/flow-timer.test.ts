@@ -1,0 +1,85 @@
+import { fromSipJs } from '@sipkit/config';
+import { VirtualClock } from '@sipkit/transport';
+import { describe, expect, test } from 'vitest';
+import { UserAgent } from '../src/index.js';
+import { type OkHeaders, run, WirePeer } from './wire-harness.js';
+
+/**
+ * RFC 5626 section 4.4.1: a `Flow-Timer` in the 2xx to an outbound REGISTER sets the keep-alive
+ * interval of the flow (pings at 80-100 % of it). Keep-alives configured every 90 s.
+ */
+async function pingsAfter(okHeaders: OkHeaders, outbound: boolean, window = 200_000): Promise<number[]> {
+  const clock = new VirtualClock();
+  const peer = new WirePeer(clock);
+  peer.okHeaders = okHeaders;
+  const config = fromSipJs(
+    {
+      uri: 'sip:alice@example.com',
+      authorizationPassword: 'x',
+      transportOptions: { server: 'wss://edge.example.com', keepAliveInterval: 90 },
+    },
+    outbound ? { regId: 1 } : {},
+  );
+  const ua = new UserAgent(config, { clock, transportFactory: peer.webSocketFactory });
+  await ua.start();
+  const registeredAt = clock.now();
+  const registered = ua.register();
+  await run(clock, 200);
+  await registered;
+  expect(ua.registerer?.state).toBe('registered');
+  await run(clock, window, 500);
+  const done = ua.stop();
+  await run(clock, 200);
+  await done;
+  return peer.pings.map((t) => t - registeredAt);
+}
+
+/** Gaps between successive pings (the first from the registration). */
+const gaps = (pings: number[]) => pings.map((t, i) => t - (i === 0 ? 0 : pings[i - 1]!));
+
+describe('Flow-Timer from the REGISTER 2xx', () => {
+  test('with Require: outbound, keep-alives follow Flow-Timer: 20 (every 16-20 s)', async () => {
+    const pings = await pingsAfter(
+      [
+        ['Require', 'outbound'],
+        ['Flow-Timer', '20'],
+      ],
+      true,
+    );
+    // 200 s at one ping per 16-20 s (the first is re-armed when the 2xx arrives).
+    expect(pings.length).toBeGreaterThanOrEqual(10);
+    for (const gap of gaps(pings)) {
+      expect(gap).toBeGreaterThanOrEqual(15_500);
+      expect(gap).toBeLessThanOrEqual(20_500);
+    }
+  });
+
+  test('without Require: outbound the flow is not an outbound flow: the configured 90 s stays', async () => {
+    const pings = await pingsAfter([['Flow-Timer', '20']], true);
+    expect(pings.length).toBeLessThanOrEqual(3);
+    for (const gap of gaps(pings).slice(1)) expect(gap).toBeGreaterThanOrEqual(72_000);
+  });
+
+  test('a REGISTER without reg-id ignores Flow-Timer', async () => {
+    const pings = await pingsAfter(
+      [
+        ['Require', 'outbound'],
+        ['Flow-Timer', '20'],
+      ],
+      false,
+    );
+    expect(pings.length).toBeLessThanOrEqual(3);
+    for (const gap of gaps(pings).slice(1)) expect(gap).toBeGreaterThanOrEqual(72_000);
+  });
+
+  test('a malformed Flow-Timer is ignored', async () => {
+    const pings = await pingsAfter(
+      [
+        ['Require', 'outbound'],
+        ['Flow-Timer', '0'],
+      ],
+      true,
+    );
+    expect(pings.length).toBeLessThanOrEqual(3);
+  });
+});
