@@ -55,6 +55,7 @@ export {
 } from './sipjs-legacy.js';
 export type {
   BearerCredential,
+  BearerTokenSource,
   ConnectionConfig,
   ContactConfig,
   CredentialsConfig,
@@ -71,4 +72,5 @@ export type {
   UserAgentConfig,
   ViaConfig,
 } from './types.js';
+export { hideSecrets } from './secrets.js';
 export { normaliseInstanceId } from './values.js';

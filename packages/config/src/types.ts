@@ -25,7 +25,8 @@ export interface ServerConfig {
 /**
  * One digest credential, as plain data (the digest package turns it into a client).
  * `password` answers every allowed algorithm; `ha1` holds pre-computed `H(user:realm:password)`
- * values in lower-case hex, per algorithm.
+ * values in lower-case hex, per algorithm. The adapters give each credential a JSON and
+ * `util.inspect` form that shows `<redacted>` for the password and HA1 values.
  */
 export interface DigestCredential {
   /** pjsip.conf auth section name, when it came from one. */
@@ -37,20 +38,59 @@ export interface DigestCredential {
   /** Pre-computed HA1 per algorithm. */
   ha1: Partial<Record<DigestAlgorithm, string>>;
   /**
-   * Realm binding: the challenge realm must equal it (case-insensitively); undefined answers any
-   * realm (Asterisk `realm=` empty or `*`; JsSIP `realm` only binds an `ha1`).
+   * Realm binding: the challenge realm must equal it, case-sensitively as RFC 7616 says (JsSIP
+   * compares with `===`) unless `realmIgnoresCase`. Undefined answers any realm (Asterisk
+   * `realm=` empty or `*`); an `ha1` without realm is then used as it is for any realm, as
+   * SIP.js `authorizationHa1` and Asterisk `password_digest` do. JsSIP `realm` only binds an `ha1`.
    */
   realm?: string;
-  /** Algorithms this credential may answer, most preferred first. */
-  algorithms: DigestAlgorithm[];
+  /** Compare `realm` without regard to case (Asterisk does). */
+  realmIgnoresCase?: boolean;
+  /**
+   * The algorithms this credential may answer (Asterisk `supported_algorithms_uac`, less those
+   * without a password or HA1). Undefined: no limit of its own; the profile decides (JsSIP and
+   * SIP.js answer MD5 only because their profiles do).
+   */
+  algorithms?: DigestAlgorithm[];
 }
 
-/** A bearer token (RFC 8898) sent without waiting for a challenge. */
+/**
+ * Gives a Bearer token (RFC 8898) for a challenge: asked on a first challenge (`challenge`) and
+ * again when the server refused the token sent (`rejected`). `realm`, `scope`, `authzServer`
+ * and `error` are the challenge's parameters.
+ */
+export type BearerTokenSource = (context: {
+  /** A first challenge, or a refusal of the token sent. */
+  reason: 'challenge' | 'rejected';
+  /** The challenge's realm. */
+  realm?: string;
+  /** The scope the token must cover. */
+  scope?: string;
+  /** Where to get a token (`authz_server`). */
+  authzServer?: string;
+  /** The RFC 6750 `error` parameter, e.g. `invalid_token`. */
+  error?: string;
+}) => string | Promise<string>;
+
+/**
+ * A bearer token (RFC 8898): a header value sent without waiting for a challenge, and/or a token
+ * that answers a `WWW-Authenticate: Bearer` challenge. JSON and `util.inspect` show both as
+ * `<redacted>` when an adapter made it.
+ */
 export interface BearerCredential {
-  /** The complete `Authorization` header value, sent verbatim (JsSIP: include `Bearer ` yourself). */
-  authorization: string;
-  /** True when it goes out on the first request, before any challenge. */
+  /**
+   * The complete `Authorization` header value, sent verbatim on every REGISTER when `preemptive`
+   * (JsSIP `authorization_jwt`: include `Bearer ` yourself).
+   */
+  authorization?: string;
+  /** True when `authorization` goes out on the first request, before any challenge. */
   preemptive: boolean;
+  /**
+   * The access token that answers a Bearer challenge, or a function giving one (asked again when
+   * the server refuses it). The JsSIP adapter takes it from an `authorization_jwt` written
+   * `Bearer <token>`. Absent: Bearer challenges are not answered.
+   */
+  token?: string | BearerTokenSource;
 }
 
 /** Every credential the user agent may use. */
