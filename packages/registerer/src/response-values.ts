@@ -37,6 +37,12 @@ export function isStale(res: SipResponse): boolean {
   return c?.param('stale')?.toLowerCase() === 'true';
 }
 
+/** The realm of the first challenge of a 401/407, if it has one. */
+export function challengeRealm(res: SipResponse): string | undefined {
+  const name = res.status === 407 ? 'proxy-authenticate' : 'www-authenticate';
+  return safe(() => res.headers.first(name))?.param('realm');
+}
+
 /** Raw values of a header (Service-Route, Path), empty when absent. */
 export function rawValues(res: SipResponse, name: string): string[] {
   return res.headers.getAll(name);
