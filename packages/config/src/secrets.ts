@@ -20,9 +20,11 @@ function redacted(target: object): Record<string, unknown> {
  * Gives a credential object (a `DigestCredential` or `BearerCredential`) a JSON form and a
  * `util.inspect` form that show `<redacted>` for its password, HA1 values, header value and
  * token, so logging a whole config does not print them. Both are non-enumerable: the plain data
- * reads as before. Returns `credential`.
+ * reads as before. A frozen object, or one that has them already, is left as it is. Returns
+ * `credential`.
  */
 export function hideSecrets<T extends object>(credential: T): T {
+  if (!Object.isExtensible(credential) || Object.hasOwn(credential, INSPECT)) return credential;
   const view = () => redacted(credential);
   Object.defineProperty(credential, 'toJSON', { value: view, configurable: true });
   Object.defineProperty(credential, INSPECT, { value: view, configurable: true });

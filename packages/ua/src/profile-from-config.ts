@@ -24,6 +24,7 @@ export function profileFromConfig(config: UserAgentConfig): RegistrationProfile 
     case 'sipjs-legacy':
       return sipjsLegacyProfile;
     case 'asterisk': {
+      const algorithms = supportedAlgorithms(config);
       const supportPath = config.registration.supported.includes('path');
       const supportOutbound = config.registration.supported.includes('outbound');
       const key = [
@@ -36,6 +37,7 @@ export function profileFromConfig(config: UserAgentConfig): RegistrationProfile 
         p.maxRandomInitialDelay,
         supportPath,
         supportOutbound,
+        algorithms,
       ].join(' ');
       return shared(key, () =>
         createAsteriskProfile({
@@ -47,12 +49,23 @@ export function profileFromConfig(config: UserAgentConfig): RegistrationProfile 
           maxRandomInitialDelay: p.maxRandomInitialDelay,
           supportPath,
           supportOutbound,
+          supportedAlgorithms: algorithms,
         }),
       );
     }
     default:
       return sipkitProfile;
   }
+}
+
+/**
+ * Asterisk answers with the algorithms its auth sections allow (`supported_algorithms_uac`); each
+ * credential keeps its own list, so the profile allows all of them, in order of first mention.
+ * Undefined (the profile's MD5) when no credential names any.
+ */
+function supportedAlgorithms(config: UserAgentConfig): string[] | undefined {
+  const all = new Set(config.credentials.digest.flatMap((c) => c.algorithms ?? []));
+  return all.size > 0 ? [...all] : undefined;
 }
 
 function shared(key: string, make: () => RegistrationProfile): RegistrationProfile {

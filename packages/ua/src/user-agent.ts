@@ -1,4 +1,4 @@
-import type { UserAgentConfig } from '@sipkit/config';
+import { hideSecrets, type UserAgentConfig } from '@sipkit/config';
 import { applyAuthorization, type DigestClient } from '@sipkit/digest';
 import type { SipRequest, SipResponse, SipUri } from '@sipkit/parser';
 import {
@@ -124,6 +124,9 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     if (config.servers.length === 0)
       throw new UserAgentError('NO_SERVER', 'the configuration names no server');
     this.#base = config;
+    // A config built by hand gets the redacted JSON / inspect forms the adapters give.
+    for (const c of config.credentials.digest) hideSecrets(c);
+    if (config.credentials.bearer) hideSecrets(config.credentials.bearer);
     // Kept by reference: many user agents built with one options object share it.
     this.#options = options;
     // A profile this class cannot follow fails here, not after connecting.
@@ -262,19 +265,23 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
    * and the profile's digest policy.
    */
   authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
-    // The registerer always passes its profile's policy; another one gets a client of its own.
-    const usual = samePolicy(this.#reg?.profile.digest, policy);
-    let client = usual ? this.#digest : undefined;
-    if (!client) {
-      client = userAgentDigestClient(
-        this.config.credentials,
-        policy,
-        this.#random,
-        this.#base.profile === 'jssip',
-        this.#reg?.profile.preemptiveAuthorization === true,
-      );
-      if (usual) this.#digest = client;
-    }
+    // Made inside answerChallenge's error handling: unusable credentials reject, never throw here.
+    const client = () => {
+      // The registerer always passes its profile's policy; another one gets a client of its own.
+      const usual = samePolicy(this.#reg?.profile.digest, policy);
+      let made = usual ? this.#digest : undefined;
+      if (!made) {
+        made = userAgentDigestClient(
+          this.config.credentials,
+          policy,
+          this.#random,
+          this.#base.profile === 'jssip',
+          this.#reg?.profile.preemptiveAuthorization === true,
+        );
+        if (usual) this.#digest = made;
+      }
+      return made;
+    };
     return answerChallenge(client, challenge, request, policy, this.#logger);
   }
 
