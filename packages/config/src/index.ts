@@ -37,6 +37,7 @@ export {
   type SipJsProfileParams,
   type SipkitProfileParams,
 } from './profiles.js';
+export { hideSecrets } from './secrets.js';
 export {
   fromSipJs,
   SIPJS_USER_AGENT,
@@ -72,5 +73,4 @@ export type {
   UserAgentConfig,
   ViaConfig,
 } from './types.js';
-export { hideSecrets } from './secrets.js';
 export { normaliseInstanceId } from './values.js';

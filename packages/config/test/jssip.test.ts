@@ -27,7 +27,7 @@ describe('fromJsSIP defaults (Appendix A.2 config)', () => {
     expect(c.servers[0]!.uri.toString()).toBe('sip:edge.example.com;transport=ws');
     expect(c.servers[0]!.weight).toBe(0);
   });
-  it('has a password credential for any realm (MD5 only is the profile\'s rule)', () => {
+  it("has a password credential for any realm (MD5 only is the profile's rule)", () => {
     expect(c.credentials.digest).toEqual([{ username: 'alice', password: 'x', ha1: {} }]);
     expect(c.credentials.digest[0]!.algorithms).toBeUndefined();
     expect(c.credentials.bearer).toBeUndefined();
@@ -151,7 +151,11 @@ describe('fromJsSIP option mapping', () => {
       ha1: '350fe29ce3890bd85d105998b0a95cf7',
       authorization_jwt: 'Bearer tok.en.value',
     });
-    for (const text of [JSON.stringify(c), inspect(c, { depth: 8 }), inspect(c, { depth: 8, showHidden: true })]) {
+    for (const text of [
+      JSON.stringify(c),
+      inspect(c, { depth: 8 }),
+      inspect(c, { depth: 8, showHidden: true }),
+    ]) {
       for (const secret of ['S3cretPW', '350fe29ce3890bd85d105998b0a95cf7', 'tok.en.value']) {
         expect(text).not.toContain(secret);
       }

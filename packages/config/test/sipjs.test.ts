@@ -97,9 +97,7 @@ describe('fromSipJs option mapping', () => {
     });
     expect(c.identity).toMatchObject({ authorizationUser: 'alice123', displayName: 'Alice ¶€ĸøĸø' });
     expect(c.registration.registrar.toString()).toBe('sip:example.com;transport=ws');
-    expect(c.credentials.digest).toEqual([
-      { username: 'alice123', password: 'pw', ha1: {} },
-    ]);
+    expect(c.credentials.digest).toEqual([{ username: 'alice123', password: 'pw', ha1: {} }]);
     expect(c.contact).toMatchObject({
       user: 'alicecontact',
       host: 'client.example.net',

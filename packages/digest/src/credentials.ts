@@ -102,7 +102,11 @@ export class DigestCredentials {
   static fromHa1(init: Ha1CredentialsInit): DigestCredentials {
     const realm = init.realm === '*' ? undefined : init.realm;
     if (realm?.includes('*')) {
-      throw new AuthenticationError('invalid-credentials', 'an HA1 is bound to one exact realm or any', realm);
+      throw new AuthenticationError(
+        'invalid-credentials',
+        'an HA1 is bound to one exact realm or any',
+        realm,
+      );
     }
     return new DigestCredentials(init.username, realm, undefined, readHa1(init.ha1, realm), rulesOf(init));
   }

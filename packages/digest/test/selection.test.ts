@@ -293,7 +293,9 @@ describe('choosing among several credentials for a realm', () => {
     const both = challengeResponse([www('r', 'MD5'), www('r', 'SHA-256')]);
     const [a] = await client(sha).authorize(both, request('REGISTER', 'sip:b'));
     expect(a!.value.param('algorithm')).toBe('SHA-256');
-    const e = await failure(client(sha).authorize(challengeResponse([www('r', 'MD5')]), request('R', 'sip:b')));
+    const e = await failure(
+      client(sha).authorize(challengeResponse([www('r', 'MD5')]), request('R', 'sip:b')),
+    );
     expect(e.code).toBe('no-supported-algorithm');
   });
 });
@@ -312,7 +314,10 @@ describe('the qop values a client may answer', () => {
   });
 
   it('the list order is the preference; the default prefers auth and accepts auth-int alone', async () => {
-    const [a] = await only(['auth-int', 'auth']).authorize(qop('auth,auth-int'), request('REGISTER', 'sip:r'));
+    const [a] = await only(['auth-int', 'auth']).authorize(
+      qop('auth,auth-int'),
+      request('REGISTER', 'sip:r'),
+    );
     expect(a!.value.param('qop')).toBe('auth-int');
     const [b] = await client(alice).authorize(qop('auth-int,auth'), request('REGISTER', 'sip:r'));
     expect(b!.value.param('qop')).toBe('auth');

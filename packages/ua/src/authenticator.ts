@@ -25,13 +25,21 @@ import type { Logger } from '@sipkit/transport';
 export function credentialsFromConfig(config: CredentialsConfig): Credentials[] {
   const out: Credentials[] = [];
   for (const c of config.digest) {
-    const rules = { username: c.username, realm: c.realm, hashes: c.algorithms, realmIgnoresCase: c.realmIgnoresCase };
-    if (c.password !== undefined) out.push(DigestCredentials.fromPassword({ ...rules, password: c.password }));
+    const rules = {
+      username: c.username,
+      realm: c.realm,
+      hashes: c.algorithms,
+      realmIgnoresCase: c.realmIgnoresCase,
+    };
+    if (c.password !== undefined)
+      out.push(DigestCredentials.fromPassword({ ...rules, password: c.password }));
     if (Object.keys(c.ha1).length > 0) out.push(DigestCredentials.fromHa1({ ...rules, ha1: c.ha1 }));
   }
   const token = config.bearer?.token;
   if (token !== undefined)
-    out.push(typeof token === 'string' ? BearerCredentials.fromToken(token) : BearerCredentials.fromProvider(token));
+    out.push(
+      typeof token === 'string' ? BearerCredentials.fromToken(token) : BearerCredentials.fromProvider(token),
+    );
   // An exact-size copy: the array lives as long as the user agent.
   return out.slice();
 }

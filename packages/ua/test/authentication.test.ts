@@ -50,7 +50,11 @@ interface Started {
 
 /** Starts a user agent on `config` against `registrar` and lets `ms` of virtual time pass. */
 async function start(config: UserAgentConfig, registrar: FakeRegistrar, ms = 1_500): Promise<Started> {
-  const ua = new UserAgent(config, { clock: registrar.clock, random: seeded(), transportFactory: registrar.factory });
+  const ua = new UserAgent(config, {
+    clock: registrar.clock,
+    random: seeded(),
+    transportFactory: registrar.factory,
+  });
   const changes: StateChange[] = [];
   ua.on('registration', (c) => changes.push(c));
   await ua.start();
@@ -145,7 +149,13 @@ describe('Asterisk supported_algorithms_uac (issue 2)', () => {
   test('a password limited to SHA-256 does not answer an MD5-only registrar', async () => {
     const clock = new VirtualClock();
     const registrar = new FakeRegistrar(clock);
-    const config = pjsip(['[auth]', 'type=auth', 'username=alice', 'password=secret', 'supported_algorithms_uac=SHA-256']);
+    const config = pjsip([
+      '[auth]',
+      'type=auth',
+      'username=alice',
+      'password=secret',
+      'supported_algorithms_uac=SHA-256',
+    ]);
     const { ua, changes } = await start(config, registrar);
     expect(registrar.received).toHaveLength(1);
     expect(changes.at(-1)?.authError?.code).toBe('no-supported-algorithm');
@@ -193,7 +203,12 @@ describe('the reason of an authentication failure reaches the user (issue 4)', (
   }
 
   test.each([
-    ['wrong password', 'rejected-credentials', new FakeRegistrar(new VirtualClock(), 'alice', 'other'), jssip],
+    [
+      'wrong password',
+      'rejected-credentials',
+      new FakeRegistrar(new VirtualClock(), 'alice', 'other'),
+      jssip,
+    ],
     [
       'no supported algorithm',
       'no-supported-algorithm',
@@ -219,14 +234,17 @@ describe('the reason of an authentication failure reaches the user (issue 4)', (
 });
 
 describe('the sipkit profile answers -sess challenges (issue 5)', () => {
-  test.each(['SHA-512-256-sess', 'SHA-256-sess', 'MD5-sess'] as DigestAlgorithm[])('%s', async (algorithm) => {
-    const clock = new VirtualClock();
-    const registrar = new FakeRegistrar(clock, 'alice', 'secret', {}, { algorithms: [algorithm] });
-    const { ua } = await start(fromJsSIP(jssip, { profile: 'sipkit' }), registrar);
-    expect(answer(registrar, 1)?.param('algorithm')).toBe(algorithm);
-    expect(ua.registerer?.state).toBe('registered');
-    await stop(ua, clock);
-  });
+  test.each(['SHA-512-256-sess', 'SHA-256-sess', 'MD5-sess'] as DigestAlgorithm[])(
+    '%s',
+    async (algorithm) => {
+      const clock = new VirtualClock();
+      const registrar = new FakeRegistrar(clock, 'alice', 'secret', {}, { algorithms: [algorithm] });
+      const { ua } = await start(fromJsSIP(jssip, { profile: 'sipkit' }), registrar);
+      expect(answer(registrar, 1)?.param('algorithm')).toBe(algorithm);
+      expect(ua.registerer?.state).toBe('registered');
+      await stop(ua, clock);
+    },
+  );
 });
 
 describe('qop the profile allows (issue 6)', () => {
@@ -367,7 +385,12 @@ describe('a second 401 to the authenticated REGISTER, real DigestClient (issue 1
     ['jssip', () => fromJsSIP(jssip), 1_500],
     [
       'sipjs',
-      () => fromSipJs({ uri: jssip.uri, authorizationPassword: 'secret', transportOptions: { server: jssip.sockets[0] } }),
+      () =>
+        fromSipJs({
+          uri: jssip.uri,
+          authorizationPassword: 'secret',
+          transportOptions: { server: jssip.sockets[0] },
+        }),
       1_500,
     ],
     // Asterisk's first REGISTER waits 1..10 s (max_random_initial_delay=10).
@@ -383,19 +406,22 @@ describe('a second 401 to the authenticated REGISTER, real DigestClient (issue 1
     ],
   ];
 
-  test.each(profiles)('%s: the same nonce again, not stale: stops with rejected-credentials', async (_p, config, ms) => {
-    const clock = new VirtualClock();
-    const registrar = new FakeRegistrar(clock);
-    registrar.hostile = (req) => [challenge(req, 'SAME')];
-    const { ua, changes, outcome } = await start(config(), registrar, ms);
-    expect(registrar.received).toHaveLength(2);
-    expect(answer(registrar, 1)?.param('nonce')).toBe('SAME');
-    const failed = changes.find((c) => c.reason === 'failed');
-    expect(failed?.authError?.code).toBe('rejected-credentials');
-    const error = await outcome;
-    if (error) expect((error as RegistrationError).authError?.code).toBe('rejected-credentials');
-    await stop(ua, clock);
-  });
+  test.each(profiles)(
+    '%s: the same nonce again, not stale: stops with rejected-credentials',
+    async (_p, config, ms) => {
+      const clock = new VirtualClock();
+      const registrar = new FakeRegistrar(clock);
+      registrar.hostile = (req) => [challenge(req, 'SAME')];
+      const { ua, changes, outcome } = await start(config(), registrar, ms);
+      expect(registrar.received).toHaveLength(2);
+      expect(answer(registrar, 1)?.param('nonce')).toBe('SAME');
+      const failed = changes.find((c) => c.reason === 'failed');
+      expect(failed?.authError?.code).toBe('rejected-credentials');
+      const error = await outcome;
+      if (error) expect((error as RegistrationError).authError?.code).toBe('rejected-credentials');
+      await stop(ua, clock);
+    },
+  );
 
   test.each(profiles)('%s: stale=true with a new nonce', async (profile, config, ms) => {
     const clock = new VirtualClock();

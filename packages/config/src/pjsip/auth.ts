@@ -1,5 +1,5 @@
-import type { DigestAlgorithm, DigestCredential, UnsupportedOption } from '../types.js';
 import { hideSecrets } from '../secrets.js';
+import type { DigestAlgorithm, DigestCredential, UnsupportedOption } from '../types.js';
 import type { PjsipSection } from './document.js';
 import { SectionReader } from './section-reader.js';
 
