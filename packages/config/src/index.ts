@@ -56,7 +56,6 @@ export {
 } from './sipjs-legacy.js';
 export type {
   BearerCredential,
-  BearerTokenSource,
   ConnectionConfig,
   ContactConfig,
   CredentialsConfig,

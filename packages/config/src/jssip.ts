@@ -3,7 +3,7 @@ import { ConfigError } from './errors.js';
 import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
 import { hideSecrets } from './secrets.js';
-import type { BearerCredential, DigestCredential, ServerConfig, UserAgentConfig } from './types.js';
+import type { DigestCredential, ServerConfig, UserAgentConfig } from './types.js';
 import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
 
 /** The parts of a `JsSIP.Socket` (e.g. `WebSocketInterface`) the adapter reads; a URL string works too. */
@@ -223,7 +223,7 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
     },
     credentials: {
       digest,
-      bearer: jwt === undefined ? undefined : jwtBearer(jwt as string),
+      bearer: jwt === undefined ? undefined : hideSecrets({ authorization: jwt as string, preemptive: true }),
     },
     servers,
     extraHeaders,
@@ -315,13 +315,4 @@ function readSockets(o: OptionBag): ServerConfig[] {
     }
     return server;
   });
-}
-
-/**
- * `authorization_jwt`: sent verbatim on every REGISTER, as JsSIP does. Written `Bearer <token>`,
- * its token also answers a Bearer challenge (RFC 8898), which JsSIP cannot.
- */
-function jwtBearer(authorization: string): BearerCredential {
-  const token = /^bearer +([^\s]+)$/i.exec(authorization.trim())?.[1];
-  return hideSecrets({ authorization, preemptive: true, token });
 }

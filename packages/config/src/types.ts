@@ -55,42 +55,15 @@ export interface DigestCredential {
 }
 
 /**
- * Gives a Bearer token (RFC 8898) for a challenge: asked on a first challenge (`challenge`) and
- * again when the server refused the token sent (`rejected`). `realm`, `scope`, `authzServer`
- * and `error` are the challenge's parameters.
- */
-export type BearerTokenSource = (context: {
-  /** A first challenge, or a refusal of the token sent. */
-  reason: 'challenge' | 'rejected';
-  /** The challenge's realm. */
-  realm?: string;
-  /** The scope the token must cover. */
-  scope?: string;
-  /** Where to get a token (`authz_server`). */
-  authzServer?: string;
-  /** The RFC 6750 `error` parameter, e.g. `invalid_token`. */
-  error?: string;
-}) => string | Promise<string>;
-
-/**
- * A bearer token (RFC 8898): a header value sent without waiting for a challenge, and/or a token
- * that answers a `WWW-Authenticate: Bearer` challenge. JSON and `util.inspect` show both as
- * `<redacted>` when an adapter made it.
+ * A bearer token (RFC 8898) sent without waiting for a challenge. JSON and `util.inspect` show
+ * the value as `<redacted>` when an adapter made it. To answer `WWW-Authenticate: Bearer`
+ * challenges, give the user agent `BearerCredentials` (`UserAgentOptions.credentials`).
  */
 export interface BearerCredential {
-  /**
-   * The complete `Authorization` header value, sent verbatim on every REGISTER when `preemptive`
-   * (JsSIP `authorization_jwt`: include `Bearer ` yourself).
-   */
-  authorization?: string;
-  /** True when `authorization` goes out on the first request, before any challenge. */
+  /** The complete `Authorization` header value, sent verbatim (JsSIP: include `Bearer ` yourself). */
+  authorization: string;
+  /** True when it goes out on the first request, before any challenge. */
   preemptive: boolean;
-  /**
-   * The access token that answers a Bearer challenge, or a function giving one (asked again when
-   * the server refuses it). The JsSIP adapter takes it from an `authorization_jwt` written
-   * `Bearer <token>`. Absent: Bearer challenges are not answered.
-   */
-  token?: string | BearerTokenSource;
 }
 
 /** Every credential the user agent may use. */

@@ -132,16 +132,7 @@ describe('fromJsSIP option mapping', () => {
       { username: 'alice123', ha1: { MD5: '350fe29ce3890bd85d105998b0a95cf7' }, realm: 'example.com' },
     ]);
     expect(c.credentials.digest[1]!.realmIgnoresCase).toBeUndefined();
-    // Verbatim and preemptive, as JsSIP sends it; its token also answers a Bearer challenge.
-    expect(c.credentials.bearer).toEqual({
-      authorization: 'Bearer abc.def.ghi',
-      preemptive: true,
-      token: 'abc.def.ghi',
-    });
-  });
-  it('an authorization_jwt that is not `Bearer <token>` is only sent verbatim', () => {
-    const c = fromJsSIP({ ...base, authorization_jwt: 'Custom xyz' });
-    expect(c.credentials.bearer).toEqual({ authorization: 'Custom xyz', preemptive: true });
+    expect(c.credentials.bearer).toEqual({ authorization: 'Bearer abc.def.ghi', preemptive: true });
   });
   it('JSON and util.inspect of the config show no password, HA1 or token', () => {
     const c = fromJsSIP({

@@ -90,12 +90,16 @@ export class DigestCredentials {
   ) {
     this.#password = password;
     this.#ha1 = ha1;
-    this.#rules = rules.hashes || rules.realmIgnoresCase ? rules : undefined;
+    // Only these two fields are kept (not the whole init object, which holds the secret).
+    this.#rules =
+      rules.hashes || rules.realmIgnoresCase
+        ? { hashes: rules.hashes, realmIgnoresCase: rules.realmIgnoresCase }
+        : undefined;
   }
 
   /** Credentials holding a plain password. */
   static fromPassword(init: PasswordCredentialsInit): DigestCredentials {
-    return new DigestCredentials(init.username, init.realm, init.password, NO_HA1, rulesOf(init));
+    return new DigestCredentials(init.username, init.realm, init.password, NO_HA1, init);
   }
 
   /** Credentials holding pre-computed HA1 values (see {@link Ha1CredentialsInit} for the forms). */
@@ -108,7 +112,7 @@ export class DigestCredentials {
         realm,
       );
     }
-    return new DigestCredentials(init.username, realm, undefined, readHa1(init.ha1, realm), rulesOf(init));
+    return new DigestCredentials(init.username, realm, undefined, readHa1(init.ha1, realm), init);
   }
 
   /** Whether the realm binding allows `realm`. */
@@ -168,11 +172,6 @@ export class DigestCredentials {
   [INSPECT](): string {
     return this.toString();
   }
-}
-
-/** The rules of an init object, without its other fields (a credential keeps them for life). */
-function rulesOf({ hashes, realmIgnoresCase }: CredentialsRules): CredentialsRules {
-  return { hashes, realmIgnoresCase };
 }
 
 function readHa1(input: Ha1CredentialsInit['ha1'], realm: string | undefined): Ha1Table {

@@ -5,9 +5,9 @@ import type { CoreRegistererOptions, UnregisterOptions } from './options.js';
 import type { RegistrationProfile } from './profile.js';
 import { sipkitProfile } from './profiles/sipkit.js';
 import { flat, LOWER, token, uuid } from './random.js';
-import { authLines, buildRegister } from './request-builder.js';
+import { authLines, buildRegister, isAuthLine } from './request-builder.js';
 import {
-  challengeRealm,
+  challengeParam,
   contactsOf,
   isStale,
   minExpires,
@@ -101,12 +101,6 @@ function toSipUri(value: string | SipUri, what: string): SipUri {
 function flatText(uri: SipUri, given: string): string {
   const text = uri.toString();
   return text === given ? given : flat(text);
-}
-
-/** Whether a header name is Authorization or Proxy-Authorization. */
-function isAuthLine(name: string): boolean {
-  const n = name.toLowerCase();
-  return n === 'authorization' || n === 'proxy-authorization';
 }
 
 function entries(record: Record<string, string | null> | undefined): [string, string | null][] {
@@ -774,10 +768,8 @@ export class Registerer {
               response,
               new AuthenticationError(
                 'rejected-credentials',
-                stale
-                  ? 'the registrar challenged the authenticated REGISTER again (stale nonce; no further attempt)'
-                  : 'the registrar refused the credentials',
-                challengeRealm(response),
+                `the registrar refused the credentials${stale ? ' (stale nonce, no attempt left)' : ''}`,
+                challengeParam(response, 'realm'),
               ),
             );
           }
@@ -794,9 +786,8 @@ export class Registerer {
         try {
           ok = await authenticator.authorize(response, probe, p.digest);
         } catch (e) {
-          // An AuthenticationError says why (no secret in it); anything else is a fault.
-          if (e instanceof AuthenticationError) this.#log('info', 'challenge not answered', { code: e.code });
-          else this.#log('warn', 'authenticator threw', { error: String(e) });
+          // An AuthenticationError says why, and holds no secret.
+          this.#log('warn', 'challenge not answered', { error: String(e) });
           authFailures.set(response, e);
           ok = false;
         }

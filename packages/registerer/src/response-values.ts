@@ -32,15 +32,13 @@ export function contactsOf(res: SipResponse): NameAddr[] {
 
 /** True when the first challenge of a 401/407 says `stale=true`. */
 export function isStale(res: SipResponse): boolean {
-  const name = res.status === 407 ? 'proxy-authenticate' : 'www-authenticate';
-  const c = safe(() => res.headers.first(name));
-  return c?.param('stale')?.toLowerCase() === 'true';
+  return challengeParam(res, 'stale')?.toLowerCase() === 'true';
 }
 
-/** The realm of the first challenge of a 401/407, if it has one. */
-export function challengeRealm(res: SipResponse): string | undefined {
+/** A parameter (`stale`, `realm`) of the first challenge of a 401/407. */
+export function challengeParam(res: SipResponse, param: string): string | undefined {
   const name = res.status === 407 ? 'proxy-authenticate' : 'www-authenticate';
-  return safe(() => res.headers.first(name))?.param('realm');
+  return safe(() => res.headers.first(name))?.param(param);
 }
 
 /** Raw values of a header (Service-Route, Path), empty when absent. */

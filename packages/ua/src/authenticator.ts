@@ -1,8 +1,7 @@
 import type { CredentialsConfig } from '@sipkit/config';
 import {
-  AuthenticationError,
+  type AuthenticationError,
   applyAuthorization,
-  BearerCredentials,
   type Credentials,
   type DigestAlgorithm,
   DigestClient,
@@ -17,12 +16,15 @@ import type { Authenticator, DigestPolicy } from '@sipkit/registerer';
 import type { Logger } from '@sipkit/transport';
 
 /**
- * Turns the plain credential data of a config into credential objects: digest ones with their
- * realm binding (none: any realm, also for an HA1), realm case and algorithms, and a Bearer one
- * when the config has a token. Throws {@link AuthenticationError} `invalid-credentials` for an
+ * Turns the plain credential data of a config into digest credential objects, with their realm
+ * binding (none: any realm, also for an HA1), realm case and algorithms; `extra` (such as
+ * `BearerCredentials`) follow. Throws {@link AuthenticationError} `invalid-credentials` for an
  * unusable HA1.
  */
-export function credentialsFromConfig(config: CredentialsConfig): Credentials[] {
+export function credentialsFromConfig(
+  config: CredentialsConfig,
+  extra: readonly Credentials[] = [],
+): Credentials[] {
   const out: Credentials[] = [];
   for (const c of config.digest) {
     const rules = {
@@ -35,11 +37,7 @@ export function credentialsFromConfig(config: CredentialsConfig): Credentials[] 
       out.push(DigestCredentials.fromPassword({ ...rules, password: c.password }));
     if (Object.keys(c.ha1).length > 0) out.push(DigestCredentials.fromHa1({ ...rules, ha1: c.ha1 }));
   }
-  const token = config.bearer?.token;
-  if (token !== undefined)
-    out.push(
-      typeof token === 'string' ? BearerCredentials.fromToken(token) : BearerCredentials.fromProvider(token),
-    );
+  out.push(...extra);
   // An exact-size copy: the array lives as long as the user agent.
   return out.slice();
 }
@@ -123,9 +121,8 @@ export class DigestAuthenticator implements Authenticator {
 /**
  * Answers a 401/407 with the client `client()` gives as the profile's policy says (all challenges,
  * or only the first) and puts the answer into `request`. Resolves true; when it cannot answer,
- * rejects with an {@link AuthenticationError} (anything else thrown on the way, making the client
- * included, becomes one with code `invalid-credentials` and it as the cause). Never throws
- * synchronously. Logs only the code.
+ * rejects with an {@link AuthenticationError} (or whatever else was thrown on the way, making the
+ * client included). Never throws synchronously. Logs only the code.
  */
 export async function answerChallenge(
   client: () => DigestClient,
@@ -141,14 +138,9 @@ export async function answerChallenge(
     applyAuthorization(request.headers, answers);
     return true;
   } catch (e) {
-    const error =
-      e instanceof AuthenticationError
-        ? e
-        : new AuthenticationError('invalid-credentials', 'the credentials cannot be used', undefined, {
-            cause: e,
-          });
-    logger.warn(`cannot answer ${challenge.status} challenge: ${error.code}`);
-    throw error;
+    // Only the code: the message of an unexpected error might quote input.
+    logger.warn(`cannot answer ${challenge.status} challenge: ${(e as AuthenticationError).code}`);
+    throw e;
   }
 }
 
@@ -163,10 +155,11 @@ export function userAgentDigestClient(
   random: RandomSource,
   replacePasswordWithHa1: boolean,
   reauthorize = false,
+  extra?: readonly Credentials[],
 ): DigestClient {
   const settings = settingsOf(policy);
   return new DigestClient({
-    credentials: credentialsFromConfig(config),
+    credentials: credentialsFromConfig(config, extra),
     algorithms: settings.algorithms,
     qop: settings.qop,
     random,

@@ -24,7 +24,9 @@ export function profileFromConfig(config: UserAgentConfig): RegistrationProfile 
     case 'sipjs-legacy':
       return sipjsLegacyProfile;
     case 'asterisk': {
-      const algorithms = supportedAlgorithms(config);
+      // Each credential keeps its own supported_algorithms_uac: the profile allows them all.
+      const all = [...new Set(config.credentials.digest.flatMap((c) => c.algorithms ?? []))];
+      const algorithms = all.length > 0 ? all : undefined;
       const supportPath = config.registration.supported.includes('path');
       const supportOutbound = config.registration.supported.includes('outbound');
       const key = [
@@ -56,16 +58,6 @@ export function profileFromConfig(config: UserAgentConfig): RegistrationProfile 
     default:
       return sipkitProfile;
   }
-}
-
-/**
- * Asterisk answers with the algorithms its auth sections allow (`supported_algorithms_uac`); each
- * credential keeps its own list, so the profile allows all of them, in order of first mention.
- * Undefined (the profile's MD5) when no credential names any.
- */
-function supportedAlgorithms(config: UserAgentConfig): string[] | undefined {
-  const all = new Set(config.credentials.digest.flatMap((c) => c.algorithms ?? []));
-  return all.size > 0 ? [...all] : undefined;
 }
 
 function shared(key: string, make: () => RegistrationProfile): RegistrationProfile {

@@ -141,7 +141,7 @@ function sharedOptions(config: UserAgentConfig, ports: SharedPorts): CoreRegiste
   }
   const extraHeaders = headerPairs([...config.extraHeaders, ...registration.extraHeaders]);
   const bearer = config.credentials.bearer;
-  if (bearer?.preemptive && bearer.authorization) extraHeaders.push(['Authorization', bearer.authorization]);
+  if (bearer?.preemptive) extraHeaders.push(['Authorization', bearer.authorization]);
   const options: CoreRegistererOptions = {
     aor: identity.aor,
     ...plain,

@@ -1,5 +1,5 @@
 import { hideSecrets, type UserAgentConfig } from '@sipkit/config';
-import { applyAuthorization, type DigestClient } from '@sipkit/digest';
+import { applyAuthorization, type Credentials, type DigestClient } from '@sipkit/digest';
 import type { SipRequest, SipResponse, SipUri } from '@sipkit/parser';
 import {
   type Authenticator,
@@ -73,6 +73,14 @@ export interface UserAgentOptions {
    * `UserAgent` of `@sipkit/ua/core` needs it for any profile but `sipkit`.
    */
   profile?: RegistrationProfile;
+  /**
+   * Credentials beyond the config's digest ones, tried with them: `BearerCredentials` from
+   * `@sipkit/digest` answer `WWW-Authenticate: Bearer` challenges (RFC 8898), e.g.
+   * `[BearerCredentials.fromProvider(getToken)]`, asked again for a token when the registrar
+   * refuses one. A separate option so that an app without Bearer does not ship it. User agents
+   * given the same options object share them (and so a cached token).
+   */
+  credentials?: readonly Credentials[];
 }
 
 /** Lifecycle of a {@link UserAgent}; `stopped` is final. */
@@ -277,6 +285,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
           this.#random,
           this.#base.profile === 'jssip',
           this.#reg?.profile.preemptiveAuthorization === true,
+          this.#options.credentials,
         );
         if (usual) this.#digest = made;
       }

@@ -52,11 +52,12 @@ export function withIdentity(base: UserAgentConfig, who: IdentityOverride): User
  */
 export function identityAor(base: UserAgentConfig, aor: string | SipUri): SipUri {
   const given = typeof aor === 'string' ? parseUri(aor) : aor;
-  if (given.kind !== 'sip' || given.user === undefined)
-    throw new UserAgentError('INVALID_CREDENTIALS', 'the AOR must be a sip: or sips: URI with a user part');
-  // RFC 3261 section 19.1.1; the message does not quote it.
-  if (given.password !== undefined)
-    throw new UserAgentError('INVALID_CREDENTIALS', 'the AOR must not carry a password');
+  // No password in it (RFC 3261 section 19.1.1); the message does not quote one.
+  if (given.kind !== 'sip' || given.user === undefined || given.password !== undefined)
+    throw new UserAgentError(
+      'INVALID_CREDENTIALS',
+      'the AOR must be a sip: or sips: URI with a user part and no password',
+    );
   const b = base.identity.aor;
   return typeof aor === 'string' && given.host === b.host
     ? new SipUri(b.scheme, b.host, given.user, given.port, given.params, given.headers, given.password)

@@ -1,11 +1,11 @@
 import { inspect } from 'node:util';
 import { fromJsSIP, fromPjsip, fromSipJs, type UserAgentConfig } from '@sipkit/config';
-import { computeHa1, type DigestAlgorithm } from '@sipkit/digest';
+import { BearerCredentials, computeHa1, type DigestAlgorithm } from '@sipkit/digest';
 import { createResponse, type SipRequest, type SipResponse } from '@sipkit/parser';
 import { RegistrationError, type StateChange } from '@sipkit/registerer';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, test } from 'vitest';
-import { UserAgent, UserAgentError } from '../src/index.js';
+import { UserAgent, UserAgentError, type UserAgentOptions } from '../src/index.js';
 import { FakeRegistrar } from './fake-registrar.js';
 
 // Authentication through the whole user agent: config adapter, profile, authenticator, real
@@ -48,12 +48,17 @@ interface Started {
   outcome: Promise<unknown>;
 }
 
-/** Starts a user agent on `config` against `registrar` and lets `ms` of virtual time pass. */
-async function start(config: UserAgentConfig, registrar: FakeRegistrar, ms = 1_500): Promise<Started> {
+/** Starts a user agent on `config` against `registrar` and lets `ms` (default 1.5 s) of virtual time pass; or takes more options. */
+async function start(
+  config: UserAgentConfig,
+  registrar: FakeRegistrar,
+  ms: number | UserAgentOptions = 1_500,
+): Promise<Started> {
   const ua = new UserAgent(config, {
     clock: registrar.clock,
     random: seeded(),
     transportFactory: registrar.factory,
+    ...(typeof ms === 'number' ? {} : ms),
   });
   const changes: StateChange[] = [];
   ua.on('registration', (c) => changes.push(c));
@@ -64,7 +69,7 @@ async function start(config: UserAgentConfig, registrar: FakeRegistrar, ms = 1_5
         () => undefined,
         (e: unknown) => e,
       );
-  await run(registrar.clock, ms, 50);
+  await run(registrar.clock, typeof ms === 'number' ? ms : 1_500, 50);
   return { ua, changes, outcome };
 }
 
@@ -272,7 +277,8 @@ describe('qop the profile allows (issue 6)', () => {
 });
 
 describe('Bearer (issue 7)', () => {
-  const bearerConfig = (bearer: UserAgentConfig['credentials']['bearer']): UserAgentConfig => {
+  /** A sipkit-profile user agent config without digest credentials, with `bearer` if given. */
+  const bearerConfig = (bearer?: UserAgentConfig['credentials']['bearer']): UserAgentConfig => {
     const base = fromJsSIP({ ...jssip, password: undefined }, { profile: 'sipkit' });
     return { ...base, credentials: { digest: [], bearer } };
   };
@@ -294,18 +300,19 @@ describe('Bearer (issue 7)', () => {
     const clock = new VirtualClock();
     const registrar = bearerRegistrar(clock, 'fresh');
     const asked: string[] = [];
+    const provider = BearerCredentials.fromProvider((context) => {
+      asked.push(`${context.reason} ${context.scope}`);
+      return 'fresh';
+    });
     const { ua } = await start(
-      bearerConfig({
-        authorization: 'Bearer expired',
-        preemptive: true,
-        token: (context) => {
-          asked.push(`${context.reason} ${context.scope}`);
-          return 'fresh';
-        },
-      }),
+      bearerConfig({ authorization: 'Bearer expired', preemptive: true }),
       registrar,
+      {
+        credentials: [provider],
+      },
     );
     expect(ua.registerer?.state).toBe('registered');
+    // One Authorization line each time: the answer replaces the refused preemptive one.
     expect(registrar.received.map((r) => r.headers.getAll('Authorization'))).toEqual([
       ['Bearer expired'],
       ['Bearer fresh'],
@@ -314,13 +321,12 @@ describe('Bearer (issue 7)', () => {
     await stop(ua, clock);
   });
 
-  test('the JsSIP authorization_jwt token answers a challenge when it was not sent first', async () => {
+  test('a static token answers a first challenge', async () => {
     const clock = new VirtualClock();
     const registrar = bearerRegistrar(clock, 'abc');
-    const { ua } = await start(
-      bearerConfig({ authorization: 'Bearer abc', preemptive: false, token: 'abc' }),
-      registrar,
-    );
+    const { ua } = await start(bearerConfig(), registrar, {
+      credentials: [BearerCredentials.fromToken('abc')],
+    });
     expect(registrar.received.map((r) => r.headers.getAll('Authorization'))).toEqual([[], ['Bearer abc']]);
     expect(ua.registerer?.state).toBe('registered');
     await stop(ua, clock);
@@ -329,15 +335,10 @@ describe('Bearer (issue 7)', () => {
   test('a provider that fails ends the attempt with token-unavailable', async () => {
     const clock = new VirtualClock();
     const registrar = bearerRegistrar(clock, 'x');
-    const { ua, changes } = await start(
-      bearerConfig({
-        preemptive: false,
-        token: async () => {
-          throw new Error('authorization server down');
-        },
-      }),
-      registrar,
-    );
+    const failing = BearerCredentials.fromProvider(async () => {
+      throw new Error('authorization server down');
+    });
+    const { ua, changes } = await start(bearerConfig(), registrar, { credentials: [failing] });
     expect(changes.at(-1)?.authError?.code).toBe('token-unavailable');
     expect(registrar.received).toHaveLength(1);
     await stop(ua, clock);
