@@ -37,6 +37,7 @@ export {
   type SipJsProfileParams,
   type SipkitProfileParams,
 } from './profiles.js';
+export { hideSecrets } from './secrets.js';
 export {
   fromSipJs,
   SIPJS_USER_AGENT,

@@ -2,6 +2,7 @@ import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-op
 import { ConfigError } from './errors.js';
 import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
+import { hideSecrets } from './secrets.js';
 import type { DigestCredential, ServerConfig, UserAgentConfig } from './types.js';
 import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
 
@@ -136,7 +137,8 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
   const ha1 = o.stringified('ha1');
   const digest: DigestCredential[] = [];
   const username = authorizationUser ?? aor.user!;
-  if (password !== undefined) digest.push({ username, password, ha1: {}, algorithms: ['MD5'] });
+  // MD5 only is the jssip profile's rule, not the credential's: the sipkit profile may use others.
+  if (password !== undefined) digest.push(hideSecrets({ username, password, ha1: {} }));
   if (ha1 !== undefined) {
     if (!/^[0-9a-f]{32}$/i.test(ha1)) o.fail('INVALID_VALUE', 'ha1', 'an MD5 HA1: 32 hexadecimal digits');
     // JsSIP accepts an ha1 only for a challenge whose realm equals the configured one.
@@ -146,7 +148,7 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
         source: 'jssip',
         reason: 'JsSIP uses ha1 only together with realm; without realm it is never used',
       });
-    } else digest.push({ username, ha1: { MD5: ha1.toLowerCase() }, realm, algorithms: ['MD5'] });
+    } else digest.push(hideSecrets({ username, ha1: { MD5: ha1.toLowerCase() }, realm }));
   }
   const jwt = o.raw('authorization_jwt');
   if (jwt !== undefined && typeof jwt !== 'string') {
@@ -221,7 +223,7 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
     },
     credentials: {
       digest,
-      bearer: jwt === undefined ? undefined : { authorization: jwt as string, preemptive: true },
+      bearer: jwt === undefined ? undefined : hideSecrets({ authorization: jwt as string, preemptive: true }),
     },
     servers,
     extraHeaders,

@@ -2,6 +2,7 @@ import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-op
 import { ConfigError } from './errors.js';
 import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
+import { hideSecrets } from './secrets.js';
 import type { ServerConfig, SessionConfig, UserAgentConfig } from './types.js';
 import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
 
@@ -236,7 +237,7 @@ export function fromSipJsLegacy(config: SipJsLegacyConfig, options?: AdapterOpti
       digest:
         password === undefined
           ? []
-          : [{ username: authorizationUser ?? aor.user!, password, ha1: {}, algorithms: ['MD5'] }],
+          : [hideSecrets({ username: authorizationUser ?? aor.user!, password, ha1: {} })],
     },
     servers,
     extraHeaders: [],

@@ -3,6 +3,7 @@ import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-op
 import { ConfigError } from './errors.js';
 import { isUndefined, OptionBag, typeOf } from './option-bag.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
+import { hideSecrets } from './secrets.js';
 import type { ReconnectPolicy, SessionConfig, UserAgentConfig } from './types.js';
 import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
 
@@ -198,9 +199,9 @@ export function fromSipJs(
     u.fail('INVALID_VALUE', 'authorizationHa1', 'an MD5 HA1: 32 hexadecimal digits');
   }
   const digest: UserAgentConfig['credentials']['digest'] = [];
-  // A non-empty HA1 is used instead of the password, for any realm.
-  if (ha1 !== undefined) digest.push({ username, ha1: { MD5: ha1.toLowerCase() }, algorithms: ['MD5'] });
-  else if (password !== undefined) digest.push({ username, password, ha1: {}, algorithms: ['MD5'] });
+  // A non-empty HA1 is used instead of the password, for any realm, as it is (no realm check).
+  if (ha1 !== undefined) digest.push(hideSecrets({ username, ha1: { MD5: ha1.toLowerCase() } }));
+  else if (password !== undefined) digest.push(hideSecrets({ username, password, ha1: {} }));
 
   const contactName = nonEmpty(u.string('contactName'));
   const contactParamsRaw = u.raw('contactParams');

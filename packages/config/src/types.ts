@@ -25,7 +25,8 @@ export interface ServerConfig {
 /**
  * One digest credential, as plain data (the digest package turns it into a client).
  * `password` answers every allowed algorithm; `ha1` holds pre-computed `H(user:realm:password)`
- * values in lower-case hex, per algorithm.
+ * values in lower-case hex, per algorithm. The adapters give each credential a JSON and
+ * `util.inspect` form that shows `<redacted>` for the password and HA1 values.
  */
 export interface DigestCredential {
   /** pjsip.conf auth section name, when it came from one. */
@@ -37,15 +38,27 @@ export interface DigestCredential {
   /** Pre-computed HA1 per algorithm. */
   ha1: Partial<Record<DigestAlgorithm, string>>;
   /**
-   * Realm binding: the challenge realm must equal it (case-insensitively); undefined answers any
-   * realm (Asterisk `realm=` empty or `*`; JsSIP `realm` only binds an `ha1`).
+   * Realm binding: the challenge realm must equal it, case-sensitively as RFC 7616 says (JsSIP
+   * compares with `===`) unless `realmIgnoresCase`. Undefined answers any realm (Asterisk
+   * `realm=` empty or `*`); an `ha1` without realm is then used as it is for any realm, as
+   * SIP.js `authorizationHa1` and Asterisk `password_digest` do. JsSIP `realm` only binds an `ha1`.
    */
   realm?: string;
-  /** Algorithms this credential may answer, most preferred first. */
-  algorithms: DigestAlgorithm[];
+  /** Compare `realm` without regard to case (Asterisk does). */
+  realmIgnoresCase?: boolean;
+  /**
+   * The algorithms this credential may answer (Asterisk `supported_algorithms_uac`, less those
+   * without a password or HA1). Undefined: no limit of its own; the profile decides (JsSIP and
+   * SIP.js answer MD5 only because their profiles do).
+   */
+  algorithms?: DigestAlgorithm[];
 }
 
-/** A bearer token (RFC 8898) sent without waiting for a challenge. */
+/**
+ * A bearer token (RFC 8898) sent without waiting for a challenge. JSON and `util.inspect` show
+ * the value as `<redacted>` when an adapter made it. To answer `WWW-Authenticate: Bearer`
+ * challenges, give the user agent `BearerCredentials` (`UserAgentOptions.credentials`).
+ */
 export interface BearerCredential {
   /** The complete `Authorization` header value, sent verbatim (JsSIP: include `Bearer ` yourself). */
   authorization: string;

@@ -46,6 +46,11 @@ export function toSipUri(text: string, source: ConfigSource, key: string, rules:
   }
   if (!(uri instanceof SipUri))
     throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'wrong scheme');
+  // RFC 3261 section 19.1.1: a password in a URI SHOULD NOT be used; it would also be sent (From,
+  // To, Request-URI) and shown wherever the URI is. The detail does not quote it.
+  if (uri.password !== undefined) {
+    throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'has a password');
+  }
   if (rules.requireUser && uri.user === undefined) {
     throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'no user part');
   }

@@ -1,6 +1,7 @@
+import { inspect } from 'node:util';
 import { NameAddr } from '@sipkit/parser';
 import { describe, expect, it } from 'vitest';
-import { fromJsSIP, JSSIP_USER_AGENT } from '../src/index.js';
+import { ConfigError, fromJsSIP, JSSIP_USER_AGENT } from '../src/index.js';
 import { configError as err } from './helpers.js';
 
 const base = { uri: 'sip:alice@example.com', sockets: ['wss://edge.example.com'], password: 'x' };
@@ -26,10 +27,9 @@ describe('fromJsSIP defaults (Appendix A.2 config)', () => {
     expect(c.servers[0]!.uri.toString()).toBe('sip:edge.example.com;transport=ws');
     expect(c.servers[0]!.weight).toBe(0);
   });
-  it('has a password credential for any realm, MD5 only', () => {
-    expect(c.credentials.digest).toEqual([
-      { username: 'alice', password: 'x', ha1: {}, algorithms: ['MD5'] },
-    ]);
+  it("has a password credential for any realm (MD5 only is the profile's rule)", () => {
+    expect(c.credentials.digest).toEqual([{ username: 'alice', password: 'x', ha1: {} }]);
+    expect(c.credentials.digest[0]!.algorithms).toBeUndefined();
     expect(c.credentials.bearer).toBeUndefined();
   });
   it('always sends reg-id=1 and +sip.instance; instance generated later', () => {
@@ -128,15 +128,51 @@ describe('fromJsSIP option mapping', () => {
     });
     expect(c.identity.authorizationUser).toBe('alice123');
     expect(c.credentials.digest).toEqual([
-      { username: 'alice123', password: '1234', ha1: {}, algorithms: ['MD5'] },
-      {
-        username: 'alice123',
-        ha1: { MD5: '350fe29ce3890bd85d105998b0a95cf7' },
-        realm: 'example.com',
-        algorithms: ['MD5'],
-      },
+      { username: 'alice123', password: '1234', ha1: {} },
+      { username: 'alice123', ha1: { MD5: '350fe29ce3890bd85d105998b0a95cf7' }, realm: 'example.com' },
     ]);
+    expect(c.credentials.digest[1]!.realmIgnoresCase).toBeUndefined();
     expect(c.credentials.bearer).toEqual({ authorization: 'Bearer abc.def.ghi', preemptive: true });
+  });
+  it('JSON and util.inspect of the config show no password, HA1 or token', () => {
+    const c = fromJsSIP({
+      ...base,
+      password: 'S3cretPW',
+      realm: 'example.com',
+      ha1: '350fe29ce3890bd85d105998b0a95cf7',
+      authorization_jwt: 'Bearer tok.en.value',
+    });
+    for (const text of [
+      JSON.stringify(c),
+      inspect(c, { depth: 8 }),
+      inspect(c, { depth: 8, showHidden: true }),
+    ]) {
+      for (const secret of ['S3cretPW', '350fe29ce3890bd85d105998b0a95cf7', 'tok.en.value']) {
+        expect(text).not.toContain(secret);
+      }
+      expect(text).toContain('<redacted>');
+      expect(text).toContain('alice');
+    }
+    // The data itself is unchanged.
+    expect(c.credentials.digest[0]!.password).toBe('S3cretPW');
+    expect(Object.keys(c.credentials.digest[0]!)).toEqual(['username', 'password', 'ha1']);
+  });
+  it('refuses a password in the URI (RFC 3261 section 19.1.1) without quoting it', () => {
+    for (const options of [
+      { ...base, uri: 'sip:alice:Pw0rd@example.com' },
+      { ...base, registrar_server: 'sip:x:Pw0rd@example.com' },
+    ]) {
+      let error: unknown;
+      try {
+        fromJsSIP(options);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error).toMatchObject({ code: 'INVALID_URI' });
+      expect(String((error as Error).message)).toContain('password');
+      expect(String((error as Error).message)).not.toContain('Pw0rd');
+    }
   });
   it('reports an ha1 without realm as unsupported', () => {
     const c = fromJsSIP({ uri: base.uri, sockets: base.sockets, ha1: '350fe29ce3890bd85d105998b0a95cf7' });

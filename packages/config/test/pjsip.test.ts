@@ -251,6 +251,7 @@ md5_cred=${md5}
         password: undefined,
         ha1: { MD5: md5, 'SHA-256': sha },
         realm: 'sip.example.com',
+        realmIgnoresCase: true,
         algorithms: ['SHA-256', 'MD5'],
       },
       {
@@ -431,5 +432,33 @@ describe('fromPjsip errors', () => {
       fromPjsip(`${minimal('outbound_auth=a')}\n[a]\ntype=auth\npassword=hunter2\ncolour=x`),
     );
     expect(e.message).not.toContain('hunter2');
+  });
+});
+
+describe('fromPjsip credentials: realm case, HA1 without realm, URI passwords', () => {
+  const conf = (auth: string, uri = 'sip:u1@sip.example.com') =>
+    `[r]\ntype=registration\nserver_uri=sip:sip.example.com\nclient_uri=${uri}\noutbound_auth=a\n[a]\ntype=auth\nusername=u1\n${auth}\n`;
+  it('a realm is compared case-insensitively; `*` or none binds no realm, also for an HA1', () => {
+    expect(fromPjsip(conf('password=pw\nrealm=SIP.example.com')).credentials.digest[0]).toMatchObject({
+      realm: 'SIP.example.com',
+      realmIgnoresCase: true,
+    });
+    const md5 = '0123456789abcdef0123456789abcdef';
+    for (const realm of ['realm=*', '']) {
+      const c = fromPjsip(conf(`md5_cred=${md5}\n${realm}`)).credentials.digest[0]!;
+      expect(c.realm).toBeUndefined();
+      expect(c.ha1).toEqual({ MD5: md5 });
+    }
+  });
+  it('refuses a password in client_uri or server_uri, without quoting it', () => {
+    let error: unknown;
+    try {
+      fromPjsip(conf('password=pw', 'sip:u1:Pw0rd@sip.example.com'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: 'ConfigError', code: 'INVALID_URI' });
+    expect((error as Error).message).toContain('password');
+    expect((error as Error).message).not.toContain('Pw0rd');
   });
 });

@@ -93,7 +93,15 @@ export class BearerCredentials {
       );
     }
     const reason: BearerRefreshReason = rejected !== undefined ? 'rejected' : 'challenge';
-    const fresh = await this.#provider({ ...context, reason });
+    let fresh: string;
+    try {
+      fresh = await this.#provider({ ...context, reason });
+    } catch (e) {
+      // The provider's own error stays reachable as the cause; its message is not repeated.
+      throw new AuthenticationError('token-unavailable', 'the token provider failed', context.realm, {
+        cause: e,
+      });
+    }
     if (typeof fresh !== 'string' || fresh.length === 0) {
       throw new AuthenticationError(
         'missing-credentials',

@@ -15,6 +15,7 @@ import { DigestCredentials } from './credentials.js';
 import { AuthenticationError, type AuthenticationErrorCode } from './errors.js';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, hashOf, isSession, parseAlgorithm } from './hash.js';
 import { cryptoRandom, type RandomSource, toBase64 } from './random.js';
+import { realmRank } from './realm.js';
 import { encodeExtValue, isAscii } from './username.js';
 
 /** Anything with a string form, such as a parsed URI. */
@@ -54,11 +55,21 @@ export interface AuthorizationHeader {
 
 /** Settings of a {@link DigestClient}. */
 export interface DigestClientOptions {
-  /** One set of credentials or several (e.g. one per realm); the first that fits a realm answers it. */
+  /**
+   * One set of credentials or several (e.g. one per realm). For a realm, credentials bound to
+   * exactly it answer first, then those bound by a `*` pattern, then those for any realm; the
+   * first in list order among equals.
+   */
   credentials: Credentials | readonly Credentials[];
   /** Algorithms this client may answer with; default: all of {@link DIGEST_ALGORITHMS}. */
   algorithms?: readonly DigestAlgorithm[];
-  /** Answer `qop=auth-int` when the challenge offers both `auth` and `auth-int`. Default false. */
+  /**
+   * The qop values this client may answer, most preferred first. A challenge whose qop list
+   * holds none of them is not answered (`no-supported-algorithm`); one without qop gets the
+   * RFC 2069 answer. Default `['auth', 'auth-int']` (`['auth-int', 'auth']` with `preferAuthInt`).
+   */
+  qop?: readonly Qop[];
+  /** Answer `qop=auth-int` when the challenge offers both `auth` and `auth-int`. Default false; `qop` overrides it. */
   preferAuthInt?: boolean;
   /** Random bytes for cnonce; default Web Crypto. */
   random?: RandomSource;
@@ -181,7 +192,7 @@ interface Settings {
   readonly allowed: readonly DigestAlgorithm[];
   readonly random: RandomSource;
   readonly cnonceBytes: number;
-  readonly preferAuthInt: boolean;
+  readonly qop: readonly Qop[];
   readonly replace: boolean;
   readonly maxNonces: number;
   readonly keep: boolean;
@@ -195,7 +206,7 @@ function settingsOf(options: DigestClientOptions): Settings {
     allowed: options.algorithms ?? DIGEST_ALGORITHMS,
     random: options.random ?? cryptoRandom,
     cnonceBytes: options.cnonceBytes ?? 18,
-    preferAuthInt: options.preferAuthInt ?? false,
+    qop: options.qop ?? (options.preferAuthInt ? ['auth-int', 'auth'] : ['auth', 'auth-int']),
     replace: options.replacePasswordWithHa1 ?? false,
     maxNonces: options.maxNonces ?? 64,
     keep: options.reauthorize ?? true,
@@ -387,7 +398,7 @@ export class DigestClient {
         return [1, 'no-supported-algorithm', `algorithm ${value.param('algorithm')} is not allowed`];
       }
       const qops = qopList(value.param('qop'));
-      if (qops.length > 0 && !qops.includes('auth') && !qops.includes('auth-int')) {
+      if (qops.length > 0 && !this.#settings.qop.some((q) => qops.includes(q))) {
         return [1, 'no-supported-algorithm', `qop ${value.param('qop')} is not supported`];
       }
       if (realm === undefined || value.param('nonce') === undefined) {
@@ -407,9 +418,14 @@ export class DigestClient {
         `no ${algorithm ? '' : 'bearer '}credentials are bound to realm "${realm}"`,
       ];
     }
-    if (!algorithm) return { challenge, credentials: inRealm[0]! };
-    const hash = hashOf(algorithm);
-    const able = (inRealm as DigestCredentials[]).find((c) => c.canAnswer(hash, realm!));
+    const hash = algorithm && hashOf(algorithm);
+    // The closest realm binding able to answer: exact, then a pattern, then any realm.
+    let able: Credentials | undefined;
+    for (const c of inRealm) {
+      if (hash && !(c as DigestCredentials).canAnswer(hash, realm!)) continue;
+      if (!able || realmRank(c.realm) > realmRank(able.realm)) able = c;
+    }
+    if (!algorithm) return { challenge, credentials: able! };
     return able
       ? { challenge, credentials: able, algorithm }
       : [3, 'no-supported-algorithm', `no ${hash} HA1 is held for realm "${realm}"`];
@@ -422,12 +438,7 @@ export class DigestClient {
     let credentials = state.credentials;
     const hash = hashOf(chosen);
     const qops = qopList(state.qop);
-    const qop: Qop | undefined =
-      qops.length === 0
-        ? undefined
-        : qops.includes('auth-int') && (settings.preferAuthInt || !qops.includes('auth'))
-          ? 'auth-int'
-          : 'auth';
+    const qop = settings.qop.find((q) => qops.includes(q));
     // RFC 2069 form has no cnonce, but a -sess HA1 cannot be made without one.
     const cnonce = qop || isSession(chosen) ? toBase64(settings.random(settings.cnonceBytes)) : undefined;
     const nc = qop && formatNc(this.#nextNc(nonce));

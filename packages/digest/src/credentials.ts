@@ -13,8 +13,22 @@ type Ha1Table = Readonly<Partial<Record<HashName, string>>>;
 /** The HA1 table of password credentials: empty and shared by all of them. */
 const NO_HA1: Ha1Table = Object.freeze({});
 
+/** What limits the use of credentials beyond the secret, common to both factories. */
+export interface CredentialsRules {
+  /**
+   * Hashes these credentials may answer with (Asterisk `supported_algorithms_uac`); a `-sess`
+   * algorithm counts as its hash. Absent: every hash the client allows.
+   */
+  hashes?: readonly HashName[];
+  /**
+   * Compare the realm binding without regard to case, as Asterisk does. Default false: realms
+   * are case-sensitive (RFC 7616 section 3.3), as JsSIP compares them.
+   */
+  realmIgnoresCase?: boolean;
+}
+
 /** A plain password, optionally bound to a realm (exact, or a pattern with `*`). */
-export interface PasswordCredentialsInit {
+export interface PasswordCredentialsInit extends CredentialsRules {
   /** The username in clear. */
   username: string;
   /** The password; kept private to the credentials object. */
@@ -24,17 +38,19 @@ export interface PasswordCredentialsInit {
 }
 
 /**
- * Pre-computed HA1 values (H(username:realm:password)), always bound to one exact realm since
- * the realm is inside the hash. `ha1` is one of:
+ * Pre-computed HA1 values (H(username:realm:password)). The realm is inside the hash, so the
+ * binding is one exact realm; absent (or `*`), the HA1 answers every realm as it is, which is
+ * what SIP.js `authorizationHa1` and Asterisk `password_digest` / `md5_cred` without a realm do
+ * (the answer is only right for the realm the HA1 was made with). `ha1` is one of:
  * - a bare hex string: an MD5 HA1 (JsSIP `ha1`, Asterisk `md5_cred`);
  * - `ALG:HEX` or a list of them (Asterisk 20.12+ `password_digest`, one per algorithm);
  * - an object from hash name to hex.
  */
-export interface Ha1CredentialsInit {
+export interface Ha1CredentialsInit extends CredentialsRules {
   /** The username in clear (the one hashed into the HA1). */
   username: string;
-  /** The realm hashed into the HA1: exact, no pattern. */
-  realm: string;
+  /** The realm hashed into the HA1, exact; absent or `*` for any realm (no other pattern). */
+  realm?: string;
   /** The HA1 value(s), in one of the forms above. */
   ha1: string | readonly string[] | Partial<Record<HashName, string>>;
 }
@@ -60,6 +76,8 @@ export class DigestCredentials {
   }
   readonly #password: string | undefined;
   readonly #ha1: Ha1Table;
+  /** Undefined (the usual case) when nothing but the realm binding limits these credentials. */
+  readonly #rules: CredentialsRules | undefined;
 
   private constructor(
     /** The username in clear (what goes into HA1). */
@@ -68,32 +86,44 @@ export class DigestCredentials {
     readonly realm: string | undefined,
     password: string | undefined,
     ha1: Ha1Table,
+    rules: CredentialsRules,
   ) {
     this.#password = password;
     this.#ha1 = ha1;
+    // Only these two fields are kept (not the whole init object, which holds the secret).
+    this.#rules =
+      rules.hashes || rules.realmIgnoresCase
+        ? { hashes: rules.hashes, realmIgnoresCase: rules.realmIgnoresCase }
+        : undefined;
   }
 
   /** Credentials holding a plain password. */
   static fromPassword(init: PasswordCredentialsInit): DigestCredentials {
-    return new DigestCredentials(init.username, init.realm, init.password, NO_HA1);
+    return new DigestCredentials(init.username, init.realm, init.password, NO_HA1, init);
   }
 
   /** Credentials holding pre-computed HA1 values (see {@link Ha1CredentialsInit} for the forms). */
   static fromHa1(init: Ha1CredentialsInit): DigestCredentials {
-    if (init.realm.includes('*')) {
-      throw new AuthenticationError('invalid-credentials', 'an HA1 is bound to one exact realm', init.realm);
+    const realm = init.realm === '*' ? undefined : init.realm;
+    if (realm?.includes('*')) {
+      throw new AuthenticationError(
+        'invalid-credentials',
+        'an HA1 is bound to one exact realm or any',
+        realm,
+      );
     }
-    return new DigestCredentials(init.username, init.realm, undefined, readHa1(init.ha1, init.realm));
+    return new DigestCredentials(init.username, realm, undefined, readHa1(init.ha1, realm), init);
   }
 
   /** Whether the realm binding allows `realm`. */
   matchesRealm(realm: string): boolean {
-    return realmMatches(this.realm, realm);
+    return realmMatches(this.realm, realm, this.#rules?.realmIgnoresCase);
   }
 
   /** Whether these credentials can produce the HA1 for `hash` in `realm`. */
   canAnswer(hash: HashName, realm: string): boolean {
-    if (!this.matchesRealm(realm)) return false;
+    const hashes = this.#rules?.hashes;
+    if (!this.matchesRealm(realm) || (hashes && !hashes.includes(hash))) return false;
     return this.#password !== undefined || this.#ha1[hash] !== undefined;
   }
 
@@ -144,7 +174,7 @@ export class DigestCredentials {
   }
 }
 
-function readHa1(input: Ha1CredentialsInit['ha1'], realm: string): Ha1Table {
+function readHa1(input: Ha1CredentialsInit['ha1'], realm: string | undefined): Ha1Table {
   const out: Partial<Record<HashName, string>> = {};
   // The value is never echoed in an error: it may be a mistyped secret.
   const fail = (message: string): never => {

@@ -5,17 +5,21 @@
  * - `realm-mismatch`: credentials exist, but none is bound to the challenged realm.
  * - `missing-credentials`: no credentials of the challenged scheme at all.
  * - `rejected-credentials`: the server challenged again a request that already carried our answer
- *   for that realm (and did not mark the nonce stale): the secret is wrong.
+ *   for that realm (and did not mark the nonce stale): the secret is wrong. A registerer also
+ *   reports it when a challenge to its authenticated request exceeds what its profile allows
+ *   (Asterisk counts a stale nonce there too).
+ * - `token-unavailable`: the Bearer token provider threw or rejected (its error is the `cause`).
  * - `malformed-challenge`: a challenge lacks `realm` or `nonce`, or does not parse.
  * - `no-challenge`: the response carries no WWW-/Proxy-Authenticate header.
  * - `invalid-credentials`: credentials given to a factory are unusable (bad HA1 hex, unknown
- *   algorithm, wildcard realm with an HA1).
+ *   algorithm, a realm pattern with an HA1).
  */
 export type AuthenticationErrorCode =
   | 'no-supported-algorithm'
   | 'realm-mismatch'
   | 'missing-credentials'
   | 'rejected-credentials'
+  | 'token-unavailable'
   | 'malformed-challenge'
   | 'no-challenge'
   | 'invalid-credentials';

@@ -1,6 +1,7 @@
 import { Headers } from '@sipkit/parser';
 import { describe, expect, it } from 'vitest';
 import {
+  AuthenticationError,
   applyAuthorization,
   BearerCredentials,
   type BearerTokenContext,
@@ -113,6 +114,26 @@ describe('Bearer (RFC 8898)', () => {
     await expect(stuck.authorize(challengeResponse([BEARER]), req)).rejects.toMatchObject({
       code: 'rejected-credentials',
     });
+  });
+
+  it('token-unavailable, with the provider error as cause, when the provider throws or rejects', async () => {
+    const down = new Error('network down');
+    for (const provider of [
+      async () => {
+        throw down;
+      },
+      () => {
+        throw down;
+      },
+    ]) {
+      const client = new DigestClient({ credentials: BearerCredentials.fromProvider(provider) });
+      const error = await client.authorize(challengeResponse([BEARER]), request('R', 'sip:a')).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(error).toMatchObject({ code: 'token-unavailable', realm: 'atlanta.com', cause: down });
+    }
   });
 
   it('missing-credentials when the provider gives nothing; realm-mismatch for a bound realm', async () => {

@@ -73,7 +73,7 @@ describe('HA1 credentials', () => {
     expect(codeOf(() => DigestCredentials.fromHa1({ username: 'a', realm: 'r', ha1: `SHA-1:${md5}` }))).toBe(
       'invalid-credentials',
     );
-    expect(codeOf(() => DigestCredentials.fromHa1({ username: 'a', realm: '*', ha1: md5 }))).toBe(
+    expect(codeOf(() => DigestCredentials.fromHa1({ username: 'a', realm: '*.example', ha1: md5 }))).toBe(
       'invalid-credentials',
     );
     expect(codeOf(() => DigestCredentials.fromHa1({ username: 'a', realm: 'r', ha1: [] }))).toBe(
@@ -111,6 +111,37 @@ describe('realm binding', () => {
     expect(pattern.matchesRealm('pbx.example.org')).toBe(false);
     expect(any.matchesRealm('whatever')).toBe(true);
     expect(star.matchesRealm('whatever')).toBe(true);
+  });
+
+  it('ignores case only when asked (Asterisk compares realms case-insensitively)', () => {
+    const asterisk = { username: 'a', password: 'p', realmIgnoresCase: true };
+    const exact = DigestCredentials.fromPassword({ ...asterisk, realm: 'SIP.example.com' });
+    const pattern = DigestCredentials.fromPassword({ ...asterisk, realm: '*.EXAMPLE.com' });
+    expect(exact.matchesRealm('sip.example.com')).toBe(true);
+    expect(exact.matchesRealm('sip.example.org')).toBe(false);
+    expect(pattern.matchesRealm('pbx.example.COM')).toBe(true);
+  });
+});
+
+describe('an HA1 for any realm (SIP.js authorizationHa1, Asterisk password_digest without realm)', () => {
+  it('is used as it is for every realm, and answers correctly the realm it was made for', async () => {
+    for (const realm of [undefined, '*']) {
+      const creds = DigestCredentials.fromHa1({ username: 'alice', realm, ha1: md5 });
+      expect(creds.realm).toBeUndefined();
+      expect(creds.canAnswer('MD5', 'elsewhere')).toBe(true);
+      expect(creds.ha1For('MD5', 'elsewhere')).toBe(md5);
+      expect(await responseFor(creds, 'MD5')).toBe(
+        await responseFor(DigestCredentials.fromPassword({ username: 'alice', password: 'pw' }), 'MD5'),
+      );
+    }
+  });
+});
+
+describe('hashes a credential may answer (Asterisk supported_algorithms_uac)', () => {
+  it('a password limited to SHA-256 cannot answer MD5; a -sess algorithm counts as its hash', () => {
+    const creds = DigestCredentials.fromPassword({ username: 'a', password: 'p', hashes: ['SHA-256'] });
+    expect(creds.canAnswer('SHA-256', 'r')).toBe(true);
+    expect(creds.canAnswer('MD5', 'r')).toBe(false);
   });
 });
 

@@ -256,3 +256,72 @@ describe('applyAuthorization', () => {
       });
   });
 });
+
+describe('choosing among several credentials for a realm', () => {
+  const res = () => challengeResponse([www('sip.example.com', 'MD5')]);
+  const named = (username: string, realm?: string) =>
+    DigestCredentials.fromPassword({ username, password: 'pw', realm });
+
+  it('an exact realm beats a pattern, which beats any realm, whatever the list order', async () => {
+    const list = [named('any'), named('pattern', '*.example.com'), named('exact', 'sip.example.com')];
+    for (const order of [list, [...list].reverse(), [list[1]!, list[2]!, list[0]!]]) {
+      const [a] = await client(order).authorize(res(), request('REGISTER', 'sip:b'));
+      expect(a!.value.param('username')).toBe('exact');
+    }
+    const [b] = await client([named('any'), named('pattern', '*.example.com')]).authorize(
+      res(),
+      request('REGISTER', 'sip:b'),
+    );
+    expect(b!.value.param('username')).toBe('pattern');
+  });
+
+  it('the first of equals in list order; an exact one that cannot answer the hash gives way', async () => {
+    const [a] = await client([named('one'), named('two')]).authorize(res(), request('REGISTER', 'sip:b'));
+    expect(a!.value.param('username')).toBe('one');
+    const sha = DigestCredentials.fromPassword({
+      username: 'exact-sha',
+      password: 'pw',
+      realm: 'sip.example.com',
+      hashes: ['SHA-256'],
+    });
+    const [b] = await client([sha, named('any')]).authorize(res(), request('REGISTER', 'sip:b'));
+    expect(b!.value.param('username')).toBe('any');
+  });
+
+  it('a credential limited by hashes answers the topmost challenge it may (SHA-256 before MD5)', async () => {
+    const sha = DigestCredentials.fromPassword({ username: 'a', password: 'pw', hashes: ['SHA-256'] });
+    const both = challengeResponse([www('r', 'MD5'), www('r', 'SHA-256')]);
+    const [a] = await client(sha).authorize(both, request('REGISTER', 'sip:b'));
+    expect(a!.value.param('algorithm')).toBe('SHA-256');
+    const e = await failure(
+      client(sha).authorize(challengeResponse([www('r', 'MD5')]), request('R', 'sip:b')),
+    );
+    expect(e.code).toBe('no-supported-algorithm');
+  });
+});
+
+describe('the qop values a client may answer', () => {
+  const qop = (value: string) =>
+    challengeResponse([`WWW-Authenticate: Digest realm="r", nonce="n", qop="${value}"`]);
+  const only = (list: ('auth' | 'auth-int')[]) =>
+    new DigestClient({ credentials: alice, qop: list, random: countingRandom() });
+
+  it('qop auth only (Asterisk): auth-int alone is refused, auth is chosen from both', async () => {
+    const e = await failure(only(['auth']).authorize(qop('auth-int'), request('REGISTER', 'sip:r')));
+    expect(e.code).toBe('no-supported-algorithm');
+    const [a] = await only(['auth']).authorize(qop('auth-int,auth'), request('REGISTER', 'sip:r'));
+    expect(a!.value.param('qop')).toBe('auth');
+  });
+
+  it('the list order is the preference; the default prefers auth and accepts auth-int alone', async () => {
+    const [a] = await only(['auth-int', 'auth']).authorize(
+      qop('auth,auth-int'),
+      request('REGISTER', 'sip:r'),
+    );
+    expect(a!.value.param('qop')).toBe('auth-int');
+    const [b] = await client(alice).authorize(qop('auth-int,auth'), request('REGISTER', 'sip:r'));
+    expect(b!.value.param('qop')).toBe('auth');
+    const [c] = await client(alice).authorize(qop('auth-int'), request('REGISTER', 'sip:r'));
+    expect(c!.value.param('qop')).toBe('auth-int');
+  });
+});

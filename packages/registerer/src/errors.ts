@@ -1,10 +1,14 @@
+import type { AuthenticationError } from '@sipkit/digest';
 import type { SipResponse } from '@sipkit/parser';
 
 /** Stable codes of {@link RegistrationError}. */
 export type RegistrationErrorCode =
   /** A final non-2xx response the profile does not recover from immediately. */
   | 'REJECTED'
-  /** A 401/407 that could not be answered, or came back for the authenticated request. */
+  /**
+   * A 401/407 that could not be answered, or came back for the authenticated request;
+   * `authError` says why when it is known.
+   */
   | 'AUTH_FAILED'
   /** 423 that the profile could not resolve (no Min-Expires, or not larger than the request). */
   | 'INTERVAL_TOO_BRIEF'
@@ -35,8 +39,16 @@ export class RegistrationError extends Error {
     readonly response?: SipResponse,
     /** Clock time (ms) of the automatic retry the profile scheduled, if any. */
     readonly nextRetryAt?: number,
+    /**
+     * With `AUTH_FAILED`: why the challenge was not answered, with a stable `code` of its own
+     * (`no-supported-algorithm`, `realm-mismatch`, `rejected-credentials`, ...); also the `cause`.
+     * Never holds a secret.
+     */
+    readonly authError?: AuthenticationError,
+    /** What went wrong underneath (`authError`, or what a custom authenticator threw). */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 
   /** The status code of {@link response}, if any. */

@@ -44,12 +44,13 @@ export interface RegisterSender {
 
 /**
  * Answers a digest (or Bearer) challenge. Adds `Authorization` / `Proxy-Authorization` to
- * `request` and returns true; returns false when it cannot answer (no credentials, algorithm not
- * supported, the same nonce rejected twice). How many times it is asked per REGISTER is the
- * profile's choice.
+ * `request` and returns true; when it cannot answer (no credentials, algorithm not supported,
+ * the same nonce rejected twice) it rejects with an `AuthenticationError` saying why, which the
+ * registerer hands on as `authError` (returning false works too, without a reason). How many
+ * times it is asked per REGISTER is the profile's choice.
  */
 export interface Authenticator {
-  /** Adds credentials answering `challenge` to `request`; false when it cannot. */
+  /** Adds credentials answering `challenge` to `request`; rejects (or returns false) when it cannot. */
   authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): boolean | Promise<boolean>;
   /**
    * Optional: adds credentials from the challenge answered last (the same nonce with the next

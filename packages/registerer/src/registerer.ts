@@ -1,11 +1,13 @@
+import { AuthenticationError } from '@sipkit/digest';
 import { parseUri, type SipRequest, SipResponse, type SipUri, type Uri } from '@sipkit/parser';
 import { codeForStatus, RegistrationError, type RegistrationErrorCode } from './errors.js';
 import type { CoreRegistererOptions, UnregisterOptions } from './options.js';
 import type { RegistrationProfile } from './profile.js';
 import { sipkitProfile } from './profiles/sipkit.js';
 import { flat, LOWER, token, uuid } from './random.js';
-import { authLines, buildRegister } from './request-builder.js';
+import { authLines, buildRegister, isAuthLine } from './request-builder.js';
 import {
+  challengeParam,
   contactsOf,
   isStale,
   minExpires,
@@ -42,6 +44,8 @@ const MAX_AGREEMENT_RESENDS = 3;
 
 /** Marks responses made up here when the sender itself threw. */
 const synthetic = new WeakSet<SipResponse>();
+/** Why a 401/407 was left unanswered: what the authenticator threw, or a refusal seen here. */
+const authFailures = new WeakMap<SipResponse, unknown>();
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -627,6 +631,9 @@ export class Registerer {
     const code = synthetic.has(res) ? 'TRANSPORT' : codeForStatus(status);
     this.#log('info', 'registration failed', { status, retries: this.#retries });
     const change: Omit<StateChange, 'state' | 'previous' | 'reason'> = { code: status, response: res };
+    const cause = authFailures.get(res);
+    const authError = cause instanceof AuthenticationError ? cause : undefined;
+    if (authError) change.authError = authError;
     let state: RegistrationState = 'rejected';
     if (decision.retryMs !== undefined) {
       if (decision.counted) this.#retries++;
@@ -645,7 +652,8 @@ export class Registerer {
       }
     }
     this.#go(state, 'failed', change);
-    this.#rejectWaiters(code, `REGISTER failed with ${status}`, res, change.nextAt);
+    const why = authError ? `: ${authError.message}` : '';
+    this.#rejectWaiters(code, `REGISTER failed with ${status}${why}`, res, change.nextAt, cause);
   }
 
   #expired(): void {
@@ -753,7 +761,20 @@ export class Registerer {
         // The server does not take a reused nonce: stop offering one, answer the challenge.
         if (preemptive && !stale) this.#setFlag(PREEMPTIVE_REJECTED, true);
         preemptive = false;
-        if (!p.authRetryAllowed(attempts, staleUsed, stale)) return response;
+        if (!p.authRetryAllowed(attempts, staleUsed, stale)) {
+          // Our answer came back challenged, beyond what the profile tries again.
+          if (attempts > 0) {
+            authFailures.set(
+              response,
+              new AuthenticationError(
+                'rejected-credentials',
+                `the registrar refused the credentials${stale ? ' (stale nonce, no attempt left)' : ''}`,
+                challengeParam(response, 'realm'),
+              ),
+            );
+          }
+          return response;
+        }
         // The authenticator adds its header to a copy with the next CSeq; the real request is
         // rebuilt with that header in the profile's slot.
         // pjsip answers the challenge to its bare resend through ORC, which adds its headers back.
@@ -765,7 +786,9 @@ export class Registerer {
         try {
           ok = await authenticator.authorize(response, probe, p.digest);
         } catch (e) {
-          this.#log('warn', 'authenticator threw', { error: String(e) });
+          // An AuthenticationError says why, and holds no secret.
+          this.#log('warn', 'challenge not answered', { error: String(e) });
+          authFailures.set(response, e);
           ok = false;
         }
         if (this.#is(DISPOSED)) return response;
@@ -826,6 +849,10 @@ export class Registerer {
     const p = this.profile;
     const o = this.#opts;
     const optionHeaders = kind === 'register' || p.extraHeadersOnUnregister ? (o.extraHeaders ?? []) : [];
+    let extra = [...optionHeaders, ...callHeaders];
+    // Auth lines come from a request built with the extra headers, so they already hold an
+    // extra Authorization line (a preemptive Bearer), or what replaced it: not twice.
+    if (auth.length > 0) extra = extra.filter(([n]) => !isAuthLine(n));
     const aor = String(this.#aor);
     return buildRegister({
       profile: p,
@@ -857,9 +884,7 @@ export class Registerer {
       }),
       userAgent: bare === 'resend' ? (o.bareUserAgent ?? o.userAgent) : o.userAgent,
       extraHeaders:
-        this.#rare?.agreement && bare !== 'resend'
-          ? [...optionHeaders, ...callHeaders, ...this.#rare.agreement.headers()]
-          : [...optionHeaders, ...callHeaders],
+        this.#rare?.agreement && bare !== 'resend' ? [...extra, ...this.#rare.agreement.headers()] : extra,
       auth,
       bare: bare !== 'none',
     });
@@ -956,9 +981,11 @@ export class Registerer {
     message: string,
     response?: SipResponse,
     nextAt?: number,
+    cause?: unknown,
   ): void {
+    const authError = cause instanceof AuthenticationError ? cause : undefined;
     for (const w of this.#takeWaiters('registerWaiters'))
-      w.reject(new RegistrationError(code, message, response, nextAt));
+      w.reject(new RegistrationError(code, message, response, nextAt, authError, cause));
   }
 
   /** Arms `name` (replacing the action timer that ran, if `name` is one) for `ms` from now. */

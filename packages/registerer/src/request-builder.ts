@@ -77,12 +77,15 @@ export function buildRegister(b: BuildInput): SipRequest {
   return createRequest({ method: 'REGISTER', uri: b.requestUri, headers });
 }
 
+/** Whether a header name is Authorization or Proxy-Authorization. */
+export function isAuthLine(name: string): boolean {
+  const n = name.toLowerCase();
+  return n === 'authorization' || n === 'proxy-authorization';
+}
+
 /** The Authorization / Proxy-Authorization lines of a request, in order. */
 export function authLines(request: SipRequest): [string, string][] {
   const out: [string, string][] = [];
-  for (const [name, value] of request.headers.entries()) {
-    const n = name.toLowerCase();
-    if (n === 'authorization' || n === 'proxy-authorization') out.push([name, value]);
-  }
+  for (const [name, value] of request.headers.entries()) if (isAuthLine(name)) out.push([name, value]);
   return out;
 }

@@ -32,9 +32,13 @@ export function contactsOf(res: SipResponse): NameAddr[] {
 
 /** True when the first challenge of a 401/407 says `stale=true`. */
 export function isStale(res: SipResponse): boolean {
+  return challengeParam(res, 'stale')?.toLowerCase() === 'true';
+}
+
+/** A parameter (`stale`, `realm`) of the first challenge of a 401/407. */
+export function challengeParam(res: SipResponse, param: string): string | undefined {
   const name = res.status === 407 ? 'proxy-authenticate' : 'www-authenticate';
-  const c = safe(() => res.headers.first(name));
-  return c?.param('stale')?.toLowerCase() === 'true';
+  return safe(() => res.headers.first(name))?.param(param);
 }
 
 /** Raw values of a header (Service-Route, Path), empty when absent. */

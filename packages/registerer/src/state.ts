@@ -1,3 +1,4 @@
+import type { AuthenticationError } from '@sipkit/digest';
 import type { SipResponse } from '@sipkit/parser';
 
 /**
@@ -67,6 +68,11 @@ export interface StateChange {
   retryAfter?: number;
   /** The response behind the change, if any. */
   response?: SipResponse;
+  /**
+   * After a 401/407 that ended the attempt: why it was not answered (its `code`), when known.
+   * Never holds a secret.
+   */
+  authError?: AuthenticationError;
 }
 
 /** Events of a {@link Registerer}. */

@@ -163,7 +163,7 @@ const TABLE: Record<ProfileName, Row> = {
     retry: { state: 'retry-wait', delay: [15_000, 30_000] },
     interval: { resent: 900, withoutMinExpires: 'fail' },
     authSends: 3,
-    algorithms: ['SHA-512-256', 'SHA-256', 'MD5'],
+    algorithms: ['SHA-512-256', 'SHA-512-256-sess', 'SHA-256', 'SHA-256-sess', 'MD5', 'MD5-sess'],
     qop: 'auth',
     challenges: 'first-supported-per-realm',
     reuseAuthorization: false,

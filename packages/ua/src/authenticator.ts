@@ -1,34 +1,43 @@
 import type { CredentialsConfig } from '@sipkit/config';
 import {
-  AuthenticationError,
+  type AuthenticationError,
   applyAuthorization,
   type Credentials,
   type DigestAlgorithm,
   DigestClient,
   DigestCredentials,
   parseAlgorithm,
+  type Qop,
   type RandomSource,
   readChallenges,
 } from '@sipkit/digest';
 import type { SipRequest, SipResponse } from '@sipkit/parser';
 import type { Authenticator, DigestPolicy } from '@sipkit/registerer';
 import type { Logger } from '@sipkit/transport';
-import { UserAgentError } from './errors.js';
 
-/** Turns the plain credential data of a config into digest credential objects. */
-export function credentialsFromConfig(config: CredentialsConfig): Credentials[] {
+/**
+ * Turns the plain credential data of a config into digest credential objects, with their realm
+ * binding (none: any realm, also for an HA1), realm case and algorithms; `extra` (such as
+ * `BearerCredentials`) follow. Throws {@link AuthenticationError} `invalid-credentials` for an
+ * unusable HA1.
+ */
+export function credentialsFromConfig(
+  config: CredentialsConfig,
+  extra: readonly Credentials[] = [],
+): Credentials[] {
   const out: Credentials[] = [];
   for (const c of config.digest) {
+    const rules = {
+      username: c.username,
+      realm: c.realm,
+      hashes: c.algorithms,
+      realmIgnoresCase: c.realmIgnoresCase,
+    };
     if (c.password !== undefined)
-      out.push(
-        DigestCredentials.fromPassword({ username: c.username, password: c.password, realm: c.realm }),
-      );
-    if (Object.keys(c.ha1).length > 0) {
-      if (c.realm === undefined)
-        throw new UserAgentError('INVALID_CREDENTIALS', `HA1 for ${c.username} needs a realm`);
-      out.push(DigestCredentials.fromHa1({ username: c.username, realm: c.realm, ha1: c.ha1 }));
-    }
+      out.push(DigestCredentials.fromPassword({ ...rules, password: c.password }));
+    if (Object.keys(c.ha1).length > 0) out.push(DigestCredentials.fromHa1({ ...rules, ha1: c.ha1 }));
   }
+  out.push(...extra);
   // An exact-size copy: the array lives as long as the user agent.
   return out.slice();
 }
@@ -37,10 +46,10 @@ export function credentialsFromConfig(config: CredentialsConfig): Credentials[] 
 interface PolicySettings {
   key: string;
   algorithms: DigestAlgorithm[] | undefined;
-  preferAuthInt: boolean;
+  qop: readonly Qop[] | undefined;
 }
 
-const NO_POLICY: PolicySettings = { key: '', algorithms: undefined, preferAuthInt: false };
+const NO_POLICY: PolicySettings = { key: '', algorithms: undefined, qop: undefined };
 const settingsByPolicy = new WeakMap<DigestPolicy, PolicySettings>();
 
 function settingsOf(policy: DigestPolicy | undefined): PolicySettings {
@@ -48,11 +57,12 @@ function settingsOf(policy: DigestPolicy | undefined): PolicySettings {
   let settings = settingsByPolicy.get(policy);
   if (!settings) {
     settings = {
-      key: `${policy.algorithms.join(',')}|${policy.qop[0]}`,
+      key: `${policy.algorithms.join(',')}|${policy.qop.join(',')}`,
       algorithms: policy.algorithms
         .map((a) => parseAlgorithm(a))
         .filter((a): a is DigestAlgorithm => a !== null),
-      preferAuthInt: policy.qop[0] === 'auth-int',
+      // Only these qop values are answered (Asterisk: auth alone), in this order of preference.
+      qop: policy.qop,
     };
     settingsByPolicy.set(policy, settings);
   }
@@ -62,7 +72,8 @@ function settingsOf(policy: DigestPolicy | undefined): PolicySettings {
 /**
  * The registerer's {@link Authenticator} over a {@link DigestClient}: answers 401/407 with the
  * profile's digest choices (which algorithms, qop preference, first challenge only or RFC 8760
- * per-realm selection). Returns false, never throws, when the challenge cannot be answered.
+ * per-realm selection). Rejects with an {@link AuthenticationError} when the challenge cannot be
+ * answered, never throws synchronously.
  * The client is made on the first challenge; one registerer uses one policy, so it is kept in a
  * field (a map only appears for a second policy).
  */
@@ -87,7 +98,7 @@ export class DigestAuthenticator implements Authenticator {
     const client = new DigestClient({
       credentials: this.credentials,
       algorithms: settings.algorithms,
-      preferAuthInt: settings.preferAuthInt,
+      qop: settings.qop,
       random: this.random,
       replacePasswordWithHa1: this.replacePasswordWithHa1,
     });
@@ -101,18 +112,20 @@ export class DigestAuthenticator implements Authenticator {
     return client;
   }
 
-  /** Adds the answer to `challenge` to `request`; false when it cannot be answered. */
+  /** Adds the answer to `challenge` to `request`; rejects with an {@link AuthenticationError} when it cannot. */
   authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
-    return answerChallenge(this.#clientFor(policy), challenge, request, policy, this.logger);
+    return answerChallenge(() => this.#clientFor(policy), challenge, request, policy, this.logger);
   }
 }
 
 /**
- * Answers a 401/407 with `client` as the profile's policy says (all challenges, or only the first)
- * and puts the answer into `request`. False, never a throw, when it cannot be answered.
+ * Answers a 401/407 with the client `client()` gives as the profile's policy says (all challenges,
+ * or only the first) and puts the answer into `request`. Resolves true; when it cannot answer,
+ * rejects with an {@link AuthenticationError} (or whatever else was thrown on the way, making the
+ * client included). Never throws synchronously. Logs only the code.
  */
 export async function answerChallenge(
-  client: DigestClient,
+  client: () => DigestClient,
   challenge: SipResponse,
   request: SipRequest,
   policy: DigestPolicy | undefined,
@@ -121,13 +134,13 @@ export async function answerChallenge(
   try {
     let challenges = readChallenges(challenge);
     if (policy?.challenges === 'first') challenges = challenges.slice(0, 1);
-    const answers = await client.authorize(challenges, request);
+    const answers = await client().authorize(challenges, request);
     applyAuthorization(request.headers, answers);
     return true;
   } catch (e) {
-    if (!(e instanceof AuthenticationError)) throw e;
-    logger.warn(`cannot answer ${challenge.status} challenge: ${e.code}`);
-    return false;
+    // Only the code: the message of an unexpected error might quote input.
+    logger.warn(`cannot answer ${challenge.status} challenge: ${(e as AuthenticationError).code}`);
+    throw e;
   }
 }
 
@@ -142,12 +155,13 @@ export function userAgentDigestClient(
   random: RandomSource,
   replacePasswordWithHa1: boolean,
   reauthorize = false,
+  extra?: readonly Credentials[],
 ): DigestClient {
   const settings = settingsOf(policy);
   return new DigestClient({
-    credentials: credentialsFromConfig(config),
+    credentials: credentialsFromConfig(config, extra),
     algorithms: settings.algorithms,
-    preferAuthInt: settings.preferAuthInt,
+    qop: settings.qop,
     random,
     replacePasswordWithHa1,
     maxNonces: 1,

@@ -24,6 +24,9 @@ export function profileFromConfig(config: UserAgentConfig): RegistrationProfile 
     case 'sipjs-legacy':
       return sipjsLegacyProfile;
     case 'asterisk': {
+      // Each credential keeps its own supported_algorithms_uac: the profile allows them all.
+      const all = [...new Set(config.credentials.digest.flatMap((c) => c.algorithms ?? []))];
+      const algorithms = all.length > 0 ? all : undefined;
       const supportPath = config.registration.supported.includes('path');
       const supportOutbound = config.registration.supported.includes('outbound');
       const key = [
@@ -36,6 +39,7 @@ export function profileFromConfig(config: UserAgentConfig): RegistrationProfile 
         p.maxRandomInitialDelay,
         supportPath,
         supportOutbound,
+        algorithms,
       ].join(' ');
       return shared(key, () =>
         createAsteriskProfile({
@@ -47,6 +51,7 @@ export function profileFromConfig(config: UserAgentConfig): RegistrationProfile 
           maxRandomInitialDelay: p.maxRandomInitialDelay,
           supportPath,
           supportOutbound,
+          supportedAlgorithms: algorithms,
         }),
       );
     }

@@ -1,5 +1,5 @@
-import type { UserAgentConfig } from '@sipkit/config';
-import { applyAuthorization, type DigestClient } from '@sipkit/digest';
+import { hideSecrets, type UserAgentConfig } from '@sipkit/config';
+import { applyAuthorization, type Credentials, type DigestClient } from '@sipkit/digest';
 import type { SipRequest, SipResponse, SipUri } from '@sipkit/parser';
 import {
   type Authenticator,
@@ -85,6 +85,14 @@ export interface UserAgentOptions {
    * `UserAgent` of `@sipkit/ua/core` needs it for any profile but `sipkit`.
    */
   profile?: RegistrationProfile;
+  /**
+   * Credentials beyond the config's digest ones, tried with them: `BearerCredentials` from
+   * `@sipkit/digest` answer `WWW-Authenticate: Bearer` challenges (RFC 8898), e.g.
+   * `[BearerCredentials.fromProvider(getToken)]`, asked again for a token when the registrar
+   * refuses one. A separate option so that an app without Bearer does not ship it. User agents
+   * given the same options object share them (and so a cached token).
+   */
+  credentials?: readonly Credentials[];
 }
 
 /** Lifecycle of a {@link UserAgent}; `stopped` is final. */
@@ -136,6 +144,9 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     if (config.servers.length === 0)
       throw new UserAgentError('NO_SERVER', 'the configuration names no server');
     this.#base = config;
+    // A config built by hand gets the redacted JSON / inspect forms the adapters give.
+    for (const c of config.credentials.digest) hideSecrets(c);
+    if (config.credentials.bearer) hideSecrets(config.credentials.bearer);
     // Kept by reference: many user agents built with one options object share it.
     this.#options = options;
     // A profile this class cannot follow fails here, not after connecting.
@@ -274,19 +285,24 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
    * and the profile's digest policy.
    */
   authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
-    // The registerer always passes its profile's policy; another one gets a client of its own.
-    const usual = samePolicy(this.#reg?.profile.digest, policy);
-    let client = usual ? this.#digest : undefined;
-    if (!client) {
-      client = userAgentDigestClient(
-        this.config.credentials,
-        policy,
-        this.#random,
-        this.#base.profile === 'jssip',
-        this.#reg?.profile.preemptiveAuthorization === true,
-      );
-      if (usual) this.#digest = client;
-    }
+    // Made inside answerChallenge's error handling: unusable credentials reject, never throw here.
+    const client = () => {
+      // The registerer always passes its profile's policy; another one gets a client of its own.
+      const usual = samePolicy(this.#reg?.profile.digest, policy);
+      let made = usual ? this.#digest : undefined;
+      if (!made) {
+        made = userAgentDigestClient(
+          this.config.credentials,
+          policy,
+          this.#random,
+          this.#base.profile === 'jssip',
+          this.#reg?.profile.preemptiveAuthorization === true,
+          this.#options.credentials,
+        );
+        if (usual) this.#digest = made;
+      }
+      return made;
+    };
     return answerChallenge(client, challenge, request, policy, this.#logger);
   }
 

@@ -1,4 +1,4 @@
-import type { DigestCredential, UserAgentConfig } from '@sipkit/config';
+import { type DigestCredential, hideSecrets, type UserAgentConfig } from '@sipkit/config';
 import { parseUri, SipUri } from '@sipkit/parser';
 import { UserAgentError } from './errors.js';
 
@@ -28,14 +28,15 @@ export function withIdentity(base: UserAgentConfig, who: IdentityOverride): User
   const parsed = identityAor(base, who.aor);
   const username = who.username ?? parsed.user!;
   const template = base.credentials.digest[0];
-  const credential: DigestCredential = {
+  const credential: DigestCredential = hideSecrets({
     name: undefined,
     username,
     password: who.password,
     ha1: NO_HA1,
     realm: template?.realm,
-    algorithms: template?.algorithms ?? [],
-  };
+    realmIgnoresCase: template?.realmIgnoresCase,
+    algorithms: template?.algorithms,
+  });
   return {
     ...base,
     identity: { aor: parsed, displayName: who.displayName, authorizationUser: username },
@@ -51,8 +52,12 @@ export function withIdentity(base: UserAgentConfig, who: IdentityOverride): User
  */
 export function identityAor(base: UserAgentConfig, aor: string | SipUri): SipUri {
   const given = typeof aor === 'string' ? parseUri(aor) : aor;
-  if (given.kind !== 'sip' || given.user === undefined)
-    throw new UserAgentError('INVALID_CREDENTIALS', 'the AOR must be a sip: or sips: URI with a user part');
+  // No password in it (RFC 3261 section 19.1.1); the message does not quote one.
+  if (given.kind !== 'sip' || given.user === undefined || given.password !== undefined)
+    throw new UserAgentError(
+      'INVALID_CREDENTIALS',
+      'the AOR must be a sip: or sips: URI with a user part and no password',
+    );
   const b = base.identity.aor;
   return typeof aor === 'string' && given.host === b.host
     ? new SipUri(b.scheme, b.host, given.user, given.port, given.params, given.headers, given.password)

@@ -1,4 +1,4 @@
-import { DigestCredentials, DigestVerifier } from '@sipkit/digest';
+import { DigestCredentials, DigestVerifier, type DigestVerifierOptions } from '@sipkit/digest';
 import { createResponse, parseMessage, type SipMessage, type SipRequest, serialize } from '@sipkit/parser';
 import {
   Emitter,
@@ -40,6 +40,8 @@ export class FakeRegistrar {
     password = 'secret',
     /** More users and their passwords. */
     others: Record<string, string> = {},
+    /** Verifier settings other than MD5 with qop auth (what is challenged, in order). */
+    digest: Pick<DigestVerifierOptions, 'algorithms' | 'qop'> = {},
   ) {
     const users = { [user]: password, ...others };
     this.verifier = new DigestVerifier({
@@ -48,6 +50,7 @@ export class FakeRegistrar {
         DigestCredentials.fromPassword({ username, password: pw, realm: 'example.test' }),
       ),
       algorithms: ['MD5'],
+      ...digest,
     });
   }
 

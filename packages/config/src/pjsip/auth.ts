@@ -1,3 +1,4 @@
+import { hideSecrets } from '../secrets.js';
 import type { DigestAlgorithm, DigestCredential, UnsupportedOption } from '../types.js';
 import type { PjsipSection } from './document.js';
 import { SectionReader } from './section-reader.js';
@@ -96,15 +97,19 @@ export function readAuth(section: PjsipSection, defaultAlgorithms: DigestAlgorit
     (a) => (password !== undefined && password !== '') || ha1[a] !== undefined,
   );
   const realm = r.string('realm');
+  const bound = realm === undefined || realm === '' || realm === '*' ? undefined : realm;
   return {
-    credential: {
+    // Without a realm, an HA1 (password_digest, md5_cred) is used as it is for any realm.
+    credential: hideSecrets({
       name: section.name,
       username: username!,
       password: password === '' ? undefined : password,
       ha1,
-      realm: realm === undefined || realm === '' || realm === '*' ? undefined : realm,
+      realm: bound,
+      // Asterisk compares the configured realm with the challenge's case-insensitively.
+      realmIgnoresCase: bound === undefined ? undefined : true,
       algorithms,
-    },
+    }),
     unsupported: r.unsupported,
   };
 }

@@ -156,7 +156,8 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
     intervalTooBrief: (min, current) => (min !== undefined && min > current ? min : undefined),
     authRetryAllowed: (attempts, staleUsed, stale) => attempts === 0 || (!staleUsed && stale),
     digest: {
-      algorithms: ['SHA-512-256', 'SHA-256', 'MD5'],
+      // Strongest hash first, each with its -sess variant (RFC 7616, 8760).
+      algorithms: ['SHA-512-256', 'SHA-512-256-sess', 'SHA-256', 'SHA-256-sess', 'MD5', 'MD5-sess'],
       qop: ['auth', 'auth-int'],
       challenges: 'first-supported-per-realm',
     },
