@@ -13,6 +13,7 @@ export type Output = (line: string) => void;
 function describeChange(c: StateChange, now: number): string {
   const parts = [`${c.previous} -> ${c.state}`, c.reason];
   if (c.code !== undefined) parts.push(`status ${c.code}`);
+  if (c.authError) parts.push(`auth ${c.authError.code}`);
   if (c.expires !== undefined) parts.push(`expires ${c.expires}s`);
   if (c.nextAt !== undefined) parts.push(`next in ${Math.round((c.nextAt - now) / 1000)}s`);
   return `registration: ${parts.join(', ')}`;

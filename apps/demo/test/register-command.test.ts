@@ -92,6 +92,14 @@ describe('DevRegistrar answers', () => {
     expect(await outcome('sip:bob@example.test', 'alicepw', 'alice')).toMatch(/^403 /);
   });
 
+  test('the CLI shows why a registration failed (the digest error code)', async () => {
+    const port = (server.uri as { port: number }).port;
+    const lines: string[] = [];
+    const options = parseRegisterOptions(['--server', `sip:127.0.0.1:${port}`, '--password', 'wrong']);
+    await expect(registerCommand(options, (l) => lines.push(l))).rejects.toThrow(/rejected \(401\)/);
+    expect(lines.some((l) => /-> rejected, .*status 401.*auth rejected-credentials/.test(l))).toBe(true);
+  });
+
   test('answers OPTIONS with 200 and other methods with 405', async () => {
     const transport = new UdpTransport();
     await transport.connect();
