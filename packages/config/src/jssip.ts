@@ -2,7 +2,12 @@ import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-op
 import { ConfigError } from './errors.js';
 import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
-import type { DigestCredential, ServerConfig, UserAgentConfig } from './types.js';
+import {
+  type DigestCredential,
+  GRACEFUL_SHUTDOWN_SECONDS,
+  type ServerConfig,
+  type UserAgentConfig,
+} from './types.js';
 import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
 
 /** The parts of a `JsSIP.Socket` (e.g. `WebSocketInterface`) the adapter reads; a URL string works too. */
@@ -255,7 +260,7 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
     session,
     media: {},
     userAgent,
-    lifecycle: { autoStart: false, autoStop: false, gracefulShutdown: true },
+    lifecycle: { autoStop: false, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS },
     traceSip: false,
     unsupported: o.unsupported,
   };

@@ -2,8 +2,20 @@ import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-op
 import { ConfigError } from './errors.js';
 import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
-import type { ServerConfig, SessionConfig, UserAgentConfig } from './types.js';
-import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
+import {
+  GRACEFUL_SHUTDOWN_SECONDS,
+  type ServerConfig,
+  type SessionConfig,
+  type UserAgentConfig,
+} from './types.js';
+import {
+  normaliseInstanceId,
+  notAutoStart,
+  parseServerUrl,
+  registrarFromAor,
+  serverSipUri,
+  toSipUri,
+} from './values.js';
 
 /** A `wsServers` entry: a URL or a URL with a weight. */
 export type SipJsLegacyServer =
@@ -189,7 +201,8 @@ export function fromSipJsLegacy(config: SipJsLegacyConfig, options?: AdapterOpti
 
   const session = readSession(o);
   const traceSip = o.bool('traceSip') ?? false;
-  const autoStart = o.bool('autostart') ?? true;
+  // sipkit never connects from a constructor (a failure would have nowhere to go): start().
+  if (o.bool('autostart') === true) o.unsupported.push(notAutoStart('sipjs-legacy', o.name('autostart')));
   const autoStop = o.bool('autostop') ?? true;
 
   const media: Record<string, unknown> = {};
@@ -263,13 +276,14 @@ export function fromSipJsLegacy(config: SipJsLegacyConfig, options?: AdapterOpti
     connection: {
       reconnect: { kind: 'legacy-recovery', serverAttempts, serverDelay, minInterval, maxInterval },
       keepAliveInterval,
+      // Transport.js: no pong within 10 s is a keep-alive timeout.
       keepAlivePongTimeout: keepAliveInterval > 0 ? 10 : undefined,
     },
     via: { forceRport, transportOverride: hackViaTcp ? 'TCP' : undefined },
     session,
     media,
     userAgent,
-    lifecycle: { autoStart, autoStop, gracefulShutdown: true },
+    lifecycle: { autoStop, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS },
     traceSip,
     custom,
     unsupported: o.unsupported,

@@ -68,7 +68,7 @@ interface Pending {
   /** An unregister() waiting for the REGISTER in flight. */
   pendingUnregister?: { options: UnregisterOptions; done: Deferred<UnregisterResult> };
   /** The un-REGISTER in flight, which a second unregister() joins. */
-  currentUnregister?: Promise<UnregisterResult>;
+  currentUnregister?: Deferred<UnregisterResult>;
   /** A register() that came during an un-REGISTER. */
   queuedRegister?: true;
   /** A re-REGISTER to send once the request in flight ends. */
@@ -410,7 +410,7 @@ export class Registerer {
     this.#clearTimers('start', 'refresh', 'retry');
     const pending = this.#pending;
     if (pending?.pendingUnregister) return pending.pendingUnregister.done.promise;
-    if (this.#busy === 'unregister' && pending?.currentUnregister) return pending.currentUnregister;
+    if (this.#busy === 'unregister' && pending?.currentUnregister) return pending.currentUnregister.promise;
     const done = deferred<UnregisterResult>();
     if (this.#busy) {
       // RFC 3261 10.2: no overlap. The in-flight REGISTER's outcome is dropped when it ends.
@@ -456,6 +456,9 @@ export class Registerer {
     this.#rejectWaiters('STOPPED', 'registerer stopped');
     this.#pending?.pendingUnregister?.done.resolve({ sent: false });
     this.#setPending('pendingUnregister', undefined);
+    // An un-REGISTER in flight (stop() gave up waiting for it): sent, outcome unknown.
+    this.#pending?.currentUnregister?.resolve({ sent: true });
+    this.#setPending('currentUnregister', undefined);
     this.#go('stopped', 'stopped');
     this.#setRare('listeners', undefined);
     this.#notifyIdle();
@@ -686,7 +689,7 @@ export class Registerer {
     stopping = false,
   ): Promise<void> {
     this.#busy = 'unregister';
-    this.#setPending('currentUnregister', done.promise);
+    this.#setPending('currentUnregister', done);
     this.#clearTimers('start', 'refresh', 'retry');
     this.#go('unregistering', 'unregister');
     const response = await this.#exchange('unregister', options.all === true, options.extraHeaders ?? []);

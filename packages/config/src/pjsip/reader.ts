@@ -39,11 +39,14 @@ export function readPjsipConf(text: string, options: ReadPjsipOptions = {}): Pjs
           options.onWarning?.(`${item.file}:${item.line}: #exec skipped (needs execincludes)`);
           continue;
         }
-        let included: string | undefined;
+        let included: unknown;
         try {
           included = options.readFile?.(item.arg);
         } catch {
           included = undefined;
+        }
+        if (included !== undefined && typeof included !== 'string') {
+          throw new ConfigError('INCLUDE', item.arg, 'pjsip', 'readFile to return the file as a string', loc);
         }
         if (included === undefined) {
           if (item.name === 'tryinclude') continue;
