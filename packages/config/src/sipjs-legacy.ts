@@ -9,8 +9,8 @@ import {
   type UserAgentConfig,
 } from './types.js';
 import {
+  AUTOSTART,
   normaliseInstanceId,
-  notAutoStart,
   parseServerUrl,
   registrarFromAor,
   serverSipUri,
@@ -202,7 +202,7 @@ export function fromSipJsLegacy(config: SipJsLegacyConfig, options?: AdapterOpti
   const session = readSession(o);
   const traceSip = o.bool('traceSip') ?? false;
   // sipkit never connects from a constructor (a failure would have nowhere to go): start().
-  if (o.bool('autostart') === true) o.unsupported.push(notAutoStart('sipjs-legacy', o.name('autostart')));
+  if (o.bool('autostart')) o.unsupportedIfSet('autostart', AUTOSTART);
   const autoStop = o.bool('autostop') ?? true;
 
   const media: Record<string, unknown> = {};

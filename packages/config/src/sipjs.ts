@@ -10,8 +10,8 @@ import {
   type UserAgentConfig,
 } from './types.js';
 import {
+  AUTOSTART,
   normaliseInstanceId,
-  notAutoStart,
   parseServerUrl,
   registrarFromAor,
   serverSipUri,
@@ -293,7 +293,7 @@ export function fromSipJs(
     const v = u.raw(k);
     if (v !== undefined) media[k] = v;
   }
-  if (u.bool('autoStart') === true) u.unsupported.push(notAutoStart('sipjs', 'autoStart'));
+  if (u.bool('autoStart')) u.unsupportedIfSet('autoStart', AUTOSTART);
   const lifecycle = {
     autoStop: u.bool('autoStop') ?? true,
     gracefulShutdown: (u.bool('gracefulShutdown') ?? true) ? GRACEFUL_SHUTDOWN_SECONDS : 0,
@@ -463,10 +463,9 @@ function readTransportOptions(u: OptionBag, reconnect: ReconnectPolicy & { kind:
   const keepAliveInterval = t.number('keepAliveInterval', { min: 0 }) ?? 0;
   // SIP.js skips a keep-alive within keepAliveDebounce of the last; sipkit pings once per
   // 80-100 % of keepAliveInterval, so only a debounce beyond that would thin its pings out.
-  if (t.has('keepAliveDebounce')) t.number('keepAliveDebounce', { min: 0 });
   t.unsupportedIfSet(
     'keepAliveDebounce',
-    'keep-alives go out once per 80-100 % of keepAliveInterval; raise keepAliveInterval for fewer',
+    'one keep-alive per 80-100 % of keepAliveInterval: raise that instead',
   );
   const traceSip = t.bool('traceSip') ?? true;
   t.reportRest('not a SIP.js 0.21 web Transport option');

@@ -1,12 +1,11 @@
 import { parseUri, SipParseError, SipUri } from '@sipkit/parser';
 import { ConfigError, type ConfigSource } from './errors.js';
-import type { UnsupportedOption } from './types.js';
 
-/** `autostart` / `autoStart: true`: sipkit never connects from a constructor (a failure would have nowhere to go). */
-export function notAutoStart(source: ConfigSource, key: string): UnsupportedOption {
-  return { key, source, reason: 'sipkit connects on start(), never from the constructor: call start()' };
-}
-
+/**
+ * Why `autoStart: true` (SIP.js 0.7 `autostart`) is not honoured: sipkit never connects from a
+ * constructor, where a failure would have nowhere to go.
+ */
+export const AUTOSTART = 'call start()';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**

@@ -212,10 +212,10 @@ tcp_keepalive_enable=yes
     expect(c.unsupported.map((u) => u.key)).toEqual([
       'tls-t/tos',
       'tls-t/tcp_keepalive_enable',
+      'tls-t/method',
       'tls-t/external_signaling_address',
       'tls-t/external_signaling_port',
       'tls-t/local_net',
-      'tls-t/method',
       'tls-t/bind',
     ]);
     expect(c.unsupported.every((u) => u.reason.length > 10)).toBe(true);

@@ -995,14 +995,13 @@ export class Registerer {
     // NaN (the SIP.js 0.21 quirk) behaves as setTimeout does in browsers: at once.
     let delay = Number.isFinite(ms) ? Math.max(0, ms) : 0;
     const last = this.#lastStart;
-    if (last !== undefined && (name === 'refresh' || name === 'retry'))
+    // The local expiry too: at the same time as the refresh it keeps its place behind it.
+    if (last !== undefined && name !== 'start')
       delay = Math.max(delay, last + MIN_REGISTER_GAP_MS - this.#opts.clock.now());
     // Whole milliseconds: a field that only ever holds small integers needs no boxed number per registerer.
     const at = Math.ceil(this.#opts.clock.now() + delay);
     if (name === 'expiry') {
-      // Not before a refresh the gap delayed: on a tie the refresh goes first, as it did undelayed.
-      const refreshAt = this.#actionKind === 'refresh' ? this.#actionAt : undefined;
-      this.#expiryAt = refreshAt !== undefined && refreshAt > at ? refreshAt : at;
+      this.#expiryAt = at;
     } else {
       this.#actionKind = name;
       this.#actionAt = at;

@@ -326,9 +326,9 @@ export class StackBase implements TransactionUser {
       clock: this.#baseClock,
       random: this.random,
       logger: this.logger,
-      keepAliveInterval: connection?.keepAliveInterval ?? 0,
-      keepAlivePongTimeout: connection?.keepAlivePongTimeout,
-      connectionTimeout: connection?.connectionTimeout,
+      keepAliveInterval: 0,
+      // keepAliveInterval, keepAlivePongTimeout and connectionTimeout (the reconnect policy rides along).
+      ...connection,
       localTransport,
       onTrace: trace
         ? (direction: TraceDirection, data: Uint8Array | string, peer: Endpoint) =>

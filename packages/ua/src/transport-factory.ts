@@ -28,15 +28,10 @@ export function connectionOptions(context: TransportContext): {
   keepAlive: KeepAliveOptions | false;
   connectTimeoutMs: number | undefined;
 } {
-  const interval = context.keepAliveInterval;
-  const pong = context.keepAlivePongTimeout;
-  const timeout = context.connectionTimeout;
+  const { keepAliveInterval: interval, keepAlivePongTimeout: pong, connectionTimeout: timeout } = context;
   return {
-    keepAlive:
-      interval > 0
-        ? { intervalMs: interval * 1000, pongTimeoutMs: pong === undefined ? undefined : pong * 1000 }
-        : false,
-    connectTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    keepAlive: interval > 0 && { intervalMs: interval * 1000, pongTimeoutMs: pong && pong * 1000 },
+    connectTimeoutMs: timeout && timeout * 1000,
   };
 }
 

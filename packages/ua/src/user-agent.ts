@@ -45,15 +45,8 @@ export type SipTrace = (direction: TraceDirection, text: string, peer: Endpoint)
 
 /** The config's `traceSip`: every message to `logger` at `info`, as SIP.js logs its trace. */
 function traceTo(logger: Logger): SipTrace {
-  return (direction, text, peer) =>
-    logger.info(`${direction === 'in' ? 'received from' : 'sent to'} ${peer.host}:${peer.port}\n${text}`);
+  return (direction, text, peer) => logger.info(`SIP ${direction} ${peer.host}:${peer.port}\n${text}`);
 }
-
-/**
- * Removes the `pagehide` listener of a user agent with `lifecycle.autoStop` in a browser. A map
- * rather than a field: most user agents (all of them in Node) have none.
- */
-const pageHooks = new WeakMap<object, () => void>();
 
 /** What the host environment injects; everything has a default. */
 export interface UserAgentOptions {
@@ -199,12 +192,12 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     // stop() may have been called while connecting.
     if ((this.#current as UserAgentState) !== 'starting') return;
     this.#setState('started');
-    // SIP.js stops on `unload`; `pagehide` is the event browsers still fire reliably.
+    // SIP.js stops on `unload`; `pagehide` is the event browsers still fire reliably. Through a
+    // WeakRef, so the listener does not keep a user agent that stopped alive.
     const page = (globalThis as { window?: EventTarget }).window;
     if (this.#base.lifecycle?.autoStop && page?.addEventListener) {
-      const hook = () => void this.stop();
-      page.addEventListener('pagehide', hook);
-      pageHooks.set(this, () => page.removeEventListener('pagehide', hook));
+      const ref = new WeakRef(this);
+      page.addEventListener('pagehide', () => void ref.deref()?.stop(), { once: true });
     }
     if (this.#base.registration.enabled) {
       this.#reg!.register().catch((e: unknown) =>
@@ -383,8 +376,6 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   }
 
   async #shutdown(): Promise<void> {
-    pageHooks.get(this)?.();
-    pageHooks.delete(this);
     this.#reg?.dispose();
     const stack = this.#stack;
     const shared = this.#options.stack;

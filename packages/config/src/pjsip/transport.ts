@@ -50,16 +50,9 @@ const UNHONOURED: Record<string, string> = {
   tcp_keepalive_idle_time: 'OS TCP keep-alive is not configured by sipkit',
   tcp_keepalive_interval_time: 'OS TCP keep-alive is not configured by sipkit',
   tcp_keepalive_probe_count: 'OS TCP keep-alive is not configured by sipkit',
-  external_signaling_address:
-    "res_pjsip_nat's rewrite of Contact and Via per destination is not done; they carry the local address",
-  external_signaling_port: 'goes with external_signaling_address, which is not done',
-  local_net: 'only decides where external_signaling_address applies, which is not done',
-  ca_list_path: 'Node takes CA files, not an OpenSSL hashed directory: use ca_list_file',
-  domain: 'server-side identity of the transport',
-  verify_client: 'server side: sipkit does not accept TLS connections',
-  require_client_cert: 'server side: sipkit does not accept TLS connections',
-  allow_wildcard_certs: "Node's certificate check accepts wildcard names",
-  method: 'Node negotiates the TLS version itself (1.2 or 1.3)',
+  ca_list_path: 'Node reads CA files, not directories: use ca_list_file',
+  allow_wildcard_certs: 'Node accepts wildcard certificates',
+  method: 'Node negotiates the TLS version',
 };
 
 /** The result of reading one transport section. */
@@ -77,6 +70,10 @@ export function readTransport(section: PjsipSection): PjsipTransport {
     r.fail('INVALID_VALUE', 'protocol', 'udp, tcp, tls, ws, wss or flow');
   }
   for (const [k, reason] of Object.entries(UNHONOURED)) r.unsupportedIfSet(k, reason);
+  for (const k of ['external_signaling_address', 'external_signaling_port', 'local_net'])
+    r.unsupportedIfSet(k, 'no NAT rewrite of Contact and Via: they carry the local address');
+  for (const k of ['domain', 'verify_client', 'require_client_cert'])
+    r.unsupportedIfSet(k, 'server side only');
   if (protocol === 'flow') {
     r.unsupported.push({
       key: r.keyName('protocol'),
@@ -97,7 +94,7 @@ export function readTransport(section: PjsipSection): PjsipTransport {
   // Outgoing TCP, TLS and WebSocket connections leave from an ephemeral port, and sipkit does
   // not listen: only a UDP socket binds.
   if (protocol !== 'udp')
-    r.unsupportedIfSet('bind', `a ${protocol} client does not listen; its connections use an ephemeral port`);
+    r.unsupportedIfSet('bind', 'only a UDP socket binds; connections use an ephemeral port');
   return {
     transport: {
       name: section.name,
