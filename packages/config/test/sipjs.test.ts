@@ -280,7 +280,7 @@ describe('fromSipJs errors', () => {
       'INVALID_TYPE',
       'uri',
     ],
-    [ua, { registrar: { toString: () => null } }, 'INVALID_TYPE', 'registerer.registrar'],
+    [ua, { registrar: { toString: (): unknown => null } }, 'INVALID_TYPE', 'registerer.registrar'],
     [{ uri: 'sip:a@b.c' }, {}, 'MISSING', 'transportOptions.server'],
     [
       { uri: 'sip:a@b.c', transportOptions: { server: 'udp://b.c' } },

@@ -566,7 +566,7 @@ describe('Asterisk retry policy (ORC decision list)', () => {
     await tick(ctx.clock);
     const [a, b] = ctx.sender.sent;
     expect(b!.from!.tag).not.toBe(a!.from!.tag);
-    expect(b!.cseq.seq).toBe(a!.cseq.seq + 1);
+    expect(b!.cseq!.seq).toBe(a!.cseq!.seq + 1);
     expect(b!.headers.get('security-verify')).toBe('sdes-srtp;mediasec;q=0.1');
     expect(b!.headers.has('security-client')).toBe(false);
     expect(ctx.reg.state).toBe('registered');
