@@ -72,4 +72,5 @@ export type {
   UserAgentConfig,
   ViaConfig,
 } from './types.js';
+export { GRACEFUL_SHUTDOWN_SECONDS } from './types.js';
 export { normaliseInstanceId } from './values.js';

@@ -3,7 +3,12 @@ import { ConfigError } from './errors.js';
 import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
 import { hideSecrets } from './secrets.js';
-import type { DigestCredential, ServerConfig, UserAgentConfig } from './types.js';
+import {
+  type DigestCredential,
+  GRACEFUL_SHUTDOWN_SECONDS,
+  type ServerConfig,
+  type UserAgentConfig,
+} from './types.js';
 import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
 
 /** The parts of a `JsSIP.Socket` (e.g. `WebSocketInterface`) the adapter reads; a URL string works too. */
@@ -257,7 +262,7 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
     session,
     media: {},
     userAgent,
-    lifecycle: { autoStart: false, autoStop: false, gracefulShutdown: true },
+    lifecycle: { autoStop: false, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS },
     traceSip: false,
     unsupported: o.unsupported,
   };

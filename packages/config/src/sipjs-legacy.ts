@@ -3,8 +3,20 @@ import { ConfigError } from './errors.js';
 import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
 import { hideSecrets } from './secrets.js';
-import type { ServerConfig, SessionConfig, UserAgentConfig } from './types.js';
-import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
+import {
+  GRACEFUL_SHUTDOWN_SECONDS,
+  type ServerConfig,
+  type SessionConfig,
+  type UserAgentConfig,
+} from './types.js';
+import {
+  AUTOSTART,
+  normaliseInstanceId,
+  parseServerUrl,
+  registrarFromAor,
+  serverSipUri,
+  toSipUri,
+} from './values.js';
 
 /** A `wsServers` entry: a URL or a URL with a weight. */
 export type SipJsLegacyServer =
@@ -190,7 +202,8 @@ export function fromSipJsLegacy(config: SipJsLegacyConfig, options?: AdapterOpti
 
   const session = readSession(o);
   const traceSip = o.bool('traceSip') ?? false;
-  const autoStart = o.bool('autostart') ?? true;
+  // sipkit never connects from a constructor (a failure would have nowhere to go): start().
+  if (o.bool('autostart')) o.unsupportedIfSet('autostart', AUTOSTART);
   const autoStop = o.bool('autostop') ?? true;
 
   const media: Record<string, unknown> = {};
@@ -264,13 +277,14 @@ export function fromSipJsLegacy(config: SipJsLegacyConfig, options?: AdapterOpti
     connection: {
       reconnect: { kind: 'legacy-recovery', serverAttempts, serverDelay, minInterval, maxInterval },
       keepAliveInterval,
+      // Transport.js: no pong within 10 s is a keep-alive timeout.
       keepAlivePongTimeout: keepAliveInterval > 0 ? 10 : undefined,
     },
     via: { forceRport, transportOverride: hackViaTcp ? 'TCP' : undefined },
     session,
     media,
     userAgent,
-    lifecycle: { autoStart, autoStop, gracefulShutdown: true },
+    lifecycle: { autoStop, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS },
     traceSip,
     custom,
     unsupported: o.unsupported,

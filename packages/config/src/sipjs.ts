@@ -4,8 +4,20 @@ import { ConfigError } from './errors.js';
 import { isUndefined, OptionBag, typeOf } from './option-bag.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
 import { hideSecrets } from './secrets.js';
-import type { ReconnectPolicy, SessionConfig, UserAgentConfig } from './types.js';
-import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
+import {
+  GRACEFUL_SHUTDOWN_SECONDS,
+  type ReconnectPolicy,
+  type SessionConfig,
+  type UserAgentConfig,
+} from './types.js';
+import {
+  AUTOSTART,
+  normaliseInstanceId,
+  parseServerUrl,
+  registrarFromAor,
+  serverSipUri,
+  toSipUri,
+} from './values.js';
 
 /** Something that prints as a SIP URI: a SIP.js `URI` object or a string. */
 export type UriLike =
@@ -282,10 +294,10 @@ export function fromSipJs(
     const v = u.raw(k);
     if (v !== undefined) media[k] = v;
   }
+  if (u.bool('autoStart')) u.unsupportedIfSet('autoStart', AUTOSTART);
   const lifecycle = {
-    autoStart: u.bool('autoStart') ?? false,
     autoStop: u.bool('autoStop') ?? true,
-    gracefulShutdown: u.bool('gracefulShutdown') ?? true,
+    gracefulShutdown: (u.bool('gracefulShutdown') ?? true) ? GRACEFUL_SHUTDOWN_SECONDS : 0,
   };
   const forceRport = u.bool('forceRport') ?? false;
   const hackViaTcp = u.bool('hackViaTcp') ?? false;
@@ -376,7 +388,11 @@ function uriText(o: OptionBag, key: string, v: unknown): string {
     typeof v.toString === 'function' &&
     v.toString !== Object.prototype.toString
   ) {
-    return v.toString();
+    let text: unknown;
+    try {
+      text = v.toString();
+    } catch {}
+    if (typeof text === 'string') return text;
   }
   return o.fail('INVALID_TYPE', key, 'a SIP.js URI object or a SIP URI string', `got ${typeOf(v)}`);
 }
@@ -446,7 +462,12 @@ function readTransportOptions(u: OptionBag, reconnect: ReconnectPolicy & { kind:
   const parsed = parseServerUrl(server, 'sipjs', 'transportOptions.server', ['ws', 'wss']);
   const connectionTimeout = t.number('connectionTimeout', { min: 0 }) ?? 5;
   const keepAliveInterval = t.number('keepAliveInterval', { min: 0 }) ?? 0;
-  const keepAliveDebounce = t.number('keepAliveDebounce', { min: 0 }) ?? 10;
+  // SIP.js skips a keep-alive within keepAliveDebounce of the last; sipkit pings once per
+  // 80-100 % of keepAliveInterval, so only a debounce beyond that would thin its pings out.
+  t.unsupportedIfSet(
+    'keepAliveDebounce',
+    'one keep-alive per 80-100 % of keepAliveInterval: raise that instead',
+  );
   const traceSip = t.bool('traceSip') ?? true;
   t.reportRest('not a SIP.js 0.21 web Transport option');
   u.unsupported.push(...t.unsupported);
@@ -459,7 +480,7 @@ function readTransportOptions(u: OptionBag, reconnect: ReconnectPolicy & { kind:
         weight: 0,
       },
     ],
-    connection: { reconnect, keepAliveInterval, keepAliveDebounce, connectionTimeout },
+    connection: { reconnect, keepAliveInterval, connectionTimeout },
     traceSip,
   };
 }

@@ -83,8 +83,9 @@ export interface IdentityConfig {
   /** Digest username (defaults to the AOR user). */
   authorizationUser: string;
   /**
-   * True when no AOR was configured and the SIP.js default `anonymous@anonymous.invalid` is used;
-   * SIP.js adds a random token to the user, which the user agent may do with its random source.
+   * True when no AOR was configured and the SIP.js default `anonymous@anonymous.invalid` is used:
+   * the user agent then registers as `anonymous.<6 random characters>@anonymous.invalid`, as
+   * SIP.js does.
    */
   anonymous?: boolean;
 }
@@ -215,11 +216,15 @@ export interface ConnectionConfig {
   reconnect: ReconnectPolicy;
   /** CRLF keep-alive interval in seconds; 0 = off. */
   keepAliveInterval: number;
-  /** SIP.js 0.21 `keepAliveDebounce` (s): minimum gap between keep-alives. */
-  keepAliveDebounce?: number;
-  /** Seconds to wait for a `\r\n` pong before reporting a keep-alive timeout (SIP.js 0.7: 10). */
+  /**
+   * Seconds to wait for a `\r\n` pong before the flow counts as failed (SIP.js 0.7: 10);
+   * undefined = the transport's default, 10 (RFC 5626).
+   */
   keepAlivePongTimeout?: number;
-  /** Seconds allowed for a connection to open (SIP.js 0.21 `connectionTimeout`). */
+  /**
+   * Seconds allowed for a connection to open (SIP.js 0.21 `connectionTimeout`, default 5);
+   * undefined = the transport's default, 10.
+   */
   connectionTimeout?: number;
 }
 
@@ -229,15 +234,13 @@ export interface LocalTransportConfig {
   name: string;
   /** Protocol. */
   protocol: TransportProtocol;
-  /** Local `address[:port]` to bind (Asterisk `bind`). */
+  /** Local `address[:port]` the UDP socket binds (Asterisk `bind`; UDP transports only). */
   bind?: string;
-  /** Public address written into Contact/Via for destinations outside `localNet`. */
-  externalSignalingAddress?: string;
-  /** Public port that goes with `externalSignalingAddress`. */
-  externalSignalingPort?: number;
-  /** Networks (`addr/mask`) considered local. */
-  localNet: string[];
-  /** TLS settings passed to the Node TLS transport as written (`cert_file`, `verify_server`, ...). */
+  /**
+   * TLS settings as written, for the Node TLS transport of `@sipkit/ua/node`: `ca_list_file`,
+   * `cert_file`, `priv_key_file` (files read at connect), `password` (of the key),
+   * `verify_server` (Asterisk boolean; unset = verify, Node's default) and `cipher`.
+   */
   tls: Record<string, string>;
 }
 
@@ -268,6 +271,13 @@ export interface SessionConfig {
   /** Allow option tags that are not IANA-registered in `extraSupported`. */
   allowUnregisteredOptionTags: boolean;
 }
+
+/**
+ * Seconds `stop()` gives the un-REGISTER by default (`lifecycle.gracefulShutdown`): JsSIP closes
+ * its transport 2 s after `stop()` whatever is still in flight; SIP.js and Asterisk wait up to
+ * Timer F (32 s), which against a silent registrar only delays the close.
+ */
+export const GRACEFUL_SHUTDOWN_SECONDS = 2;
 
 /** An option the adapter read but sipkit does not (yet) honour. */
 export interface UnsupportedOption {
@@ -324,16 +334,21 @@ export interface UserAgentConfig {
   media: Record<string, unknown>;
   /** `User-Agent` header value. */
   userAgent: string;
-  /** Start (connect) on construction; stop on page unload. */
+  /** What `stop()` does, and whether the page going away stops the user agent. */
   lifecycle: {
-    /** Start (connect) when the user agent is constructed (SIP.js `autoStart`, SIP.js 0.7 `autostart`). */
-    autoStart: boolean;
-    /** Stop when the page unloads (SIP.js `autoStop`, SIP.js 0.7 `autostop`). */
+    /**
+     * In a browser, stop (and so un-REGISTER) when the page is hidden for good: `pagehide`
+     * (SIP.js `autoStop`, SIP.js 0.7 `autostop`, which use `unload`).
+     */
     autoStop: boolean;
-    /** On stop, unregister and end sessions before closing the transport (SIP.js `gracefulShutdown`). */
-    gracefulShutdown: boolean;
+    /**
+     * Seconds `stop()` waits for a request in flight and then the un-REGISTER before it closes
+     * anyway; 0 closes at once without un-REGISTERing (SIP.js `gracefulShutdown: false`). The
+     * adapters set {@link GRACEFUL_SHUTDOWN_SECONDS}.
+     */
+    gracefulShutdown: number;
   };
-  /** Log SIP messages (credentials are still masked). */
+  /** Log every SIP message at `info` through the user agent's logger (credentials masked). */
   traceSip: boolean;
   /** Application data carried through untouched (SIP.js 0.7 `custom`). */
   custom?: unknown;

@@ -1,6 +1,11 @@
 import { parseUri, SipParseError, SipUri } from '@sipkit/parser';
 import { ConfigError, type ConfigSource } from './errors.js';
 
+/**
+ * Why `autoStart: true` (SIP.js 0.7 `autostart`) is not honoured: sipkit never connects from a
+ * constructor, where a failure would have nowhere to go.
+ */
+export const AUTOSTART = 'call start()';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**

@@ -123,6 +123,9 @@ describe('readPjsipConf', () => {
       'INCLUDE',
     ],
     ['[a]\n#include self.conf', { readFile: () => '#include self.conf' }, 'INCLUDE'],
+    // A readFile that returns something other than text (a Buffer, a number) is the caller's bug.
+    ['[a]\n#include x.conf', { readFile: () => 5 as unknown as string }, 'INCLUDE'],
+    ['[a]\n#tryinclude x.conf', { readFile: () => new Uint8Array(2) as unknown as string }, 'INCLUDE'],
   ])('%j -> %s', (text, opts, code) => {
     expect(configError(() => readPjsipConf(text, opts)).code).toBe(code);
   });

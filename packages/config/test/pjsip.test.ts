@@ -91,9 +91,6 @@ describe('fromPjsip: Appendix A.1', () => {
       name: 't-udp',
       protocol: 'udp',
       bind: '0.0.0.0:5060',
-      externalSignalingAddress: undefined,
-      externalSignalingPort: undefined,
-      localNet: [],
       tls: {},
     });
   });
@@ -203,19 +200,32 @@ tcp_keepalive_enable=yes
     expect(c.localTransport).toEqual({
       name: 'tls-t',
       protocol: 'tls',
-      bind: '0.0.0.0:5061',
-      externalSignalingAddress: '203.0.113.1',
-      externalSignalingPort: 5061,
-      localNet: ['192.168.0.0/16', '10.0.0.0/8', '172.16.0.0/12'],
+      bind: undefined,
       tls: {
         cert_file: '/etc/c.pem',
         priv_key_file: '/etc/k.pem',
         ca_list_file: '/etc/ca.pem',
         verify_server: 'yes',
-        method: 'tlsv1_2',
       },
     });
-    expect(c.unsupported.map((u) => u.key)).toEqual(['tls-t/tos', 'tls-t/tcp_keepalive_enable']);
+    // Every option not applied is reported, with its reason.
+    expect(c.unsupported.map((u) => u.key)).toEqual([
+      'tls-t/tos',
+      'tls-t/tcp_keepalive_enable',
+      'tls-t/method',
+      'tls-t/external_signaling_address',
+      'tls-t/external_signaling_port',
+      'tls-t/local_net',
+      'tls-t/bind',
+    ]);
+    expect(c.unsupported.every((u) => u.reason.length > 10)).toBe(true);
+  });
+  it('binds only a UDP transport', () => {
+    const c = fromPjsip(
+      `${minimal('transport=t')}\n[t]\ntype=transport\nprotocol=udp\nbind=192.0.2.7:5070\n`,
+    );
+    expect(c.localTransport?.bind).toBe('192.0.2.7:5070');
+    expect(c.unsupported).toEqual([]);
   });
   it.each(['udp', 'tcp', 'tls', 'ws', 'wss'])('transport protocol=%s', (p) => {
     const c = fromPjsip(`${minimal('transport=t')}\n[t]\ntype=transport\nprotocol=${p}\n`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   fromSipJsLegacy,
+  GRACEFUL_SHUTDOWN_SECONDS,
   SIPJS_LEGACY_DEFAULT_SERVER,
   SIPJS_LEGACY_USER_AGENT,
   snakeCase,
@@ -55,7 +56,9 @@ describe('fromSipJsLegacy defaults', () => {
     });
     expect(c.via).toEqual({ forceRport: false, transportOverride: undefined });
     expect(c.userAgent).toBe(SIPJS_LEGACY_USER_AGENT);
-    expect(c.lifecycle).toEqual({ autoStart: true, autoStop: true, gracefulShutdown: true });
+    expect(c.lifecycle).toEqual({ autoStop: true, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS });
+    // The default autostart is not an option the config set: nothing to report.
+    expect(c.unsupported).toEqual([]);
     expect(c.traceSip).toBe(false);
     expect(c.session).toMatchObject({
       noAnswerTimeout: 60,
@@ -154,7 +157,7 @@ describe('fromSipJsLegacy mapping', () => {
         keepAlivePongTimeout: 10,
       });
       expect(c.traceSip).toBe(true);
-      expect(c.lifecycle).toMatchObject({ autoStart: false, autoStop: false });
+      expect(c.lifecycle).toEqual({ autoStop: false, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS });
       expect(c.media).toEqual({
         stunServers: [],
         turnServers: [{ urls: 'turn:t.example.com', username: 'u', password: 'p' }],
@@ -198,9 +201,11 @@ describe('fromSipJsLegacy mapping', () => {
       allowLegacyNotifications: true,
       log: { level: 3 },
       mediaHandlerFactory: () => ({}),
+      autostart: true,
       bogus: 1,
     });
     expect(c.unsupported.map((u) => u.key)).toEqual([
+      'autostart',
       'authenticationFactory',
       'allowLegacyNotifications',
       'log',

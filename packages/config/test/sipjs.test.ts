@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromSipJs, SIPJS_USER_AGENT } from '../src/index.js';
+import { fromSipJs, GRACEFUL_SHUTDOWN_SECONDS, SIPJS_USER_AGENT } from '../src/index.js';
 import { configError } from './helpers.js';
 
 const ID = '8f1fa16a-1165-4a96-8341-785b1ef24f12';
@@ -39,14 +39,13 @@ describe('fromSipJs defaults (Appendix A.3 config)', () => {
     expect(c.connection).toEqual({
       reconnect: { kind: 'fixed', attempts: 0, delay: 4 },
       keepAliveInterval: 0,
-      keepAliveDebounce: 10,
       connectionTimeout: 5,
     });
     expect(c.userAgent).toBe(SIPJS_USER_AGENT);
     expect(c.identity.authorizationUser).toBe('alice');
     expect(c.credentials.digest).toEqual([]);
     expect(c.routeSet).toEqual([]);
-    expect(c.lifecycle).toEqual({ autoStart: false, autoStop: true, gracefulShutdown: true });
+    expect(c.lifecycle).toEqual({ autoStop: true, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS });
     expect(c.traceSip).toBe(true);
     expect(c.session).toMatchObject({ noAnswerTimeout: 60, rel100: 'unsupported', replaces: 'unsupported' });
     expect(c.unsupported).toEqual([]);
@@ -118,7 +117,6 @@ describe('fromSipJs option mapping', () => {
     expect(c.connection).toEqual({
       reconnect: { kind: 'fixed', attempts: 3, delay: 2 },
       keepAliveInterval: 25,
-      keepAliveDebounce: 12,
       connectionTimeout: 7,
     });
     expect(c.servers[0]).toMatchObject({ url: 'ws://edge.example.com:8080/ws', transport: 'ws' });
@@ -127,9 +125,9 @@ describe('fromSipJs option mapping', () => {
       sessionDescriptionHandlerFactoryOptions: { iceGatheringTimeout: 500 },
     });
     expect(c.userAgent).toBe('MyApp/1');
-    expect(c.lifecycle).toEqual({ autoStart: true, autoStop: false, gracefulShutdown: false });
+    expect(c.lifecycle).toEqual({ autoStop: false, gracefulShutdown: 0 });
     expect(c.traceSip).toBe(false);
-    expect(c.unsupported).toEqual([]);
+    expect(c.unsupported.map((u) => u.key)).toEqual(['transportOptions.keepAliveDebounce', 'autoStart']);
   });
   it('hackWssInTransport turns the default Contact transport into wss', () => {
     expect(fromSipJs({ ...ua, hackWssInTransport: true }).contact.uriParams).toEqual({ transport: 'wss' });
@@ -266,6 +264,22 @@ describe('fromSipJs errors', () => {
   it.each([
     [{ ...ua, uri: 'sip:example.com' }, {}, 'INVALID_URI', 'uri'],
     [{ ...ua, uri: 12 }, {}, 'INVALID_TYPE', 'uri'],
+    // A URI object whose toString() does not give text.
+    [{ ...ua, uri: { toString: () => 5 } }, {}, 'INVALID_TYPE', 'uri'],
+    [
+      {
+        ...ua,
+        uri: {
+          toString: () => {
+            throw new Error('x');
+          },
+        },
+      },
+      {},
+      'INVALID_TYPE',
+      'uri',
+    ],
+    [ua, { registrar: { toString: (): unknown => null } }, 'INVALID_TYPE', 'registerer.registrar'],
     [{ uri: 'sip:a@b.c' }, {}, 'MISSING', 'transportOptions.server'],
     [
       { uri: 'sip:a@b.c', transportOptions: { server: 'udp://b.c' } },

@@ -45,6 +45,6 @@ export { jssipProfile } from './profiles/jssip.js';
 export { createSipjsProfile, type SipjsProfileOptions, sipjsProfile } from './profiles/sipjs.js';
 export { sipjsLegacyProfile } from './profiles/sipjs-legacy.js';
 export { createSipkitProfile, type SipkitProfileOptions, sipkitProfile } from './profiles/sipkit.js';
-export { Registerer } from './registerer.js';
+export { MIN_REGISTER_GAP_MS, Registerer } from './registerer.js';
 export type { Gruu, RegistrationResult, UnregisterResult } from './result.js';
 export type { RegistererEvents, RegistrationState, StateChange, StateChangeReason } from './state.js';

@@ -121,6 +121,8 @@ export interface FailureInput {
   retries: number;
   /** True when the response is a 401/407 (unanswerable, or answered and rejected). */
   authFailed: boolean;
+  /** True when the response answers a REGISTER that carried our credentials. */
+  authenticated?: boolean;
   /** Random source for jittered retry delays. */
   random: RandomSource;
 }
@@ -230,6 +232,13 @@ export interface RegistrationProfile {
 
   /** The retry policy. */
   failure(input: FailureInput): FailureDecision;
+  /**
+   * A 494 (Security Agreement Required) with a `securityAgreement`: `resend` the request at once
+   * with Security-Verify (a few times at most; the default), or `retry-policy`: hand it to
+   * {@link RegistrationProfile.failure} like any final response (Asterisk schedules a new
+   * REGISTER).
+   */
+  readonly on494?: 'resend' | 'retry-policy';
   /** Statuses whose Retry-After is exposed on the state event (SIP.js 0.21: 500 and 503). */
   exposesRetryAfter(status: number): boolean;
   /** SIP.js 0.7: a failed refresh keeps `registered` until the local expiry. */

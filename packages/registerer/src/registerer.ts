@@ -39,13 +39,23 @@ const TRANSITIONS: Readonly<Record<RegistrationState, readonly RegistrationState
 
 /** More immediate 423 resends than this in one attempt stop the loop (JsSIP would loop forever). */
 const MAX_INTERVAL_RESENDS = 20;
-/** 494 resends with Security-Verify per request (Asterisk: unbounded). */
+/** 494 resends with Security-Verify per request (profiles with `on494: 'resend'`). */
 const MAX_AGREEMENT_RESENDS = 3;
+/**
+ * Least time (ms) from the start of one REGISTER to a refresh or retry its outcome schedules. The
+ * source systems refresh or retry at once in some cases (Asterisk: E ≤ 10 and 494; SIP.js: a
+ * granted expiry of 0 or NaN; JsSIP: an unreadable one), which against such a registrar is a
+ * loop on the spot; this bounds it to one REGISTER a second.
+ */
+export const MIN_REGISTER_GAP_MS = 1000;
 
 /** Marks responses made up here when the sender itself threw. */
 const synthetic = new WeakSet<SipResponse>();
 /** Why a 401/407 was left unanswered: what the authenticator threw, or a refusal seen here. */
 const authFailures = new WeakMap<SipResponse, unknown>();
+
+/** Marks responses to a REGISTER that carried our credentials. */
+const afterAuth = new WeakSet<SipResponse>();
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -63,7 +73,7 @@ interface Pending {
   /** An unregister() waiting for the REGISTER in flight. */
   pendingUnregister?: { options: UnregisterOptions; done: Deferred<UnregisterResult> };
   /** The un-REGISTER in flight, which a second unregister() joins. */
-  currentUnregister?: Promise<UnregisterResult>;
+  currentUnregister?: Deferred<UnregisterResult>;
   /** A register() that came during an un-REGISTER. */
   queuedRegister?: true;
   /** A re-REGISTER to send once the request in flight ends. */
@@ -150,6 +160,8 @@ const PUB_GRUU_DERIVED = 32;
  * after it: `stopped` is final).
  */
 const DISPOSED = 64;
+/** Asterisk: a reliable transport closed while registered; REGISTER again once it is back. */
+const REREGISTER_ON_CONNECT = 128;
 
 function unquote(v: string | null | undefined): string | undefined {
   return v == null ? undefined : v.replace(/^"(.*)"$/, '$1');
@@ -200,6 +212,8 @@ export class Registerer {
   #expiryAt: number | undefined;
   #timer: unknown;
   #timerAt: number | undefined;
+  /** Clock time (whole ms) the last REGISTER exchange started, for {@link MIN_REGISTER_GAP_MS}. */
+  #lastStart: number | undefined;
   /** Waiters and queued work: exists only while there are some (see {@link Pending}). */
   #pending: Pending | undefined;
 
@@ -401,7 +415,7 @@ export class Registerer {
     this.#clearTimers('start', 'refresh', 'retry');
     const pending = this.#pending;
     if (pending?.pendingUnregister) return pending.pendingUnregister.done.promise;
-    if (this.#busy === 'unregister' && pending?.currentUnregister) return pending.currentUnregister;
+    if (this.#busy === 'unregister' && pending?.currentUnregister) return pending.currentUnregister.promise;
     const done = deferred<UnregisterResult>();
     if (this.#busy) {
       // RFC 3261 10.2: no overlap. The in-flight REGISTER's outcome is dropped when it ends.
@@ -447,6 +461,9 @@ export class Registerer {
     this.#rejectWaiters('STOPPED', 'registerer stopped');
     this.#pending?.pendingUnregister?.done.resolve({ sent: false });
     this.#setPending('pendingUnregister', undefined);
+    // An un-REGISTER in flight (stop() gave up waiting for it): sent, outcome unknown.
+    this.#pending?.currentUnregister?.resolve({ sent: true });
+    this.#setPending('currentUnregister', undefined);
     this.#go('stopped', 'stopped');
     this.#setRare('listeners', undefined);
     this.#notifyIdle();
@@ -456,6 +473,11 @@ export class Registerer {
   onTransportConnected(): void {
     if (this.#_state === 'stopped') return;
     if (this.profile.rebuildContactOnReconnect) this.#contactText = undefined;
+    if (this.#is(REREGISTER_ON_CONNECT)) {
+      this.#setFlag(REREGISTER_ON_CONNECT, false);
+      if (this.#is(WANTED)) this.#reregister('transport-disconnected');
+      return;
+    }
     if (this.profile.onConnected !== 'register' || !this.#is(WANTED)) return;
     if (this.#_state === 'rejected' && !this.profile.retryRejectedOnConnect) return;
     this.#reregister('transport-connected');
@@ -467,8 +489,9 @@ export class Registerer {
     switch (this.profile.onDisconnected) {
       case 'reregister': {
         const t = this.#opts.sender.local.transport.toLowerCase();
-        // Only connection-oriented transports have a shutdown to monitor.
-        if (this.#_state === 'registered' && t !== 'udp') this.#reregister('transport-disconnected');
+        // Only connection-oriented transports have a shutdown to monitor. pjsip's REGISTER opens
+        // a new connection; here it waits for the reconnect (sent now, it would only fail).
+        if (this.#_state === 'registered' && t !== 'udp') this.#setFlag(REREGISTER_ON_CONNECT, true);
         break;
       }
       case 'drop':
@@ -535,6 +558,7 @@ export class Registerer {
   #sendRegister(reason: StateChangeReason): void {
     if (this.#busy || this.#is(STUCK) || this.#_state === 'stopped') return;
     this.#busy = 'register';
+    this.#lastStart = Math.floor(this.#opts.clock.now());
     this.#clearTimers('start', 'refresh', 'retry');
     if (this.#_state !== 'registered' && this.#_state !== 'registering') this.#go('registering', reason);
     void this.#runRegister();
@@ -626,6 +650,7 @@ export class Registerer {
       retryAfter: ra,
       retries: this.#retries,
       authFailed: status === 401 || status === 407,
+      authenticated: afterAuth.has(res),
       random: this.#opts.random,
     });
     const code = synthetic.has(res) ? 'TRANSPORT' : codeForStatus(status);
@@ -673,7 +698,7 @@ export class Registerer {
     stopping = false,
   ): Promise<void> {
     this.#busy = 'unregister';
-    this.#setPending('currentUnregister', done.promise);
+    this.#setPending('currentUnregister', done);
     this.#clearTimers('start', 'refresh', 'retry');
     this.#go('unregistering', 'unregister');
     const response = await this.#exchange('unregister', options.all === true, options.extraHeaders ?? []);
@@ -750,9 +775,14 @@ export class Registerer {
       const status = response.status;
       const agreement = this.#rare?.agreement;
       agreement?.observe(response);
-      // mediasec: a 494 names the registrar's mechanisms; resend at once with Security-Verify.
-      // Asterisk does this without a cap; a bound keeps a misbehaving registrar from looping us.
-      if (status === 494 && agreement?.verified && agreementResends < MAX_AGREEMENT_RESENDS) {
+      // mediasec: a 494 names the registrar's mechanisms; resend at once with Security-Verify (a
+      // bound keeps a misbehaving registrar from looping us). Asterisk schedules a new REGISTER.
+      if (
+        status === 494 &&
+        p.on494 !== 'retry-policy' &&
+        agreement?.verified &&
+        agreementResends < MAX_AGREEMENT_RESENDS
+      ) {
         agreementResends++;
         continue;
       }
@@ -764,6 +794,7 @@ export class Registerer {
         if (!p.authRetryAllowed(attempts, staleUsed, stale)) {
           // Our answer came back challenged, beyond what the profile tries again.
           if (attempts > 0) {
+            afterAuth.add(response);
             authFailures.set(
               response,
               new AuthenticationError(
@@ -822,6 +853,7 @@ export class Registerer {
         afresh();
         continue;
       }
+      if (attempts > 0) afterAuth.add(response);
       return response;
     }
   }
@@ -991,7 +1023,11 @@ export class Registerer {
   /** Arms `name` (replacing the action timer that ran, if `name` is one) for `ms` from now. */
   #arm(name: TimerName, ms: number): void {
     // NaN (the SIP.js 0.21 quirk) behaves as setTimeout does in browsers: at once.
-    const delay = Number.isFinite(ms) ? Math.max(0, ms) : 0;
+    let delay = Number.isFinite(ms) ? Math.max(0, ms) : 0;
+    const last = this.#lastStart;
+    // The local expiry too: at the same time as the refresh it keeps its place behind it.
+    if (last !== undefined && name !== 'start')
+      delay = Math.max(delay, last + MIN_REGISTER_GAP_MS - this.#opts.clock.now());
     // Whole milliseconds: a field that only ever holds small integers needs no boxed number per registerer.
     const at = Math.ceil(this.#opts.clock.now() + delay);
     if (name === 'expiry') {

@@ -3,6 +3,7 @@ import {
   createAsteriskProfile,
   createSipjsProfile,
   createSipkitProfile,
+  MIN_REGISTER_GAP_MS,
   Registerer,
   RegistrationError,
 } from '@sipkit/registerer';
@@ -258,15 +259,19 @@ describe('reproduced quirks', () => {
     expect(clock.pending).toBe(0);
   });
 
-  it('SIP.js 0.21: a matched Contact without expires gives NaN timers that fire at once', async () => {
+  it('SIP.js 0.21: a matched Contact without expires gives NaN timers that fire at once (after the minimum gap)', async () => {
     const { reg, sender, clock, changes } = setup('sipjs');
     sender.fallback = (req) => reply(req, 200, [['Contact', echoContact(req)]]);
     await reg.register();
     expect(reg.expires).toBeNaN();
-    await tick(clock); // refresh and local expiry both due now
-    expect(clock.now()).toBe(0);
+    await tick(clock); // refresh and local expiry both due, held back to MIN_REGISTER_GAP_MS
+    expect(clock.now()).toBe(MIN_REGISTER_GAP_MS);
     expect(sender.sent).toHaveLength(2);
     expect(changes.map((c) => c.reason)).toContain('expired');
+    // SIP.js loops on the spot; here the loop runs at one REGISTER a second.
+    for (let i = 0; i < 5; i++) await tick(clock);
+    expect(sender.sent).toHaveLength(7);
+    expect(sender.times.slice(1)).toEqual([1, 2, 3, 4, 5, 6].map((n) => n * MIN_REGISTER_GAP_MS));
     reg.dispose();
   });
 
@@ -495,6 +500,99 @@ describe('Asterisk retry policy (ORC decision list)', () => {
       expect(clock.pending, profile).toBe(0);
       reg.dispose();
     }
+  });
+
+  it('a reliable transport drop: the re-REGISTER goes out as soon as the transport is back, uncounted', async () => {
+    const { reg, sender, clock, changes } = ast({});
+    sender.fallback = ok(600);
+    void settle(reg.register());
+    await tick(clock);
+    expect(reg.state).toBe('registered');
+    reg.onTransportDisconnected();
+    await flush();
+    // Nothing is sent into a dead connection, and no retry_interval wait is armed for it.
+    expect(sender.sent).toHaveLength(1);
+    expect(reg.nextAt).toBe(1000 + 590_000);
+    clock.advance(2500);
+    reg.onTransportConnected();
+    await flush();
+    expect(sender.times).toEqual([1000, 3500]);
+    expect(reg.state).toBe('registered');
+    expect(changes.at(-1)).toMatchObject({ reason: 'refreshed', code: 200 });
+    // Only once: a later reconnect without a drop while registered sends nothing.
+    reg.onTransportConnected();
+    await flush();
+    expect(sender.sent).toHaveLength(2);
+    reg.dispose();
+  });
+
+  it('494 without mediasec: REJECTED_TEMPORARY, retries++, a new REGISTER at 0 s (spaced by the minimum gap)', async () => {
+    const { reg, sender, clock, changes } = ast({ retryInterval: 5, maxRetries: 1 });
+    sender.answer(status(494), status(503), ok(600));
+    const first = settle(reg.register());
+    await tick(clock);
+    expect((await first).error).toMatchObject({ status: 494 });
+    expect(changes.at(-1)).toMatchObject({ state: 'retry-wait', code: 494, nextAt: 2000 });
+    await tick(clock);
+    expect(sender.times).toEqual([1000, 2000]);
+    // A new request: new From tag and the next CSeq.
+    expect(sender.sent[1]!.from!.tag).not.toBe(sender.sent[0]!.from!.tag);
+    // The 494 counted: with max_retries=1 the 503 is then permanent.
+    expect(reg.state).toBe('rejected');
+    expect(clock.pending).toBe(0);
+    reg.dispose();
+  });
+
+  it('494 is uncapped: a registrar that always answers 494 gets one REGISTER a second', async () => {
+    const { reg, sender, clock } = ast({ maxRetries: 0 });
+    sender.fallback = status(494);
+    void settle(reg.register());
+    for (let i = 0; i < 5; i++) await tick(clock);
+    expect(sender.times).toEqual([1000, 2000, 3000, 4000, 5000]);
+    expect(reg.state).toBe('retry-wait');
+    reg.dispose();
+  });
+
+  it('494 with mediasec: a new REGISTER with Security-Verify and without Security-Client', async () => {
+    const ctx = setup(createAsteriskProfile({ maxRandomInitialDelay: 0 }), {
+      securityAgreement: { mechanisms: ['sdes-srtp;mediasec'] },
+    });
+    ctx.sender.local = { host: '192.0.2.10', port: 5060, transport: 'udp' };
+    ctx.sender.answer(status(494, [['Security-Server', 'sdes-srtp;mediasec;q=0.1']]), ok(600));
+    void settle(ctx.reg.register());
+    await tick(ctx.clock);
+    expect(ctx.sender.sent).toHaveLength(1);
+    expect(ctx.reg.state).toBe('retry-wait');
+    await tick(ctx.clock);
+    const [a, b] = ctx.sender.sent;
+    expect(b!.from!.tag).not.toBe(a!.from!.tag);
+    expect(b!.cseq!.seq).toBe(a!.cseq!.seq + 1);
+    expect(b!.headers.get('security-verify')).toBe('sdes-srtp;mediasec;q=0.1');
+    expect(b!.headers.has('security-client')).toBe(false);
+    expect(ctx.reg.state).toBe('registered');
+    ctx.reg.dispose();
+  });
+
+  it('494 to the authenticated REGISTER is non-temporal (fatal path)', async () => {
+    const { reg, sender, clock } = ast({});
+    sender.answer(challenge(), status(494));
+    void settle(reg.register());
+    await tick(clock);
+    expect(sender.sent).toHaveLength(2);
+    expect(reg.state).toBe('rejected');
+    expect(clock.pending).toBe(0);
+    reg.dispose();
+  });
+
+  it('E ≤ 10 refreshes at once, spaced by the minimum gap from the REGISTER before', async () => {
+    const { reg, sender, clock } = ast({});
+    sender.fallback = ok(5);
+    void settle(reg.register());
+    await tick(clock);
+    await tick(clock);
+    await tick(clock);
+    expect(sender.times).toEqual([1000, 2000, 3000]);
+    reg.dispose();
   });
 
   it('a disconnect on UDP does nothing; register() again waits the random initial delay', async () => {

@@ -79,7 +79,8 @@ const TABLE: Record<ProfileName, Row> = {
     contactUser: 's',
     contactUri: /^sip:s@192\.0\.2\.10:5060$/,
     unregister: { header: true, param: false },
-    reconnect: { onDisconnect: 'reregister', onConnect: false },
+    // The re-REGISTER for the lost connection goes out once the transport is back.
+    reconnect: { onDisconnect: 'reregister', onConnect: true },
   },
   jssip: {
     defaultExpires: 600,
@@ -493,8 +494,8 @@ describe.each(PROFILES)('section 1 table, profile %s', (profile) => {
     await flush();
     switch (row.reconnect.onDisconnect) {
       case 'reregister':
-        expect(ctx.sender.sent).toHaveLength(2);
-        expect(ctx.sender.times[1]).toBe(ctx.sender.times[0]);
+        // Not while the transport is down: the re-REGISTER waits for the reconnect.
+        expect(ctx.sender.sent).toHaveLength(1);
         expect(ctx.reg.state).toBe('registered');
         break;
       case 'unregistered':

@@ -1,6 +1,7 @@
 // A registrar that answers at random, often with malformed headers: whatever it sends, every
 // profile must keep a valid state, never throw out of a timer or an event handler, never loop
-// on the spot, and stop cleanly. Seeded, on the virtual clock, bounded by step counts.
+// on the spot (checked as REGISTERs per second of virtual time while the registerer runs on its
+// own timers), and stop cleanly. Seeded, on the virtual clock, bounded by step counts.
 import type { SipRequest, SipResponse } from '@sipkit/parser';
 import type { ProfileName } from '@sipkit/registerer';
 import { randomUnit, seededRandom } from '@sipkit/transport';
@@ -11,6 +12,8 @@ const STATUSES = [
   200, 200, 200, 202, 401, 401, 407, 423, 439, 403, 404, 408, 480, 494, 500, 503, 603, 302, 488,
 ];
 const NUMBERS = ['0', '1', '30', '600', '3600', '4294967295', '4294967296', '-1', 'abc', '', '1.5', ' 60 '];
+/** Contact parameters a registrar may get wrong; `expires=abc` and `expires=0` once made some profiles loop at t=0. */
+const CONTACT_TAILS = ['', '', ';expires=abc', ';expires=0', ';expires=', ';expires=-1'];
 const JUNK = [
   '',
   ';',
@@ -36,9 +39,19 @@ const VALID_STATES = new Set([
 const STEPS = 30;
 /** Requests one step may send at most: the auth, 423, 439 and 494 resends are all bounded. */
 const MAX_SENDS_PER_STEP = 12;
+/** Timer steps of the phase where the registerer runs alone. */
+const ALONE_STEPS = 40;
 
 function pick<T>(rnd: () => number, list: readonly T[]): T {
   return list[Math.floor(rnd() * list.length)]!;
+}
+
+/** Our Contact as a registrar might list it: a random expires, or none, or a bad one, maybe with junk. */
+function ourContact(rnd: () => number, req: SipRequest): string {
+  if (req.contact.length === 0 || req.contact[0] === '*') return pick(rnd, JUNK);
+  const tail = rnd() < 0.3 ? pick(rnd, CONTACT_TAILS) : '';
+  const expires = tail === '' && rnd() < 0.8 ? Math.floor(rnd() * 4000) : undefined;
+  return echoContact(req, expires, rnd() < 0.2 ? pick(rnd, JUNK) : '') + tail;
 }
 
 /** One response to `req`: a random status and random, often malformed, header values. */
@@ -48,15 +61,7 @@ function hostileResponse(rnd: () => number, req: SipRequest): SipResponse {
   const maybe = (p: number, name: string, value: () => string) => {
     if (rnd() < p) headers.push([name, value()]);
   };
-  maybe(0.6, 'Contact', () =>
-    rnd() < 0.6 && req.contact.length > 0 && req.contact[0] !== '*'
-      ? echoContact(
-          req,
-          rnd() < 0.8 ? Math.floor(rnd() * 4000) : undefined,
-          rnd() < 0.2 ? pick(rnd, JUNK) : '',
-        )
-      : pick(rnd, JUNK),
-  );
+  maybe(0.6, 'Contact', () => (rnd() < 0.6 ? ourContact(rnd, req) : pick(rnd, JUNK)));
   maybe(0.3, 'Expires', () => pick(rnd, NUMBERS));
   maybe(0.3, 'Min-Expires', () => pick(rnd, NUMBERS));
   maybe(0.2, 'Retry-After', () => pick(rnd, NUMBERS));
@@ -96,6 +101,24 @@ describe('a registrar that answers at random, with malformed headers', () => {
           expect(VALID_STATES.has(reg.state), at(step)).toBe(true);
           expect(sender.sent.length - before, at(step)).toBeLessThanOrEqual(MAX_SENDS_PER_STEP);
         }
+        // Left alone, it runs on its timers only: each timer step that sends starts at most one
+        // REGISTER exchange, and those are at least a second apart (MIN_REGISTER_GAP_MS), so the
+        // REGISTERs per virtual second stay bounded. A refresh or retry at 0 s repeated on the
+        // spot breaks it.
+        // A broken registrar is broken the same way every time: one fixed answer per seed.
+        const fixed = pick(rnd, [...STATUSES, ...CONTACT_TAILS]);
+        const tail = typeof fixed === 'string' ? fixed : undefined;
+        sender.fallback = (req) =>
+          tail !== undefined
+            ? reply(req, 200, [['Contact', echoContact(req, undefined, tail)]])
+            : reply(req, fixed as number, [['Contact', ourContact(rnd, req)]]);
+        calls.push(settle(reg.register()));
+        await flush();
+        const t0 = clock.now();
+        const sent0 = sender.sent.length;
+        for (let i = 0; i < ALONE_STEPS && clock.next(); i++) await flush();
+        const seconds = (clock.now() - t0) / 1000;
+        expect(sender.sent.length - sent0, at(STEPS)).toBeLessThanOrEqual(MAX_SENDS_PER_STEP * (1 + seconds));
         // Whatever is in flight or armed, stop() ends it: stopped, nothing armed, no promise left.
         const stopped = reg.stop();
         for (let i = 0; i < 20 && clock.next(); i++) await flush();

@@ -231,6 +231,11 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
     const server = this.#current!.server;
     this.#discard();
     this.setState('disconnected', error);
+    // No reconnects at all (SIP.js 0.21 `reconnectionAttempts: 0`): stay down until connect().
+    if (this.#maxAttempts === 0) {
+      this.#phase = 'idle';
+      return;
+    }
     if (this.#retries.attempts > 0) {
       this.#retriesUsed = 1;
       this.#schedule(0, server);

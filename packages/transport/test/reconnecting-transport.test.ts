@@ -228,6 +228,44 @@ describe('ReconnectingTransport', () => {
     await expect(b.t.connect()).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
+  it('maxAttempts 0 (SIP.js reconnectionAttempts: 0): a dropped connection is not retried; connect() starts again', async () => {
+    const { t, last, log, made } = rig({ maxAttempts: 0, serverRetries: { attempts: 1, delayMs: 0 } });
+    const done = t.connect();
+    last().succeed();
+    await done;
+    last().drop();
+    await flush();
+    expect(t.state).toBe('disconnected');
+    expect(made).toHaveLength(1);
+    expect(log).toEqual(['0 attempt a']);
+    const again = t.connect();
+    last().succeed();
+    await again;
+    expect(t.state).toBe('connected');
+    expect(made).toHaveLength(2);
+  });
+
+  it('maxAttempts N after a drop: N reconnects, the first at once', async () => {
+    const { t, last, log, clock } = rig({
+      maxAttempts: 2,
+      serverRetries: { attempts: 1, delayMs: 0 },
+      policy: { nextDelay: () => 4000, reset() {} },
+    });
+    const done = t.connect();
+    last().succeed();
+    await done;
+    last().drop();
+    await flush();
+    last().fail();
+    await flush();
+    clock.advance(4000);
+    last().fail();
+    await flush();
+    clock.advance(60_000);
+    expect(log).toEqual(['0 attempt a', '0 attempt a', '0 wait 4000', '4000 attempt a']);
+    expect(t.state).toBe('disconnected');
+  });
+
   it('needs at least one server', () => {
     expect(
       () => new ReconnectingTransport({ servers: [], create: (s: string) => new FakeTransport(s) }),

@@ -2,21 +2,51 @@
  * `@sipkit/ua/node`: the transport factory for Node (UDP, TCP, TLS and WebSocket through `ws`).
  * @packageDocumentation
  */
-import type { ServerConfig } from '@sipkit/config';
+import { readFileSync } from 'node:fs';
+import { astTrue, type LocalTransportConfig, type ServerConfig } from '@sipkit/config';
 import type { Transport } from '@sipkit/transport';
 import {
   createNodeWebSocketTransport,
   TcpTransport,
+  type TlsSettings,
   TlsTransport,
   UdpTransport,
   type UdpTransportOptions,
 } from '@sipkit/transport/node';
 import {
+  connectionOptions,
   serverEndpoint,
   type TransportContext,
   type TransportFactory,
   webSocketUrl,
 } from './transport-factory.js';
+
+/** `host[:port]`, `[v6][:port]` or a bare IPv6 address, as Asterisk's `bind` takes it. */
+function splitBind(bind: string): { host: string; port?: number } {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(bind) ?? /^([^:]+)(?::(\d+))?$/.exec(bind);
+  if (!m) return { host: bind };
+  return m[2] === undefined ? { host: m[1]! } : { host: m[1]!, port: Number(m[2]) };
+}
+
+/**
+ * The Node TLS settings of a pjsip.conf transport section: CA, certificate and key files read
+ * now, the key's password, `verify_server` (unset: verify, Node's default, rather than
+ * Asterisk's `no`) and the cipher list (OpenSSL names; commas become colons).
+ */
+function tlsSettings(tls: LocalTransportConfig['tls']): TlsSettings {
+  const out: TlsSettings = {};
+  const file = (key: string) => (tls[key] === undefined ? undefined : readFileSync(tls[key]!));
+  const ca = file('ca_list_file');
+  const cert = file('cert_file');
+  const key = file('priv_key_file');
+  if (ca) out.ca = ca;
+  if (cert) out.cert = cert;
+  if (key) out.key = key;
+  if (tls.password !== undefined) out.passphrase = tls.password;
+  if (tls.verify_server !== undefined) out.rejectUnauthorized = astTrue(tls.verify_server);
+  if (tls.cipher !== undefined) out.ciphers = tls.cipher.replace(/\s*,\s*/g, ':');
+  return out;
+}
 
 /** Local address to bind: loopback for a loopback server (so Via and Contact are reachable), else all. */
 function bindHost(server: ServerConfig): string {
@@ -44,26 +74,31 @@ export function nodeTransportFactoryWith(settings: NodeTransportSettings): Trans
 export const nodeTransportFactory: TransportFactory = (server, context) => build(server, context, {});
 
 function build(server: ServerConfig, context: TransportContext, settings: NodeTransportSettings): Transport {
-  const keepAlive = context.keepAliveInterval > 0 ? { intervalMs: context.keepAliveInterval * 1000 } : false;
+  const connection = connectionOptions(context);
+  const local = context.localTransport;
   switch (server.transport) {
-    case 'udp':
-      return new UdpTransport({ ...context, ...settings.udp, host: bindHost(server) });
+    case 'udp': {
+      // Asterisk `bind` (UDP only; the adapter reports it for the others).
+      const bound = local?.bind ? splitBind(local.bind) : { host: bindHost(server) };
+      return new UdpTransport({ ...context, ...settings.udp, ...bound });
+    }
     case 'tcp':
       return new TcpTransport({
         ...context,
+        ...connection,
         host: bindHost(server),
         remote: serverEndpoint(server),
-        keepAlive,
       });
     case 'tls':
       return new TlsTransport({
         ...context,
+        ...connection,
         host: bindHost(server),
         remote: serverEndpoint(server),
-        keepAlive,
+        tls: local ? tlsSettings(local.tls) : undefined,
       });
     default:
-      return createNodeWebSocketTransport({ ...context, url: webSocketUrl(server), keepAlive });
+      return createNodeWebSocketTransport({ ...context, ...connection, url: webSocketUrl(server) });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ConnectionConfig, ServerConfig } from '@sipkit/config';
+import type { ConnectionConfig, LocalTransportConfig, ServerConfig } from '@sipkit/config';
 import type { SipRequest, SipResponse } from '@sipkit/parser';
 import type { LocalInfo, RegisterSender } from '@sipkit/registerer';
 import {
@@ -71,10 +71,12 @@ export interface SipStackOptions {
   /** The servers the one shared transport connects to, by weight with failover. */
   servers: readonly ServerConfig[];
   /**
-   * Reconnection and keep-alive, as in `UserAgentConfig.connection`. Default: exponential
-   * back-off, no keep-alive.
+   * Reconnection, keep-alive and connect timeout, as in `UserAgentConfig.connection`. Default:
+   * exponential back-off, no keep-alive, the transports' own timeouts.
    */
-  connection?: Partial<Pick<ConnectionConfig, 'reconnect' | 'keepAliveInterval'>>;
+  connection?: Partial<ConnectionConfig>;
+  /** A pjsip.conf transport section (`UserAgentConfig.localTransport`), for the transport factory. */
+  localTransport?: LocalTransportConfig;
   /** Builds the transport; default WebSocket only (browser-safe). Node: `nodeTransportFactory`. */
   transportFactory?: TransportFactory;
   /** Clock of the transport, the transactions and every attached user agent. Default the system clock. */
@@ -350,13 +352,16 @@ export class StackBase implements TransactionUser {
 
   /** A transport to `server` from the factory: the reconnecting transport asks on each attempt. */
   #newTransport(server: ServerConfig): Transport {
-    const trace = this.options.trace;
+    const { trace, connection, localTransport } = this.options;
     const factory = this.options.transportFactory ?? webSocketTransportFactory;
     return factory(server, {
       clock: this.#baseClock,
       random: this.random,
       logger: this.logger,
-      keepAliveInterval: this.options.connection?.keepAliveInterval ?? 0,
+      keepAliveInterval: 0,
+      // keepAliveInterval, keepAlivePongTimeout and connectionTimeout (the reconnect policy rides along).
+      ...connection,
+      localTransport,
       onTrace: trace
         ? (direction: TraceDirection, data: Uint8Array | string, peer: Endpoint) =>
             trace(direction, redactCredentials(data), peer)

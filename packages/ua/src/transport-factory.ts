@@ -1,11 +1,38 @@
-import type { ServerConfig } from '@sipkit/config';
-import { type Endpoint, type Transport, type TransportOptions, WebSocketTransport } from '@sipkit/transport';
+import type { LocalTransportConfig, ServerConfig } from '@sipkit/config';
+import {
+  type Endpoint,
+  type KeepAliveOptions,
+  type Transport,
+  type TransportOptions,
+  WebSocketTransport,
+} from '@sipkit/transport';
 import { UserAgentError } from './errors.js';
 
-/** What a {@link TransportFactory} gets besides the server: clock, random, logger, trace and keep-alive. */
+/**
+ * What a {@link TransportFactory} gets besides the server: clock, random, logger, trace, and the
+ * config's connection settings.
+ */
 export interface TransportContext extends TransportOptions {
   /** RFC 5626 keep-alive interval in seconds; 0 = off. */
   keepAliveInterval: number;
+  /** Seconds to wait for a keep-alive pong; undefined = the transport's default. */
+  keepAlivePongTimeout?: number;
+  /** Seconds allowed for a connection to open; undefined = the transport's default. */
+  connectionTimeout?: number;
+  /** A pjsip.conf transport section: the UDP bind address and TLS settings, for the Node factory. */
+  localTransport?: LocalTransportConfig;
+}
+
+/** The keep-alive and connect-timeout options of a stream or WebSocket transport for `context`. */
+export function connectionOptions(context: TransportContext): {
+  keepAlive: KeepAliveOptions | false;
+  connectTimeoutMs: number | undefined;
+} {
+  const { keepAliveInterval: interval, keepAlivePongTimeout: pong, connectionTimeout: timeout } = context;
+  return {
+    keepAlive: interval > 0 && { intervalMs: interval * 1000, pongTimeoutMs: pong && pong * 1000 },
+    connectTimeoutMs: timeout && timeout * 1000,
+  };
 }
 
 /** Makes the (unopened) transport for one configured server. */
@@ -41,9 +68,5 @@ export const webSocketTransportFactory: TransportFactory = (server, context) => 
       `${server.transport} needs nodeTransportFactory from @sipkit/ua/node (browsers speak only WebSocket)`,
     );
   }
-  return new WebSocketTransport({
-    ...context,
-    url: webSocketUrl(server),
-    keepAlive: context.keepAliveInterval > 0 ? { intervalMs: context.keepAliveInterval * 1000 } : false,
-  });
+  return new WebSocketTransport({ ...context, ...connectionOptions(context), url: webSocketUrl(server) });
 };

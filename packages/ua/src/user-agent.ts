@@ -1,4 +1,4 @@
-import { hideSecrets, type UserAgentConfig } from '@sipkit/config';
+import { GRACEFUL_SHUTDOWN_SECONDS, hideSecrets, type UserAgentConfig } from '@sipkit/config';
 import { applyAuthorization, type Credentials, type DigestClient } from '@sipkit/digest';
 import type { SipRequest, SipResponse, SipUri } from '@sipkit/parser';
 import {
@@ -22,6 +22,7 @@ import {
   type Logger,
   type RandomSource,
   randomBelow,
+  randomToken,
   silentLogger,
   type TraceDirection,
   type TransportState,
@@ -53,6 +54,11 @@ function flowTimer(response: SipResponse): number | undefined {
 
 /** Receives every SIP message as text with Authorization values already replaced by `<redacted>`. */
 export type SipTrace = (direction: TraceDirection, text: string, peer: Endpoint) => void;
+
+/** The config's `traceSip`: every message to `logger` at `info`, as SIP.js logs its trace. */
+function traceTo(logger: Logger): SipTrace {
+  return (direction, text, peer) => logger.info(`SIP ${direction} ${peer.host}:${peer.port}\n${text}`);
+}
 
 /** What the host environment injects; everything has a default. */
 export interface UserAgentOptions {
@@ -209,6 +215,13 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     // stop() may have been called while connecting.
     if ((this.#current as UserAgentState) !== 'starting') return;
     this.#setState('started');
+    // SIP.js stops on `unload`; `pagehide` is the event browsers still fire reliably. Through a
+    // WeakRef, so the listener does not keep a user agent that stopped alive.
+    const page = (globalThis as { window?: EventTarget }).window;
+    if (this.#base.lifecycle?.autoStop && page?.addEventListener) {
+      const ref = new WeakRef(this);
+      page.addEventListener('pagehide', () => void ref.deref()?.stop(), { once: true });
+    }
     if (this.#base.registration.enabled) {
       this.#reg!.register().catch((e: unknown) =>
         this.#logger.warn(`registration failed: ${(e as Error).message}`),
@@ -234,8 +247,10 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
 
   /**
    * Unregisters if registered, then detaches from a shared stack or closes its own transport.
-   * Resolves once nothing of this user agent runs any more (its own socket closed); a second
-   * call returns the same promise.
+   * The un-REGISTER (and a request in flight before it) gets `lifecycle.gracefulShutdown`
+   * seconds, default {@link GRACEFUL_SHUTDOWN_SECONDS}; 0 closes without it. Resolves once
+   * nothing of this user agent runs any more (its own socket closed); a second call returns the
+   * same promise.
    */
   stop(): Promise<void> {
     this.#stopping ??= this.#stopNow();
@@ -366,10 +381,22 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
   async #stopNow(): Promise<void> {
     if (this.#current === 'stopped') return;
     this.#setState('stopping');
-    try {
-      await this.#reg?.stop();
-    } catch (e) {
-      this.#logger.warn(`unregister on stop failed: ${(e as Error).message}`);
+    const reg = this.#reg;
+    const seconds = this.#base.lifecycle?.gracefulShutdown ?? GRACEFUL_SHUTDOWN_SECONDS;
+    if (reg && seconds > 0) {
+      // A registrar that does not answer would hold stop() until Timer F (32 s): JsSIP closes
+      // after 2 s whatever is in flight, and so does this by default.
+      const clock = this.#stack!.clock;
+      let timer: unknown;
+      const late = new Promise<void>((resolve) => {
+        timer = clock.setTimeout(resolve, seconds * 1000);
+      });
+      try {
+        await Promise.race([reg.stop(), late]);
+      } catch (e) {
+        this.#logger.warn(`unregister on stop failed: ${(e as Error).message}`);
+      }
+      clock.clearTimeout(timer);
     }
     await this.#shutdown();
   }
@@ -414,8 +441,9 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
       clock: o.clock,
       random: o.random,
       logger: o.logger,
-      trace: o.trace,
+      trace: o.trace ?? (this.#base.traceSip && o.logger ? traceTo(o.logger) : undefined),
       userAgent: this.#base.userAgent,
+      localTransport: this.#base.localTransport,
     });
   }
 
@@ -447,6 +475,8 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
    * agent; else the config's URI.
    */
   #registererAor(config: UserAgentConfig): string | SipUri {
+    // SIP.js: `anonymous.<6 random characters>@anonymous.invalid` when no AOR was configured.
+    if (config.identity.anonymous) return `sip:anonymous.${randomToken(this.#random, 6)}@anonymous.invalid`;
     const given = this.#options.identity?.aor;
     const aor = config.identity.aor;
     return typeof given === 'string' && aor.toString() === given ? given : aor;

@@ -1,8 +1,9 @@
 // The whole client (real transaction layer, real digest client, each profile's registerer) facing
 // a registrar that answers at random: malformed or odd challenges, garbage header values,
 // provisionals, duplicate finals, no answer at all. Whatever it sends, nothing may throw out of
-// the stack, the user agent may not loop on the spot, and stop() must end it with nothing left
-// armed. Seeded and on the virtual clock; every loop has a fixed bound.
+// the stack, the user agent may not loop on the spot (measured as requests per second of
+// virtual time, with the clock moved in steps small enough to see a loop), and stop() must end
+// it with nothing left armed. Seeded and on the virtual clock; every loop has a fixed bound.
 import { fromJsSIP, fromPjsip, fromSipJs, fromSipJsLegacy, type UserAgentConfig } from '@sipkit/config';
 import { createResponse, type SipMessage, type SipRequest } from '@sipkit/parser';
 import { randomUnit, seededRandom, VirtualClock } from '@sipkit/transport';
@@ -130,6 +131,27 @@ describe('the user agent against a registrar that answers at random', () => {
           }
           expect(registrar.received.length - before, at).toBeLessThan(60);
         }
+        // A registrar broken the same way on every request, watched in 10 ms steps: refreshes and
+        // retries at 0 s (a 2xx with `;expires=abc` or `;expires=0`, a 494) must not repeat on
+        // the spot. One REGISTER exchange a second at most, each with its bounded resends.
+        const mode = pick(rnd, ['abc', '0', 494, 'random'] as const);
+        registrar.hostile = (req) => {
+          if (mode === 'random') return hostile(rnd, req);
+          const res = createResponse(req, mode === 494 ? 494 : 200, { toTag: 'h' });
+          const ours = req.contact[0];
+          if (mode !== 494 && ours !== undefined && ours !== '*')
+            res.headers.append('Contact', `<${ours.uri}>;expires=${mode}`);
+          return [res];
+        };
+        calls.push(ua.register().catch(() => undefined));
+        const before = registrar.received.length;
+        const t0 = clock.now();
+        for (let i = 0; i < 300; i++) {
+          clock.advance(10);
+          await new Promise<void>((r) => setImmediate(r));
+        }
+        const seconds = (clock.now() - t0) / 1000;
+        expect(registrar.received.length - before, `${at} ${mode}`).toBeLessThanOrEqual(25 * (1 + seconds));
         const stopped = ua.stop();
         for (let i = 0; i < 100 && clock.pending > 0; i++) {
           clock.advance(1000);

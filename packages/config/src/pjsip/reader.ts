@@ -39,21 +39,16 @@ export function readPjsipConf(text: string, options: ReadPjsipOptions = {}): Pjs
           options.onWarning?.(`${item.file}:${item.line}: #exec skipped (needs execincludes)`);
           continue;
         }
-        let included: string | undefined;
+        let included: unknown;
         try {
           included = options.readFile?.(item.arg);
         } catch {
           included = undefined;
         }
-        if (included === undefined) {
-          if (item.name === 'tryinclude') continue;
-          throw new ConfigError(
-            'INCLUDE',
-            item.arg,
-            'pjsip',
-            'an included file that exists (readFile returned nothing)',
-            loc,
-          );
+        // Not text (a Buffer, say) is the caller's bug, even for #tryinclude.
+        if (typeof included !== 'string') {
+          if (included === undefined && item.name === 'tryinclude') continue;
+          throw new ConfigError('INCLUDE', item.arg, 'pjsip', 'readFile to return the file as text', loc);
         }
         // The included text continues the current section, as Asterisk reads it in place.
         run(included, item.arg);

@@ -2,12 +2,13 @@ import { parseNameAddr, parseUri, SipParseError, SipUri } from '@sipkit/parser';
 import { type AdapterOptions, chooseProfile, defaultSession } from '../adapter-options.js';
 import { ConfigError } from '../errors.js';
 import { PROFILE_DEFAULTS } from '../profiles.js';
-import type {
-  DigestAlgorithm,
-  DigestCredential,
-  TransportProtocol,
-  UnsupportedOption,
-  UserAgentConfig,
+import {
+  type DigestAlgorithm,
+  type DigestCredential,
+  GRACEFUL_SHUTDOWN_SECONDS,
+  type TransportProtocol,
+  type UnsupportedOption,
+  type UserAgentConfig,
 } from '../types.js';
 import { toSipUri } from '../values.js';
 import { parseAlgorithmList, readAuth } from './auth.js';
@@ -191,7 +192,7 @@ export function fromPjsipDocument(doc: PjsipDocument, options: FromPjsipOptions 
     session: defaultSession(),
     media: {},
     userAgent: r.string('user_agent') || global.userAgent,
-    lifecycle: { autoStart: true, autoStop: true, gracefulShutdown: true },
+    lifecycle: { autoStop: true, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS },
     traceSip: false,
     unsupported,
   };

@@ -35,21 +35,8 @@ export const TRANSPORT_OPTIONS = [
   'tcp_keepalive_probe_count',
 ] as const;
 
-/** Options handed to the Node TLS transport unchanged. */
-const TLS_OPTIONS = [
-  'ca_list_file',
-  'ca_list_path',
-  'cert_file',
-  'priv_key_file',
-  'password',
-  'domain',
-  'verify_server',
-  'verify_client',
-  'require_client_cert',
-  'allow_wildcard_certs',
-  'method',
-  'cipher',
-];
+/** Options handed to the Node TLS transport as written (`@sipkit/ua/node` maps them). */
+const TLS_OPTIONS = ['ca_list_file', 'cert_file', 'priv_key_file', 'password', 'verify_server', 'cipher'];
 
 const UNHONOURED: Record<string, string> = {
   async_operations: 'pjsip threading detail with no equivalent in sipkit',
@@ -63,6 +50,9 @@ const UNHONOURED: Record<string, string> = {
   tcp_keepalive_idle_time: 'OS TCP keep-alive is not configured by sipkit',
   tcp_keepalive_interval_time: 'OS TCP keep-alive is not configured by sipkit',
   tcp_keepalive_probe_count: 'OS TCP keep-alive is not configured by sipkit',
+  ca_list_path: 'Node reads CA files, not directories: use ca_list_file',
+  allow_wildcard_certs: 'Node accepts wildcard certificates',
+  method: 'Node negotiates the TLS version',
 };
 
 /** The result of reading one transport section. */
@@ -80,6 +70,10 @@ export function readTransport(section: PjsipSection): PjsipTransport {
     r.fail('INVALID_VALUE', 'protocol', 'udp, tcp, tls, ws, wss or flow');
   }
   for (const [k, reason] of Object.entries(UNHONOURED)) r.unsupportedIfSet(k, reason);
+  for (const k of ['external_signaling_address', 'external_signaling_port', 'local_net'])
+    r.unsupportedIfSet(k, 'no NAT rewrite of Contact and Via: they carry the local address');
+  for (const k of ['domain', 'verify_client', 'require_client_cert'])
+    r.unsupportedIfSet(k, 'server side only');
   if (protocol === 'flow') {
     r.unsupported.push({
       key: r.keyName('protocol'),
@@ -97,20 +91,15 @@ export function readTransport(section: PjsipSection): PjsipTransport {
   const port = r.has('external_signaling_port') ? r.uint('external_signaling_port', 0) : undefined;
   if (port !== undefined && port > 65535)
     r.fail('OUT_OF_RANGE', 'external_signaling_port', 'a port number 0..65535');
+  // Outgoing TCP, TLS and WebSocket connections leave from an ephemeral port, and sipkit does
+  // not listen: only a UDP socket binds.
+  if (protocol !== 'udp')
+    r.unsupportedIfSet('bind', 'only a UDP socket binds; connections use an ephemeral port');
   return {
     transport: {
       name: section.name,
       protocol: protocol as TransportProtocol,
-      bind: r.string('bind'),
-      externalSignalingAddress: r.string('external_signaling_address') || undefined,
-      externalSignalingPort: port,
-      // local_net is a list option: every line adds a network.
-      localNet: section.all('local_net').flatMap((v) =>
-        v.value
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s.length > 0),
-      ),
+      bind: protocol === 'udp' ? r.string('bind') || undefined : undefined,
       tls,
     },
     unsupported: r.unsupported,

@@ -66,6 +66,9 @@ export function createAsteriskProfile(options: AsteriskProfileOptions = {}): Reg
   }
 
   function failure(f: FailureInput): FailureDecision {
+    // Step 2: a 494 that does not answer our authenticated REGISTER: a new REGISTER at 0 s,
+    // counted but never capped (the registerer's MIN_REGISTER_GAP_MS spaces them).
+    if (f.status === 494 && !f.authenticated) return { retryMs: 0, counted: true };
     // Step 6: Retry-After on any non-2xx wins, unbounded and uncounted.
     if (f.retryAfter !== undefined && f.retryAfter > 0)
       return { retryMs: f.retryAfter * 1000, counted: false };
@@ -200,6 +203,7 @@ export function createAsteriskProfile(options: AsteriskProfileOptions = {}): Reg
     },
     reuseAuthorization: false,
     failure,
+    on494: 'retry-policy',
     exposesRetryAfter: () => false,
     keepRegisteredOnFailure: false,
     initialDelayMs: (random) => ((maxDelay > 0 ? uint32(random) % maxDelay : 0) + 1) * 1000,
