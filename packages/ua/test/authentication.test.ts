@@ -7,23 +7,10 @@ import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, test } from 'vitest';
 import { UserAgent, UserAgentError, type UserAgentOptions } from '../src/index.js';
 import { FakeRegistrar } from './fake-registrar.js';
+import { run, seeded, stopWhileRunning } from './virtual-time.js';
 
 // Authentication through the whole user agent: config adapter, profile, authenticator, real
 // DigestClient and registerer, against a registrar on a virtual clock.
-
-const flush = () => new Promise<void>((r) => setImmediate(r));
-
-async function run(clock: VirtualClock, ms: number, step = 10): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(step);
-    await flush();
-  }
-}
-
-const seeded = () => {
-  let s = 7;
-  return (n: number) => Uint8Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) & 0xff));
-};
 
 const jssip = { uri: 'sip:alice@example.test', password: 'secret', sockets: ['wss://edge.example.test'] };
 
@@ -73,12 +60,6 @@ async function start(
   return { ua, changes, outcome };
 }
 
-async function stop(ua: UserAgent, clock: VirtualClock): Promise<void> {
-  const done = ua.stop();
-  await run(clock, 300);
-  await done;
-}
-
 /** The Authorization parameters of the `i`-th request the registrar received. */
 function answer(registrar: FakeRegistrar, i: number) {
   return registrar.received[i]?.authorization[0];
@@ -115,7 +96,7 @@ describe('an HA1 without an exact realm (issue 1)', () => {
     const { ua, outcome } = await start(config, registrar);
     expect(await outcome).toBeUndefined();
     expect(ua.registerer?.state).toBe('registered');
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test.each([
@@ -128,7 +109,7 @@ describe('an HA1 without an exact realm (issue 1)', () => {
     const { ua } = await start(config, registrar);
     expect(ua.registerer?.state).toBe('registered');
     expect(answer(registrar, 1)?.param('realm')).toBe('example.test');
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 });
 
@@ -148,7 +129,7 @@ describe('Asterisk supported_algorithms_uac (issue 2)', () => {
     const { ua } = await start(config, registrar);
     expect(answer(registrar, 1)?.param('algorithm')).toBe('SHA-256');
     expect(ua.registerer?.state).toBe('registered');
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test('a password limited to SHA-256 does not answer an MD5-only registrar', async () => {
@@ -164,7 +145,7 @@ describe('Asterisk supported_algorithms_uac (issue 2)', () => {
     const { ua, changes } = await start(config, registrar);
     expect(registrar.received).toHaveLength(1);
     expect(changes.at(-1)?.authError?.code).toBe('no-supported-algorithm');
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 });
 
@@ -189,7 +170,7 @@ describe('several credentials, realm case (issue 3)', () => {
     const { ua } = await start(config, registrar);
     expect(answer(registrar, 1)?.param('username')).toBe('alice');
     expect(ua.registerer?.state).toBe('registered');
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 });
 
@@ -203,7 +184,7 @@ describe('the reason of an authentication failure reaches the user (issue 4)', (
     );
     await run(registrar.clock, 500, 50);
     const error = await again;
-    await stop(ua, registrar.clock);
+    await stopWhileRunning(ua, registrar.clock);
     return { failed, error: error as RegistrationError };
   }
 
@@ -247,7 +228,7 @@ describe('the sipkit profile answers -sess challenges (issue 5)', () => {
       const { ua } = await start(fromJsSIP(jssip, { profile: 'sipkit' }), registrar);
       expect(answer(registrar, 1)?.param('algorithm')).toBe(algorithm);
       expect(ua.registerer?.state).toBe('registered');
-      await stop(ua, clock);
+      await stopWhileRunning(ua, clock);
     },
   );
 });
@@ -263,7 +244,7 @@ describe('qop the profile allows (issue 6)', () => {
     const { ua, changes } = await start(config, registrar);
     expect(registrar.received).toHaveLength(1);
     expect(changes.at(-1)?.authError?.code).toBe('no-supported-algorithm');
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test('JsSIP answers it with auth-int', async () => {
@@ -272,7 +253,7 @@ describe('qop the profile allows (issue 6)', () => {
     const { ua } = await start(fromJsSIP(jssip), registrar);
     expect(answer(registrar, 1)?.param('qop')).toBe('auth-int');
     expect(ua.registerer?.state).toBe('registered');
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 });
 
@@ -318,7 +299,7 @@ describe('Bearer (issue 7)', () => {
       ['Bearer fresh'],
     ]);
     expect(asked).toEqual(['rejected sip']);
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test('a static token answers a first challenge', async () => {
@@ -329,7 +310,7 @@ describe('Bearer (issue 7)', () => {
     });
     expect(registrar.received.map((r) => r.headers.getAll('Authorization'))).toEqual([[], ['Bearer abc']]);
     expect(ua.registerer?.state).toBe('registered');
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test('a provider that fails ends the attempt with token-unavailable', async () => {
@@ -341,7 +322,7 @@ describe('Bearer (issue 7)', () => {
     const { ua, changes } = await start(bearerConfig(), registrar, { credentials: [failing] });
     expect(changes.at(-1)?.authError?.code).toBe('token-unavailable');
     expect(registrar.received).toHaveLength(1);
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 });
 
@@ -420,7 +401,7 @@ describe('a second 401 to the authenticated REGISTER, real DigestClient (issue 1
       expect(failed?.authError?.code).toBe('rejected-credentials');
       const error = await outcome;
       if (error) expect((error as RegistrationError).authError?.code).toBe('rejected-credentials');
-      await stop(ua, clock);
+      await stopWhileRunning(ua, clock);
     },
   );
 
@@ -445,6 +426,6 @@ describe('a second 401 to the authenticated REGISTER, real DigestClient (issue 1
       expect(answer(registrar, 2)?.param('nonce')).toBe('n2');
       expect(ua.registerer?.state).toBe('registered');
     }
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 });

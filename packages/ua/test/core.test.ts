@@ -11,21 +11,7 @@ import { UserAgent as CoreUserAgent, UserAgentError } from '@sipkit/ua/core';
 import { describe, expect, test } from 'vitest';
 import { UserAgent } from '../src/index.js';
 import { FakeRegistrar } from './fake-registrar.js';
-
-const flush = () => new Promise<void>((r) => setImmediate(r));
-
-/** Advances virtual time in small steps, letting promises settle between them. */
-async function run(clock: VirtualClock, ms: number, step = 10): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(step);
-    await flush();
-  }
-}
-
-const seeded = () => {
-  let s = 5;
-  return (n: number) => Uint8Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) & 0xff));
-};
+import { run, seeded } from './virtual-time.js';
 
 /** Alice's config as JsSIP settings read it (profile `jssip`). */
 const jssipConfig = (): UserAgentConfig =>
@@ -44,7 +30,7 @@ async function registerOnce(
 ) {
   const clock = new VirtualClock();
   const registrar = new FakeRegistrar(clock);
-  const ua = make({ clock, random: seeded(), transportFactory: registrar.factory });
+  const ua = make({ clock, random: seeded(5), transportFactory: registrar.factory });
   await ua.start(); // registers by itself (the config says so), Asterisk after its initial delay
   for (let t = 0; t < 20_000 && ua.registerer!.state !== 'registered'; t += 100) await run(clock, 100);
   expect(ua.registerer!.state).toBe('registered');

@@ -2,7 +2,8 @@ import { fromSipJs } from '@sipkit/config';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, test } from 'vitest';
 import { UserAgent } from '../src/index.js';
-import { type OkHeaders, run, WirePeer } from './wire-harness.js';
+import { run } from './virtual-time.js';
+import { type OkHeaders, WirePeer } from './wire-harness.js';
 
 /**
  * RFC 5626 section 4.4.1: a `Flow-Timer` in the 2xx to an outbound REGISTER sets the keep-alive

@@ -2,7 +2,8 @@ import { fromJsSIP, fromPjsip, fromSipJs, fromSipJsLegacy, type UserAgentConfig 
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, test } from 'vitest';
 import { type TransportFactory, UserAgent } from '../src/index.js';
-import { expectWire, run, WirePeer } from './wire-harness.js';
+import { run } from './virtual-time.js';
+import { expectWire, WirePeer } from './wire-harness.js';
 
 /**
  * The first REGISTER each config adapter's user agent puts on the wire, every header line

@@ -13,15 +13,7 @@ import { type Logger, VirtualClock } from '@sipkit/transport';
 import { afterEach, describe, expect, test } from 'vitest';
 import { UserAgent, webSocketTransportFactory } from '../src/index.js';
 import { FakeRegistrar } from './fake-registrar.js';
-
-const flush = () => new Promise<void>((r) => setImmediate(r));
-
-async function run(clock: VirtualClock, ms: number, step = 10): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(step);
-    await flush();
-  }
-}
+import { flush, run } from './virtual-time.js';
 
 const jssip = (): UserAgentConfig =>
   fromJsSIP({ uri: 'sip:alice@example.test', password: 'secret', sockets: ['wss://edge.example.test'] });

@@ -4,28 +4,7 @@ import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, test } from 'vitest';
 import { UserAgent, UserAgentError } from '../src/index.js';
 import { FakeRegistrar } from './fake-registrar.js';
-
-const flush = () => new Promise<void>((r) => setImmediate(r));
-
-/** Advances virtual time in small steps, letting promises settle between them. */
-async function run(clock: VirtualClock, ms: number, step = 10): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(step);
-    await flush();
-  }
-}
-
-/** Stops the user agent while time moves, so its un-REGISTER gets answered. */
-async function stop(ua: UserAgent, clock: VirtualClock): Promise<void> {
-  const done = ua.stop();
-  await run(clock, 200);
-  await done;
-}
-
-const seeded = () => {
-  let s = 7;
-  return (n: number) => Uint8Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) & 0xff));
-};
+import { run, seeded, stopWhileRunning } from './virtual-time.js';
 
 function jssipUa(clock: VirtualClock, registrar: FakeRegistrar, trace?: (text: string) => void) {
   const config = fromJsSIP({
@@ -63,7 +42,7 @@ describe('UserAgent', () => {
     expect(authLine).toMatch(/^Authorization: <redacted>/im);
     expect(traced.join('\n')).not.toContain(secret);
     expect(traced.join('\n')).not.toContain('secret');
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test('registrationExpiring: with a listener the refresh is left to the app, as in JsSIP', async () => {
@@ -91,7 +70,7 @@ describe('UserAgent', () => {
     for (let s = 0; s < 600 && registrar.received.length === before; s++) await run(clock, 1000, 1000);
     expect(registrar.received.length).toBeGreaterThan(before);
     expect(expiring).toBe(1);
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test('answers OPTIONS with 200 and other methods with 405, both with Allow', async () => {
@@ -115,7 +94,7 @@ describe('UserAgent', () => {
     ]);
     expect(answers.every((a) => /\r\nAllow: OPTIONS\r\n/.test(a))).toBe(true);
     expect(answers[0]).toMatch(/\r\nAccept: application\/sdp\r\n/);
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test('answers INVITE with 405 and Allow statelessly: a retransmission gets the same answer, the ACK none', async () => {
@@ -148,7 +127,7 @@ describe('UserAgent', () => {
     const toTag = (a: string) => /\r\nTo: [^\r]*;tag=([^;\r]+)/.exec(a)?.[1];
     expect(toTag(answers[0]!)).toBeDefined();
     expect(toTag(answers[1]!)).toBe(toTag(answers[0]!));
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test('stop() unregisters and leaves no timer behind', async () => {
@@ -179,7 +158,7 @@ describe('UserAgent', () => {
     await run(clock, 35_000, 100); // JsSIP back-off is at most connection_recovery_max_interval (30 s)
     expect(registrar.received.length).toBeGreaterThan(before);
     expect(changes.at(-1)?.state).toBe('registered');
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test('an Asterisk config retries a 503 after retry_interval', async () => {
@@ -211,7 +190,7 @@ describe('UserAgent', () => {
     await run(clock, 20_500, 100);
     expect(ua.registerer?.state).toBe('registered');
     expect(registrar.received.length).toBe(3); // retry, then its authenticated resend
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test('SIP.js RegistererOptions.params set From and To of every REGISTER', async () => {
@@ -238,7 +217,7 @@ describe('UserAgent', () => {
       expect(req.to?.displayName).toBe('Alice at Desk');
       expect(req.to?.uri.toString()).toBe('sip:alice@example.test');
     }
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 
   test('typed errors for misuse', async () => {
@@ -283,7 +262,7 @@ describe('SIP.js instanceIdAlwaysAdded', () => {
     expect(registrar.received[0]!.headers.get('contact')).toMatch(
       new RegExp(`^<[^>]+>;\\+sip\\.instance="<urn:uuid:${id}>";expires=\\d+$`),
     );
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 });
 
@@ -308,6 +287,6 @@ describe('UserAgent logging', () => {
     await run(clock, 100);
     expect(lines).toContain('connecting to wss://edge.example.test/ws');
     expect(lines.join('\n')).not.toContain('object Object');
-    await stop(ua, clock);
+    await stopWhileRunning(ua, clock);
   });
 });

@@ -20,16 +20,6 @@ import { expect } from 'vitest';
 import { type TransportFactory, webSocketUrl } from '../src/index.js';
 
 const decoder = new TextDecoder();
-const flush = () => new Promise<void>((r) => setImmediate(r));
-
-/** Advances virtual time in steps, letting promises settle between them. */
-export async function run(clock: VirtualClock, ms: number, step = 10): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(step);
-    await flush();
-  }
-}
-
 /** Headers a peer adds to its 200 for REGISTER (after the Contacts it echoes). */
 export type OkHeaders = [string, string][];
 
