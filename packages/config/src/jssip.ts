@@ -205,7 +205,11 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
   session.noAnswerTimeout = o.number('no_answer_timeout', { ...INTEGER, above: 0 }) ?? 60;
 
   const extraHeaders = o.stringArray('extra_headers') ?? [];
-  const displayName = o.raw('display_name');
+  const rawDisplayName = o.raw('display_name');
+  const displayName = o.displayName(
+    'display_name',
+    rawDisplayName === undefined ? undefined : String(rawDisplayName),
+  );
   const register = o.bool('register') ?? true;
   const preloaded = o.bool('use_preloaded_route') ?? false;
   const userAgent = o.string('user_agent') ?? JSSIP_USER_AGENT;
@@ -223,7 +227,7 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
     profileParams: chooseProfile(profileParams, registerExpires, options),
     identity: {
       aor,
-      displayName: displayName === undefined ? undefined : String(displayName),
+      displayName,
       authorizationUser: username,
     },
     credentials: {

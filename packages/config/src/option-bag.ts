@@ -99,6 +99,16 @@ export class OptionBag {
     return String(v);
   }
 
+  /**
+   * `text`, the display name read for `key`, refused when it holds CR or LF: it is written into
+   * From and To lines, which cannot carry a line break.
+   */
+  displayName(key: string, text: string | undefined): string | undefined {
+    if (text !== undefined && /[\r\n]/.test(text))
+      this.fail('INVALID_VALUE', key, 'a display name without line breaks');
+    return text;
+  }
+
   /** A boolean option. */
   bool(key: string): boolean | undefined {
     const v = this.raw(key);

@@ -288,7 +288,7 @@ export function fromSipJs(
 
   const session = readSession(u);
   const userAgent = u.string('userAgentString') ?? SIPJS_USER_AGENT;
-  const displayName = u.string('displayName');
+  const displayName = u.displayName('displayName', u.string('displayName'));
   const media: Record<string, unknown> = {};
   for (const k of ['sessionDescriptionHandlerFactory', 'sessionDescriptionHandlerFactoryOptions']) {
     const v = u.raw(k);
@@ -509,8 +509,8 @@ function readParams(r: OptionBag): UserAgentConfig['registration']['requestOverr
         ? undefined
         : toSipUri(uriText(p, 'toUri', toUri), 'sipjs', 'registerer.params.toUri'),
     fromTag: p.string('fromTag'),
-    fromDisplayName: p.string('fromDisplayName'),
-    toDisplayName: p.string('toDisplayName'),
+    fromDisplayName: p.displayName('fromDisplayName', p.string('fromDisplayName')),
+    toDisplayName: p.displayName('toDisplayName', p.string('toDisplayName')),
   };
   p.reportRest('not a RegistererOptions.params field');
   r.unsupported.push(...p.unsupported);

@@ -254,6 +254,8 @@ describe('fromJsSIP errors', () => {
     [{ ...base, contact_uri: 'tel:+123' }, 'INVALID_URI', 'contact_uri'],
     [{ ...base, extra_headers: 'X-A: b' }, 'INVALID_TYPE', 'extra_headers'],
     [{ ...base, authorization_user: 'a"b' }, 'INVALID_VALUE', 'authorization_user'],
+    [{ ...base, display_name: 'Alice\r\nRoute: <sip:evil>' }, 'INVALID_VALUE', 'display_name'],
+    [{ ...base, display_name: 'Alice\nBob' }, 'INVALID_VALUE', 'display_name'],
     [{ ...base, authorization_jwt: 5 }, 'INVALID_TYPE', 'authorization_jwt'],
     [{ ...base, register_from_tag_trail: 5 }, 'INVALID_TYPE', 'register_from_tag_trail'],
     [{ ...base, realm: 'r', ha1: 'zz' }, 'INVALID_VALUE', 'ha1'],

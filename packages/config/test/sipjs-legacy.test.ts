@@ -237,6 +237,7 @@ describe('fromSipJsLegacy errors', () => {
     [{ wsServerMaxReconnection: 0 }, 'OUT_OF_RANGE', 'wsServerMaxReconnection'],
     [{ ws_server_reconnection_timeout: 'x' }, 'INVALID_TYPE', 'ws_server_reconnection_timeout'],
     [{ displayName: 'A "quoted" name' }, 'INVALID_VALUE', 'displayName'],
+    [{ displayName: 'Alice\r\nRoute: <sip:evil>' }, 'INVALID_VALUE', 'displayName'],
     [{ authorizationUser: 'a"b' }, 'INVALID_VALUE', 'authorizationUser'],
     [{ rel100: 'maybe' }, 'INVALID_VALUE', 'rel100'],
     [{ replaces: 'required' }, 'INVALID_VALUE', 'replaces'],

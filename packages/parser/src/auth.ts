@@ -46,8 +46,12 @@ export function parseAuth(value: string, header = 'authorization'): AuthValue {
   if (rest.length === 0) return new AuthValue(scheme);
   if (TOKEN68.test(rest) && !/^[^=]+=[^=]/.test(rest)) return new AuthValue(scheme, new Params(), rest);
   const params = new Params();
+  const seen = new Set<string>();
   do {
+    const at = s.pos;
     const name = s.token('auth-param name');
+    // Each parameter at most once (RFC 7235 section 2.1, which RFC 7616 digest builds on).
+    if (seen.size === seen.add(name.toLowerCase()).size) s.fail(`duplicate auth-param '${name}'`, at);
     s.expect(61, "'='");
     if (s.peek() === 34) params.set(name, s.quoted(), true);
     else params.set(name, s.tokenOrHost('auth-param value'), false);

@@ -3,11 +3,13 @@ import { SipParseError } from './errors.js';
 import { type HeaderInput, Headers } from './headers.js';
 import { SipRequest, SipResponse } from './message.js';
 import { parseNameAddr } from './name-addr.js';
+import { NOT_TOKEN, refuse } from './scanner.js';
+import { startLine } from './serialize.js';
 import { parseUri, type Uri } from './uri.js';
 
 /** What {@link createRequest} needs; header values may be typed objects (their `toString()` is written). */
 export interface RequestInit {
-  /** Request method (`REGISTER`, `INVITE`, ...), written as given. */
+  /** Request method (`REGISTER`, `INVITE`, ...), written as given; a token. */
   method: string;
   /** Request-URI; a string is parsed with {@link parseUri}. */
   uri: Uri | string;
@@ -38,12 +40,18 @@ function bodyBytes(body: Uint8Array | string | undefined): Uint8Array | undefine
   return typeof body === 'string' ? utf8Encoder.encode(body) : body;
 }
 
-/** Builds a request. Content-Length is always written from the body when serialised. */
+/**
+ * Builds a request. Content-Length is always written from the body when serialised. Throws
+ * {@link SipParseError} for what could not be read back: a start line {@link startLine}
+ * refuses, or a header line {@link Headers.append} refuses.
+ */
 export function createRequest(init: RequestInit): SipRequest {
   const headers = new Headers();
   fillHeaders(headers, init.headers);
   const uri = typeof init.uri === 'string' ? parseUri(init.uri) : init.uri;
-  return new SipRequest(init.method, uri, headers, bodyBytes(init.body));
+  const request = new SipRequest(init.method, uri, headers, bodyBytes(init.body));
+  startLine(request);
+  return request;
 }
 
 /** Default reason phrases (RFC 3261 section 21 and later RFCs). */
@@ -105,9 +113,9 @@ export const REASON_PHRASES: Readonly<Record<number, string>> = {
 
 /** Options for {@link createResponse}. */
 export interface ResponseInit {
-  /** Reason phrase; defaults to {@link REASON_PHRASES} for the status, or empty. */
+  /** Reason phrase; defaults to {@link REASON_PHRASES} for the status, or empty. No control characters but HTAB. */
   reason?: string;
-  /** To-tag to add when the request's To has none (RFC 3261 section 8.2.6.2; not for 100). */
+  /** To-tag to add when the request's To has none (RFC 3261 section 8.2.6.2; not for 100); a token. */
   toTag?: string;
   /** Headers appended after the ones copied from the request, in the same forms as {@link RequestInit.headers}. */
   headers?: RequestInit['headers'];
@@ -119,9 +127,12 @@ export interface ResponseInit {
  * Builds a response to `request` as RFC 3261 section 8.2.6.2 says: Via (all, in order), From,
  * Call-ID, CSeq and To copied (To gets `toTag` if it has none, except for 100), and for
  * 100 Trying a copied Timestamp. Record-Route is copied for 18x/2xx to dialog-creating requests.
- * Works on malformed requests too (what is missing is not copied), as 400 answers need.
+ * Works on malformed requests too (what is missing is not copied), as 400 answers need. Throws
+ * {@link SipParseError} for what could not be read back: a reason {@link startLine} refuses, a
+ * `toTag` that is not a token (`BAD_VALUE`), a header line {@link Headers.append} refuses.
  */
 export function createResponse(request: SipRequest, status: number, init: ResponseInit = {}): SipResponse {
+  if (init.toTag !== undefined) refuse(init.toTag, NOT_TOKEN, 'BAD_VALUE', 'To tag must be a token', 0, 'to');
   const h = new Headers();
   const src = request.headers;
   /** Copies the first line of `name`, if there is one. */
@@ -140,7 +151,14 @@ export function createResponse(request: SipRequest, status: number, init: Respon
     for (const rr of src.getAll('record-route')) h.append('Record-Route', rr);
   }
   fillHeaders(h, init.headers);
-  return new SipResponse(status, init.reason ?? REASON_PHRASES[status] ?? '', h, bodyBytes(init.body));
+  const response = new SipResponse(
+    status,
+    init.reason ?? REASON_PHRASES[status] ?? '',
+    h,
+    bodyBytes(init.body),
+  );
+  startLine(response);
+  return response;
 }
 
 /** Adds `;tag=` to a raw To value unless it has one; a To that does not parse is echoed as is. */
@@ -149,6 +167,7 @@ function withToTag(raw: string, tag: string | undefined): string {
   try {
     const to = parseNameAddr(raw, 'to');
     if (to.tag !== undefined) return raw;
+    // The tag is a token and the display name came from a header line: this cannot throw.
     to.params.set('tag', tag);
     return to.toString();
   } catch (e) {

@@ -1,5 +1,5 @@
 import { headerKey } from './header-names.js';
-import type { Params } from './params.js';
+import type { Param, Params } from './params.js';
 import type { SipUri, Uri } from './uri.js';
 
 /** URI parameters that must match when present in either URI (RFC 3261 section 19.1.4). */
@@ -9,28 +9,34 @@ function lowerOrNull(v: string | null | undefined): string | null | undefined {
   return typeof v === 'string' ? v.toLowerCase() : v;
 }
 
+/** The first parameter of each name (lower-cased), as {@link Params.get} finds them. */
+function byName(p: Params): Map<string, Param> {
+  return new Map([...p].reverse().map((x) => [x.name.toLowerCase(), x]));
+}
+
 function sipParamsEqual(a: Params, b: Params): boolean {
+  const x = byName(a);
+  const y = byName(b);
   for (const name of STRICT_PARAMS) {
-    if (lowerOrNull(a.get(name)) !== lowerOrNull(b.get(name))) return false;
+    if (lowerOrNull(x.get(name)?.value) !== lowerOrNull(y.get(name)?.value)) return false;
   }
   // Any other parameter present in both must match; one present in only one is ignored.
-  for (const p of a) {
-    const other = b.get(p.name);
-    if (other !== undefined && lowerOrNull(other) !== lowerOrNull(p.value)) return false;
+  for (const [name, p] of x) {
+    const q = y.get(name);
+    if (q !== undefined && lowerOrNull(q.value) !== lowerOrNull(p.value)) return false;
   }
   return true;
 }
 
-function uriHeadersEqual(a: Params, b: Params): boolean {
-  if (a.size !== b.size) return false;
-  for (const p of a) {
-    let found = false;
-    for (const q of b) {
-      if (headerKey(q.name) === headerKey(p.name) && q.value === p.value) found = true;
-    }
-    if (!found) return false;
-  }
-  return true;
+/**
+ * URI headers as one string that two lists share exactly when each header of one matches one of
+ * the other: names as header names (compact forms, any case), values exactly, repeats counted.
+ */
+function headerSet(p: Params): string {
+  return [...p]
+    .map((x) => JSON.stringify([headerKey(x.name), x.value]))
+    .sort()
+    .join();
 }
 
 function sipUriEquals(a: SipUri, b: SipUri): boolean {
@@ -42,7 +48,7 @@ function sipUriEquals(a: SipUri, b: SipUri): boolean {
     a.port === b.port &&
     sipParamsEqual(a.params, b.params) &&
     // Most URIs have no headers: do not make empty lists to compare.
-    ((!a.hasHeaders && !b.hasHeaders) || uriHeadersEqual(a.headers, b.headers))
+    ((!a.hasHeaders && !b.hasHeaders) || headerSet(a.headers) === headerSet(b.headers))
   );
 }
 
@@ -51,29 +57,35 @@ function sipUriEquals(a: SipUri, b: SipUri): boolean {
  * host case-insensitive, an absent port differs from an explicit one, `user`, `ttl`, `method`,
  * `maddr` and `transport` must agree, other parameters only when both carry them, and URI
  * headers must all match. `tel:` numbers compare without visual separators (RFC 3966 4).
+ * Symmetric, and takes O(n log n) time in the number of parameters and headers.
  */
 export function uriEquals(a: Uri, b: Uri): boolean {
   if (a.kind === 'sip' && b.kind === 'sip') return sipUriEquals(a, b);
   if (a.kind === 'tel' && b.kind === 'tel') {
     const strip = (n: string) => n.replace(/[-.()]/g, '').toLowerCase();
-    if (strip(a.number) !== strip(b.number) || a.params.size !== b.params.size) return false;
-    for (const p of a.params) if (lowerOrNull(b.params.get(p.name)) !== lowerOrNull(p.value)) return false;
-    return true;
+    // URI parameters are never quoted: values compare ignoring case.
+    return strip(a.number) === strip(b.number) && paramsEqual(a.params, b.params);
   }
   if (a.kind === 'absolute' && b.kind === 'absolute') return a.scheme === b.scheme && a.opaque === b.opaque;
   return false;
 }
 
 /**
- * Header parameter equivalence (RFC 3261 section 7.3.1 and 20): the same set of names,
- * compared case-insensitively, values case-insensitive unless quoted.
+ * Header parameter equivalence (RFC 3261 section 7.3.1 and 20): the same set of names, compared
+ * case-insensitively (a repeated name counts once, with its first value); a token value compares
+ * case-insensitively, a quoted-string one exactly, so a value quoted on either side must be
+ * exactly equal (`;x=abc` and `;x="abc"` match, `;x="ABC"` does not). Symmetric, and linear in
+ * the number of parameters (give or take a hash lookup).
  */
 export function paramsEqual(a: Params, b: Params): boolean {
-  if (a.size !== b.size) return false;
-  for (const p of a) {
-    if (!b.has(p.name)) return false;
-    const other = b.get(p.name);
-    if (p.quoted ? other !== p.value : lowerOrNull(other) !== lowerOrNull(p.value)) return false;
+  const x = byName(a);
+  const y = byName(b);
+  if (x.size !== y.size) return false;
+  for (const [name, p] of x) {
+    const q = y.get(name);
+    if (q === undefined) return false;
+    if (p.quoted || q.quoted ? p.value !== q.value : lowerOrNull(p.value) !== lowerOrNull(q.value))
+      return false;
   }
   return true;
 }

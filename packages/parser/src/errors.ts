@@ -17,9 +17,16 @@ export type SipParseErrorCode =
   | 'BAD_VALUE';
 
 /**
- * The only error the parser throws. `position` is a character offset into the text being parsed
- * (the whole message for framing errors, the header value for value errors); `header` names the
- * header whose value failed, when there is one.
+ * The only error the parser throws. `header` names the header whose value failed, when there is
+ * one. `position`: for an error of {@link parseMessage} (no `header`, or a Content-Length one), a
+ * byte offset into the bytes it was given (leading CRLFs and multi-byte characters counted); for
+ * a header value, an offset into that value as a string (typed access, the value parsers).
+ *
+ * Building refuses what could not be read back with the code this parser would give the bytes
+ * (`BAD_HEADER`, `BAD_VALUE`, `BAD_METHOD`, `BAD_URI`, `BAD_STATUS`, `BAD_START_LINE`), position
+ * in the value given: CR or LF in a header value or quoted string, a name or method that is not a
+ * token, a control character in a reason phrase. So a message built here cannot smuggle in a
+ * header line.
  */
 export class SipParseError extends Error {
   /** Always `'SipParseError'`, so logs and `error.name` checks tell it apart. */
@@ -28,7 +35,7 @@ export class SipParseError extends Error {
     /** Stable machine-readable reason. */
     readonly code: SipParseErrorCode,
     message: string,
-    /** Offset of the offending character, or -1 when not applicable. */
+    /** Offset of the offending character (see the class comment for what it counts), or -1 when not applicable. */
     readonly position = -1,
     /** Header whose value was being parsed, lower-case long form. */
     readonly header?: string,

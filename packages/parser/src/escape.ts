@@ -11,6 +11,7 @@ function hex(c: number): number {
 /**
  * Resolves `%XX` escapes (RFC 3261 `escaped`) and checks every other character against
  * `allowed`. Escaped octets are read as UTF-8; `%00` stays a NUL character, never an end.
+ * An error names the part and the position, never the character: the part may be a password.
  */
 export function unescapePart(text: string, allowed: Uint8Array, what: string, offset = 0): string {
   let hasEscape = false;
@@ -21,7 +22,7 @@ export function unescapePart(text: string, allowed: Uint8Array, what: string, of
       continue;
     }
     if (c < 128 && allowed[c] !== 1) {
-      throw new SipParseError('BAD_URI', `character '${text[i]}' not allowed in ${what}`, offset + i);
+      throw new SipParseError('BAD_URI', `character not allowed in ${what}`, offset + i);
     }
   }
   if (!hasEscape) return text;

@@ -1,5 +1,6 @@
 import { canonicalName, HOT_IDS, headerKey, keyId, keyOfId } from './header-names.js';
 import { type HeaderTypes, isKnownHeader, type KnownHeader, parseHeader } from './header-types.js';
+import { NOT_TOKEN, refuse } from './scanner.js';
 
 /**
  * {@link Headers.hot} before its pass: -1 (no line) for the first and last line of each hot key.
@@ -16,6 +17,19 @@ export type HeaderInput =
       /** Gives the header value as written on the wire. */
       toString(): string;
     };
+
+/**
+ * The text of a line `name: value` to add, refused with a {@link SipParseError} when the line
+ * could not be read back as one header: the name must be a token (`BAD_HEADER`), and the value
+ * may hold no CR or LF (`BAD_VALUE`, position in the value), which would end the line and start
+ * another one on the wire.
+ */
+function lineValue(name: string, key: string, value: HeaderInput): string {
+  refuse(name, NOT_TOKEN, 'BAD_HEADER', 'bad header name');
+  const text = String(value);
+  refuse(text, /[\r\n]/, 'BAD_VALUE', 'CR or LF in a header value', 0, key);
+  return text;
+}
 
 /** Shared empty arrays of a collection that has no lines of its own yet; never written to. */
 const NONE: string[] = [];
@@ -157,36 +171,47 @@ export class Headers {
     return start < 0 ? this.folded[end]! : src.slice(start, end);
   }
 
-  /** Appends a header line. */
+  /**
+   * Appends a header line. Throws {@link SipParseError} when `name` is not a token
+   * (`BAD_HEADER`) or the value holds CR or LF (`BAD_VALUE`): nothing is added then.
+   */
   append(name: string, value: HeaderInput): this {
     const key = headerKey(name);
-    this.push(canonicalName(key), key, String(value));
+    this.push(canonicalName(key), key, lineValue(name, key, value));
     this.forget(key);
     return this;
   }
 
-  /** Replaces every line of `name` with one line (at the position of the first one). */
+  /**
+   * Replaces every line of `name` with one line (at the position of the first one). Refuses
+   * what {@link Headers.append} refuses, changing nothing.
+   */
   set(name: string, value: HeaderInput): this {
     const key = headerKey(name);
     const first = this.keyList().indexOf(key);
     if (first < 0) return this.append(name, value);
+    const text = lineValue(name, key, value);
     this.own();
     const keys = this.keyList();
-    this.values[first] = String(value);
+    this.values[first] = text;
     this.names[first] = canonicalName(key);
     for (let i = keys.length - 1; i > first; i--) if (keys[i] === key) this.removeAt(i);
     this.forget(key);
     return this;
   }
 
-  /** Inserts a header line before all others (as a proxy does with Via). */
+  /**
+   * Inserts a header line before all others (as a proxy does with Via). Refuses what
+   * {@link Headers.append} refuses, changing nothing.
+   */
   prepend(name: string, value: HeaderInput): this {
     const key = headerKey(name);
+    const text = lineValue(name, key, value);
     this.own();
     this.names.unshift(canonicalName(key));
     this.keyList().unshift(key);
     this.ids.unshift(keyId(key));
-    this.values.unshift(String(value));
+    this.values.unshift(text);
     this.forget(key);
     return this;
   }
@@ -244,6 +269,11 @@ export class Headers {
   /**
    * Every typed element of a known header across all its lines (comma lists flattened), parsed
    * once and cached. Throws {@link SipParseError} when a value is malformed.
+   *
+   * The elements are read-only views of the lines: changing one (`params.set`, `displayName`,
+   * ...) changes neither the lines nor what {@link serialize} writes, yet later reads return the
+   * changed cached object. To change a header, write the value back (`headers.set('To', to)`: a
+   * typed value's `toString()` is its line), or build the message with {@link createRequest}.
    */
   typed<K extends KnownHeader>(name: K): HeaderTypes[K][] {
     return this.typedAt(keyId(name), name) as HeaderTypes[K][];
@@ -303,7 +333,7 @@ export class Headers {
     return hot;
   }
 
-  /** The first typed element of a known header, or undefined when absent. */
+  /** The first typed element of a known header, or undefined when absent; a read-only view, as {@link Headers.typed} says. */
   first<K extends KnownHeader>(name: K): HeaderTypes[K] | undefined {
     return this.typed(name)[0];
   }

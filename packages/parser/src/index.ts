@@ -48,7 +48,7 @@ export {
 } from './scalar-headers.js';
 export { isToken, quote } from './scanner.js';
 export { headerText, serialize, startLine } from './serialize.js';
-export { StreamFramer, type StreamItem } from './stream-framer.js';
+export { StreamFramer, type StreamFramerOptions, type StreamItem } from './stream-framer.js';
 export { AbsoluteUri, parseUri, SipUri, TelUri, type Uri } from './uri.js';
 export { type MessageProblem, validateMessage } from './validate.js';
 export { BRANCH_COOKIE, parseVia, parseViaList, Via } from './via.js';

@@ -14,7 +14,11 @@ const CALL_ID = keyId('call-id');
 const CSEQ = keyId('cseq');
 const CONTACT = keyId('contact');
 
-/** What both requests and responses share: headers, body bytes and typed shortcuts. */
+/**
+ * What both requests and responses share: headers, body bytes and typed shortcuts. The typed
+ * shortcuts (`via`, `from`, `to`, `contact`, ...) are read-only views of the header lines, as
+ * {@link Headers.typed} explains: edits go through `headers.set` or the builder.
+ */
 abstract class SipMessageBase {
   /** The body as bytes; Content-Length counts these. */
   body: Uint8Array;
@@ -26,19 +30,19 @@ abstract class SipMessageBase {
     this.body = body;
   }
 
-  /** Every Via value, topmost first. */
+  /** Every Via value, topmost first (read-only views). */
   get via(): Via[] {
     return this.headers.typedAt(VIA, 'via') as Via[];
   }
-  /** The topmost Via. */
+  /** The topmost Via (a read-only view: to change it, `headers.set` the Via lines). */
   get topVia(): Via | undefined {
     return this.headers.typedAt(VIA, 'via')[0] as Via | undefined;
   }
-  /** The From value (address and `tag`), parsed on first access. */
+  /** The From value (address and `tag`), parsed on first access; a read-only view. */
   get from(): NameAddr | undefined {
     return this.headers.typedAt(FROM, 'from')[0] as NameAddr | undefined;
   }
-  /** The To value (address and `tag`), parsed on first access. */
+  /** The To value (address and `tag`), parsed on first access; a read-only view. */
   get to(): NameAddr | undefined {
     return this.headers.typedAt(TO, 'to')[0] as NameAddr | undefined;
   }
@@ -46,11 +50,11 @@ abstract class SipMessageBase {
   get callId(): string | undefined {
     return this.headers.typedAt(CALL_ID, 'call-id')[0] as string | undefined;
   }
-  /** The CSeq number and method. */
+  /** The CSeq number and method (a read-only view). */
   get cseq(): CSeq | undefined {
     return this.headers.typedAt(CSEQ, 'cseq')[0] as CSeq | undefined;
   }
-  /** Contact values; a single `'*'` entry for the wildcard. */
+  /** Contact values (read-only views); a single `'*'` entry for the wildcard. */
   get contact(): (NameAddr | typeof STAR)[] {
     return this.headers.typedAt(CONTACT, 'contact') as (NameAddr | typeof STAR)[];
   }
@@ -62,11 +66,11 @@ abstract class SipMessageBase {
   get expires(): number | undefined {
     return this.headers.first('expires');
   }
-  /** Route entries, first hop first; empty when absent. */
+  /** Route entries (read-only views), first hop first; empty when absent. */
   get route(): NameAddr[] {
     return this.headers.typed('route');
   }
-  /** Record-Route entries, topmost first; empty when absent. */
+  /** Record-Route entries (read-only views), topmost first; empty when absent. */
   get recordRoute(): NameAddr[] {
     return this.headers.typed('record-route');
   }
@@ -90,7 +94,7 @@ export class SipRequest extends SipMessageBase {
   ) {
     super(headers, body);
   }
-  /** Authorization values (all lines). */
+  /** Authorization values (all lines; read-only views). */
   get authorization(): AuthValue[] {
     return this.headers.typed('authorization');
   }
@@ -110,7 +114,7 @@ export class SipResponse extends SipMessageBase {
   ) {
     super(headers, body);
   }
-  /** WWW-Authenticate and Proxy-Authenticate challenges, in order. */
+  /** WWW-Authenticate and Proxy-Authenticate challenges, in order (read-only views). */
   get challenges(): AuthValue[] {
     return [...this.headers.typed('www-authenticate'), ...this.headers.typed('proxy-authenticate')];
   }

@@ -6,7 +6,9 @@ import { parseUri, parseUriAt, sipUriScan, type Uri, uriScanStop } from './uri.j
 
 /**
  * `name-addr` / `addr-spec` with header parameters: the value of From, To, Contact, Route,
- * Record-Route, Reply-To, Refer-To, Path and Service-Route.
+ * Record-Route, Reply-To, Refer-To, Path and Service-Route. One read from a message's headers is
+ * a read-only view of its line (see {@link Headers.typed}); one made or parsed on its own is
+ * yours to change and write with `headers.set`.
  */
 export class NameAddr {
   constructor(
@@ -23,15 +25,34 @@ export class NameAddr {
     return this.params.find('tag') ?? undefined;
   }
 
-  /** Contact `expires` in seconds, when present and numeric. */
+  /**
+   * Contact `expires` in seconds, when present and a number (`delta-seconds`). A number beyond
+   * 2**32 - 1 gives 3600: RFC 4475 section 3.1.2.4 lets such an expiry be taken as the default,
+   * as RFC 3261 section 20.19 does for a malformed Expires.
+   */
   get expires(): number | undefined {
-    return numberParam(this.params.find('expires'));
+    const v = numberParam(this.params.find('expires'));
+    return v! > 0xffffffff ? 3600 : v;
   }
 
-  /** Contact `q` value, when present. */
+  /**
+   * Contact `q` value (0 to 1, RFC 3261 `qvalue`: at most 3 decimals), when present and valid;
+   * any other value is treated as absent (no preference).
+   */
   get q(): number | undefined {
     const v = this.params.find('q');
-    return v == null ? undefined : Number(v);
+    // (test() of null or undefined reads the word, which does not match.)
+    return /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(v!) ? Number(v) : undefined;
+  }
+
+  /** RFC 5627 `pub-gruu`: the public GRUU a registrar assigned to this Contact (quotes removed). */
+  get pubGruu(): string | undefined {
+    return this.params.find('pub-gruu') ?? undefined;
+  }
+
+  /** RFC 5627 `temp-gruu`: the latest temporary GRUU a registrar assigned to this Contact. */
+  get tempGruu(): string | undefined {
+    return this.params.find('temp-gruu') ?? undefined;
   }
 
   /** RFC 5626 `+sip.instance` with its angle brackets and quotes removed. */

@@ -1,4 +1,4 @@
-import { strictUtf8 } from './codecs.js';
+import { strictUtf8, utf8Encoder } from './codecs.js';
 import { SipParseError } from './errors.js';
 import { TOKEN_CHARS } from './escape.js';
 import { bytesAre, bytesOf, DIGIT, digitsAt, named, runEnd, TOKEN as TOKEN_CLASS } from './fast-scan.js';
@@ -62,23 +62,17 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
   while (start + 1 < bytes.length && bytes[start] === 13 && bytes[start + 1] === 10) start += 2;
   if (start >= bytes.length) throw new SipParseError('EMPTY', 'no message', 0);
   const headers = new Headers();
-  let text: string;
-  let lineEnd: number;
-  let body: Uint8Array;
   let end = start === 0 ? scanAscii(bytes, limits) : -1;
-  // The bytes when `text` is their ASCII decoding, for the fast paths to read.
-  let ascii: Uint8Array | undefined;
   if (end >= 0) {
-    ascii = bytes;
     // Exact-size copies of the scratch lists: one allocation each instead of growing per line.
     const spans = SPANS.slice(0, 4 * lineCount);
     const ids = IDS.slice(0, lineCount);
     // The byte pass took the whole header section; only Content-Length needs its text now. With
     // no body, the bytes hold just one more CRLF: decode them whole rather than make a view.
-    text = asciiText.decode(end + 4 === bytes.length ? bytes : bytes.subarray(0, end + 2));
-    lineEnd = spans.length > 0 ? spans[0]! - 2 : end;
+    const text = asciiText.decode(end + 4 === bytes.length ? bytes : bytes.subarray(0, end + 2));
     headers.init(text, undefined, ids, spans, NO_FOLDS, bytes);
     // A plain Content-Length is read from the bytes; anything else goes to frameBody to report.
+    let body: Uint8Array;
     if (lengthLine < 0) body = frameBody(bytes, end + 4, NO_FOLDS, framing);
     else {
       const from = spans[4 * lengthLine + 2]!;
@@ -89,25 +83,35 @@ export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMess
           ? bodyOf(bytes, end + 4, length, framing)
           : frameBody(bytes, end + 4, [text.slice(from, to)], framing);
     }
-  } else {
-    end = findHeaderEnd(bytes, start);
-    if (end < 0) throw new SipParseError('NO_HEADER_END', 'missing blank line after headers', bytes.length);
-    try {
-      text = strictUtf8.decode(bytes.subarray(start, end + 2));
-    } catch {
-      throw new SipParseError('BAD_ENCODING', 'header section is not UTF-8', start);
-    }
-    lineEnd = text.indexOf('\r\n');
+    // `text` is the ASCII decoding of `bytes` (same offsets), which the fast paths read.
+    return buildMessage(text, spans.length > 0 ? spans[0]! - 2 : end, headers, body, bytes);
+  }
+  end = findHeaderEnd(bytes, start);
+  if (end < 0) throw new SipParseError('NO_HEADER_END', 'missing blank line after headers', bytes.length);
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes.subarray(start, end + 2));
+  } catch {
+    throw new SipParseError('BAD_ENCODING', 'header section is not UTF-8', start);
+  }
+  // Errors found in `text` give character offsets from `start`: report byte offsets into `bytes`.
+  // (Content-Length errors, the only ones that name a header here, have them already.)
+  try {
+    const lineEnd = text.indexOf('\r\n');
     if (lineEnd > limits.maxLineLength) {
       throw new SipParseError('LINE_TOO_LONG', `line longer than ${limits.maxLineLength}`, 0);
     }
     const cr = text.indexOf('\r');
-    if (cr !== lineEnd || text.indexOf('\n') !== lineEnd + 1) {
-      throw new SipParseError('BAD_HEADER', 'bare CR or LF inside a line', 0);
+    const lf = text.indexOf('\n');
+    if (cr !== lineEnd || lf !== lineEnd + 1) {
+      throw new SipParseError('BAD_HEADER', 'bare CR or LF inside a line', Math.min(cr, lf));
     }
-    body = frameBody(bytes, end + 4, readHeaders(text, lineEnd + 2, headers, limits), framing);
+    const body = frameBody(bytes, end + 4, readHeaders(text, lineEnd + 2, headers, limits), framing);
+    return buildMessage(text, lineEnd, headers, body, undefined);
+  } catch (e) {
+    if (!(e instanceof SipParseError) || e.header) throw e;
+    throw new SipParseError(e.code, e.message, start + utf8Encoder.encode(text.slice(0, e.position)).length);
   }
-  return buildMessage(text, lineEnd, headers, body, ascii);
 }
 
 /** An empty list, for no folded values and for no Content-Length (never written to). */
@@ -317,7 +321,12 @@ function readHeaders(text: string, from: number, headers: Headers, limits: Parse
 function frameBody(bytes: Uint8Array, bodyStart: number, lengths: string[], framing: Framing): Uint8Array {
   if (lengths.length === 0) {
     if (framing === 'stream')
-      throw new SipParseError('BAD_CONTENT_LENGTH', 'Content-Length required on a stream', bodyStart);
+      throw new SipParseError(
+        'BAD_CONTENT_LENGTH',
+        'Content-Length required on a stream',
+        bodyStart,
+        'content-length',
+      );
     return bytes.subarray(bodyStart);
   }
   let length = -1;

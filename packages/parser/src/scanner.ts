@@ -1,4 +1,4 @@
-import { SipParseError } from './errors.js';
+import { SipParseError, type SipParseErrorCode } from './errors.js';
 import { TOKEN_CHARS } from './escape.js';
 
 /** True when `code` is an RFC 3261 token character. */
@@ -14,11 +14,12 @@ function isValueChar(code: number): boolean {
   return isTokenChar(code) || code === 58 || code === 91 || code === 93;
 }
 
+/** Matches where `s` stops being an RFC 3261 token: its first other character, or an empty `s`. */
+export const NOT_TOKEN = /[^\w!%'*+\-.`~]|^$/;
+
 /** True when every character of `s` is a token character and `s` is not empty. */
 export function isToken(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) if (!isTokenChar(s.charCodeAt(i))) return false;
-  return true;
+  return !NOT_TOKEN.test(s);
 }
 
 /**
@@ -182,7 +183,29 @@ export function splitTopLevel(value: string, header?: string): string[] {
   return parts;
 }
 
-/** Quotes `s` as a quoted-string, escaping `"` and `\`. */
+/**
+ * Throws {@link SipParseError} `code` when `re` matches in `s`, at the match's index plus
+ * `offset`: how building refuses what the parser could not read back.
+ */
+export function refuse(
+  s: string,
+  re: RegExp,
+  code: SipParseErrorCode,
+  message: string,
+  offset = 0,
+  header?: string,
+): void {
+  const at = s.search(re);
+  if (at >= 0) throw new SipParseError(code, message, offset + at, header);
+}
+
+/**
+ * Quotes `s` as a quoted-string. `"`, `\` and the control characters qdtext leaves out (all but
+ * HTAB, and DEL) are written as quoted-pairs (RFC 3261 section 25.1), which {@link Scanner.quoted}
+ * reads back. CR and LF cannot be written at all, not even as a quoted-pair: they would end the
+ * header line, so they throw {@link SipParseError} `BAD_VALUE` (position: their index in `s`).
+ */
 export function quote(s: string): string {
-  return `"${s.replace(/["\\]/g, '\\$&')}"`;
+  refuse(s, /[\r\n]/, 'BAD_VALUE', 'CR or LF in a header value');
+  return `"${s.replace(/["\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '\\$&')}"`;
 }

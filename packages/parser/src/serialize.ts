@@ -1,9 +1,24 @@
 import { utf8Encoder } from './codecs.js';
 import type { SipMessage } from './message.js';
+import { NOT_TOKEN, refuse } from './scanner.js';
 
-/** The start line of a message (`INVITE sip:bob@example.com SIP/2.0` or `SIP/2.0 200 OK`). */
+/**
+ * The start line of a message (`INVITE sip:bob@example.com SIP/2.0` or `SIP/2.0 200 OK`).
+ * Throws {@link SipParseError} for a line {@link parseMessage} would refuse (position in the
+ * line): a method that is not a token (`BAD_METHOD`), a URI with white space, a control
+ * character, `"`, `<` or `>` (`BAD_URI`), or a reason phrase with a control character other than
+ * HTAB, CR and LF included (`BAD_START_LINE`).
+ */
 export function startLine(msg: SipMessage): string {
-  return msg.kind === 'request' ? `${msg.method} ${msg.uri} SIP/2.0` : `SIP/2.0 ${msg.status} ${msg.reason}`;
+  if (msg.kind === 'response') {
+    refuse(msg.reason, /[\x00-\x08\x0a-\x1f]/, 'BAD_START_LINE', 'control character in reason phrase', 12);
+    return `SIP/2.0 ${msg.status} ${msg.reason}`;
+  }
+  const { method } = msg;
+  const uri = String(msg.uri);
+  refuse(method, NOT_TOKEN, 'BAD_METHOD', 'method is not a token');
+  refuse(uri, /[\x00- \x7f"<>]/, 'BAD_URI', 'white space or delimiter inside URI', method.length + 1);
+  return `${method} ${uri} SIP/2.0`;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   unescapePart,
 } from './escape.js';
 import { DIGIT, digitsAt, HOST, IPV6, runEnd, URI_PARAM, USER } from './fast-scan.js';
+import { isIPv6Reference } from './ipv6.js';
 import { type Param, Params } from './params.js';
 
 /** A `sip:` or `sips:` URI (RFC 3261 section 19.1). Escapes are resolved in every field. */
@@ -160,9 +161,7 @@ const SCHEME_RE = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 function checkHost(host: string, at: number): string {
   if (host.length === 0) throw new SipParseError('BAD_URI', 'missing host', at);
   if (host.charCodeAt(0) === 91) {
-    if (!/^\[[0-9A-Fa-f:.]+\]$/.test(host)) {
-      throw new SipParseError('BAD_URI', 'bad IPv6 reference', at);
-    }
+    if (!isIPv6Reference(host)) throw new SipParseError('BAD_URI', 'bad IPv6 reference', at);
     return host;
   }
   for (let i = 0; i < host.length; i++) {
@@ -309,8 +308,7 @@ export function sipUriScan(b: Uint8Array, t: string, p: number, end: number): Si
   // module variables) measured 1-9 % slower on full access, so each has its own copy.
   if (p < end && b[p] === 91) {
     q = runEnd(b, p + 1, end, IPV6);
-    if (q === p + 1 || q >= end || b[q] !== 93) return undefined;
-    q++;
+    if (q === p + 1 || q >= end || b[q] !== 93 || !isIPv6Reference(t.slice(p, ++q))) return undefined;
   } else {
     q = runEnd(b, p, end, HOST);
     if (q === p) return undefined;

@@ -1,13 +1,17 @@
 import { SipParseError } from './errors.js';
 import { HOST_CHARS } from './escape.js';
 import { DIGIT, digitsAt, firstValueEnd, HOST, IPV6, paramsEnd, runEnd, TOKEN, WS } from './fast-scan.js';
+import { isIPv6Reference } from './ipv6.js';
 import { Params, readParams } from './params.js';
 import { Scanner, splitTopLevel } from './scanner.js';
 
 /** The magic cookie that marks an RFC 3261 branch. */
 export const BRANCH_COOKIE = 'z9hG4bK';
 
-/** One Via value (RFC 3261 section 20.42). */
+/**
+ * One Via value (RFC 3261 section 20.42). One read from a message's headers is a read-only view
+ * of its line (see {@link Headers.typed}): a proxy that changes it writes the Via lines again.
+ */
 export class Via {
   constructor(
     /** Transport token, upper-cased (`UDP`, `TCP`, `TLS`, `WS`, `WSS`, `SCTP`, ...). */
@@ -80,6 +84,7 @@ export function parseVia(value: string, header = 'via'): Via {
     const end = value.indexOf(']', s.pos);
     if (end < 0) s.fail('unterminated IPv6 reference');
     host = value.slice(s.pos, end + 1);
+    if (!isIPv6Reference(host)) s.fail('bad IPv6 reference');
     s.pos = end + 1;
   } else {
     const start = s.pos;
@@ -131,8 +136,7 @@ export function viaAt(
   p = runEnd(b, q, end, WS);
   if (p < end && b[p] === 91) {
     q = runEnd(b, p + 1, end, IPV6);
-    if (q === p + 1 || q >= end || b[q] !== 93) return undefined;
-    q++;
+    if (q === p + 1 || q >= end || b[q] !== 93 || !isIPv6Reference(t.slice(p, ++q))) return undefined;
   } else {
     q = runEnd(b, p, end, HOST);
     if (q === p || p === transportEnd) return undefined;

@@ -113,4 +113,55 @@ describe('header values', () => {
     expect(paramsEqual(p(';x="ABC"'), p(';x="abc"'))).toBe(false);
     expect(paramsEqual(p(';a=1'), p(';a=1;b'))).toBe(false);
   });
+
+  test('paramsEqual is symmetric: a value quoted on either side compares exactly', () => {
+    const p = (s: string) => parseNameAddr(`<sip:a@b>${s}`).params;
+    for (const [a, b, equal] of [
+      [';x=abc', ';x="ABC"', false],
+      [';x=abc', ';x="abc"', true],
+      [';x=ABC', ';x=abc', true],
+      [';x=1;x=1', ';x=1;y=2', false],
+      [';a;b', ';b;a', true],
+    ] as const) {
+      expect(paramsEqual(p(a), p(b)), `${a} vs ${b}`).toBe(equal);
+      expect(paramsEqual(p(b), p(a)), `${b} vs ${a}`).toBe(equal);
+    }
+  });
+
+  test('Contact getters: GRUUs (RFC 5627), expires and q in range', () => {
+    const c = parseNameAddr(
+      '<sip:a@b>;pub-gruu="sip:a@b;gr=urn:uuid:1";temp-gruu="sip:tgruu.7hs==jd7v@example.com;gr";+sip.instance="<urn:uuid:1>"',
+    );
+    expect(c.pubGruu).toBe('sip:a@b;gr=urn:uuid:1');
+    expect(c.tempGruu).toBe('sip:tgruu.7hs==jd7v@example.com;gr');
+    expect(parseNameAddr('<sip:a@b>;pub-gruu').pubGruu).toBeUndefined();
+    expect(parseNameAddr('<sip:a@b>').tempGruu).toBeUndefined();
+    const expires = (v: string) => parseNameAddr(`<sip:a@b>;expires=${v}`).expires;
+    expect(expires('0')).toBe(0);
+    expect(expires('4294967295')).toBe(4294967295);
+    // Beyond 2**32 - 1: the default expiry (RFC 4475 3.1.2.4, RFC 3261 20.19).
+    expect(expires('4294967296')).toBe(3600);
+    expect(expires('99999999999999999999999')).toBe(3600);
+    expect(expires('abc')).toBeUndefined();
+    const q = (v: string) => parseNameAddr(`<sip:a@b>;q=${v}`).q;
+    expect([q('0'), q('0.'), q('0.5'), q('0.123'), q('1'), q('1.0'), q('1.000')]).toEqual([
+      0, 0, 0.5, 0.123, 1, 1, 1,
+    ]);
+    for (const bad of ['abc', '7', '1.5', '1.001', '0.1234', '-0.5', '.5', '01', '0.5.1'])
+      expect(q(bad), bad).toBeUndefined();
+  });
+
+  test('an auth-param given twice is a parse error (RFC 7235 2.1)', () => {
+    for (const value of ['Digest realm="a", realm="b", nonce="n"', 'Digest realm="a", nonce="n", REALM=b']) {
+      try {
+        parseAuth(value, 'www-authenticate');
+        expect.unreachable(value);
+      } catch (e) {
+        expect(e).toBeInstanceOf(SipParseError);
+        expect(e).toMatchObject({ code: 'BAD_VALUE', header: 'www-authenticate' });
+        expect((e as SipParseError).message).toMatch(/duplicate auth-param/);
+      }
+    }
+    expect(parseAuth('Digest realm="a", nonce="n"').params.size).toBe(2);
+  });
 });

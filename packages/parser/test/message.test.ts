@@ -34,6 +34,17 @@ const INVITE = crlf(
   'v=0\u00e9',
 );
 
+/** The SipParseError `f` throws, as plain data. */
+function failure(f: () => unknown): { code: string; position: number; message: string } {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    return { code: e.code, position: e.position, message: e.message };
+  }
+  throw new Error('expected a SipParseError');
+}
+
 describe('parseMessage', () => {
   test('reads a request with typed headers', () => {
     const m = parseMessage(INVITE) as SipRequest;
@@ -139,17 +150,60 @@ describe('parseMessage', () => {
   });
 
   test('enforces limits', () => {
-    const many = crlf(
-      'OPTIONS sip:a@b SIP/2.0',
-      ...Array.from({ length: 20 }, (_, i) => `X-${i}: v`),
-      '',
-      '',
-    );
-    expect(() => parseMessage(many, { limits: { maxHeaders: 10 } })).toThrow(/more than 10 headers/);
-    expect(() => parseMessage(many, { limits: { maxMessageBytes: 100 } })).toThrow(/larger than 100/);
-    const long = crlf('OPTIONS sip:a@b SIP/2.0', `X: ${'a'.repeat(200)}`, '', '');
-    expect(() => parseMessage(long, { limits: { maxLineLength: 100 } })).toThrow(/longer than 100/);
+    const lines = ['OPTIONS sip:a@b SIP/2.0', ...Array.from({ length: 20 }, (_, i) => `X-${i}: v`), '', ''];
+    const many = crlf(...lines);
+    const at = (bytes: Uint8Array, s: string) => Buffer.from(bytes).indexOf(s);
+    expect(failure(() => parseMessage(many, { limits: { maxHeaders: 10 } }))).toEqual({
+      code: 'TOO_MANY_HEADERS',
+      position: at(many, 'X-10:'),
+      message: 'more than 10 headers',
+    });
+    expect(failure(() => parseMessage(many, { limits: { maxMessageBytes: 100 } }))).toEqual({
+      code: 'TOO_LARGE',
+      position: 100,
+      message: 'message larger than 100 bytes',
+    });
+    const long = crlf('OPTIONS sip:a@b SIP/2.0', 'Subject: é', `X: ${'a'.repeat(200)}`, '', '');
+    expect(failure(() => parseMessage(long, { limits: { maxLineLength: 100 } }))).toEqual({
+      code: 'LINE_TOO_LONG',
+      position: at(long, 'X: '),
+      message: 'line longer than 100',
+    });
+    expect(
+      failure(() =>
+        parseMessage(crlf('', 'OPTIONS sip:a@b SIP/2.0', '', ''), { limits: { maxLineLength: 10 } }),
+      ),
+    ).toEqual({
+      code: 'LINE_TOO_LONG',
+      position: 2,
+      message: 'line longer than 10',
+    });
     expect(DEFAULT_LIMITS.maxMessageBytes).toBeGreaterThan(long.length);
+  });
+
+  test('framing error positions are byte offsets into the input, leading CRLFs and multi-byte characters counted', () => {
+    const H = 'Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nCall-ID: c\r\n';
+    const cases: [string, string, string][] = [
+      [`OPTIONS sip:a@b SIP/2.0\r\n${H}Bad Name: x\r\n\r\n`, 'BAD_HEADER', 'Bad Name'],
+      [`\r\n\r\nOPTIONS sip:a@b SIP/2.0\r\n${H}Bad Name: x\r\n\r\n`, 'BAD_HEADER', 'Bad Name'],
+      [`OPTIONS sip:a@b SIP/2.0\r\nSubject: ééééé\r\n${H}Bad Name: x\r\n\r\n`, 'BAD_HEADER', 'Bad Name'],
+      [`\r\nOPTIONS sip:a@b SIP/2.0\r\nSubject: 日本\r\n folded\r\n: x\r\n\r\n`, 'BAD_HEADER', ': x'],
+      [`\r\nOPTIONS sip:a@b SIP/2.0\r\nX: a\nb\r\n\r\n`, 'BAD_HEADER', 'X: a'],
+      [`\r\nOPTIONS sip:a@b:99999 SIP/2.0\r\n\r\n`, 'BAD_URI', '99999'],
+      [`\r\nOPT(IONS sip:a@b SIP/2.0\r\n\r\n`, 'BAD_METHOD', 'OPT('],
+      [`\r\nSIP/2.0 200 Ø\x01K\r\n\r\n`, 'BAD_START_LINE', '\x01'],
+      [`\r\nSIP/2.0 2000 OK\r\n\r\n`, 'BAD_STATUS', '2000'],
+      [`\r\nOPTIONS sip:a@b SIP/2.0\r\nSubject: é\r\nContent-Length: 5\r\n\r\nabc`, 'TRUNCATED_BODY', 'abc'],
+      [`\r\nOPTIONS sip:a@b SIP/2.0\r\nSubject: é\r\nContent-Length: 0x1\r\n\r\n`, 'BAD_CONTENT_LENGTH', ''],
+    ];
+    for (const [text, code, before] of cases) {
+      const bytes = enc(text);
+      const where = before === '' ? bytes.length : Buffer.from(bytes).indexOf(before);
+      expect(
+        failure(() => parseMessage(bytes)),
+        JSON.stringify(text),
+      ).toMatchObject({ code, position: where });
+    }
   });
 
   test('lazy header errors are SipParseError naming the header', () => {

@@ -5,8 +5,11 @@ import {
   createRequest,
   createResponse,
   isKnownHeader,
+  NameAddr,
   Params,
   parseMessage,
+  parseNameAddr,
+  quote,
   type SipMessage,
   SipParseError,
   SipUri,
@@ -45,18 +48,23 @@ const sipUri = fc
       new SipUri(scheme, host, user, port, new Params(params.map(([name, value]) => ({ name, value })))),
   );
 
-const displayName = fc.option(
-  fc.string({ maxLength: 10 }).filter((s) => !/[\x00-\x08\x0a-\x1f\x7f]/.test(s)),
-  {
-    nil: undefined,
-  },
+/** One character of any kind: ASCII and Latin-1 control characters included, now and then one beyond. */
+const anyChar = fc.oneof(
+  { arbitrary: fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 1 }), weight: 4 },
+  { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 1 },
 );
+/** Any text that a header line can carry: everything but CR and LF. */
+const lineText = (maxLength: number) =>
+  fc.string({ unit: anyChar.filter((c) => c !== '\r' && c !== '\n'), maxLength });
+/** Text with at least one CR or LF in it. */
+const brokenText = fc
+  .tuple(lineText(8), fc.constantFrom('\r', '\n', '\r\n'), lineText(8))
+  .map(([a, br, b]) => a + br + b);
+
+const displayName = fc.option(lineText(10), { nil: undefined });
 const nameAddr = fc
   .tuple(displayName, sipUri, fc.option(token, { nil: undefined }))
-  .map(
-    ([dn, uri, tag]) =>
-      `${dn === undefined ? '' : `"${dn.replace(/["\\]/g, '\\$&')}" `}<${uri}>${tag ? `;tag=${tag}` : ''}`,
-  );
+  .map(([dn, uri, tag]) => new NameAddr(uri, dn, tag ? new Params().set('tag', tag) : undefined));
 const via = fc
   .tuple(
     fc.constantFrom('UDP', 'TCP', 'TLS', 'WS', 'WSS'),
@@ -67,7 +75,8 @@ const via = fc
   .map(([t, h, p, b]) => `SIP/2.0/${t} ${h}${p === undefined ? '' : `:${p}`};branch=z9hG4bK${b};rport`);
 const extension = fc.tuple(
   token.map((t) => `X-${t}`),
-  fc.string({ maxLength: 20 }).map((s) => s.replace(/[\x00-\x1f\x7f]/g, '').replace(/^[ \t]+|[ \t]+$/g, '')),
+  // Header values are read without the white space around them.
+  lineText(20).map((s) => s.replace(/^[ \t]+|[ \t]+$/g, '')),
 );
 
 const message: fc.Arbitrary<SipMessage> = fc
@@ -90,12 +99,12 @@ const message: fc.Arbitrary<SipMessage> = fc
       uri: r.ruri,
       headers: [
         ...r.vias.map((v): [string, string] => ['Via', v]),
-        ['From', r.from],
-        ['To', r.to],
+        ['From', String(r.from)],
+        ['To', String(r.to)],
         ['Call-ID', r.callId],
         ['CSeq', `${r.seq} ${r.method}`],
         ['Max-Forwards', '70'],
-        ...r.contacts.map((c): [string, string] => ['Contact', c]),
+        ...r.contacts.map((c): [string, string] => ['Contact', String(c)]),
         ...r.extensions,
       ],
       body: r.body,
@@ -116,6 +125,17 @@ function touchEverything(m: SipMessage): void {
       }
     }
   }
+}
+
+/** The SipParseError `f` throws, as plain data (anything else thrown, or nothing, fails). */
+function refused(f: () => unknown): { code: string; position: number; header?: string } {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    return { code: e.code, position: e.position, header: e.header };
+  }
+  throw new Error('expected a SipParseError');
 }
 
 /** Parses and touches; anything thrown that is not a SipParseError fails the property. */
@@ -149,6 +169,12 @@ describe('properties', () => {
         expect(validateMessage(again)).toBeUndefined();
         expect(again.via.map(String)).toEqual(m.via.map(String));
         expect(again.from?.uri.toString()).toBe(m.from?.uri.toString());
+        // Display names keep every character they were given, control characters included.
+        expect(again.from?.displayName).toBe(m.from?.displayName);
+        expect(again.to?.displayName).toBe(m.to?.displayName);
+        expect(again.contact.map((c) => c !== '*' && c.displayName)).toEqual(
+          m.contact.map((c) => c !== '*' && c.displayName),
+        );
         expect(again.contact.map(String)).toEqual(m.contact.map(String));
         // The typed values survive their own serialisation too.
         for (const c of again.contact) if (c !== '*') expect(String(c.uri)).toBe(String(c.uri.toString()));
@@ -157,11 +183,62 @@ describe('properties', () => {
     );
   });
 
-  test('arbitrary bytes only ever give SipParseError', () => {
+  test('a name-addr keeps any display name and parameter value a header line can carry', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => parsesSafely(bytes)),
+      fc.property(nameAddr, lineText(12), (na, value) => {
+        na.params.set('x', value);
+        const m = createRequest({ method: 'OPTIONS', uri: 'sip:a@b', headers: [['To', na]] });
+        for (const again of [parseNameAddr(String(na)), parseMessage(serialize(m)).to!]) {
+          expect(again.displayName).toBe(na.displayName);
+          expect(again.params.get('x')).toBe(value);
+          expect(again.tag).toBe(na.tag);
+          expect(String(again.uri)).toBe(String(na.uri));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('text that would break a header line is refused where it is given, with the typed error', () => {
+    fc.assert(
+      fc.property(brokenText, (text) => {
+        const at = text.search(/[\r\n]/);
+        const m = createRequest({ method: 'OPTIONS', uri: 'sip:a@b' });
+        for (const op of ['append', 'set', 'prepend'] as const) {
+          expect(refused(() => m.headers[op]('X-Text', text))).toEqual({
+            code: 'BAD_VALUE',
+            position: at,
+            header: 'x-text',
+          });
+          expect(refused(() => m.headers[op](text, 'v'))).toMatchObject({ code: 'BAD_HEADER' });
+        }
+        expect(m.headers.size).toBe(0);
+        expect(refused(() => quote(text))).toMatchObject({ code: 'BAD_VALUE', position: at });
+        const to = new NameAddr(new SipUri('sip', 'b'), text);
+        expect(refused(() => m.headers.set('To', to))).toMatchObject({ code: 'BAD_VALUE' });
+        expect(refused(() => createResponse(m, 200, { reason: text }))).toMatchObject({
+          code: 'BAD_START_LINE',
+        });
+        expect(refused(() => createRequest({ method: text, uri: 'sip:a@b' }))).toMatchObject({
+          code: 'BAD_METHOD',
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('arbitrary bytes only ever give SipParseError, each input in bounded time', () => {
+    let worst = 0;
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {
+        const start = performance.now();
+        parsesSafely(bytes);
+        worst = Math.max(worst, performance.now() - start);
+      }),
       { numRuns: 2000 },
     );
+    // Generous: a message of 2 KB takes well under a millisecond; only a super-linear path gets near.
+    expect(worst).toBeLessThan(200);
   });
 
   test('arbitrary header text only ever gives SipParseError', () => {

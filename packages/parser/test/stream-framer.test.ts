@@ -27,7 +27,8 @@ describe('StreamFramer', () => {
   test('recognises RFC 5626 pings and pongs between messages', () => {
     const f = new StreamFramer();
     expect(callIds(f.push(enc(`\r\n\r\n${msg(1)}\r\n${msg(2)}`)))).toEqual(['ping', '1', 'pong', '2']);
-    expect(callIds(f.push(enc('\r\n')))).toEqual(['pong']);
+    expect(callIds(f.push(enc('\r\n\r\n\r\n')))).toEqual(['ping']);
+    expect(callIds(f.push(enc(msg(3))))).toEqual(['pong', '3']);
   });
 
   test('waits for the second half of a split ping', () => {
@@ -44,6 +45,72 @@ describe('StreamFramer', () => {
     // The same length twice frames as usual.
     const same = 'OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 2\r\nCall-ID: 9\r\nl: 2\r\n\r\nok';
     expect(new StreamFramer().push(enc(same + msg(10))).map((i) => i.kind)).toEqual(['message', 'message']);
+  });
+
+  test('a ping cut after its first CRLF is one ping, not two pongs', () => {
+    const f = new StreamFramer();
+    expect(f.push(enc('\r\n'))).toEqual([]);
+    expect(f.pending).toBe(2);
+    expect(callIds(f.push(enc('\r\n')))).toEqual(['ping']);
+    expect(f.pending).toBe(0);
+    expect(f.push(enc('\r'))).toEqual([]);
+    expect(callIds(f.push(enc('\n\r\n')))).toEqual(['ping']);
+  });
+
+  test('an end that sends pings hears a lone CRLF as a pong at once', () => {
+    const f = new StreamFramer({}, { pinging: true });
+    expect(callIds(f.push(enc('\r\n')))).toEqual(['pong']);
+    expect(callIds(f.push(enc('\r\n')))).toEqual(['pong']);
+    expect(callIds(f.push(enc(`\r\n\r\n${msg(1)}\r\n`)))).toEqual(['ping', '1', 'pong']);
+  });
+
+  test('keep-alives and messages cut anywhere give the same items', () => {
+    const whole = enc(`\r\n\r\n${msg(1, 'x')}\r\n${msg(2)}\r\n\r\n\r\n${msg(3)}`);
+    const expected = ['ping', '1', 'pong', '2', 'ping', 'pong', '3'];
+    for (let a = 1; a < whole.length; a++) {
+      for (const b of [a + 1, a + 7, whole.length]) {
+        const f = new StreamFramer();
+        const items = [whole.subarray(0, a), whole.subarray(a, b), whole.subarray(b)].flatMap((c) =>
+          callIds(f.push(c)),
+        );
+        expect(items, `cut at ${a} and ${b}`).toEqual(expected);
+      }
+    }
+  });
+
+  test('reads Content-Length as the parser does: folded, compact, conflicting', () => {
+    const folded = 'OPTIONS sip:a@b SIP/2.0\r\nCall-ID: f\r\nContent-Length:\r\n 3\r\n\r\nabc';
+    expect(parseMessage(enc(folded), { framing: 'stream' }).bodyText).toBe('abc');
+    expect(callIds(new StreamFramer().push(enc(folded + msg(2))))).toEqual(['f', '2']);
+    const compact = 'OPTIONS sip:a@b SIP/2.0\r\nCall-ID: c\r\nL : 2\r\n\r\nab';
+    expect(callIds(new StreamFramer().push(enc(compact)))).toEqual(['c']);
+    const conflicting = 'OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 1\r\nl: 2\r\n\r\nab';
+    expect(() => parseMessage(enc(conflicting), { framing: 'stream' })).toThrow(/conflicting/);
+    expect(() => new StreamFramer().push(enc(conflicting))).toThrow(/conflicting/);
+  });
+
+  test('a header dripped one byte at a time is scanned once, not once per byte', () => {
+    // 150 KB in single bytes: linear work is some tens of ms; rescanning the held bytes on every
+    // push (what this guards against) takes tens of seconds.
+    const big = enc(`OPTIONS sip:a@b SIP/2.0\r\nCall-ID: big\r\nX: ${'a'.repeat(150_000)}\r\nl: 2\r\n\r\nok`);
+    const f = new StreamFramer({ maxMessageBytes: 200_000 });
+    const items: StreamItem[] = [];
+    const start = performance.now();
+    for (let i = 0; i < big.length; i++) items.push(...f.push(big.subarray(i, i + 1)));
+    const ms = performance.now() - start;
+    expect(items).toHaveLength(1);
+    const item = items[0]!;
+    expect(item.kind === 'message' && Buffer.from(item.bytes).equals(big)).toBe(true);
+    expect(f.pending).toBe(0);
+    expect(ms).toBeLessThan(1500);
+  });
+
+  test('holds only what it must, as copies: the chunks given can be reused', () => {
+    const f = new StreamFramer();
+    const chunk = enc(`${msg(1)}${msg(2).slice(0, 20)}`);
+    expect(callIds(f.push(chunk))).toEqual(['1']);
+    chunk.fill(0);
+    expect(callIds(f.push(enc(msg(2).slice(20))))).toEqual(['2']);
   });
 
   test('fails the stream on missing Content-Length, stray CR or oversize', () => {

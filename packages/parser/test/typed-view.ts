@@ -6,7 +6,15 @@ import { NameAddr, SipUri, Via } from '../src/index.js';
  */
 export function view(v: unknown): unknown {
   if (v instanceof NameAddr) {
-    const getters = { tag: v.tag, expires: v.expires, q: v.q, instance: v.instance, regId: v.regId };
+    const getters = {
+      tag: v.tag,
+      expires: v.expires,
+      q: v.q,
+      instance: v.instance,
+      regId: v.regId,
+      pubGruu: v.pubGruu,
+      tempGruu: v.tempGruu,
+    };
     return {
       ...getters,
       displayName: v.displayName,

@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { parseMessage, parseUri, SipParseError, type SipUri, uriEquals } from '../src/index.js';
+import {
+  paramsEqual,
+  parseMessage,
+  parseNameAddr,
+  parseUri,
+  SipParseError,
+  type SipUri,
+  uriEquals,
+} from '../src/index.js';
 
 const sip = (s: string) => parseUri(s) as SipUri;
 
@@ -52,12 +60,84 @@ describe('parseUri', () => {
     ['sip:%zz@host', 'escape'],
     ['sip:@host', 'user'],
     ['sip:a@[::1', 'IPv6'],
+    ['sip:a@[1]', 'IPv6'],
+    ['sip:a@[:::::]', 'IPv6'],
+    ['sip:a@[1:2:3:4:5:6:7]', 'IPv6'],
+    ['sip:a@[1:2:3:4:5:6:7:8:9]', 'IPv6'],
+    ['sip:a@[1::2::3]', 'IPv6'],
+    ['sip:a@[12345::1]', 'IPv6'],
+    ['sip:a@[::1:]', 'IPv6'],
+    ['sip:a@[:1::2]', 'IPv6'],
+    ['sip:a@[1:2:3:4:5:6:7:1.2.3.4]', 'IPv6'],
+    ['sip:a@[::1.2.3]', 'IPv6'],
+    ['sip:a@[::1234.1.1.1]', 'IPv6'],
+    ['sip:a@[1.2.3.4::1]', 'IPv6'],
     ['sip:a@ho_st', 'host'],
     ['sip:a@host;=x', 'parameter'],
     ['1sip:a@host', 'scheme'],
     ['tel:xyz', 'telephone'],
   ])('rejects %j (%s)', (text) => {
     expect(() => parseUri(text)).toThrow(SipParseError);
+  });
+});
+
+describe('IPv6 references (RFC 3261 25.1 as RFC 5954 corrects it)', () => {
+  test.each([
+    '[::]',
+    '[::1]',
+    '[1::]',
+    '[2001:db8::9]',
+    '[2001:DB8:0:0:8:800:200C:417A]',
+    '[1:2:3:4:5:6:7::]',
+    '[::2:3:4:5:6:7:8]',
+    '[::ffff:192.0.2.1]',
+    '[1:2:3:4:5:6:1.2.3.4]',
+    '[64:ff9b::255.255.255.255]',
+  ])('%s is one, in a URI and a Via, on the fast path and the slow one', (host) => {
+    expect(sip(`sip:a@${host}:5060`).host).toBe(host);
+    expect(sip(`sip:a@${host};%6Cr`).host).toBe(host);
+    const m = parseMessage(
+      new TextEncoder().encode(
+        `OPTIONS sip:a@${host} SIP/2.0\r\nVia: SIP/2.0/UDP ${host}:5060;branch=z9hG4bK1\r\n\r\n`,
+      ),
+    );
+    expect((m as { uri: SipUri }).uri.host).toBe(host);
+    expect(m.topVia?.host).toBe(host);
+  });
+
+  test.each(['[1]', '[:::::]', '[1:2]', '[::g]', '[1::2::3]', '[::1.2.3.4.5]'])(
+    '%s is not, in a Request-URI, a header URI or a Via',
+    (host) => {
+      const m = (ruri: string, via: string) =>
+        new TextEncoder().encode(
+          `OPTIONS ${ruri} SIP/2.0\r\nVia: SIP/2.0/UDP ${via};branch=z9hG4bK1\r\nTo: <sip:a@${host}>\r\n\r\n`,
+        );
+      expect(() => parseMessage(m(`sip:a@${host}`, 'h'))).toThrow(/bad IPv6 reference/);
+      const parsed = parseMessage(m('sip:a@b', host));
+      expect(() => parsed.via).toThrow(SipParseError);
+      expect(() => parsed.to).toThrow(/bad IPv6 reference/);
+    },
+  );
+});
+
+describe('URI errors', () => {
+  test('quote no character of the URI: the user or password part may hold a secret', () => {
+    for (const [text, what] of [
+      ['sip:alice:sec{ret@host', 'password'],
+      ['sip:alice:se"cret@host', 'URI'],
+      ['sip:al{ice:secret@host', 'user'],
+    ] as const) {
+      try {
+        parseUri(text);
+        expect.unreachable(text);
+      } catch (e) {
+        expect(e).toBeInstanceOf(SipParseError);
+        const message = (e as SipParseError).message;
+        expect(message, text).toContain(what);
+        expect(message, text).not.toMatch(/['"{]/);
+      }
+    }
+    expect(() => parseUri('sip:alice@host;p{=1')).toThrow('character not allowed in URI parameter');
   });
 });
 
@@ -111,6 +191,28 @@ describe('uriEquals (RFC 3261 19.1.4)', () => {
   ])('%s == %s', (a, b) => {
     expect(eq(a, b)).toBe(true);
     expect(eq(b, a)).toBe(true);
+  });
+
+  test('URI headers must match as multisets, either way round', () => {
+    expect(eq('sip:a@b?h=1&h=1', 'sip:a@b?h=1&h=2')).toBe(false);
+    expect(eq('sip:a@b?h=1&h=2', 'sip:a@b?h=1&h=1')).toBe(false);
+    expect(eq('sip:a@b?h=1&H=2', 'sip:a@b?h=2&h=1')).toBe(true);
+    expect(eq('sip:a@b?subject=x', 'sip:a@b?s=x')).toBe(true);
+  });
+
+  test('long parameter and header lists compare in time linear in their length', () => {
+    const n = 10_000;
+    const params = Array.from({ length: n }, (_, i) => `;p${i}=${i}`).join('');
+    const headers = Array.from({ length: n }, (_, i) => `h${i}=${i}`).join('&');
+    const a = parseUri(`sip:a@b${params}?${headers}`);
+    const b = parseUri(`sip:a@b${params}?${headers.split('&').reverse().join('&')}`);
+    const start = performance.now();
+    expect(uriEquals(a, b)).toBe(true);
+    expect(uriEquals(b, a)).toBe(true);
+    const c = parseNameAddr(`<sip:a@b>${params}`).params;
+    expect(paramsEqual(c, c.clone())).toBe(true);
+    // Some tens of ms; comparing every pair (what this guards against) takes over ten seconds.
+    expect(performance.now() - start).toBeLessThan(1000);
   });
 
   test.each([

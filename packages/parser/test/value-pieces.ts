@@ -1,7 +1,7 @@
 /**
  * Pieces that generated header values are joined from in the property tests comparing two ways
  * of reading a value: the characters and words the fast paths look for (schemes, Via versions and
- * transports, separators, parameter names, port and TTL bounds, escapes, an IPv6 reference).
+ * transports, separators, parameter names, port and TTL bounds, escapes, IPv6 references good and bad).
  */
 export const VALUE_PIECES: readonly string[] = [
   'sip:',
@@ -26,6 +26,9 @@ export const VALUE_PIECES: readonly string[] = [
   '<',
   '>',
   '[::1]',
+  '[1]',
+  '::',
+  '.',
   'tag',
   'branch',
   'z9hG4bK',

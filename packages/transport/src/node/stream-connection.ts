@@ -59,7 +59,8 @@ export class StreamConnection {
   ) {
     this.remote = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
     this.local = { host: socket.localAddress ?? '', port: socket.localPort ?? 0 };
-    this.framer = new StreamFramer(options.limits);
+    // A lone CRLF is a pong only where this end pings; elsewhere it may be half of a peer's ping.
+    this.framer = new StreamFramer(options.limits, { pinging: options.keepAlive !== undefined });
     this.lastActivity = options.clock.now();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
