@@ -46,5 +46,6 @@ export { createSipjsProfile, type SipjsProfileOptions, sipjsProfile } from './pr
 export { sipjsLegacyProfile } from './profiles/sipjs-legacy.js';
 export { createSipkitProfile, type SipkitProfileOptions, sipkitProfile } from './profiles/sipkit.js';
 export { MIN_REGISTER_GAP_MS, Registerer } from './registerer.js';
+export { requiresOutbound } from './response-values.js';
 export type { Gruu, RegistrationResult, UnregisterResult } from './result.js';
 export type { RegistererEvents, RegistrationState, StateChange, StateChangeReason } from './state.js';

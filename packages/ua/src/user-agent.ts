@@ -9,6 +9,7 @@ import {
   type RegistererObserver,
   type RegistrationProfile,
   type RegistrationResult,
+  requiresOutbound,
   type StateChange,
   sipkitProfile,
   type UnregisterResult,
@@ -48,8 +49,7 @@ import { type IdentityOverride, identityAor, withIdentity } from './with-identit
  */
 function flowTimer(response: SipResponse): number | undefined {
   const seconds = Number(response.headers.get('flow-timer'));
-  const outbound = /(^|,)\s*outbound\s*(,|$)/i.test(response.headers.getAll('require').join(','));
-  return outbound && Number.isInteger(seconds) && seconds > 0 ? seconds : undefined;
+  return requiresOutbound(response) && Number.isInteger(seconds) && seconds > 0 ? seconds : undefined;
 }
 
 /** Receives every SIP message as text with Authorization values already replaced by `<redacted>`. */
