@@ -163,10 +163,6 @@ const DISPOSED = 64;
 /** Asterisk: a reliable transport closed while registered; REGISTER again once it is back. */
 const REREGISTER_ON_CONNECT = 128;
 
-function unquote(v: string | null | undefined): string | undefined {
-  return v == null ? undefined : v.replace(/^"(.*)"$/, '$1');
-}
-
 /**
  * A registration client (RFC 3261 section 10) with RFC 5626 outbound, RFC 5627 GRUU and RFC
  * 3327 Path, whose timing, header layout and retry policy come from a {@link RegistrationProfile}.
@@ -612,8 +608,8 @@ export class Registerer {
       return;
     }
     if (grant.binding) {
-      const pub = unquote(grant.binding.params.get('pub-gruu'));
-      const temp = unquote(grant.binding.params.get('temp-gruu'));
+      const pub = grant.binding.pubGruu;
+      const temp = grant.binding.tempGruu;
       // Copies: a value cut from the response would keep the whole message text alive.
       if (pub !== undefined) this.#keepPubGruu(pub);
       if (temp !== undefined) this.#gruuTemp = flat(temp);
