@@ -56,7 +56,8 @@ export default defineConfig({
             'apps/*/test/**/*.interop.test.ts',
             'interop/test/**/*.test.ts',
           ],
-          globalSetup: ['interop/kamailio-setup.ts'],
+          // Chromium first: a failed install then stops the run before Kamailio starts.
+          globalSetup: ['interop/chromium-setup.ts', 'interop/kamailio-setup.ts'],
           environment: 'node',
           testTimeout: 20_000,
           // One shared server with shared users: files must not register the same user at once.

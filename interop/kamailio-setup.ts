@@ -5,7 +5,7 @@
  * never skips: an interop run without its server is a failed run.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { aptInstall } from './apt-install.js';
 import { KAMAILIO_CTL_SOCKET, KAMAILIO_HOST, KAMAILIO_SIP_PORT, KAMAILIO_WS_PORT } from './kamailio-env.js';
 import { kamailioArgs, kamailioModuleDir, killWhenParentDies } from './kamailio-launch.mjs';
 
@@ -36,22 +37,7 @@ function hasKamailio(): boolean {
 /** Installs the Debian packages when Kamailio or its WebSocket module is missing. */
 export function ensureKamailio(): void {
   if (hasKamailio()) return;
-  const root = process.getuid?.() === 0;
-  if (!root || !existsSync('/usr/bin/apt-get')) {
-    throw new Error(
-      `Interop tests need Kamailio (${PACKAGES.join(', ')}). It is not installed and cannot be installed ` +
-        `here (${root ? 'no apt-get' : 'not root'}). Install it with: sudo apt-get update && ` +
-        `sudo apt-get install -y ${PACKAGES.join(' ')}`,
-    );
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  try {
-    execFileSync('apt-get', ['update', '-qq'], { env, stdio: 'pipe', timeout: 300_000 });
-    execFileSync('apt-get', ['install', '-y', '-qq', ...PACKAGES], { env, stdio: 'pipe', timeout: 600_000 });
-  } catch (err) {
-    const e = err as { stderr?: Buffer; message: string };
-    throw new Error(`apt-get could not install Kamailio: ${e.stderr?.toString() || e.message}`);
-  }
+  aptInstall('Kamailio', PACKAGES);
   if (!hasKamailio()) throw new Error('Kamailio was installed but kamailio or websocket.so is still missing');
 }
 

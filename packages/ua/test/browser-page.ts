@@ -1,0 +1,192 @@
+/**
+ * The page script of `browser.interop.test.ts`, bundled for the browser from source: a sipkit
+ * `UserAgent` from `@sipkit/ua/core` over the browser's own WebSocket, and `@sipkit/digest`'s
+ * hashing, driven from the test through `globalThis.sipkitPage`. The config is written out as a
+ * browser app that uses the core entry writes it (no config adapters in the bundle).
+ */
+import type { UserAgentConfig } from '@sipkit/config';
+import {
+  computeHa1,
+  computeResponse,
+  computeUserhash,
+  type DigestAlgorithm,
+  hashOf,
+  type Qop,
+} from '@sipkit/digest';
+import { parseUri, type SipUri } from '@sipkit/parser';
+import { type RegistrationState, UserAgent, type UserAgentState } from '@sipkit/ua/core';
+
+/** Who registers where: the test's Kamailio user and its WebSocket listener. */
+export interface PageAccount {
+  /** User part of the AOR, and the digest username. */
+  user: string;
+  /** Digest password (never logged, here or by sipkit). */
+  password: string;
+  /** Domain of the AOR, the registrar and the digest realm. */
+  domain: string;
+  /** `ws://host:port` of the registrar. */
+  wsUrl: string;
+}
+
+/** What a registration attempt in the page ended with, as plain data for the test. */
+export interface PageRegistration {
+  /** The user agent's lifecycle state afterwards. */
+  uaState: UserAgentState;
+  /** The registerer's state afterwards. */
+  state: RegistrationState | undefined;
+  /** The Contact URI registered (or tried). */
+  contact: string | undefined;
+  /** Granted expiry in seconds, when registered. */
+  expires?: number;
+  /** The error `register()` rejected with, if it did. */
+  error?: { name: string; code?: string; status?: number; authCode?: string; message: string };
+}
+
+/** The inputs of one digest response, as the conformance vectors list them. */
+export interface PageDigestInput {
+  /** Algorithm token (`MD5`, `SHA-512-256`, ...). */
+  algorithm: DigestAlgorithm;
+  /** Digest username. */
+  username: string;
+  /** Realm. */
+  realm: string;
+  /** Password. */
+  password: string;
+  /** Server nonce. */
+  nonce: string;
+  /** Client nonce. */
+  cnonce: string;
+  /** Nonce count as on the wire. */
+  nc: string;
+  /** Quality of protection. */
+  qop: Qop;
+  /** Request method. */
+  method: string;
+  /** Digest `uri`. */
+  uri: string;
+}
+
+/** HA1, userhash and response of one {@link PageDigestInput}. */
+export interface PageDigestResult {
+  /** H(username:realm:password). */
+  ha1: string;
+  /** H(username:realm), the RFC 7616 userhash. */
+  userhash: string;
+  /** The `response` parameter. */
+  response: string;
+}
+
+/** What the page offers the test. */
+export interface SipkitPage {
+  /**
+   * Stops the previous user agent, if any, then starts one for `account` and registers once;
+   * resolves with the outcome either way.
+   */
+  register(account: PageAccount): Promise<PageRegistration>;
+  /** Stops the user agent of the last {@link register} (un-REGISTERing it); resolves with its state. */
+  stop(): Promise<UserAgentState | undefined>;
+  /** Computes each input's digest values with `@sipkit/digest` in the page. */
+  digest(inputs: PageDigestInput[]): PageDigestResult[];
+}
+
+/** A sipkit-profile, WebSocket-only config for `account`, registering on request only. */
+function configFor({ user, password, domain, wsUrl }: PageAccount): UserAgentConfig {
+  const uri = (text: string) => parseUri(text) as SipUri;
+  return {
+    source: 'jssip',
+    profile: 'sipkit',
+    profileParams: { profile: 'sipkit', expires: 60 },
+    identity: { aor: uri(`sip:${user}@${domain}`), authorizationUser: user },
+    credentials: { digest: [{ username: user, password, ha1: {} }] },
+    servers: [
+      { url: wsUrl, uri: uri(`sip:${new URL(wsUrl).host};transport=ws`), transport: 'ws', weight: 0 },
+    ],
+    extraHeaders: [],
+    routeSet: [],
+    preloadedRouteFromServer: false,
+    contact: {
+      randomTestNetHost: false,
+      uriParams: { transport: 'ws' },
+      headerParams: [],
+      regId: 1,
+      outbound: true,
+      instanceIdAlwaysAdded: false,
+      line: false,
+    },
+    registration: {
+      enabled: false,
+      registrar: uri(`sip:${domain}`),
+      expires: 60,
+      extraHeaders: [],
+      supported: ['path', 'gruu', 'outbound'],
+    },
+    connection: { reconnect: { kind: 'fixed', attempts: 0, delay: 4 }, keepAliveInterval: 0 },
+    via: { forceRport: false },
+    session: {
+      timers: false,
+      refreshMethod: 'UPDATE',
+      forceRefresher: false,
+      noAnswerTimeout: 60,
+      rel100: 'unsupported',
+      replaces: 'unsupported',
+      extraSupported: [],
+      allowUnregisteredOptionTags: false,
+    },
+    media: {},
+    userAgent: 'sipkit browser interop test',
+    lifecycle: { autoStop: false, gracefulShutdown: 2 },
+    traceSip: false,
+    unsupported: [],
+  };
+}
+
+let ua: UserAgent | undefined;
+
+/** The error as plain data (a `RegistrationError` carries `code`, `status` and `authError.code`). */
+function describeError(e: unknown): PageRegistration['error'] {
+  const err = e as Error & { code?: string; status?: number; authError?: { code?: string } };
+  return {
+    name: err.name,
+    message: err.message,
+    ...(err.code === undefined ? {} : { code: err.code }),
+    ...(err.status === undefined ? {} : { status: err.status }),
+    ...(err.authError?.code === undefined ? {} : { authCode: err.authError.code }),
+  };
+}
+
+const page: SipkitPage = {
+  async register(account) {
+    // One user agent at a time: a second register() must not leave the first one's binding.
+    await ua?.stop();
+    // The SIP trace goes to the console (sipkit redacts Authorization), which the test shows on failure.
+    ua = new UserAgent(configFor(account), {
+      logger: console,
+      trace: (direction, text) => console.debug(`SIP ${direction}\n${text}`),
+    });
+    let outcome: Pick<PageRegistration, 'expires' | 'error'> = {};
+    try {
+      await ua.start();
+      outcome = { expires: (await ua.register()).expires };
+    } catch (e) {
+      outcome = { error: describeError(e) };
+    }
+    return { uaState: ua.state, state: ua.registerer?.state, contact: ua.registerer?.contact, ...outcome };
+  },
+  async stop() {
+    await ua?.stop();
+    return ua?.state;
+  },
+  digest(inputs) {
+    return inputs.map((v) => {
+      const hash = hashOf(v.algorithm);
+      const ha1 = computeHa1(hash, v.username, v.realm, v.password);
+      return {
+        ha1,
+        userhash: computeUserhash(hash, v.username, v.realm),
+        response: computeResponse({ ...v, ha1 }),
+      };
+    });
+  },
+};
+
+(globalThis as { sipkitPage?: SipkitPage }).sipkitPage = page;
