@@ -204,15 +204,16 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
   session.forceRefresher = o.bool('session_timers_force_refresher') ?? false;
   session.noAnswerTimeout = o.number('no_answer_timeout', { ...INTEGER, above: 0 }) ?? 60;
 
-  const extraHeaders = o.stringArray('extra_headers') ?? [];
+  const extraHeaders = o.headerLines('extra_headers') ?? [];
   const rawDisplayName = o.raw('display_name');
-  const displayName = o.displayName(
+  const displayName = o.oneLine(
     'display_name',
+    'a display name',
     rawDisplayName === undefined ? undefined : String(rawDisplayName),
   );
   const register = o.bool('register') ?? true;
   const preloaded = o.bool('use_preloaded_route') ?? false;
-  const userAgent = o.string('user_agent') ?? JSSIP_USER_AGENT;
+  const userAgent = o.oneLine('user_agent', 'a User-Agent value') ?? JSSIP_USER_AGENT;
 
   o.unsupportedIfSet('ws_servers', 'removed in JsSIP 3.0: use sockets');
   for (const k of ['hack_via_tcp', 'hack_via_ws', 'hack_ip_in_contact']) {

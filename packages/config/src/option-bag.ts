@@ -1,3 +1,4 @@
+import { isToken } from '@sipkit/parser';
 import { ConfigError, type ConfigSource } from './errors.js';
 import type { UnsupportedOption } from './types.js';
 
@@ -100,13 +101,34 @@ export class OptionBag {
   }
 
   /**
-   * `text`, the display name read for `key`, refused when it holds CR or LF: it is written into
-   * From and To lines, which cannot carry a line break.
+   * A string option (or `text`, when it was read for `key` otherwise) refused when it holds CR or
+   * LF: it is written into a header line (a display name into From and To, a user agent into
+   * User-Agent and Server), which cannot carry a line break. `what` says what it is.
    */
-  displayName(key: string, text: string | undefined): string | undefined {
+  oneLine(key: string, what: string, text = this.string(key)): string | undefined {
     if (text !== undefined && /[\r\n]/.test(text))
-      this.fail('INVALID_VALUE', key, 'a display name without line breaks');
+      this.fail('INVALID_VALUE', key, `${what} without line breaks`);
     return text;
+  }
+
+  /**
+   * An array of header lines (`Name: value`), each refused unless it is one header line: a token
+   * name (RFC 3261 section 7.3.1), a colon, and no CR or LF, which would start another line. The
+   * error names the entry (`extra_headers[1]`), never its text, which may hold a token.
+   */
+  headerLines(key: string): string[] | undefined {
+    const lines = this.stringArray(key);
+    lines?.forEach((line, i) => {
+      const colon = line.indexOf(':');
+      if (colon < 0 || !isToken(line.slice(0, colon).trim()) || /[\r\n]/.test(line))
+        throw new ConfigError(
+          'INVALID_VALUE',
+          `${this.name(key)}[${i}]`,
+          this.source,
+          "a header line 'Name: value'",
+        );
+    });
+    return lines;
   }
 
   /** A boolean option. */

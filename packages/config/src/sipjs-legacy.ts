@@ -189,7 +189,7 @@ export function fromSipJsLegacy(config: SipJsLegacyConfig, options?: AdapterOpti
   const contactTransport = o.string('contactTransport') ?? (hackWss ? 'wss' : 'ws');
   const forceRport = o.bool('forceRport') ?? false;
   const preloaded = o.bool('usePreloadedRoute') ?? false;
-  const userAgent = o.string('userAgentString') ?? SIPJS_LEGACY_USER_AGENT;
+  const userAgent = o.oneLine('userAgentString', 'a User-Agent value') ?? SIPJS_LEGACY_USER_AGENT;
 
   const serverAttempts = o.number('wsServerMaxReconnection', { ...INTEGER, above: 0 }) ?? 3;
   const serverDelay = o.number('wsServerReconnectionTimeout', { ...INTEGER, above: 0 }) ?? 4;

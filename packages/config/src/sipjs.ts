@@ -287,8 +287,8 @@ export function fromSipJs(
   const transport = readTransportOptions(u, reconnect);
 
   const session = readSession(u);
-  const userAgent = u.string('userAgentString') ?? SIPJS_USER_AGENT;
-  const displayName = u.displayName('displayName', u.string('displayName'));
+  const userAgent = u.oneLine('userAgentString', 'a User-Agent value') ?? SIPJS_USER_AGENT;
+  const displayName = u.oneLine('displayName', 'a display name');
   const media: Record<string, unknown> = {};
   for (const k of ['sessionDescriptionHandlerFactory', 'sessionDescriptionHandlerFactoryOptions']) {
     const v = u.raw(k);
@@ -321,7 +321,7 @@ export function fromSipJs(
     registrarRaw === undefined
       ? registrarFromAor(aor, true)
       : toSipUri(uriText(r, 'registrar', registrarRaw), 'sipjs', 'registerer.registrar');
-  const extraHeaders = r.stringArray('extraHeaders') ?? [];
+  const extraHeaders = r.headerLines('extraHeaders') ?? [];
   const headerParams = r.stringArray('extraContactHeaderParams') ?? [];
   const requestOverrides = readParams(r);
   r.unsupportedIfSet('logConfiguration', 'sipkit logs through an injected logger');
@@ -509,8 +509,8 @@ function readParams(r: OptionBag): UserAgentConfig['registration']['requestOverr
         ? undefined
         : toSipUri(uriText(p, 'toUri', toUri), 'sipjs', 'registerer.params.toUri'),
     fromTag: p.string('fromTag'),
-    fromDisplayName: p.displayName('fromDisplayName', p.string('fromDisplayName')),
-    toDisplayName: p.displayName('toDisplayName', p.string('toDisplayName')),
+    fromDisplayName: p.oneLine('fromDisplayName', 'a display name'),
+    toDisplayName: p.oneLine('toDisplayName', 'a display name'),
   };
   p.reportRest('not a RegistererOptions.params field');
   r.unsupported.push(...p.unsupported);

@@ -253,6 +253,14 @@ describe('fromJsSIP errors', () => {
     [{ ...base, no_answer_timeout: 0 }, 'OUT_OF_RANGE', 'no_answer_timeout'],
     [{ ...base, contact_uri: 'tel:+123' }, 'INVALID_URI', 'contact_uri'],
     [{ ...base, extra_headers: 'X-A: b' }, 'INVALID_TYPE', 'extra_headers'],
+    [{ ...base, extra_headers: ['X-A: 1', 'X-B: 2\r\nX-C: 3'] }, 'INVALID_VALUE', 'extra_headers[1]'],
+    [{ ...base, extra_headers: ['X-B: 2\r'] }, 'INVALID_VALUE', 'extra_headers[0]'],
+    [{ ...base, extra_headers: ['X-B: 2\nX-C: 3'] }, 'INVALID_VALUE', 'extra_headers[0]'],
+    [{ ...base, extra_headers: ['no colon'] }, 'INVALID_VALUE', 'extra_headers[0]'],
+    [{ ...base, extra_headers: ['Bad Name: v'] }, 'INVALID_VALUE', 'extra_headers[0]'],
+    [{ ...base, extra_headers: [': v'] }, 'INVALID_VALUE', 'extra_headers[0]'],
+    [{ ...base, user_agent: 'Phone\r\nX-Injected: 1' }, 'INVALID_VALUE', 'user_agent'],
+    [{ ...base, user_agent: 'Phone\n' }, 'INVALID_VALUE', 'user_agent'],
     [{ ...base, authorization_user: 'a"b' }, 'INVALID_VALUE', 'authorization_user'],
     [{ ...base, display_name: 'Alice\r\nRoute: <sip:evil>' }, 'INVALID_VALUE', 'display_name'],
     [{ ...base, display_name: 'Alice\nBob' }, 'INVALID_VALUE', 'display_name'],
@@ -267,6 +275,17 @@ describe('fromJsSIP errors', () => {
     expect(e.source).toBe('jssip');
     expect(e.expected.length).toBeGreaterThan(0);
     expect(e.message).toContain(key);
+  });
+  it('quotes no extra header line it refuses: it may carry a token', () => {
+    const e = err(() => fromJsSIP({ ...base, extra_headers: ['X-Token: s3cr3t\r\nX: 1'] }));
+    expect(e.message).not.toContain('s3cr3t');
+    expect(e.expected).toMatch(/Name: value/);
+  });
+  it('keeps every extra header line and user agent that is one header line', () => {
+    const lines = ['X-A: 1', ' X-B :two', 'X-Empty:', "X-Odd!%'*+-.`~: a: b\t\u00e9"];
+    const c = fromJsSIP({ ...base, extra_headers: lines, user_agent: 'Phone/1.0 (a\tb)' });
+    expect(c.extraHeaders).toEqual(lines);
+    expect(c.userAgent).toBe('Phone/1.0 (a\tb)');
   });
   it('never puts a secret into the message', () => {
     const e = err(() => fromJsSIP({ ...base, password: { secret: 'hunter2' } as never }));

@@ -3,7 +3,9 @@ import {
   ASTERISK_KEEP_ALIVE_INTERVAL,
   ASTERISK_USER_AGENT,
   fromPjsip,
+  fromPjsipDocument,
   PROFILE_DEFAULTS,
+  readPjsipConf,
 } from '../src/index.js';
 import { configError } from './helpers.js';
 
@@ -436,6 +438,24 @@ describe('fromPjsip errors', () => {
   it('locates errors in the file', () => {
     const e = configError(() => fromPjsip(minimal('expiration=abc'), { fileName: 'pjsip.conf' }));
     expect(e.location).toEqual({ file: 'pjsip.conf', line: 5, section: 'r' });
+  });
+  it('refuses a user_agent with a line break, which only a document built in code can hold', () => {
+    const text = `[g]\ntype=global\nuser_agent=PBX\n${minimal('user_agent=Phone')}`;
+    for (const [section, key] of [
+      ['r', 'registration'],
+      ['g', 'global'],
+    ] as const) {
+      const doc = readPjsipConf(text);
+      doc.object(key, section)!.last('user_agent')!.value = 'X\r\nX-Injected: 1';
+      const e = configError(() => fromPjsipDocument(doc));
+      expect([e.code, e.key, e.location?.line]).toEqual([
+        'INVALID_VALUE',
+        `${section}/user_agent`,
+        section === 'g' ? 3 : 8,
+      ]);
+      expect(e.message).not.toContain('Injected');
+    }
+    expect(fromPjsipDocument(readPjsipConf(text)).userAgent).toBe('Phone');
   });
   it('never shows a password in an error', () => {
     const e = configError(() =>

@@ -238,6 +238,8 @@ describe('fromSipJsLegacy errors', () => {
     [{ ws_server_reconnection_timeout: 'x' }, 'INVALID_TYPE', 'ws_server_reconnection_timeout'],
     [{ displayName: 'A "quoted" name' }, 'INVALID_VALUE', 'displayName'],
     [{ displayName: 'Alice\r\nRoute: <sip:evil>' }, 'INVALID_VALUE', 'displayName'],
+    [{ userAgentString: 'Phone\r\nX-Injected: 1' }, 'INVALID_VALUE', 'userAgentString'],
+    [{ user_agent_string: 'Phone\n' }, 'INVALID_VALUE', 'user_agent_string'],
     [{ authorizationUser: 'a"b' }, 'INVALID_VALUE', 'authorizationUser'],
     [{ rel100: 'maybe' }, 'INVALID_VALUE', 'rel100'],
     [{ replaces: 'required' }, 'INVALID_VALUE', 'replaces'],

@@ -128,8 +128,9 @@ export interface ResponseInit {
  * Call-ID, CSeq and To copied (To gets `toTag` if it has none, except for 100), and for
  * 100 Trying a copied Timestamp. Record-Route is copied for 18x/2xx to dialog-creating requests.
  * Works on malformed requests too (what is missing is not copied), as 400 answers need. Throws
- * {@link SipParseError} for what could not be read back: a reason {@link startLine} refuses, a
- * `toTag` that is not a token (`BAD_VALUE`), a header line {@link Headers.append} refuses.
+ * {@link SipParseError} for what could not be read back: a status (`BAD_STATUS`: not an integer
+ * from 100 to 699) or reason {@link startLine} refuses, a `toTag` that is not a token
+ * (`BAD_VALUE`), a header line {@link Headers.append} refuses.
  */
 export function createResponse(request: SipRequest, status: number, init: ResponseInit = {}): SipResponse {
   if (init.toTag !== undefined) refuse(init.toTag, NOT_TOKEN, 'BAD_VALUE', 'To tag must be a token', 0, 'to');

@@ -25,8 +25,8 @@ export type SipParseErrorCode =
  * Building refuses what could not be read back with the code this parser would give the bytes
  * (`BAD_HEADER`, `BAD_VALUE`, `BAD_METHOD`, `BAD_URI`, `BAD_STATUS`, `BAD_START_LINE`), position
  * in the value given: CR or LF in a header value or quoted string, a name or method that is not a
- * token, a control character in a reason phrase. So a message built here cannot smuggle in a
- * header line.
+ * token, a status code that is not an integer from 100 to 699, a control character in a reason
+ * phrase. So a message built here cannot smuggle in a header line.
  */
 export class SipParseError extends Error {
   /** Always `'SipParseError'`, so logs and `error.name` checks tell it apart. */

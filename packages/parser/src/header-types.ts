@@ -1,5 +1,5 @@
 import { type AuthValue, parseAuth } from './auth.js';
-import { type CSeq, cseqAt, parseCSeq } from './cseq.js';
+import { type CSeq, cseqAt, expiry, parseCSeq } from './cseq.js';
 import { elementsAt } from './fast-scan.js';
 import {
   type NameAddr,
@@ -67,7 +67,7 @@ export interface HeaderTypes {
   'p-asserted-identity': NameAddr;
   /** Max-Forwards: hops left, 0 to 255. */
   'max-forwards': number;
-  /** Expires in seconds. */
+  /** Expires in seconds; a value beyond 2**32 - 1 reads as 3600 (RFC 4475 section 3.1.2.4). */
   expires: number;
   /** Min-Expires (in a 423): the shortest registration interval the server accepts, in seconds. */
   'min-expires': number;
@@ -156,7 +156,8 @@ export const HEADER_PARSERS: Record<KnownHeader, Parser> = {
   'referred-by': one(parseNameAddr),
   'p-asserted-identity': parseNameAddrList,
   'max-forwards': int(255),
-  expires: int(),
+  // Beyond 2**32 - 1 the default, 3600, as a Contact's expires (RFC 4475 3.1.2.4): no 400 for it.
+  expires: one((v, h) => expiry(parseInteger(v, h, Infinity))),
   'min-expires': int(),
   'content-length': int(),
   rseq: int(),

@@ -62,7 +62,7 @@ abstract class SipMessageBase {
   get maxForwards(): number | undefined {
     return this.headers.first('max-forwards');
   }
-  /** The Expires header in seconds (not a Contact's `expires` parameter). */
+  /** The Expires header in seconds (not a Contact's `expires` parameter); beyond 2**32 - 1 it reads as 3600. */
   get expires(): number | undefined {
     return this.headers.first('expires');
   }

@@ -1,3 +1,4 @@
+import { expiry } from './cseq.js';
 import { SipParseError } from './errors.js';
 import { firstValueEnd, paramsEnd, quotedEnd, runEnd, WS } from './fast-scan.js';
 import { Params, readParams } from './params.js';
@@ -28,11 +29,10 @@ export class NameAddr {
   /**
    * Contact `expires` in seconds, when present and a number (`delta-seconds`). A number beyond
    * 2**32 - 1 gives 3600: RFC 4475 section 3.1.2.4 lets such an expiry be taken as the default,
-   * as RFC 3261 section 20.19 does for a malformed Expires.
+   * as RFC 3261 section 20.10 does for a malformed one. The Expires header reads the same way.
    */
   get expires(): number | undefined {
-    const v = numberParam(this.params.find('expires'));
-    return v! > 0xffffffff ? 3600 : v;
+    return expiry(numberParam(this.params.find('expires')));
   }
 
   /**

@@ -6,11 +6,20 @@ import { NOT_TOKEN, refuse } from './scanner.js';
  * The start line of a message (`INVITE sip:bob@example.com SIP/2.0` or `SIP/2.0 200 OK`).
  * Throws {@link SipParseError} for a line {@link parseMessage} would refuse (position in the
  * line): a method that is not a token (`BAD_METHOD`), a URI with white space, a control
- * character, `"`, `<` or `>` (`BAD_URI`), or a reason phrase with a control character other than
- * HTAB, CR and LF included (`BAD_START_LINE`).
+ * character, `"`, `<` or `>` (`BAD_URI`), a status that is not an integer from 100 to 699
+ * (`BAD_STATUS`), or a reason phrase with a control character other than HTAB, CR and LF
+ * included (`BAD_START_LINE`).
  */
 export function startLine(msg: SipMessage): string {
   if (msg.kind === 'response') {
+    // RFC 3261 section 7.2, 25.1: Status-Code is 3DIGIT, first digit 1 to 6, as parseMessage reads it.
+    refuse(
+      String(msg.status),
+      /^(?![1-6]\d\d$)/,
+      'BAD_STATUS',
+      'status code must be an integer 100 to 699',
+      8,
+    );
     refuse(msg.reason, /[\x00-\x08\x0a-\x1f]/, 'BAD_START_LINE', 'control character in reason phrase', 12);
     return `SIP/2.0 ${msg.status} ${msg.reason}`;
   }

@@ -30,8 +30,11 @@ export interface StreamFramerOptions {
   pinging?: boolean;
 }
 
-/** A Content-Length line of a header section whose folded lines are joined (as the parser joins them). */
-const CL_RE = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/gim;
+/**
+ * A Content-Length line of a header section whose folded lines are joined (as the parser joins
+ * them), with any value: one that is not digits must be refused as such, not taken for no line.
+ */
+const CL_RE = /^(?:content-length|l)[ \t]*:[ \t]*(.*?)[ \t]*$/gim;
 const FOLD_RE = /\r\n[ \t]+/g;
 const latin1 = new TextDecoder('latin1');
 const NOTHING = new Uint8Array(0);
@@ -135,13 +138,16 @@ export class StreamFramer {
 /**
  * The Content-Length of the header section `b` from `from` to `to`, as {@link parseMessage}
  * with `framing: 'stream'` reads it: folded lines joined, and the stream refused when the header
- * is missing or two of them disagree.
+ * is missing, is not a number, or two of them disagree.
  */
 function contentLength(b: Uint8Array, from: number, to: number): number {
   const head = latin1.decode(b.subarray(from, to)).replace(FOLD_RE, ' ');
   let length = -1;
-  for (const m of head.matchAll(CL_RE)) {
-    const n = Number(m[1]);
+  for (const [, v] of head.matchAll(CL_RE)) {
+    // RFC 3261 section 20.14: 1*DIGIT, so a negative length (RFC 4475 3.1.2.3) is invalid.
+    if (!/^\d+$/.test(v!))
+      throw new SipParseError('BAD_CONTENT_LENGTH', `bad Content-Length '${v}'`, to - from, 'content-length');
+    const n = Number(v);
     if (length >= 0 && n !== length)
       throw new SipParseError('BAD_CONTENT_LENGTH', 'conflicting Content-Length headers', to - from);
     length = n;

@@ -144,6 +144,21 @@ describe('start lines', () => {
     });
   });
 
+  test('createResponse refuses a status code outside 100 to 699 or not an integer', () => {
+    // RFC 3261 section 7.2 and 25.1: Status-Code is 3DIGIT and its first digit one of 1 to 6.
+    for (const status of [99, 700, 0, -200, 200.5, 1e3, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(
+        refusal(() => createResponse(base(), status)),
+        String(status),
+      ).toEqual({
+        code: 'BAD_STATUS',
+        position: 8,
+      });
+    }
+    expect(() => createResponse(base(), 699)).not.toThrow();
+    expect(parseMessage(serialize(createResponse(base(), 100))).kind).toBe('response');
+  });
+
   test('serialize refuses a start line changed after building', () => {
     const request = base();
     request.method = 'IN VITE';
@@ -151,6 +166,9 @@ describe('start lines', () => {
     const response = createResponse(base(), 200);
     response.reason = 'OK\r\nX: 1';
     expect(refusal(() => serialize(response))).toMatchObject({ code: 'BAD_START_LINE' });
+    response.reason = 'OK';
+    response.status = 1000;
+    expect(refusal(() => serialize(response))).toMatchObject({ code: 'BAD_STATUS' });
     const moved = base();
     moved.uri = new SipUri('sip', 'b c');
     expect(refusal(() => serialize(moved))).toMatchObject({ code: 'BAD_URI', position: 13 });

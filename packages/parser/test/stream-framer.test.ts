@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { parseMessage, SipParseError, StreamFramer, type StreamItem } from '../src/index.js';
+import { tortureBytes } from './conformance-data.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const msg = (n: number, body = '') =>
@@ -87,6 +88,33 @@ describe('StreamFramer', () => {
     const conflicting = 'OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 1\r\nl: 2\r\n\r\nab';
     expect(() => parseMessage(enc(conflicting), { framing: 'stream' })).toThrow(/conflicting/);
     expect(() => new StreamFramer().push(enc(conflicting))).toThrow(/conflicting/);
+  });
+
+  test('refuses a negative or non-numeric Content-Length as invalid, as the parser does (RFC 4475 3.1.2.3)', () => {
+    /** The code, message and header of the SipParseError `f` throws. */
+    const error = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(SipParseError);
+        const { code, message, header } = e as SipParseError;
+        return { code, message, header };
+      }
+      throw new Error('expected a SipParseError');
+    };
+    const ncl = tortureBytes('ncl');
+    expect(error(() => new StreamFramer().push(ncl))).toEqual({
+      code: 'BAD_CONTENT_LENGTH',
+      message: "content-length: bad Content-Length '-999'",
+      header: 'content-length',
+    });
+    expect(error(() => new StreamFramer().push(ncl))).toEqual(
+      error(() => parseMessage(ncl, { framing: 'stream' })),
+    );
+    const words = 'OPTIONS sip:a@b SIP/2.0\r\nCall-ID: w\r\nl: ten \r\n\r\n';
+    expect(error(() => new StreamFramer().push(enc(words)))).toMatchObject({
+      message: "content-length: bad Content-Length 'ten'",
+    });
   });
 
   test('a header dripped one byte at a time is scanned once, not once per byte', () => {

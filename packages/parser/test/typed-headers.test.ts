@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { type NameAddr, type Params, parseMessage, SipParseError, type SipUri } from '../src/index.js';
+import {
+  type NameAddr,
+  type Params,
+  parseMessage,
+  SipParseError,
+  type SipUri,
+  validateMessage,
+} from '../src/index.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 /** A response with `lines` among the mandatory headers, parsed. */
@@ -42,7 +49,9 @@ describe('typed values of the scalar headers', () => {
     expect(m.headers.first('rseq')).toBe(988789);
     expect(withLines('Min-Expires: 4294967295').headers.first('min-expires')).toBe(4294967295);
     for (const [line, header] of [
-      ['Expires: 4294967296', 'expires'],
+      ['Min-Expires: 4294967296', 'min-expires'],
+      ['Expires: -1', 'expires'],
+      ['Expires: Thu, 01 Dec 1994 16:00:00 GMT', 'expires'],
       ['Min-Expires: 1h', 'min-expires'],
       ['RSeq: -1', 'rseq'],
       ['RSeq: ', 'rseq'],
@@ -53,6 +62,19 @@ describe('typed values of the scalar headers', () => {
         line,
       ).toEqual({ code: 'BAD_VALUE', header });
     }
+  });
+
+  test('an Expires beyond 2**32 - 1 reads as 3600, as a Contact expires does (RFC 4475 3.1.2.4)', () => {
+    expect(withLines('Expires: 4294967295').expires).toBe(4294967295);
+    for (const value of ['4294967296', '0004294967296', '9'.repeat(100), '9'.repeat(400)]) {
+      const m = withLines(`Expires: ${value}`);
+      expect(m.expires, value).toBe(3600);
+      expect(m.headers.typed('expires')).toEqual([3600]);
+      // Not a reason to refuse the message any more.
+      expect(validateMessage(m)).toBeUndefined();
+    }
+    const contact = withLines('Expires: 99999999999', 'Contact: <sip:a@b>;expires=99999999999');
+    expect([contact.expires, (contact.contact[0] as NameAddr).expires]).toEqual([3600, 3600]);
   });
 
   test('Min-SE and Session-Expires (x) carry a number and parameters', () => {

@@ -191,11 +191,29 @@ export function fromPjsipDocument(doc: PjsipDocument, options: FromPjsipOptions 
     via: { forceRport: true },
     session: defaultSession(),
     media: {},
-    userAgent: r.string('user_agent') || global.userAgent,
+    userAgent: userAgentOf(r.section) || global.userAgent,
     lifecycle: { autoStop: true, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS },
     traceSip: false,
     unsupported,
   };
+}
+
+/**
+ * The `user_agent` of `section`, refused when it holds CR or LF: it is written into User-Agent
+ * and Server lines. Only a document built in code can hold one (the lexer ends lines there).
+ */
+function userAgentOf(section: PjsipSection): string | undefined {
+  const v = section.last('user_agent');
+  if (v && /[\r\n]/.test(v.value)) {
+    throw new ConfigError(
+      'INVALID_VALUE',
+      `${section.name}/user_agent`,
+      'pjsip',
+      'a User-Agent value without line breaks',
+      { file: v.file, line: v.line, section: section.name },
+    );
+  }
+  return v?.value;
 }
 
 function selectRegistration(doc: PjsipDocument, name: string | undefined): PjsipSection {
@@ -238,7 +256,7 @@ function readGlobal(doc: PjsipDocument): {
   if (!g) return out;
   // Only the global options that shape an outbound registration are read; the rest belong to
   // Asterisk's server side and are not validated here.
-  const ua = g.get('user_agent');
+  const ua = userAgentOf(g);
   if (ua) out.userAgent = ua;
   const ka = g.last('keep_alive_interval');
   if (ka) {
