@@ -18,7 +18,14 @@ import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, to
  * (`sip:pbx.example.com;transport=tcp`; no `transport` means UDP, `sips:` means TLS). The object
  * form adds a weight: higher is tried first, equal weights in random order.
  */
-export type SipkitServer = string | { server: string; weight?: number };
+export type SipkitServer =
+  | string
+  | {
+      /** The server's URL or URI, as the string form takes it. */
+      server: string;
+      /** Priority among the servers: higher is tried first (default 0). */
+      weight?: number;
+    };
 
 /**
  * The options of {@link sipkitConfig}: what an app that does not start from a JsSIP, SIP.js or
@@ -54,7 +61,12 @@ export interface SipkitConfigOptions {
   /** Register as an RFC 5626 outbound flow (`+sip.instance`, `reg-id=1`; default true). */
   outbound?: boolean;
   /** Reconnect back-off bounds in seconds: a random wait clamped to `[min, max]` (default 2 and 30). */
-  reconnect?: { minInterval?: number; maxInterval?: number };
+  reconnect?: {
+    /** Shortest wait in seconds (integer > 0, default 2). */
+    minInterval?: number;
+    /** Longest wait in seconds (integer >= minInterval, default 30 or minInterval if larger). */
+    maxInterval?: number;
+  };
   /** CRLF keep-alive interval in seconds (default 0: off, unless the registrar sends Flow-Timer). */
   keepAliveInterval?: number;
 }
@@ -113,12 +125,12 @@ export function sipkitConfig(options: SipkitConfigOptions): UserAgentConfig {
     profileParams: { profile: 'sipkit', expires },
     identity: {
       aor,
-      displayName: o.displayName('displayName', o.string('displayName')),
+      displayName: o.oneLine('displayName', 'a display name'),
       authorizationUser: username,
     },
     credentials: { digest },
     servers,
-    extraHeaders: o.stringArray('extraHeaders') ?? [],
+    extraHeaders: o.headerLines('extraHeaders') ?? [],
     routeSet: [],
     preloadedRouteFromServer: false,
     contact: {
@@ -146,7 +158,7 @@ export function sipkitConfig(options: SipkitConfigOptions): UserAgentConfig {
     via: { forceRport: false },
     session: defaultSession(),
     media: {},
-    userAgent: o.string('userAgent') ?? SIPKIT_USER_AGENT,
+    userAgent: o.oneLine('userAgent', 'a User-Agent value') ?? SIPKIT_USER_AGENT,
     lifecycle: { autoStop: false, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS },
     traceSip: false,
     unsupported: [],
