@@ -5,6 +5,8 @@
  * - sipkit register-only (`bundles/sipkit-register.mjs`): what a browser softphone imports to
  *   register over WebSocket, the `UserAgent` of `@sipkit/ua/core` (no config adapters, one
  *   registration profile). Target: gzip <= 15 KiB.
+ * - sipkit register-only + sipkitConfig (`bundles/sipkit-register-config.mjs`): the same with the
+ *   builder an app without a JsSIP / SIP.js configuration writes its `UserAgentConfig` with.
  * - sipkit register-only hand-wired (`bundles/sipkit-register-core.mjs`): the same without
  *   @sipkit/ua and @sipkit/config (Registerer of `@sipkit/registerer/core`, TransactionLayer,
  *   WebSocketTransport, DigestClient).
@@ -94,6 +96,12 @@ export async function run() {
       id: 'sipkit-register',
       label: 'sipkit register-only (ua/core UserAgent)',
       file: 'bundles/sipkit-register.mjs',
+      sipkit: true,
+    },
+    {
+      id: 'sipkit-register-config',
+      label: 'sipkit register-only + sipkitConfig',
+      file: 'bundles/sipkit-register-config.mjs',
       sipkit: true,
     },
     {

@@ -1,5 +1,5 @@
-/** The configuration formats the adapters read. */
-export type ConfigSource = 'jssip' | 'sipjs' | 'sipjs-legacy' | 'pjsip';
+/** The configuration formats the adapters read (`sipkit`: {@link sipkitConfig}'s own options). */
+export type ConfigSource = 'jssip' | 'sipjs' | 'sipjs-legacy' | 'pjsip' | 'sipkit';
 
 /** Stable codes carried by {@link ConfigError}. */
 export type ConfigErrorCode =
@@ -15,7 +15,10 @@ export type ConfigErrorCode =
   | 'INVALID_VALUE'
   /** Two options that cannot be used together, or one that requires another. */
   | 'CONFLICT'
-  /** pjsip.conf: an option the object type does not have (Asterisk refuses to load the object). */
+  /**
+   * An option that does not exist: pjsip.conf (Asterisk refuses to load the object) and
+   * `sipkitConfig` (a typo); the JavaScript adapters list unknown keys in `unsupported` instead.
+   */
   | 'UNKNOWN_OPTION'
   /** pjsip.conf: the requested or referenced section does not exist, or is ambiguous. */
   | 'UNKNOWN_SECTION'

@@ -1,7 +1,8 @@
 /**
  * @sipkit/config: adapters that turn a JsSIP, SIP.js 0.7, SIP.js 0.21 or Asterisk pjsip.conf
  * configuration into one validated {@link UserAgentConfig}, plus the registration profile that
- * reproduces the source system's behaviour.
+ * reproduces the source system's behaviour; {@link sipkitConfig} builds one from sipkit's own
+ * short options.
  * @packageDocumentation
  */
 export type { AdapterOptions } from './adapter-options.js';
@@ -54,6 +55,7 @@ export {
   type SipJsLegacyServer,
   snakeCase,
 } from './sipjs-legacy.js';
+export { SIPKIT_USER_AGENT, type SipkitConfigOptions, type SipkitServer, sipkitConfig } from './sipkit.js';
 export type {
   BearerCredential,
   ConnectionConfig,

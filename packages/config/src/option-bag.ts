@@ -176,6 +176,15 @@ export class OptionBag {
     this.raw(key);
   }
 
+  /**
+   * Throws `UNKNOWN_OPTION` for the first key not read so far: for sipkit's own options, where an
+   * unknown key is a typo, not an option of another system.
+   */
+  refuseRest(expected: string): void {
+    const key = Object.keys(this.obj).find((k) => !this.seen.has(k) && !this.isEmpty(this.obj[k]));
+    if (key !== undefined) this.fail('UNKNOWN_OPTION', key, expected);
+  }
+
   /** Records every key not read so far as unsupported with `reason`. */
   reportRest(reason: string): void {
     for (const k of Object.keys(this.obj)) {

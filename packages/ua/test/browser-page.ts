@@ -1,10 +1,10 @@
 /**
  * The page script of `browser.interop.test.ts`, bundled for the browser from source: a sipkit
  * `UserAgent` from `@sipkit/ua/core` over the browser's own WebSocket, and `@sipkit/digest`'s
- * hashing, driven from the test through `globalThis.sipkitPage`. The config is written out as a
- * browser app that uses the core entry writes it (no config adapters in the bundle).
+ * hashing, driven from the test through `globalThis.sipkitPage`. The config comes from
+ * `sipkitConfig`, as a browser app that uses the core entry builds it (no config adapters).
  */
-import type { UserAgentConfig } from '@sipkit/config';
+import { sipkitConfig, type UserAgentConfig } from '@sipkit/config';
 import {
   computeHa1,
   computeResponse,
@@ -13,7 +13,6 @@ import {
   hashOf,
   type Qop,
 } from '@sipkit/digest';
-import { parseUri, type SipUri } from '@sipkit/parser';
 import { type RegistrationState, UserAgent, type UserAgentState } from '@sipkit/ua/core';
 
 /** Who registers where: the test's Kamailio user and its WebSocket listener. */
@@ -89,55 +88,16 @@ export interface SipkitPage {
   digest(inputs: PageDigestInput[]): PageDigestResult[];
 }
 
-/** A sipkit-profile, WebSocket-only config for `account`, registering on request only. */
+/** A sipkit-profile config for `account` over its WebSocket, registering on request only. */
 function configFor({ user, password, domain, wsUrl }: PageAccount): UserAgentConfig {
-  const uri = (text: string) => parseUri(text) as SipUri;
-  return {
-    source: 'jssip',
-    profile: 'sipkit',
-    profileParams: { profile: 'sipkit', expires: 60 },
-    identity: { aor: uri(`sip:${user}@${domain}`), authorizationUser: user },
-    credentials: { digest: [{ username: user, password, ha1: {} }] },
-    servers: [
-      { url: wsUrl, uri: uri(`sip:${new URL(wsUrl).host};transport=ws`), transport: 'ws', weight: 0 },
-    ],
-    extraHeaders: [],
-    routeSet: [],
-    preloadedRouteFromServer: false,
-    contact: {
-      randomTestNetHost: false,
-      uriParams: { transport: 'ws' },
-      headerParams: [],
-      regId: 1,
-      outbound: true,
-      instanceIdAlwaysAdded: false,
-      line: false,
-    },
-    registration: {
-      enabled: false,
-      registrar: uri(`sip:${domain}`),
-      expires: 60,
-      extraHeaders: [],
-      supported: ['path', 'gruu', 'outbound'],
-    },
-    connection: { reconnect: { kind: 'fixed', attempts: 0, delay: 4 }, keepAliveInterval: 0 },
-    via: { forceRport: false },
-    session: {
-      timers: false,
-      refreshMethod: 'UPDATE',
-      forceRefresher: false,
-      noAnswerTimeout: 60,
-      rel100: 'unsupported',
-      replaces: 'unsupported',
-      extraSupported: [],
-      allowUnregisteredOptionTags: false,
-    },
-    media: {},
+  return sipkitConfig({
+    aor: `sip:${user}@${domain}`,
+    password,
+    servers: wsUrl,
+    expires: 60,
+    register: false,
     userAgent: 'sipkit browser interop test',
-    lifecycle: { autoStop: false, gracefulShutdown: 2 },
-    traceSip: false,
-    unsupported: [],
-  };
+  });
 }
 
 let ua: UserAgent | undefined;

@@ -1,4 +1,4 @@
-import { fromJsSIP, type UserAgentConfig } from '@sipkit/config';
+import { fromJsSIP, sipkitConfig, type UserAgentConfig } from '@sipkit/config';
 import { Registerer } from '@sipkit/registerer';
 import {
   Registerer as CoreRegisterer,
@@ -17,12 +17,9 @@ import { run, seeded } from './virtual-time.js';
 const jssipConfig = (): UserAgentConfig =>
   fromJsSIP({ uri: 'sip:alice@example.test', password: 'secret', sockets: ['wss://edge.example.test'] });
 
-/** The same with the sipkit profile, as an app that writes its own `UserAgentConfig` has it. */
-const sipkitConfig = (): UserAgentConfig => ({
-  ...jssipConfig(),
-  profile: 'sipkit',
-  profileParams: { profile: 'sipkit', expires: 600 },
-});
+/** Alice's config as an app that writes its own gets it from `sipkitConfig` (profile `sipkit`). */
+const ownConfig = (): UserAgentConfig =>
+  sipkitConfig({ aor: 'sip:alice@example.test', password: 'secret', servers: 'wss://edge.example.test' });
 
 /** Starts `ua` against a fake registrar and returns the REGISTER lines it sent, then stops it. */
 async function registerOnce(
@@ -48,8 +45,8 @@ async function registerOnce(
 }
 
 describe('UserAgent of @sipkit/ua/core', () => {
-  test('registers with the sipkit profile from a UserAgentConfig', async () => {
-    const r = await registerOnce((o) => new CoreUserAgent(sipkitConfig(), o));
+  test('registers with the sipkit profile from a sipkitConfig', async () => {
+    const r = await registerOnce((o) => new CoreUserAgent(ownConfig(), o));
     expect(r.profile).toBe(sipkitProfile);
     expect(r.registerer).toBeInstanceOf(CoreRegisterer);
     expect(r.registerer).not.toBeInstanceOf(Registerer);
@@ -58,7 +55,7 @@ describe('UserAgent of @sipkit/ua/core', () => {
   });
 
   test('register() and unregister() before start() reject with NOT_STARTED instead of throwing', async () => {
-    const ua = new CoreUserAgent(sipkitConfig());
+    const ua = new CoreUserAgent(ownConfig());
     let register: Promise<unknown> | undefined;
     let unregister: Promise<unknown> | undefined;
     expect(() => {

@@ -1,5 +1,5 @@
 import type { ServerConfig, UserAgentConfig } from '@sipkit/config';
-import { fromJsSIP, fromPjsip, fromSipJs, fromSipJsLegacy } from '@sipkit/config';
+import { fromJsSIP, fromPjsip, fromSipJs, fromSipJsLegacy, sipkitConfig } from '@sipkit/config';
 import { parseUri, type SipUri } from '@sipkit/parser';
 import type { StateChange } from '@sipkit/registerer';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -41,6 +41,14 @@ function over(config: UserAgentConfig, transport: Transport): UserAgentConfig {
 }
 
 const configs: Record<string, (t: Transport) => UserAgentConfig> = {
+  // sipkit's own options name any transport: a WebSocket URL, or the next hop as a sip: URI.
+  sipkit: (t) =>
+    sipkitConfig({
+      aor: AOR,
+      password: PASSWORD,
+      servers: t === 'ws' ? KAMAILIO_WS_URL : `sip:${KAMAILIO_HOST}:${KAMAILIO_SIP_PORT};transport=${t}`,
+      expires: 60,
+    }),
   JsSIP: (t) =>
     over(
       fromJsSIP({
