@@ -8,8 +8,8 @@ import { SAMPLE_REGISTER } from './sample-message.js';
 
 const USAGE = `usage:
   sipkit register [options]   register, show each state change, unregister (default command)
-      --config FILE           JsSIP / SIP.js 0.7 / SIP.js 0.21 JSON, or pjsip.conf
-      --format F              jssip | sipjs-legacy | sipjs | pjsip (default: guessed from the file)
+      --config FILE           sipkit / JsSIP / SIP.js 0.7 / SIP.js 0.21 JSON, or pjsip.conf
+      --format F              sipkit | jssip | sipjs-legacy | sipjs | pjsip (default: guessed)
       --registration NAME     pjsip.conf type=registration section
       --server URI            sip:host:port or ws://host:port (default: an embedded registrar)
       --transport T           udp | tcp | ws (default udp)

@@ -3,7 +3,7 @@ import type { ConfigFormat } from './config-file.js';
 
 /** What `sipkit register` was asked to do. */
 export interface RegisterOptions {
-  /** Config file in any of the four formats; absent = flags (and the embedded registrar when no server). */
+  /** Config file in any of the five formats; absent = flags (and the embedded registrar when no server). */
   config?: string;
   format?: ConfigFormat;
   /** pjsip.conf registration section name. */
@@ -20,7 +20,7 @@ export interface RegisterOptions {
   trace: boolean;
 }
 
-const FORMATS = ['jssip', 'sipjs-legacy', 'sipjs', 'pjsip'];
+const FORMATS = ['sipkit', 'jssip', 'sipjs-legacy', 'sipjs', 'pjsip'];
 
 /** Reads `sipkit register` flags; throws an Error with a usage message on bad input. */
 export function parseRegisterOptions(argv: string[]): RegisterOptions {

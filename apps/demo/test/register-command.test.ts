@@ -1,5 +1,5 @@
-import { fromJsSIP } from '@sipkit/config';
-import { createRequest } from '@sipkit/parser';
+import { sipkitConfig } from '@sipkit/config';
+import { createRequest, parseUri, type SipUri } from '@sipkit/parser';
 import { TransactionLayer } from '@sipkit/transaction';
 import { cryptoRandom, systemClock } from '@sipkit/transport';
 import { UdpTransport } from '@sipkit/transport/node';
@@ -62,13 +62,7 @@ describe('DevRegistrar answers', () => {
   afterAll(() => registrar.stop());
 
   async function outcome(uri: string, password: string, user?: string): Promise<string> {
-    const config = {
-      ...fromJsSIP(
-        { uri, password, authorization_user: user, sockets: ['ws://x.invalid'] },
-        { profile: 'sipkit' },
-      ),
-      servers: [server],
-    };
+    const config = sipkitConfig({ aor: uri, password, authorizationUser: user, servers: server });
     const ua = new UserAgent(config, { transportFactory: nodeTransportFactory });
     try {
       await ua.start();
@@ -93,7 +87,7 @@ describe('DevRegistrar answers', () => {
   });
 
   test('the CLI shows why a registration failed (the digest error code)', async () => {
-    const port = (server.uri as { port: number }).port;
+    const port = (parseUri(server) as SipUri).port;
     const lines: string[] = [];
     const options = parseRegisterOptions(['--server', `sip:127.0.0.1:${port}`, '--password', 'wrong']);
     await expect(registerCommand(options, (l) => lines.push(l))).rejects.toThrow(/rejected \(401\)/);
@@ -104,7 +98,7 @@ describe('DevRegistrar answers', () => {
     const transport = new UdpTransport();
     await transport.connect();
     const layer = new TransactionLayer({ transport, clock: systemClock, random: cryptoRandom });
-    const target = { host: '127.0.0.1', port: (server.uri as { port: number }).port };
+    const target = { host: '127.0.0.1', port: (parseUri(server) as SipUri).port! };
     try {
       const statuses: number[] = [];
       for (const method of ['OPTIONS', 'SUBSCRIBE']) {
@@ -127,5 +121,21 @@ describe('DevRegistrar answers', () => {
       layer.close();
       await transport.close();
     }
+  });
+});
+
+describe('--server and --transport as sipkitConfig servers', () => {
+  test.each([
+    ['ws://127.0.0.1:8080', 'udp', 'ws://127.0.0.1:8080'],
+    ['127.0.0.1:5070', 'udp', 'sip:127.0.0.1:5070'],
+    ['127.0.0.1:5070', 'tcp', 'sip:127.0.0.1:5070;transport=tcp'],
+    ['sip:pbx.example.test;transport=TCP', 'udp', 'sip:pbx.example.test;transport=TCP'],
+    ['sip:[::1]:5080', 'ws', 'ws://[::1]:5080'],
+  ] as const)('%s with --transport %s is %s', (server, transport, expected) => {
+    expect(serverFromFlag(server, transport)).toBe(expected);
+  });
+
+  test('a tel: URI is refused', () => {
+    expect(() => serverFromFlag('tel:+15551234', 'udp')).toThrow(/--server must be a sip: URI/);
   });
 });

@@ -17,6 +17,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const AOR = `sip:bob@${KAMAILIO_DOMAIN}`;
 const files: Record<string, [string, string]> = {
+  sipkit: [
+    'sipkit.json',
+    JSON.stringify({
+      aor: AOR,
+      password: 'bobpw',
+      servers: `sip:${KAMAILIO_HOST}:${KAMAILIO_SIP_PORT};transport=tcp`,
+    }),
+  ],
   jssip: ['jssip.json', JSON.stringify({ uri: AOR, password: 'bobpw', sockets: [KAMAILIO_WS_URL] })],
   'sipjs-legacy': [
     'legacy.json',
