@@ -277,8 +277,9 @@ export function fromSipJsLegacy(config: SipJsLegacyConfig, options?: AdapterOpti
     connection: {
       reconnect: { kind: 'legacy-recovery', serverAttempts, serverDelay, minInterval, maxInterval },
       keepAliveInterval,
-      // Transport.js: no pong within 10 s is a keep-alive timeout.
-      keepAlivePongTimeout: keepAliveInterval > 0 ? 10 : undefined,
+      // Transport.js: no pong within 10 s only emits keepAliveTimeout (no reconnect), so a
+      // missing pong must not fail the flow here either.
+      keepAlivePongTimeout: keepAliveInterval > 0 ? 0 : undefined,
     },
     via: { forceRport, transportOverride: hackViaTcp ? 'TCP' : undefined },
     session,

@@ -480,7 +480,13 @@ function readTransportOptions(u: OptionBag, reconnect: ReconnectPolicy & { kind:
         weight: 0,
       },
     ],
-    connection: { reconnect, keepAliveInterval, connectionTimeout },
+    // transport.ts sends keep-alives and never looks for a pong.
+    connection: {
+      reconnect,
+      keepAliveInterval,
+      keepAlivePongTimeout: keepAliveInterval > 0 ? 0 : undefined,
+      connectionTimeout,
+    },
     traceSip,
   };
 }

@@ -217,8 +217,10 @@ export interface ConnectionConfig {
   /** CRLF keep-alive interval in seconds; 0 = off. */
   keepAliveInterval: number;
   /**
-   * Seconds to wait for a `\r\n` pong before the flow counts as failed (SIP.js 0.7: 10);
-   * undefined = the transport's default, 10 (RFC 5626).
+   * Seconds to wait for a `\r\n` pong before the flow counts as failed; undefined = the
+   * transport's default, 10 (RFC 5626). 0 = pings only, a missing pong is never a failure: what
+   * SIP.js 0.21 and Asterisk do (they never check), and SIP.js 0.7 (its `keepAliveTimeout` event
+   * changes nothing: no reconnect).
    */
   keepAlivePongTimeout?: number;
   /**

@@ -101,6 +101,7 @@ describe('fromPjsip: Appendix A.1', () => {
     expect(c.connection).toEqual({
       reconnect: { kind: 'reregister-on-close' },
       keepAliveInterval: ASTERISK_KEEP_ALIVE_INTERVAL,
+      keepAlivePongTimeout: 0, // Asterisk pings but never checks for a pong
     });
     expect(c.registration.enabled).toBe(true);
     expect(c.registration.supported).toEqual([]);

@@ -154,7 +154,7 @@ describe('fromSipJsLegacy mapping', () => {
           maxInterval: 40,
         },
         keepAliveInterval: 30,
-        keepAlivePongTimeout: 10,
+        keepAlivePongTimeout: 0, // a missing pong only emits keepAliveTimeout
       });
       expect(c.traceSip).toBe(true);
       expect(c.lifecycle).toEqual({ autoStop: false, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS });

@@ -117,6 +117,7 @@ describe('fromSipJs option mapping', () => {
     expect(c.connection).toEqual({
       reconnect: { kind: 'fixed', attempts: 3, delay: 2 },
       keepAliveInterval: 25,
+      keepAlivePongTimeout: 0, // SIP.js pings but never checks for a pong
       connectionTimeout: 7,
     });
     expect(c.servers[0]).toMatchObject({ url: 'ws://edge.example.com:8080/ws', transport: 'ws' });

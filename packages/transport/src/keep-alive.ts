@@ -12,7 +12,10 @@ export interface KeepAliveOptions {
    * 96–120 s the RFC recommends for connection-oriented transports.
    */
   intervalMs?: number;
-  /** How long to wait for the pong (ms). Default {@link PONG_TIMEOUT_MS}. */
+  /**
+   * How long to wait for the pong (ms). Default {@link PONG_TIMEOUT_MS}. 0 sends pings without
+   * waiting for pongs, as SIP.js and Asterisk do: a peer that never answers pings is not a failure.
+   */
   pongTimeoutMs?: number;
   /** Clock for the ping interval and the pong timeout. Default {@link systemClock}. */
   clock?: Clock;
@@ -30,7 +33,8 @@ export interface KeepAliveTarget {
 
 /**
  * RFC 5626 CRLF keep-alives on one stream flow (TCP, TLS, WS, WSS): pings on an interval,
- * expects a pong (a lone CRLF) within 10 s, and reports a flow failure when none comes.
+ * expects a pong (a lone CRLF) within 10 s, and reports a flow failure when none comes (unless
+ * `pongTimeoutMs` is 0).
  * Answering the peer's pings is the transport's job, not this class's.
  */
 export class KeepAlive {
@@ -105,8 +109,10 @@ export class KeepAlive {
   #ping(): void {
     this.#timer = undefined;
     if (!this.#running) return;
-    this.#waitingForPong = true;
-    this.#timer = this.#clock.setTimeout(() => this.#fail(), this.#pongTimeoutMs);
+    if (this.#pongTimeoutMs > 0) {
+      this.#waitingForPong = true;
+      this.#timer = this.#clock.setTimeout(() => this.#fail(), this.#pongTimeoutMs);
+    } else this.#schedulePing();
     this.#target.sendPing();
   }
 

@@ -44,6 +44,26 @@ describe('KeepAlive (RFC 5626 CRLF)', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('with pongTimeoutMs 0 pings on and never fails, pong or not (SIP.js, Asterisk)', () => {
+    const clock = new VirtualClock();
+    const pings: number[] = [];
+    const failures: string[] = [];
+    const ka = new KeepAlive(
+      { sendPing: () => pings.push(clock.now()), onFailure: (r) => failures.push(r) },
+      { clock, random: scriptedRandom([0]), intervalMs: 30_000, pongTimeoutMs: 0 },
+    );
+    ka.start();
+    clock.advance(120_000);
+    expect(pings).toEqual([24_000, 48_000, 72_000, 96_000, 120_000]); // 80 % of 30 s each
+    ka.pongReceived(); // an unasked-for pong changes nothing
+    clock.advance(24_000);
+    expect(pings.length).toBe(6);
+    expect(failures).toEqual([]);
+    expect(ka.active).toBe(true);
+    ka.stop();
+    expect(clock.pending).toBe(0);
+  });
+
   it('ignores a pong nobody asked for', () => {
     const { clock, failures, ka } = rig();
     ka.start();

@@ -9,6 +9,7 @@ import {
   GRACEFUL_SHUTDOWN_SECONDS,
   type UserAgentConfig,
 } from '@sipkit/config';
+import { parseUri, type SipUri } from '@sipkit/parser';
 import { type Logger, VirtualClock } from '@sipkit/transport';
 import { afterEach, describe, expect, test } from 'vitest';
 import { UserAgent, webSocketTransportFactory } from '../src/index.js';
@@ -240,14 +241,14 @@ describe('SIP.js connection settings', () => {
     expect(made).toBe(1);
   });
 
-  test('keepAlivePongTimeout (SIP.js 0.7: 10 s) is the wait for the pong', async () => {
-    const sent: string[] = [];
-    g.WebSocket = class {
+  /** A WebSocket that opens at once and records what is sent, never answering a ping. */
+  function silentWebSocket(sent: string[]) {
+    return class {
       readyState = 0;
       protocol = 'sip';
       binaryType = 'blob';
       onopen: ((e: unknown) => void) | null = null;
-      onclose = null;
+      onclose: ((e: unknown) => void) | null = null;
       onerror = null;
       onmessage = null;
       constructor() {
@@ -261,20 +262,54 @@ describe('SIP.js connection settings', () => {
       }
       close() {
         this.readyState = 3;
+        queueMicrotask(() => this.onclose?.({ code: 1000, reason: '', wasClean: true }));
       }
     };
-    const config = fromSipJsLegacy({
-      uri: 'alice@example.test',
-      wsServers: 'wss://e.test',
-      keepAliveInterval: 2,
-    });
-    expect(config.connection.keepAlivePongTimeout).toBe(10);
+  }
+
+  test.each([
+    [
+      'SIP.js 0.7',
+      fromSipJsLegacy({ uri: 'alice@example.test', wsServers: 'wss://e.test', keepAliveInterval: 2 }),
+    ],
+    [
+      'SIP.js 0.21',
+      fromSipJs({
+        uri: 'sip:alice@example.test',
+        transportOptions: { server: 'wss://e.test', keepAliveInterval: 2 },
+      }),
+    ],
+  ])('%s pings without waiting for pongs: a silent server is never a flow failure', async (_, config) => {
+    const sent: string[] = [];
+    g.WebSocket = silentWebSocket(sent);
+    expect(config.connection.keepAlivePongTimeout).toBe(0);
     const clock = new VirtualClock();
-    const t = webSocketTransportFactory(config.servers[0]!, {
-      clock,
-      keepAliveInterval: config.connection.keepAliveInterval,
-      keepAlivePongTimeout: 3,
-    });
+    const t = webSocketTransportFactory(config.servers[0]!, { clock, ...config.connection });
+    const failures: number[] = [];
+    t.on('flowFailed', () => failures.push(clock.now()));
+    await t.connect();
+    for (let i = 0; i < 60_000; i += 100) clock.advance(100);
+    // One ping per 1.6-2 s for a minute, none answered, and the flow still up.
+    expect(sent.length).toBeGreaterThanOrEqual(30);
+    expect(sent.every((f) => f === '\r\n\r\n')).toBe(true);
+    expect(failures).toEqual([]);
+    expect(t.state).toBe('connected');
+    await t.close();
+  });
+
+  test('keepAlivePongTimeout above 0 is the wait for the pong, then the flow fails', async () => {
+    const sent: string[] = [];
+    g.WebSocket = silentWebSocket(sent);
+    const clock = new VirtualClock();
+    const t = webSocketTransportFactory(
+      {
+        url: 'wss://e.test',
+        uri: parseUri('sip:e.test;transport=ws') as SipUri,
+        transport: 'wss',
+        weight: 0,
+      },
+      { clock, keepAliveInterval: 2, keepAlivePongTimeout: 3 },
+    );
     const failures: number[] = [];
     t.on('flowFailed', () => failures.push(clock.now()));
     await t.connect();

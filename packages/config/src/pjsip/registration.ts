@@ -186,7 +186,12 @@ export function fromPjsipDocument(doc: PjsipDocument, options: FromPjsipOptions 
       securityAgreement,
       stackUserAgent: global.userAgent,
     },
-    connection: { reconnect: { kind: 'reregister-on-close' }, keepAliveInterval: global.keepAliveInterval },
+    connection: {
+      reconnect: { kind: 'reregister-on-close' },
+      keepAliveInterval: global.keepAliveInterval,
+      // pjsip_transport_management.c sends keep-alives and never looks for a pong.
+      keepAlivePongTimeout: global.keepAliveInterval > 0 ? 0 : undefined,
+    },
     localTransport,
     via: { forceRport: true },
     session: defaultSession(),
