@@ -5,15 +5,8 @@
  * `sipkitConfig`, as a browser app that uses the core entry builds it (no config adapters).
  */
 import { sipkitConfig, type UserAgentConfig } from '@sipkit/config';
-import {
-  computeHa1,
-  computeResponse,
-  computeUserhash,
-  type DigestAlgorithm,
-  hashOf,
-  type Qop,
-} from '@sipkit/digest';
 import { type RegistrationState, UserAgent, type UserAgentState } from '@sipkit/ua/core';
+import { type DigestInput, type DigestValues, digestValues } from './digest-values.js';
 
 /** Who registers where: the test's Kamailio user and its WebSocket listener. */
 export interface PageAccount {
@@ -41,40 +34,6 @@ export interface PageRegistration {
   error?: { name: string; code?: string; status?: number; authCode?: string; message: string };
 }
 
-/** The inputs of one digest response, as the conformance vectors list them. */
-export interface PageDigestInput {
-  /** Algorithm token (`MD5`, `SHA-512-256`, ...). */
-  algorithm: DigestAlgorithm;
-  /** Digest username. */
-  username: string;
-  /** Realm. */
-  realm: string;
-  /** Password. */
-  password: string;
-  /** Server nonce. */
-  nonce: string;
-  /** Client nonce. */
-  cnonce: string;
-  /** Nonce count as on the wire. */
-  nc: string;
-  /** Quality of protection. */
-  qop: Qop;
-  /** Request method. */
-  method: string;
-  /** Digest `uri`. */
-  uri: string;
-}
-
-/** HA1, userhash and response of one {@link PageDigestInput}. */
-export interface PageDigestResult {
-  /** H(username:realm:password). */
-  ha1: string;
-  /** H(username:realm), the RFC 7616 userhash. */
-  userhash: string;
-  /** The `response` parameter. */
-  response: string;
-}
-
 /** What the page offers the test. */
 export interface SipkitPage {
   /**
@@ -85,7 +44,7 @@ export interface SipkitPage {
   /** Stops the user agent of the last {@link register} (un-REGISTERing it); resolves with its state. */
   stop(): Promise<UserAgentState | undefined>;
   /** Computes each input's digest values with `@sipkit/digest` in the page. */
-  digest(inputs: PageDigestInput[]): PageDigestResult[];
+  digest(inputs: DigestInput[]): DigestValues[];
 }
 
 /** A sipkit-profile config for `account` over its WebSocket, registering on request only. */
@@ -136,17 +95,7 @@ const page: SipkitPage = {
     await ua?.stop();
     return ua?.state;
   },
-  digest(inputs) {
-    return inputs.map((v) => {
-      const hash = hashOf(v.algorithm);
-      const ha1 = computeHa1(hash, v.username, v.realm, v.password);
-      return {
-        ha1,
-        userhash: computeUserhash(hash, v.username, v.realm),
-        response: computeResponse({ ...v, ha1 }),
-      };
-    });
-  },
+  digest: (inputs) => inputs.map(digestValues),
 };
 
 (globalThis as { sipkitPage?: SipkitPage }).sipkitPage = page;

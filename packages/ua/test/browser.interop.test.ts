@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { computeHa1, computeResponse, computeUserhash, hashOf } from '@sipkit/digest';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bundleForBrowser } from '../../../interop/browser-bundle.js';
@@ -19,7 +18,8 @@ import {
   KAMAILIO_WS_URL,
 } from '../../../interop/kamailio-env.js';
 import { type PageServer, servePage } from '../../../interop/page-server.js';
-import type { PageAccount, PageDigestInput, SipkitPage } from './browser-page.js';
+import type { PageAccount, SipkitPage } from './browser-page.js';
+import { type DigestInput, digestValues } from './digest-values.js';
 
 // No other interop file registers carol while this one runs (files run one at a time).
 const USER = 'carol';
@@ -76,7 +76,7 @@ const stopInPage = (ms?: number) =>
     page!.evaluate(() => (globalThis as unknown as PageGlobal).sipkitPage.stop()),
     ms,
   );
-const digestInPage = (inputs: PageDigestInput[]) =>
+const digestInPage = (inputs: DigestInput[]) =>
   bounded(
     'digest',
     page!.evaluate((x) => (globalThis as unknown as PageGlobal).sipkitPage.digest(x), inputs),
@@ -164,12 +164,12 @@ describe('sipkit in headless Chromium against Kamailio', () => {
     const file = new URL('../../../../shared/conformance/digest-vectors.json', import.meta.url);
     const all = (
       JSON.parse(readFileSync(file, 'utf8')) as {
-        vectors: (PageDigestInput & { id: string; expected_response: string })[];
+        vectors: (DigestInput & { id: string; expected_response: string })[];
       }
     ).vectors;
     const ids = ['rfc2617-3.5-md5-auth', 'rfc7616-3.9.2-sha512-256-userhash-errata-4897'];
     const vectors = ids.map((id) => all.find((v) => v.id === id)!);
-    const inputs: PageDigestInput[] = vectors.map((v) => ({
+    const inputs: DigestInput[] = vectors.map((v) => ({
       algorithm: v.algorithm,
       username: v.username,
       realm: v.realm,
@@ -182,15 +182,7 @@ describe('sipkit in headless Chromium against Kamailio', () => {
       uri: v.uri,
     }));
     const inBrowser = await digestInPage(inputs);
-    const inNode = inputs.map((v) => {
-      const hash = hashOf(v.algorithm);
-      const ha1 = computeHa1(hash, v.username, v.realm, v.password);
-      return {
-        ha1,
-        userhash: computeUserhash(hash, v.username, v.realm),
-        response: computeResponse({ ...v, ha1 }),
-      };
-    });
+    const inNode = inputs.map(digestValues);
     expect(inBrowser, pageLog()).toEqual(inNode);
     expect(inBrowser.map((r) => r.response)).toEqual(vectors.map((v) => v.expected_response));
   });
