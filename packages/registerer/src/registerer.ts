@@ -1,11 +1,12 @@
 import { AuthenticationError } from '@sipkit/digest';
-import { parseUri, type SipRequest, SipResponse, type SipUri, type Uri } from '@sipkit/parser';
+import { createRequest, parseUri, type SipRequest, SipResponse, type SipUri, type Uri } from '@sipkit/parser';
 import { codeForStatus, RegistrationError, type RegistrationErrorCode } from './errors.js';
 import type { CoreRegistererOptions, UnregisterOptions } from './options.js';
-import type { RegistrationProfile } from './profile.js';
+import type { HeaderSlot, RegistrationProfile } from './profile.js';
+import { paramText } from './profiles/common.js';
 import { sipkitProfile } from './profiles/sipkit.js';
 import { flat, LOWER, token, uuid } from './random.js';
-import { authLines, buildRegister, isAuthLine } from './request-builder.js';
+import { authLines, isAuthLine, type Line, nameAddr, optional } from './request-builder.js';
 import {
   challengeParam,
   contactsOf,
@@ -865,6 +866,7 @@ export class Registerer {
     }
   }
 
+  /** One REGISTER or un-REGISTER, its header lines laid out as the profile says. */
   #build(
     kind: 'register' | 'unregister',
     star: boolean,
@@ -876,46 +878,62 @@ export class Registerer {
   ): SipRequest {
     const p = this.profile;
     const o = this.#opts;
-    const optionHeaders = kind === 'register' || p.extraHeadersOnUnregister ? (o.extraHeaders ?? []) : [];
+    const register = kind === 'register';
+    const optionHeaders = register || p.extraHeadersOnUnregister ? (o.extraHeaders ?? []) : [];
     let extra = [...optionHeaders, ...callHeaders];
     // Auth lines come from a request built with the extra headers, so they already hold an
     // extra Authorization line (a preemptive Bearer), or what replaced it: not twice.
     if (auth.length > 0) extra = extra.filter(([n]) => !isAuthLine(n));
     const aor = String(this.#aor);
-    return buildRegister({
-      profile: p,
-      kind,
-      star,
-      requestUri: this.#registrar,
-      fromUri: o.from?.uri?.toString() ?? aor,
-      toUri: o.to?.uri?.toString() ?? aor,
-      displayName: o.from?.displayName ?? o.displayName,
-      toDisplayName: o.to?.displayName,
-      fromTag: tag,
-      callId: this.callId,
-      cseq,
-      contact: {
-        uri: this.#contactUriText(),
-        instance: this.#instance,
-        regId: this.outbound ? this.#regId : undefined,
-        alwaysInstance: this.#rare?.alwaysInstance,
-        params: entries(o.contact?.params),
-      },
-      expires: kind === 'register' ? this.#requested : 0,
-      routeSet: o.routeSet ?? [],
-      allow: o.allow ?? p.allow,
-      supported: p.supported({
-        path: o.path,
-        gruu: o.gruu,
-        outbound: this.#is(OUTBOUND_OFF) ? false : o.outbound,
-        extra: o.extraSupported ?? [],
-      }),
-      userAgent: bare === 'resend' ? (o.bareUserAgent ?? o.userAgent) : o.userAgent,
-      extraHeaders:
-        this.#rare?.agreement && bare !== 'resend' ? [...extra, ...this.#rare.agreement.headers()] : extra,
-      auth,
-      bare: bare !== 'none',
+    const fromUri = o.from?.uri?.toString() ?? aor;
+    const toUri = o.to?.uri?.toString() ?? aor;
+    const displayName = o.from?.displayName ?? o.displayName;
+    const contactUri = this.#contactUriText();
+    const expires = register ? this.#requested : 0;
+    const supported = p.supported({
+      path: o.path,
+      gruu: o.gruu,
+      outbound: this.#is(OUTBOUND_OFF) ? false : o.outbound,
+      extra: o.extraSupported ?? [],
     });
+    if (this.#rare?.agreement && bare !== 'resend') extra.push(...this.#rare.agreement.headers());
+    // Where the expiry goes: header, Contact parameter or both, as the profile places it.
+    const placement = register ? p.expiresIn : p.unregisterExpiresIn;
+    const omit = register && p.omitExpiresWhenZero && expires === 0;
+    const headerExpires = !omit && (star || placement !== 'contact');
+    const params = entries(o.contact?.params);
+    const contact = star
+      ? `*${p.starCarriesParams ? paramText(params) : ''}`
+      : p.contactHeader({
+          uri: contactUri,
+          instance: this.#instance,
+          regId: this.outbound ? this.#regId : undefined,
+          alwaysInstance: this.#rare?.alwaysInstance,
+          params,
+          expires: !omit && placement !== 'header' ? expires : undefined,
+        });
+    // The lines of every slot; the profile's layout picks and orders them. The transaction layer adds Via.
+    const lines: Record<HeaderSlot, ReadonlyArray<Line>> = {
+      route: (o.routeSet ?? []).map((r) => ['Route', r]),
+      'max-forwards': [['Max-Forwards', p.maxForwards]],
+      from: [['From', `${nameAddr(fromUri, displayName)};tag=${tag}`]],
+      to: [['To', nameAddr(toUri, o.to?.displayName ?? (p.displayNameInTo ? displayName : undefined))]],
+      'call-id': [['Call-ID', this.callId]],
+      cseq: [['CSeq', `${cseq} REGISTER`]],
+      authorization: auth,
+      extra,
+      contact: [['Contact', contact]],
+      expires: optional('Expires', headerExpires ? expires : undefined),
+      allow: optional('Allow', o.allow ?? p.allow),
+      // Asterisk's 423 resend and its answer to a challenge go without Supported.
+      supported: optional('Supported', bare === 'none' ? supported : undefined),
+      'user-agent': optional(
+        'User-Agent',
+        bare === 'resend' ? (o.bareUserAgent ?? o.userAgent) : o.userAgent,
+      ),
+    };
+    const headers = (register ? p.registerLayout : p.unregisterLayout).flatMap((slot) => lines[slot]);
+    return createRequest({ method: 'REGISTER', uri: this.#registrar, headers });
   }
 
   #tagFor(kind: 'register' | 'unregister'): string {
