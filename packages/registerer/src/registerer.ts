@@ -1,5 +1,18 @@
 import { AuthenticationError } from '@sipkit/digest';
 import { createRequest, parseUri, type SipRequest, SipResponse, type SipUri, type Uri } from '@sipkit/parser';
+import {
+  DISPOSED,
+  MAX_AGREEMENT_RESENDS,
+  MAX_INTERVAL_RESENDS,
+  MIN_REGISTER_GAP_MS,
+  OUTBOUND_OFF,
+  PREEMPTIVE_REJECTED,
+  PUB_GRUU_DERIVED,
+  REREGISTER_ON_CONNECT,
+  STUCK,
+  USER_IS_RANDOM,
+  WANTED,
+} from './constants.js';
 import { codeForStatus, RegistrationError, type RegistrationErrorCode } from './errors.js';
 import type { CoreRegistererOptions, UnregisterOptions } from './options.js';
 import type { HeaderSlot, RegistrationProfile } from './profile.js';
@@ -20,6 +33,8 @@ import type { Gruu, RegistrationResult, UnregisterResult } from './result.js';
 import { SecurityAgreement } from './security-agreement.js';
 import type { RegistererEvents, RegistrationState, StateChange, StateChangeReason } from './state.js';
 
+export { MIN_REGISTER_GAP_MS };
+
 type TimerName = 'start' | 'refresh' | 'retry' | 'expiry';
 /** The timers that move the registration on; at most one of them is armed at a time. */
 type ActionTimer = Exclude<TimerName, 'expiry'>;
@@ -37,18 +52,6 @@ const TRANSITIONS: Readonly<Record<RegistrationState, readonly RegistrationState
   unregistering: ['unregistered', 'retry-wait', 'rejected', 'stopped'],
   stopped: [],
 };
-
-/** More immediate 423 resends than this in one attempt stop the loop (JsSIP would loop forever). */
-const MAX_INTERVAL_RESENDS = 20;
-/** 494 resends with Security-Verify per request (profiles with `on494: 'resend'`). */
-const MAX_AGREEMENT_RESENDS = 3;
-/**
- * Least time (ms) from the start of one REGISTER to a refresh or retry its outcome schedules. The
- * source systems refresh or retry at once in some cases (Asterisk: E ≤ 10 and 494; SIP.js: a
- * granted expiry of 0 or NaN; JsSIP: an unreadable one), which against such a registrar is a
- * loop on the spot; this bounds it to one REGISTER a second.
- */
-export const MIN_REGISTER_GAP_MS = 1000;
 
 /** Marks responses made up here when the sender itself threw. */
 const synthetic = new WeakSet<SipResponse>();
@@ -138,31 +141,6 @@ interface Rare {
  * answer to a challenge (the User-Agent override and mediasec back, `Supported` still missing).
  */
 type BareStage = 'none' | 'resend' | 'auth-resend';
-
-// Bits of Registerer.flags.
-/** The Contact user was drawn by the profile rather than configured. */
-const USER_IS_RANDOM = 1;
-/** The registrar answered a preemptive Authorization with a fresh challenge (not `stale`). */
-const PREEMPTIVE_REJECTED = 2;
-/** The user wants a binding (register() called, not unregistered or stopped). */
-const WANTED = 4;
-/** SIP.js 0.21 quirk: a contactless 2xx leaves `waiting` set forever. */
-const STUCK = 8;
-/** A 439 said the first hop cannot keep an RFC 5626 flow: no `reg-id` any more. */
-const OUTBOUND_OFF = 16;
-/**
- * The public GRUU is the AOR with `gr=urn:uuid:<instance id>` (RFC 5627 section 3.2's suggested
- * construction, which Kamailio and the development registrar use): rebuilt when read rather
- * than kept, some 90 bytes less per registered user agent.
- */
-const PUB_GRUU_DERIVED = 32;
-/**
- * dispose() ran: the response to a request still in flight then is ignored (no request starts
- * after it: `stopped` is final).
- */
-const DISPOSED = 64;
-/** Asterisk: a reliable transport closed while registered; REGISTER again once it is back. */
-const REREGISTER_ON_CONNECT = 128;
 
 /**
  * A registration client (RFC 3261 section 10) with RFC 5626 outbound, RFC 5627 GRUU and RFC
