@@ -9,25 +9,11 @@
  * of `charCodeAt` and less than a regular expression whose captures become strings.
  */
 
+import { DIGIT, HOST, IPV6, TOKEN, URI_PARAM, USER, VALUE, WS } from './char-classes.js';
 import { utf8Encoder } from './codecs.js';
 import { HOST_CHARS, PARAM_CHARS, TOKEN_CHARS, USER_CHARS } from './escape.js';
 
-/** URI user part without escapes (unreserved and user-unreserved characters). */
-export const USER = 1;
-/** Hostname or IPv4 address. */
-export const HOST = 2;
-/** URI `paramchar` without escapes. */
-export const URI_PARAM = 4;
-/** RFC 3261 `token`. */
-export const TOKEN = 8;
-/** An unquoted header parameter value: token, host or IPv6 reference characters. */
-const VALUE = 16;
-/** Inside an IPv6 reference: hex digits, `:` and `.`. */
-export const IPV6 = 32;
-/** SP and HTAB. */
-export const WS = 64;
-/** ASCII digits. */
-export const DIGIT = 128;
+export { DIGIT, HOST, IPV6, TOKEN, URI_PARAM, USER, WS };
 
 /** Class bits by byte, from the character sets the string-level parsers check against. */
 const CLASS = new Uint8Array(256);

@@ -1,3 +1,9 @@
+// The numbers first: esbuild writes a module's leading constants where they are used.
+/** Slots of the open-addressed name table {@link BY_HASH} (a power of two). */
+const SLOTS = 256;
+/** The {@link keyId} numbers below this are Via, From, To, Call-ID, CSeq and Contact. */
+export const HOT_IDS = 6;
+
 /** RFC 3261 section 7.3.3 compact forms and later ones (RFC 3515, 3841, 3892, 4028, 6665). */
 const COMPACT: Record<string, string> = {
   i: 'call-id',
@@ -101,7 +107,6 @@ const COMMON = [
   'request-disposition',
 ];
 
-const SLOTS = 256;
 /** Open-addressed table of indexes into COMMON by {@link nameHash}, and each name's character codes. */
 const BY_HASH = new Int16Array(SLOTS).fill(-1);
 const CODES: Uint8Array[] = COMMON.map((name) => Uint8Array.from(name, (c) => c.charCodeAt(0)));
@@ -138,9 +143,6 @@ export function keyId(key: string): number {
 export function keyOfId(id: number): string {
   return COMMON[id]!;
 }
-
-/** The {@link keyId} numbers below this are Via, From, To, Call-ID, CSeq and Contact. */
-export const HOT_IDS = 6;
 
 /**
  * Each COMMON name (of 4 characters or more) as little-endian 4-byte words, the way a 4-byte

@@ -1,11 +1,25 @@
 import { AuthenticationError } from '@sipkit/digest';
-import { parseUri, type SipRequest, SipResponse, type SipUri, type Uri } from '@sipkit/parser';
+import { createRequest, parseUri, type SipRequest, SipResponse, type SipUri, type Uri } from '@sipkit/parser';
+import {
+  DISPOSED,
+  MAX_AGREEMENT_RESENDS,
+  MAX_INTERVAL_RESENDS,
+  MIN_REGISTER_GAP_MS,
+  OUTBOUND_OFF,
+  PREEMPTIVE_REJECTED,
+  PUB_GRUU_DERIVED,
+  REREGISTER_ON_CONNECT,
+  STUCK,
+  USER_IS_RANDOM,
+  WANTED,
+} from './constants.js';
 import { codeForStatus, RegistrationError, type RegistrationErrorCode } from './errors.js';
 import type { CoreRegistererOptions, UnregisterOptions } from './options.js';
-import type { RegistrationProfile } from './profile.js';
+import type { HeaderSlot, RegistrationProfile } from './profile.js';
+import { paramText } from './profiles/common.js';
 import { sipkitProfile } from './profiles/sipkit.js';
 import { flat, LOWER, token, uuid } from './random.js';
-import { authLines, buildRegister, isAuthLine } from './request-builder.js';
+import { authLines, isAuthLine, type Line, nameAddr, optional } from './request-builder.js';
 import {
   challengeParam,
   contactsOf,
@@ -18,6 +32,8 @@ import {
 import type { Gruu, RegistrationResult, UnregisterResult } from './result.js';
 import { SecurityAgreement } from './security-agreement.js';
 import type { RegistererEvents, RegistrationState, StateChange, StateChangeReason } from './state.js';
+
+export { MIN_REGISTER_GAP_MS };
 
 type TimerName = 'start' | 'refresh' | 'retry' | 'expiry';
 /** The timers that move the registration on; at most one of them is armed at a time. */
@@ -36,18 +52,6 @@ const TRANSITIONS: Readonly<Record<RegistrationState, readonly RegistrationState
   unregistering: ['unregistered', 'retry-wait', 'rejected', 'stopped'],
   stopped: [],
 };
-
-/** More immediate 423 resends than this in one attempt stop the loop (JsSIP would loop forever). */
-const MAX_INTERVAL_RESENDS = 20;
-/** 494 resends with Security-Verify per request (profiles with `on494: 'resend'`). */
-const MAX_AGREEMENT_RESENDS = 3;
-/**
- * Least time (ms) from the start of one REGISTER to a refresh or retry its outcome schedules. The
- * source systems refresh or retry at once in some cases (Asterisk: E ≤ 10 and 494; SIP.js: a
- * granted expiry of 0 or NaN; JsSIP: an unreadable one), which against such a registrar is a
- * loop on the spot; this bounds it to one REGISTER a second.
- */
-export const MIN_REGISTER_GAP_MS = 1000;
 
 /** Marks responses made up here when the sender itself threw. */
 const synthetic = new WeakSet<SipResponse>();
@@ -137,31 +141,6 @@ interface Rare {
  * answer to a challenge (the User-Agent override and mediasec back, `Supported` still missing).
  */
 type BareStage = 'none' | 'resend' | 'auth-resend';
-
-// Bits of Registerer.flags.
-/** The Contact user was drawn by the profile rather than configured. */
-const USER_IS_RANDOM = 1;
-/** The registrar answered a preemptive Authorization with a fresh challenge (not `stale`). */
-const PREEMPTIVE_REJECTED = 2;
-/** The user wants a binding (register() called, not unregistered or stopped). */
-const WANTED = 4;
-/** SIP.js 0.21 quirk: a contactless 2xx leaves `waiting` set forever. */
-const STUCK = 8;
-/** A 439 said the first hop cannot keep an RFC 5626 flow: no `reg-id` any more. */
-const OUTBOUND_OFF = 16;
-/**
- * The public GRUU is the AOR with `gr=urn:uuid:<instance id>` (RFC 5627 section 3.2's suggested
- * construction, which Kamailio and the development registrar use): rebuilt when read rather
- * than kept, some 90 bytes less per registered user agent.
- */
-const PUB_GRUU_DERIVED = 32;
-/**
- * dispose() ran: the response to a request still in flight then is ignored (no request starts
- * after it: `stopped` is final).
- */
-const DISPOSED = 64;
-/** Asterisk: a reliable transport closed while registered; REGISTER again once it is back. */
-const REREGISTER_ON_CONNECT = 128;
 
 /**
  * A registration client (RFC 3261 section 10) with RFC 5626 outbound, RFC 5627 GRUU and RFC
@@ -865,6 +844,7 @@ export class Registerer {
     }
   }
 
+  /** One REGISTER or un-REGISTER, its header lines laid out as the profile says. */
   #build(
     kind: 'register' | 'unregister',
     star: boolean,
@@ -876,46 +856,62 @@ export class Registerer {
   ): SipRequest {
     const p = this.profile;
     const o = this.#opts;
-    const optionHeaders = kind === 'register' || p.extraHeadersOnUnregister ? (o.extraHeaders ?? []) : [];
+    const register = kind === 'register';
+    const optionHeaders = register || p.extraHeadersOnUnregister ? (o.extraHeaders ?? []) : [];
     let extra = [...optionHeaders, ...callHeaders];
     // Auth lines come from a request built with the extra headers, so they already hold an
     // extra Authorization line (a preemptive Bearer), or what replaced it: not twice.
     if (auth.length > 0) extra = extra.filter(([n]) => !isAuthLine(n));
     const aor = String(this.#aor);
-    return buildRegister({
-      profile: p,
-      kind,
-      star,
-      requestUri: this.#registrar,
-      fromUri: o.from?.uri?.toString() ?? aor,
-      toUri: o.to?.uri?.toString() ?? aor,
-      displayName: o.from?.displayName ?? o.displayName,
-      toDisplayName: o.to?.displayName,
-      fromTag: tag,
-      callId: this.callId,
-      cseq,
-      contact: {
-        uri: this.#contactUriText(),
-        instance: this.#instance,
-        regId: this.outbound ? this.#regId : undefined,
-        alwaysInstance: this.#rare?.alwaysInstance,
-        params: entries(o.contact?.params),
-      },
-      expires: kind === 'register' ? this.#requested : 0,
-      routeSet: o.routeSet ?? [],
-      allow: o.allow ?? p.allow,
-      supported: p.supported({
-        path: o.path,
-        gruu: o.gruu,
-        outbound: this.#is(OUTBOUND_OFF) ? false : o.outbound,
-        extra: o.extraSupported ?? [],
-      }),
-      userAgent: bare === 'resend' ? (o.bareUserAgent ?? o.userAgent) : o.userAgent,
-      extraHeaders:
-        this.#rare?.agreement && bare !== 'resend' ? [...extra, ...this.#rare.agreement.headers()] : extra,
-      auth,
-      bare: bare !== 'none',
+    const fromUri = o.from?.uri?.toString() ?? aor;
+    const toUri = o.to?.uri?.toString() ?? aor;
+    const displayName = o.from?.displayName ?? o.displayName;
+    const contactUri = this.#contactUriText();
+    const expires = register ? this.#requested : 0;
+    const supported = p.supported({
+      path: o.path,
+      gruu: o.gruu,
+      outbound: this.#is(OUTBOUND_OFF) ? false : o.outbound,
+      extra: o.extraSupported ?? [],
     });
+    if (this.#rare?.agreement && bare !== 'resend') extra.push(...this.#rare.agreement.headers());
+    // Where the expiry goes: header, Contact parameter or both, as the profile places it.
+    const placement = register ? p.expiresIn : p.unregisterExpiresIn;
+    const omit = register && p.omitExpiresWhenZero && expires === 0;
+    const headerExpires = !omit && (star || placement !== 'contact');
+    const params = entries(o.contact?.params);
+    const contact = star
+      ? `*${p.starCarriesParams ? paramText(params) : ''}`
+      : p.contactHeader({
+          uri: contactUri,
+          instance: this.#instance,
+          regId: this.outbound ? this.#regId : undefined,
+          alwaysInstance: this.#rare?.alwaysInstance,
+          params,
+          expires: !omit && placement !== 'header' ? expires : undefined,
+        });
+    // The lines of every slot; the profile's layout picks and orders them. The transaction layer adds Via.
+    const lines: Record<HeaderSlot, ReadonlyArray<Line>> = {
+      route: (o.routeSet ?? []).map((r) => ['Route', r]),
+      'max-forwards': [['Max-Forwards', p.maxForwards]],
+      from: [['From', `${nameAddr(fromUri, displayName)};tag=${tag}`]],
+      to: [['To', nameAddr(toUri, o.to?.displayName ?? (p.displayNameInTo ? displayName : undefined))]],
+      'call-id': [['Call-ID', this.callId]],
+      cseq: [['CSeq', `${cseq} REGISTER`]],
+      authorization: auth,
+      extra,
+      contact: [['Contact', contact]],
+      expires: optional('Expires', headerExpires ? expires : undefined),
+      allow: optional('Allow', o.allow ?? p.allow),
+      // Asterisk's 423 resend and its answer to a challenge go without Supported.
+      supported: optional('Supported', bare === 'none' ? supported : undefined),
+      'user-agent': optional(
+        'User-Agent',
+        bare === 'resend' ? (o.bareUserAgent ?? o.userAgent) : o.userAgent,
+      ),
+    };
+    const headers = (register ? p.registerLayout : p.unregisterLayout).flatMap((slot) => lines[slot]);
+    return createRequest({ method: 'REGISTER', uri: this.#registrar, headers });
   }
 
   #tagFor(kind: 'register' | 'unregister'): string {

@@ -1,8 +1,8 @@
 import { type Clock, cryptoRandom, type RandomSource, systemClock, type TimerHandle } from './clock.js';
+import { PONG_TIMEOUT_MS } from './constants.js';
 import { randomUnit } from './random.js';
 
-/** RFC 5626 section 4.4.1: a pong must arrive within 10 s of the ping. */
-export const PONG_TIMEOUT_MS = 10_000;
+export { PONG_TIMEOUT_MS };
 
 /** Options of {@link KeepAlive}. */
 export interface KeepAliveOptions {

@@ -1,6 +1,7 @@
 import { type SipMessage, serialize } from '@sipkit/parser';
 import { BaseTransport, type TransportOptions } from './base-transport.js';
 import type { TimerHandle } from './clock.js';
+import { CLOSED, OPEN } from './constants.js';
 import { TransportError } from './errors.js';
 import { KeepAlive, type KeepAliveOptions } from './keep-alive.js';
 import { redactUrls } from './logger.js';
@@ -57,8 +58,6 @@ export interface WebSocketTransportOptions extends TransportOptions {
   viaHost?: string;
 }
 
-const OPEN = 1;
-const CLOSED = 3;
 const PING = '\r\n\r\n';
 const PONG = '\r\n';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
