@@ -38,9 +38,9 @@ export interface SipkitConfigOptions {
   servers: SipkitServer | SipkitServer[];
   /** Digest password; answers challenges of any realm with any algorithm the server offers. */
   password?: string;
-  /** Pre-computed HA1 per algorithm (lower- or upper-case hex), bound to `realm` when given. */
+  /** Pre-computed HA1 per algorithm (lower- or upper-case hex); at least one. */
   ha1?: Partial<Record<DigestAlgorithm, string>>;
-  /** The realm `ha1` belongs to (default: any realm). */
+  /** The only realm `password` and `ha1` answer (compared exactly; default: any realm). */
   realm?: string;
   /** Digest username (default: the user part of `aor`). */
   authorizationUser?: string;
@@ -48,13 +48,13 @@ export interface SipkitConfigOptions {
   displayName?: string;
   /** REGISTER Request-URI (default: `aor` without its user part). */
   registrar?: string;
-  /** Requested registration expiry in seconds (integer >= 0, default 600). */
+  /** Requested registration expiry in seconds (integer from 1 to 2^32-1, default 600). */
   expires?: number;
   /** Register when connected (default true); false registers only on `ua.register()`. */
   register?: boolean;
   /** Header lines (`Name: value`) added to every request (default none). */
   extraHeaders?: string[];
-  /** `User-Agent` header value (default {@link SIPKIT_USER_AGENT}). */
+  /** `User-Agent` header value, not empty (default {@link SIPKIT_USER_AGENT}). */
   userAgent?: string;
   /** RFC 5626 instance UUID, bare or `urn:uuid:`-prefixed (default: generated). */
   instanceId?: string;
@@ -98,23 +98,31 @@ export function sipkitConfig(options: SipkitConfigOptions): UserAgentConfig {
     },
   );
   const servers = readServers(o);
-  const username = o.string('authorizationUser') ?? aor.user!;
+  const given = o.string('authorizationUser');
+  const username = given ?? aor.user!;
   if (/["\\\r\n]/.test(username)) {
-    o.fail('INVALID_VALUE', 'authorizationUser', 'text that fits a quoted-string (no " \\ or line breaks)');
+    // The digest username is quoted: without authorizationUser it is the AOR's user part.
+    o.fail(
+      'INVALID_VALUE',
+      given === undefined ? 'aor' : 'authorizationUser',
+      'a digest username that fits a quoted-string (no " \\ or line breaks)',
+    );
   }
   const realm = o.string('realm');
+  const bound = realm === undefined ? {} : { realm };
   const digest: DigestCredential[] = [];
   const password = o.string('password');
-  if (password !== undefined) digest.push(hideSecrets({ username, password, ha1: {} }));
+  if (password !== undefined) digest.push(hideSecrets({ username, password, ha1: {}, ...bound }));
   const ha1 = readHa1(o);
-  if (ha1) digest.push(hideSecrets({ username, ha1, ...(realm === undefined ? {} : { realm }) }));
+  if (ha1) digest.push(hideSecrets({ username, ha1, ...bound }));
 
   const registrarText = o.string('registrar');
   const registrar =
     registrarText === undefined
       ? registrarFromAor(aor, false)
       : toSipUri(registrarText, 'sipkit', 'registrar', { prependSip: true, forbidUser: true });
-  const expires = o.number('expires', { ...INTEGER, min: 0, max: 2 ** 32 - 1 }) ?? 600;
+  // 0 would be an un-REGISTER, which is ua.unregister()'s job (the sipkit profile refuses it).
+  const expires = o.number('expires', { ...INTEGER, min: 1, max: 2 ** 32 - 1 }) ?? 600;
   const instanceText = o.string('instanceId');
   const instanceId =
     instanceText === undefined ? undefined : normaliseInstanceId(instanceText, 'sipkit', 'instanceId');
@@ -158,7 +166,7 @@ export function sipkitConfig(options: SipkitConfigOptions): UserAgentConfig {
     via: { forceRport: false },
     session: defaultSession(),
     media: {},
-    userAgent: o.oneLine('userAgent', 'a User-Agent value') ?? SIPKIT_USER_AGENT,
+    userAgent: readUserAgent(o),
     lifecycle: { autoStop: false, gracefulShutdown: GRACEFUL_SHUTDOWN_SECONDS },
     traceSip: false,
     unsupported: [],
@@ -173,16 +181,13 @@ function readServers(o: OptionBag): ServerConfig[] {
   if (entries.length === 0) o.fail('MISSING', 'servers', 'at least one server');
   return entries.map((entry, i) => {
     const key = Array.isArray(raw) ? `servers[${i}]` : 'servers';
-    const { server, weight = 0 } = typeof entry === 'object' && entry !== null ? entry : { server: entry };
-    if (typeof weight !== 'number' || !Number.isFinite(weight)) {
-      throw new ConfigError(
-        'INVALID_TYPE',
-        `${key}.weight`,
-        'sipkit',
-        'a finite number',
-        undefined,
-        `got ${typeOf(weight)}`,
-      );
+    let server = entry;
+    let weight = 0;
+    if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
+      const e = new OptionBag('sipkit', entry as Record<string, unknown>, isUndefined, (k) => [k], `${key}.`);
+      server = e.raw('server');
+      weight = e.number('weight', {}) ?? 0;
+      e.refuseRest('server or weight');
     }
     if (typeof server !== 'string') {
       throw new ConfigError(
@@ -202,20 +207,23 @@ function readServers(o: OptionBag): ServerConfig[] {
   });
 }
 
-/** A `sip:` / `sips:` next hop: the transport from its `transport` parameter, UDP or (sips) TLS by default. */
+/**
+ * A `sip:` / `sips:` next hop: the transport from its `transport` parameter, else UDP. A `sips:`
+ * URI is always TLS (RFC 3261 section 26.2.2: `transport=tcp` there means TLS over TCP), never UDP.
+ */
 function sipServer(text: string, key: string): { uri: SipUri; transport: TransportProtocol } {
   const uri = toSipUri(text, 'sipkit', key, { forbidUser: true });
-  const param = uri.params.get('transport')?.toLowerCase();
-  const transport = (param ?? (uri.scheme === 'sips' ? 'tls' : 'udp')) as TransportProtocol;
-  if (transport !== 'udp' && transport !== 'tcp' && transport !== 'tls') {
+  const secure = uri.scheme === 'sips';
+  const transport = uri.params.get('transport')?.toLowerCase() ?? (secure ? 'tls' : 'udp');
+  if (transport !== 'tcp' && transport !== 'tls' && (secure || transport !== 'udp')) {
     throw new ConfigError(
       'INVALID_URI',
       key,
       'sipkit',
-      'a sip: URI with transport udp, tcp or tls, or a ws:// or wss:// URL',
+      'a sip: URI over udp, tcp or tls, a sips: URI (TLS), or a ws:// or wss:// URL',
     );
   }
-  return { uri, transport };
+  return { uri, transport: secure ? 'tls' : transport };
 }
 
 function readHa1(o: OptionBag): DigestCredential['ha1'] | undefined {
@@ -224,7 +232,9 @@ function readHa1(o: OptionBag): DigestCredential['ha1'] | undefined {
   const expected = 'an object of HA1s in hex per algorithm (MD5: 32 digits, SHA-256 and SHA-512-256: 64)';
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) o.fail('INVALID_TYPE', 'ha1', expected);
   const ha1: DigestCredential['ha1'] = {};
-  for (const [alg, value] of Object.entries(raw as Record<string, unknown>)) {
+  const given = Object.entries(raw as Record<string, unknown>);
+  if (given.length === 0) o.fail('INVALID_VALUE', 'ha1', expected);
+  for (const [alg, value] of given) {
     const digits = alg === 'MD5' ? 32 : alg === 'SHA-256' || alg === 'SHA-512-256' ? 64 : 0;
     if (typeof value !== 'string' || value.length !== digits || !HEX.test(value)) {
       // The key names the algorithm only: the value is a secret.
@@ -236,11 +246,20 @@ function readHa1(o: OptionBag): DigestCredential['ha1'] | undefined {
 }
 
 function readReconnect(o: OptionBag): UserAgentConfig['connection']['reconnect'] {
-  const raw = o.raw('reconnect') ?? {};
-  if (typeof raw !== 'object' || raw === null) o.fail('INVALID_TYPE', 'reconnect', 'an object');
+  const raw = o.raw('reconnect');
+  if (raw === undefined) return { kind: 'clamped-backoff', minInterval: 2, maxInterval: 30 };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    o.fail('INVALID_TYPE', 'reconnect', 'an object');
   const r = new OptionBag('sipkit', raw as Record<string, unknown>, isUndefined, (k) => [k], 'reconnect.');
   const minInterval = r.number('minInterval', { ...INTEGER, above: 0 }) ?? 2;
   const maxInterval = r.number('maxInterval', { ...INTEGER, min: minInterval }) ?? Math.max(30, minInterval);
   r.refuseRest('minInterval or maxInterval');
   return { kind: 'clamped-backoff', minInterval, maxInterval };
+}
+
+function readUserAgent(o: OptionBag): string {
+  const text = o.oneLine('userAgent', 'a User-Agent value');
+  // RFC 3261 section 20.41: User-Agent holds at least one product or comment.
+  if (text?.trim() === '') o.fail('INVALID_VALUE', 'userAgent', 'a User-Agent value that is not empty');
+  return text ?? SIPKIT_USER_AGENT;
 }

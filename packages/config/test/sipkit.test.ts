@@ -96,6 +96,18 @@ describe('sipkitConfig options', () => {
       keepAliveInterval: 25,
     });
   });
+  it('takes a sips: next hop as TLS, with transport=tcp too (RFC 3261 26.2.2)', () => {
+    const c = sipkitConfig({
+      ...base,
+      servers: ['sips:pbx.example.org;transport=tcp', 'sip:pbx.example.org;transport=tls'],
+    });
+    expect(c.servers.map((s) => s.transport)).toEqual(['tls', 'tls']);
+  });
+  it('binds a password to realm when one is given', () => {
+    expect(sipkitConfig({ ...base, realm: 'example.com' }).credentials.digest).toEqual([
+      { username: 'alice', password: 'pw', ha1: {}, realm: 'example.com' },
+    ]);
+  });
   it('raises the back-off ceiling to a minimum above 30', () => {
     expect(sipkitConfig({ ...base, reconnect: { minInterval: 45 } }).connection.reconnect).toEqual({
       kind: 'clamped-backoff',
@@ -120,12 +132,42 @@ describe('sipkitConfig refuses bad input with a ConfigError naming the option, n
       'INVALID_URI',
     ],
     ['a server with a user', { ...base, servers: 'sip:u@a.example' }, 'servers', 'INVALID_URI'],
+    [
+      'a sips URI over udp',
+      { ...base, servers: ['sips:a.example;transport=udp'] },
+      'servers[0]',
+      'INVALID_URI',
+    ],
+    [
+      'a misspelt server field',
+      { ...base, servers: [{ server: 'wss://a.example', wieght: 3 }] },
+      'servers[0].wieght',
+      'UNKNOWN_OPTION',
+    ],
+    ['a server object without server', { ...base, servers: [{}] }, 'servers[0]', 'INVALID_TYPE'],
+    [
+      'an infinite weight',
+      { ...base, servers: [{ server: 'wss://a.example', weight: Infinity }] },
+      'servers[0].weight',
+      'INVALID_VALUE',
+    ],
+    ['an empty HA1 set', { ...base, ha1: {} }, 'ha1', 'INVALID_VALUE'],
+    ['reconnect as null', { ...base, reconnect: null }, 'reconnect', 'INVALID_TYPE'],
+    ['reconnect as a list', { ...base, reconnect: [] }, 'reconnect', 'INVALID_TYPE'],
+    ['an empty user agent', { ...base, userAgent: ' ' }, 'userAgent', 'INVALID_VALUE'],
+    [
+      'an AOR user that cannot be a digest username',
+      { ...base, aor: 'sip:a%22b@example.com' },
+      'aor',
+      'INVALID_VALUE',
+    ],
+    ['an expiry of 0 (that is an un-REGISTER)', { ...base, expires: 0 }, 'expires', 'OUT_OF_RANGE'],
     ['a numeric server', { ...base, servers: [5060] }, 'servers[0]', 'INVALID_TYPE'],
     [
       'a NaN weight',
       { ...base, servers: [{ server: 'wss://a.example', weight: Number.NaN }] },
       'servers[0].weight',
-      'INVALID_TYPE',
+      'INVALID_VALUE',
     ],
     ['a short HA1', { ...base, ha1: { MD5: 'abc123' } }, 'ha1.MD5', 'INVALID_VALUE'],
     [
