@@ -67,7 +67,11 @@ export interface SipkitConfigOptions {
     /** Longest wait in seconds (integer >= minInterval, default 30 or minInterval if larger). */
     maxInterval?: number;
   };
-  /** CRLF keep-alive interval in seconds (default 0: off, unless the registrar sends Flow-Timer). */
+  /**
+   * CRLF keep-alive interval in seconds on stream and WebSocket flows (default 0: off, as in JsSIP).
+   * When on, a registrar's RFC 5626 `Flow-Timer` replaces it, and no pong within 10 s fails the
+   * flow (the user agent reconnects and registers again). 0 stays off whatever the registrar says.
+   */
   keepAliveInterval?: number;
 }
 
