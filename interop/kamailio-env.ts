@@ -27,6 +27,8 @@ export const KAMAILIO_USERS = {
   dave: 'davepw',
   /** Kamailio answers erin's un-REGISTERs (`Expires: 0`) with 503. */
   erin: 'erinpw',
+  /** Kamailio confirms frank's REGISTERs with a reg-id as RFC 5626 outbound flows (`Require: outbound`, `Flow-Timer: 2`). */
+  frank: 'frankpw',
 } as const;
 /** The binrpc control socket, for `kamcmd -s`: at a fixed place so test workers find it. */
 export const KAMAILIO_CTL_SOCKET = join(tmpdir(), `sipkit-kamailio-${KAMAILIO_SIP_PORT}-ctl.sock`);

@@ -68,9 +68,10 @@ export interface SipkitConfigOptions {
     maxInterval?: number;
   };
   /**
-   * CRLF keep-alive interval in seconds on stream and WebSocket flows (default 0: off, as in JsSIP).
-   * When on, a registrar's RFC 5626 `Flow-Timer` replaces it, and no pong within 10 s fails the
-   * flow (the user agent reconnects and registers again). 0 stays off whatever the registrar says.
+   * CRLF keep-alive interval in seconds on stream and WebSocket flows (default 0: none of its own).
+   * A registrar's RFC 5626 `Flow-Timer` replaces it, and no pong within 10 s fails the flow (the
+   * user agent reconnects and registers again). With 0, a flow the registrar confirms as outbound
+   * (`Require: outbound`) is still kept alive, at the Flow-Timer or every 96-120 s.
    */
   keepAliveInterval?: number;
 }

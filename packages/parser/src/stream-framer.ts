@@ -56,11 +56,16 @@ export class StreamFramer {
   #size = -1;
   /** The largest message (`maxMessageBytes`, the one limit that framing applies). */
   readonly #max: number;
-  readonly #pinging: boolean;
+  #pinging: boolean;
 
   constructor(limits: Partial<ParseLimits> = {}, options: StreamFramerOptions = {}) {
     this.#max = limits.maxMessageBytes ?? DEFAULT_LIMITS.maxMessageBytes;
     this.#pinging = !!options.pinging;
+  }
+
+  /** This end has started pinging (see {@link StreamFramerOptions.pinging}): a lone CRLF is a pong from now on. */
+  startPinging(): void {
+    this.#pinging = true;
   }
 
   /** Bytes held waiting for the rest of a message. */

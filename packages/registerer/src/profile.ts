@@ -255,6 +255,12 @@ export interface RegistrationProfile {
   /** On an RFC 5626 flow failure: re-REGISTER, or ignore. */
   readonly onFlowFailed: 'reregister' | 'ignore';
   /**
+   * Keep a flow the registrar confirmed as outbound (`Require: outbound` in the 2xx) alive even
+   * when the config turns keep-alives off: RFC 5626 section 4.4.1, at the `Flow-Timer` or a
+   * nominal 120 s. Default false: JsSIP, SIP.js and Asterisk send keep-alives only as configured.
+   */
+  readonly keepsOutboundFlowAlive?: boolean;
+  /**
    * On a 439 (First Hop Lacks Outbound Support) to a REGISTER with a `reg-id`: register again at
    * once without outbound (RFC 5626 section 4.2.1 allows it), or fail like any other rejection.
    * Default `fail`.

@@ -93,6 +93,8 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
   #retriesUsed = 0;
   #failures = 0;
   #flowTimer: number | undefined;
+  /** Seconds of {@link keepFlowAlive}, applied to each new connection. */
+  #flowAlive: number | undefined;
   /** The pending {@link BaseTransport.open}, which every caller of connect() shares. */
   #waiting: { resolve: () => void; reject: (e: Error) => void } | undefined;
 
@@ -162,6 +164,12 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
     this.#current?.transport.setFlowTimer?.(seconds);
   }
 
+  /** Keeps the current connection's flow alive every `seconds` (nominal), and every later one's. */
+  keepFlowAlive(seconds: number): void {
+    this.#flowAlive = seconds;
+    this.#current?.transport.keepFlowAlive?.(seconds);
+  }
+
   async close(): Promise<void> {
     if (this.#phase === 'closed') return;
     this.#phase = 'closed';
@@ -222,6 +230,7 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
     this.#policy.reset();
     this.#pool.markOk(server);
     if (this.#flowTimer !== undefined) this.#current?.transport.setFlowTimer?.(this.#flowTimer);
+    if (this.#flowAlive !== undefined) this.#current?.transport.keepFlowAlive?.(this.#flowAlive);
     this.setState('connected');
     this.#settle();
   }

@@ -58,4 +58,11 @@ export interface Transport {
    * keep-alive interval of this transport's flows. Stream transports implement it.
    */
   setFlowTimer?(seconds: number): void;
+  /**
+   * Optional: keeps this transport's flows alive (RFC 5626 section 4.4.1, for a registration the
+   * registrar confirmed as an outbound flow): when keep-alives are off, starts them with a nominal
+   * interval of `seconds`, checking pongs; when they are on, changes nothing. Stream and WebSocket
+   * transports implement it.
+   */
+  keepFlowAlive?(seconds: number): void;
 }

@@ -81,7 +81,7 @@ export class WebSocketTransport extends BaseTransport {
   readonly #Ctor: WebSocketConstructor | undefined;
   readonly #connectTimeoutMs: number;
   readonly #closeTimeoutMs: number;
-  readonly #keepAlive: KeepAlive | undefined;
+  #keepAlive: KeepAlive | undefined;
   #socket: WebSocketLike | undefined;
   /** Rejects a pending `connect()` when `close()` comes first. */
   #abortOpening: ((error: TransportError) => void) | undefined;
@@ -110,21 +110,23 @@ export class WebSocketTransport extends BaseTransport {
     this.#Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
-    if (options.keepAlive) {
-      const ka = options.keepAlive === true ? {} : options.keepAlive;
-      this.#keepAlive = new KeepAlive(
-        {
-          sendPing: () => {
-            // A ping that cannot be written is a pong that will not come: the timeout reports it.
-            try {
-              this.#sendRaw(PING);
-            } catch {}
-          },
-          onFailure: (reason) => this.#flowFailed(reason),
+    if (options.keepAlive)
+      this.#keepAlive = this.#makeKeepAlive(options.keepAlive === true ? {} : options.keepAlive);
+  }
+
+  #makeKeepAlive(options: KeepAliveOptions): KeepAlive {
+    return new KeepAlive(
+      {
+        sendPing: () => {
+          // A ping that cannot be written is a pong that will not come: the timeout reports it.
+          try {
+            this.#sendRaw(PING);
+          } catch {}
         },
-        { clock: this.clock, random: this.random, ...ka },
-      );
-    }
+        onFailure: (reason) => this.#flowFailed(reason),
+      },
+      { clock: this.clock, random: this.random, ...options },
+    );
   }
 
   /** The URL for messages and logs: without a password it may carry (made only when needed). */
@@ -164,6 +166,16 @@ export class WebSocketTransport extends BaseTransport {
    */
   setFlowTimer(seconds: number): void {
     this.#keepAlive?.setFlowTimer(seconds);
+  }
+
+  /**
+   * Starts RFC 5626 keep-alives every `seconds` (nominal) when they are off; no change when on.
+   * Throws `RangeError` unless `seconds` > 0.
+   */
+  keepFlowAlive(seconds: number): void {
+    if (this.#keepAlive) return;
+    this.#keepAlive = this.#makeKeepAlive({ intervalMs: seconds * 1000 });
+    if (this.state === 'connected') this.#keepAlive.start();
   }
 
   /**

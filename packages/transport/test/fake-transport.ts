@@ -16,6 +16,7 @@ export class FakeTransport implements Transport {
   state: TransportState = 'disconnected';
   readonly sent: (SipMessage | Uint8Array)[] = [];
   flowTimer: number | undefined;
+  keptAlive: number | undefined;
   private readonly events = new Emitter<TransportEvents>();
   private settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
 
@@ -53,6 +54,9 @@ export class FakeTransport implements Transport {
   }
   setFlowTimer(seconds: number): void {
     this.flowTimer = seconds;
+  }
+  keepFlowAlive(seconds: number): void {
+    this.keptAlive = seconds;
   }
   async close(): Promise<void> {
     this.set('closed');

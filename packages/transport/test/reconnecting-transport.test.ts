@@ -97,6 +97,25 @@ describe('ReconnectingTransport', () => {
     expect(got).toEqual(['first', 'flow dropped', 'second']);
   });
 
+  it('keeps the flow of every later connection alive once asked (RFC 5626 outbound)', async () => {
+    const { t, made, last, clock } = rig({
+      policy: exponentialBackoff({ minMs: 1000, maxMs: 1000, jitter: 0 }),
+    });
+    const done = t.connect();
+    last().succeed();
+    await done;
+    t.keepFlowAlive(120);
+    expect(last().keptAlive).toBe(120);
+    last().drop();
+    await flush();
+    clock.advance(1000);
+    last().succeed();
+    await flush();
+    expect(made.length).toBe(2);
+    expect(last().keptAlive).toBe(120);
+    await t.close();
+  });
+
   it('fails over at once to the next server, then backs off when all failed', async () => {
     const { t, last, log, clock } = rig(
       { policy: exponentialBackoff({ minMs: 1000, maxMs: 8000, jitter: 0 }) },

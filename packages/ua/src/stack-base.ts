@@ -295,6 +295,15 @@ export class StackBase implements TransactionUser {
   }
 
   /**
+   * Keeps the flow alive (RFC 5626 section 4.4.1) every `seconds`: starts keep-alives when they
+   * are off, on this connection and the ones after a reconnect.
+   * @internal
+   */
+  keepFlowAlive(seconds: number): void {
+    this.transport?.keepFlowAlive(seconds);
+  }
+
+  /**
    * Where the transport is bound now.
    * @internal
    */

@@ -172,6 +172,7 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
     onConnected: 'register',
     retryRejectedOnConnect: false,
     onFlowFailed: 'reregister',
+    keepsOutboundFlowAlive: true,
     onFirstHopLacksOutbound: 'register-without-outbound',
     whileBusy: 'join',
     unregisterWhen: 'always',

@@ -45,7 +45,7 @@ export class StreamConnection {
   /** This side's address and port of the connection. */
   readonly local: Endpoint;
   private readonly framer: StreamFramer;
-  private readonly keepAlive: KeepAlive | undefined;
+  private keepAlive: KeepAlive | undefined;
   private lastActivity: number;
   private idleTimer: TimerHandle | undefined;
   private ended = false;
@@ -66,22 +66,24 @@ export class StreamConnection {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err) => this.end(new TransportError('CLOSED', `connection error: ${err.message}`)));
     socket.on('close', () => this.end());
-    if (options.keepAlive) {
-      this.keepAlive = new KeepAlive(
-        {
-          sendPing: () => {
-            this.write(PING).catch(() => {});
-          },
-          onFailure: (reason) => {
-            this.hooks.flowFailed(reason, this);
-            this.close(new TransportError('FLOW_FAILED', reason));
-          },
-        },
-        { clock: options.clock, random: options.random, ...options.keepAlive },
-      );
-      this.keepAlive.start();
-    }
+    if (options.keepAlive) this.startKeepAlive(options.keepAlive);
     this.armIdle(options.idleTimeoutMs);
+  }
+
+  private startKeepAlive(options: KeepAliveOptions): void {
+    this.keepAlive = new KeepAlive(
+      {
+        sendPing: () => {
+          this.write(PING).catch(() => {});
+        },
+        onFailure: (reason) => {
+          this.hooks.flowFailed(reason, this);
+          this.close(new TransportError('FLOW_FAILED', reason));
+        },
+      },
+      { clock: this.options.clock, random: this.options.random, ...options },
+    );
+    this.keepAlive.start();
   }
 
   /** True until the connection is closed. */
@@ -107,6 +109,14 @@ export class StreamConnection {
   /** Applies a registrar's Flow-Timer (seconds) to this connection's keep-alive. */
   setFlowTimer(seconds: number): void {
     this.keepAlive?.setFlowTimer(seconds);
+  }
+
+  /** Starts keep-alives every `seconds` (nominal) when this connection has none. */
+  keepFlowAlive(seconds: number): void {
+    if (this.keepAlive || this.ended) return;
+    // From now on a lone CRLF from the peer is the pong to our ping.
+    this.framer.startPinging();
+    this.startKeepAlive({ intervalMs: seconds * 1000 });
   }
 
   /** Closes the connection; `closed` is reported once. */

@@ -68,6 +68,10 @@ export class StreamTransport extends BaseTransport {
   private readonly keepAlive: KeepAliveOptions | undefined;
   private readonly tls: TlsSettings | undefined;
   private readonly connections = new Map<string, StreamConnection>();
+  /** The connections this end opened: the flows it keeps alive. */
+  private readonly outgoing = new Set<StreamConnection>();
+  /** Seconds of {@link keepFlowAlive}, for connections opened later. */
+  private flowAlive: number | undefined;
   private readonly pending = new Map<string, Promise<StreamConnection>>();
   private readonly hooks: StreamConnectionHooks;
   private server: Server | undefined;
@@ -125,6 +129,15 @@ export class StreamTransport extends BaseTransport {
   setFlowTimer(seconds: number): void {
     this.flowTimer = seconds;
     for (const conn of this.connections.values()) conn.setFlowTimer(seconds);
+  }
+
+  /**
+   * Starts RFC 5626 keep-alives every `seconds` (nominal) on the open outgoing connections that
+   * have none, and on those opened later; no change where they run.
+   */
+  keepFlowAlive(seconds: number): void {
+    this.flowAlive = seconds;
+    for (const conn of this.outgoing) conn.keepFlowAlive(seconds);
   }
 
   async close(): Promise<void> {
@@ -259,6 +272,10 @@ export class StreamTransport extends BaseTransport {
       keepAlive: outgoing ? this.keepAlive : undefined,
     });
     if (outgoing && this.flowTimer !== undefined) conn.setFlowTimer(this.flowTimer);
+    if (outgoing) {
+      this.outgoing.add(conn);
+      if (this.flowAlive !== undefined) conn.keepFlowAlive(this.flowAlive);
+    }
     this.connections.set(endpointKey(conn.remote), conn);
     if (dialledKey) this.connections.set(dialledKey, conn);
     return conn;
@@ -266,6 +283,7 @@ export class StreamTransport extends BaseTransport {
 
   private forget(conn: StreamConnection, error?: Error): void {
     for (const [k, c] of this.connections) if (c === conn) this.connections.delete(k);
+    this.outgoing.delete(conn);
     if (conn !== this.main) return;
     this.main = undefined;
     if (this.state !== 'connected') return;
