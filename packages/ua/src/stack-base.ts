@@ -295,6 +295,14 @@ export class StackBase implements TransactionUser {
   }
 
   /**
+   * True when the shared transport is a stream (TCP, TLS, WS); false over UDP, undefined before start.
+   * @internal
+   */
+  get reliable(): boolean | undefined {
+    return this.transport?.reliable;
+  }
+
+  /**
    * Keeps the flow alive (RFC 5626 section 4.4.1) every `seconds`: starts keep-alives when they
    * are off, on this connection and the ones after a reconnect.
    * @internal
