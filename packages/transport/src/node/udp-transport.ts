@@ -85,7 +85,7 @@ export class UdpTransport extends BaseTransport {
     }
     if (!target) return Promise.reject(new TransportError('NO_TARGET', 'UDP needs a target'));
     const bytes = data instanceof Uint8Array ? data : serialize(data);
-    return this.datagram(socket, bytes, target).then(() => this.trace('out', bytes, target));
+    return this.datagram(socket, bytes, target, true);
   }
 
   /**
@@ -216,8 +216,8 @@ export class UdpTransport extends BaseTransport {
     }
   }
 
-  /** Sends one datagram. */
-  private datagram(socket: Socket, bytes: Uint8Array, target: Endpoint): Promise<void> {
+  /** Sends one datagram; `traced` for SIP (STUN stays out of the SIP trace). */
+  private datagram(socket: Socket, bytes: Uint8Array, target: Endpoint, traced = false): Promise<void> {
     return new Promise((resolve, reject) => {
       socket.send(bytes, target.port, unbracket(target.host), (err) => {
         if (err) {
@@ -226,6 +226,7 @@ export class UdpTransport extends BaseTransport {
           );
           return;
         }
+        if (traced) this.trace('out', bytes, target);
         resolve();
       });
     });
