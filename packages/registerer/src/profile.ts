@@ -257,7 +257,7 @@ export interface RegistrationProfile {
   /**
    * Keep a flow the registrar confirmed as outbound (`Require: outbound` in the 2xx) alive even
    * when the config turns keep-alives off: RFC 5626 section 4.4.1, at the `Flow-Timer` or a
-   * nominal 120 s. Default false: JsSIP, SIP.js and Asterisk send keep-alives only as configured.
+   * nominal 120 s (29 s over UDP). Default false: JsSIP, SIP.js and Asterisk send keep-alives only as configured.
    */
   readonly keepsOutboundFlowAlive?: boolean;
   /**

@@ -62,7 +62,7 @@ export interface Transport {
    * Optional: keeps this transport's flows alive (RFC 5626 section 4.4.1, for a registration the
    * registrar confirmed as an outbound flow): when keep-alives are off, starts them with a nominal
    * interval of `seconds`, checking pongs; when they are on, changes nothing. Stream and WebSocket
-   * transports implement it.
+   * transports implement it with CRLF pings, UDP with STUN Binding requests (section 4.4.2).
    */
   keepFlowAlive?(seconds: number): void;
 }

@@ -80,7 +80,8 @@ function build(server: ServerConfig, context: TransportContext, settings: NodeTr
     case 'udp': {
       // Asterisk `bind` (UDP only; the adapter reports it for the others).
       const bound = local?.bind ? splitBind(local.bind) : { host: bindHost(server) };
-      return new UdpTransport({ ...context, ...settings.udp, ...bound });
+      // The server is the flow's far end: RFC 5626 STUN keep-alives go there.
+      return new UdpTransport({ ...context, ...settings.udp, ...bound, remote: serverEndpoint(server) });
     }
     case 'tcp':
       return new TcpTransport({

@@ -296,11 +296,14 @@ export class StackBase implements TransactionUser {
 
   /**
    * Keeps the flow alive (RFC 5626 section 4.4.1) every `seconds`: starts keep-alives when they
-   * are off, on this connection and the ones after a reconnect.
+   * are off, on this connection and the ones after a reconnect. Without `seconds` (no
+   * Flow-Timer) the nominal interval is 120 s on a stream (pings at 96-120 s) and 29 s over UDP,
+   * where NAT bindings are short-lived (23-29 s).
    * @internal
    */
-  keepFlowAlive(seconds: number): void {
-    this.transport?.keepFlowAlive(seconds);
+  keepFlowAlive(seconds?: number): void {
+    const t = this.transport;
+    t?.keepFlowAlive(seconds ?? (t.reliable ? 120 : 29));
   }
 
   /**

@@ -52,9 +52,6 @@ function flowTimer(response: SipResponse): number | undefined {
   return requiresOutbound(response) && Number.isInteger(seconds) && seconds > 0 ? seconds : undefined;
 }
 
-/** Nominal keep-alive interval of a confirmed outbound flow without a Flow-Timer: pings at 96-120 s. */
-const OUTBOUND_KEEP_ALIVE_SECONDS = 120;
-
 /** Receives every SIP message as text with Authorization values already replaced by `<redacted>`. */
 export type SipTrace = (direction: TraceDirection, text: string, peer: Endpoint) => void;
 
@@ -338,9 +335,10 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
     if (res && change.state === 'registered' && this.#reg?.outbound) {
       const seconds = flowTimer(res);
       if (seconds !== undefined) this.#stack?.setFlowTimer(seconds);
-      // RFC 5626 section 4.4.1: a confirmed outbound flow is kept alive (95-120 s without a Flow-Timer).
+      // RFC 5626 section 4.4.1: a confirmed outbound flow is kept alive (the stack picks the
+      // interval when there is no Flow-Timer: 96-120 s on a stream, 23-29 s over UDP).
       if (this.#reg.profile.keepsOutboundFlowAlive && requiresOutbound(res))
-        this.#stack?.keepFlowAlive(seconds ?? OUTBOUND_KEEP_ALIVE_SECONDS);
+        this.#stack?.keepFlowAlive(seconds);
     }
     this.#events?.emit('registration', change);
   }

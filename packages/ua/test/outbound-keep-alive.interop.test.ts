@@ -1,7 +1,9 @@
 // RFC 5626 section 4.4.1 against Kamailio: frank's registration is confirmed as an outbound flow
 // (`Require: outbound`, `Flow-Timer: 2`), so the sipkit profile keeps the flow alive although
-// its config turns keep-alives off, and Kamailio answers every CRLF ping with a CRLF pong.
+// its config turns keep-alives off, and Kamailio answers every CRLF ping with a CRLF pong; over
+// UDP (section 4.4.2) the pings are STUN Binding requests, which Kamailio's stun module answers.
 import { sipkitConfig } from '@sipkit/config';
+import type { Logger } from '@sipkit/transport';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   KAMAILIO_DOMAIN,
@@ -58,6 +60,43 @@ describe.each(['tcp', 'ws'] as const)('a confirmed outbound flow over %s', (tran
     await until(() => pongs >= 3, 15_000, 'three keep-alive pongs');
     expect(pings).toBeGreaterThanOrEqual(3);
     expect(drops).toEqual([]);
+    await ua.stop();
+  });
+});
+
+describe('a confirmed outbound flow over udp', () => {
+  test('is kept alive with STUN at the Flow-Timer and Kamailio answers the Binding requests', async () => {
+    const config = sipkitConfig({
+      aor: `sip:frank@${KAMAILIO_DOMAIN}`,
+      password: KAMAILIO_USERS.frank,
+      servers: `sip:${KAMAILIO_HOST}:${KAMAILIO_SIP_PORT}`,
+      expires: 60,
+    });
+    expect(config.connection.keepAliveInterval).toBe(0);
+    // STUN never reaches the SIP trace: the transport's debug line tells of each response.
+    let responses = 0;
+    const debug = (line: string) => {
+      if (line === `STUN Binding response from ${KAMAILIO_HOST}:${KAMAILIO_SIP_PORT}`) responses++;
+    };
+    const logger: Logger = { debug, info: () => {}, warn: () => {}, error: () => {} };
+    let registers = 0;
+    const ua = new UserAgent(config, {
+      transportFactory: nodeTransportFactory,
+      logger,
+      trace: (direction, text) => {
+        if (direction === 'out' && text.startsWith('REGISTER ')) registers++;
+      },
+    });
+    running.push(ua);
+    await ua.start();
+    if (ua.registerer?.state !== 'registered') await ua.register();
+    expect(ua.registerer?.state).toBe('registered');
+    expect(ua.registerer?.outbound).toBe(true);
+    // From here on a failed flow (no response, or a changed mapped address) would re-REGISTER.
+    const before = registers;
+    // Flow-Timer 2: a Binding request every 1.6-2 s, so three answers take about 6 s.
+    await until(() => responses >= 3, 15_000, 'three STUN Binding responses');
+    expect(registers).toBe(before);
     await ua.stop();
   });
 });

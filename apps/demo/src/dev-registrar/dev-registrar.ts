@@ -50,6 +50,11 @@ export interface DevRegistrarOptions {
    * retired nonce costs a second round trip (401 stale=true), so size it for the population.
    */
   maxNonces?: number;
+  /**
+   * Seconds of the `Flow-Timer` sent with `Require: outbound` (RFC 5626 section 5.4), telling
+   * outbound clients how often to send keep-alives. Default: none (clients pick their own).
+   */
+  flowTimer?: number;
   clock?: Clock;
   /** Wall-clock milliseconds for the `Date` header of a 200 (default `Date.now`). */
   wallTime?: () => number;
@@ -107,6 +112,7 @@ export class DevRegistrar implements TransactionUser {
       now: () => this.clock.now(),
       wallTime: options.wallTime ?? Date.now,
       token: () => generateTag(this.random),
+      flowTimer: options.flowTimer,
     };
   }
 

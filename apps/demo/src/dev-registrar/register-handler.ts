@@ -13,6 +13,8 @@ export interface RegisterContext {
   wallTime(): number;
   /** Random token for To tags and GRUUs. */
   token(): string;
+  /** Flow-Timer seconds sent with `Require: outbound` (RFC 5626 section 5.4); none when undefined. */
+  flowTimer?: number;
 }
 
 function options(req: SipRequest): Set<string> {
@@ -75,8 +77,10 @@ export async function handleRegister(ctx: RegisterContext, req: SipRequest): Pro
     contactLine(b, now, gruu, aor),
   ]);
   headers.push(['Date', httpDate(ctx.wallTime())]);
-  if (outbound && outcome.bindings.some((b) => b.instance !== undefined))
+  if (outbound && outcome.bindings.some((b) => b.instance !== undefined)) {
     headers.push(['Require', 'outbound']);
+    if (ctx.flowTimer !== undefined) headers.push(['Flow-Timer', String(ctx.flowTimer)]);
+  }
   if (supported.has('path')) for (const p of req.headers.getAll('path')) headers.push(['Path', p]);
   return createResponse(req, 200, { toTag, headers });
 }

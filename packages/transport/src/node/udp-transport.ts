@@ -1,8 +1,17 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { type SipMessage, serialize } from '@sipkit/parser';
-import { BaseTransport, type TransportOptions } from '../base-transport.js';
+import { BaseTransport, endpointKey, type TransportOptions } from '../base-transport.js';
 import { TransportError } from '../errors.js';
+import {
+  isStunMessage,
+  parseStun,
+  STUN_BINDING_REQUEST,
+  STUN_BINDING_SUCCESS,
+  StunError,
+  stunBindingSuccess,
+} from '../stun.js';
+import { StunKeepAlive } from '../stun-keep-alive.js';
 import type { Endpoint } from '../transport.js';
 
 /** Options of {@link UdpTransport}. */
@@ -20,12 +29,19 @@ export interface UdpTransportOptions extends TransportOptions {
   recvBufferSize?: number;
   /** Socket send buffer (SO_SNDBUF) in bytes; default the system's, capped as above (`wmem_max`). */
   sendBufferSize?: number;
+  /**
+   * The server this socket's flow goes to (the registrar or edge proxy): where
+   * {@link UdpTransport.keepFlowAlive} sends its STUN Binding requests. `send()` still needs a target.
+   */
+  remote?: Endpoint;
 }
 
 /**
  * SIP over UDP (Node): one message per datagram, one socket for every peer. Unreliable, so the
  * transaction layer retransmits. Datagrams that do not parse are reported and dropped; a lone
- * CRLF keep-alive is ignored.
+ * CRLF keep-alive is ignored. STUN datagrams (RFC 5389) never reach the SIP parser or the trace
+ * hook: a Binding request is answered with the sender's address (as RFC 5626 section 8 asks of an
+ * edge proxy), and a Binding response goes to the keep-alive of {@link UdpTransport.keepFlowAlive}.
  */
 export class UdpTransport extends BaseTransport {
   readonly protocol = 'UDP' as const;
@@ -40,6 +56,8 @@ export class UdpTransport extends BaseTransport {
   private binding: Socket | undefined;
   private bound: Endpoint | undefined;
   private closing: Promise<void> | undefined;
+  private readonly remote: Endpoint | undefined;
+  private stunKeepAlive: StunKeepAlive | undefined;
 
   constructor(options: UdpTransportOptions = {}) {
     super(options);
@@ -47,6 +65,7 @@ export class UdpTransport extends BaseTransport {
     this.bindPort = options.port ?? 0;
     this.recvBuffer = bufferSize(options.recvBufferSize, 'recvBufferSize');
     this.sendBuffer = bufferSize(options.sendBufferSize, 'sendBufferSize');
+    this.remote = options.remote;
   }
 
   /** The receive buffer the system granted, in bytes, once bound (Linux reports twice the value set). */
@@ -66,24 +85,49 @@ export class UdpTransport extends BaseTransport {
     }
     if (!target) return Promise.reject(new TransportError('NO_TARGET', 'UDP needs a target'));
     const bytes = data instanceof Uint8Array ? data : serialize(data);
-    return new Promise((resolve, reject) => {
-      socket.send(bytes, target.port, unbracket(target.host), (err) => {
-        if (err) {
-          reject(
-            new TransportError('SEND_FAILED', `cannot send to ${target.host}:${target.port}`, { cause: err }),
+    return this.datagram(socket, bytes, target, true);
+  }
+
+  /**
+   * RFC 5626 section 4.4.2: keeps the flow to `remote` alive with STUN Binding requests every
+   * 80-100 % of `seconds`, and emits `flowFailed` when a request goes unanswered (RFC 5389
+   * retransmissions, about 40 s) or the mapped address changes. No change while they run;
+   * a new call after a failure starts afresh. Ignored without a `remote` or once closed.
+   */
+  keepFlowAlive(seconds: number): void {
+    if (this.stunKeepAlive?.active || this.state === 'closed') return;
+    const remote = this.remote;
+    if (!remote) {
+      this.logger.debug('UDP keep-alive needs a remote; none configured');
+      return;
+    }
+    const keepAlive = new StunKeepAlive(
+      {
+        send: (bytes) => {
+          const socket = this.socket;
+          if (!socket) return;
+          this.datagram(socket, bytes, remote).catch((err: Error) =>
+            this.logger.debug(`STUN keep-alive: ${err.message}`),
           );
-          return;
-        }
-        this.trace('out', bytes, target);
-        resolve();
-      });
-    });
+        },
+        onFailure: (reason) => {
+          if (this.stunKeepAlive === keepAlive) this.stunKeepAlive = undefined;
+          this.logger.warn(`UDP flow to ${remote.host}:${remote.port} failed: ${reason}`);
+          this.emitShared('flowFailed', reason);
+        },
+      },
+      { seconds, clock: this.clock, random: this.random },
+    );
+    this.stunKeepAlive = keepAlive;
+    keepAlive.start();
   }
 
   /** Closes the socket (also one still binding); resolves once it has emitted `close`. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
     if (this.state === 'closed') return Promise.resolve();
+    this.stunKeepAlive?.stop();
+    this.stunKeepAlive = undefined;
     const socket = this.socket ?? this.binding;
     this.socket = undefined;
     this.binding = undefined;
@@ -143,10 +187,49 @@ export class UdpTransport extends BaseTransport {
 
   private receive(buf: Buffer, source: Endpoint): void {
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (isStunMessage(bytes)) {
+      this.stun(bytes, source);
+      return;
+    }
     this.trace('in', bytes, source);
     // Keep-alives of CRLFs (RFC 5626 section 3.5.1 style, sent by some UAs over UDP): nothing to parse.
     if (bytes.every((b) => b === 13 || b === 10)) return;
     this.deliver(bytes, source);
+  }
+
+  /** Answers a Binding request; hands a Binding success response to the keep-alive; drops the rest. */
+  private stun(bytes: Uint8Array, source: Endpoint): void {
+    try {
+      const msg = parseStun(bytes);
+      if (msg.type === STUN_BINDING_SUCCESS) {
+        this.logger.debug(`STUN Binding response from ${endpointKey(source)}`);
+        this.stunKeepAlive?.responseReceived(msg);
+      } else if (msg.type === STUN_BINDING_REQUEST && this.socket) {
+        this.logger.debug(`STUN Binding request from ${endpointKey(source)} answered`);
+        this.datagram(this.socket, stunBindingSuccess(msg.transactionId, source), source).catch(
+          (err: Error) => this.logger.debug(`STUN response not sent: ${err.message}`),
+        );
+      }
+    } catch (err) {
+      if (!(err instanceof StunError)) throw err;
+      this.logger.debug(`STUN datagram from ${source.host}:${source.port} dropped: ${err.message}`);
+    }
+  }
+
+  /** Sends one datagram; `traced` for SIP (STUN stays out of the SIP trace). */
+  private datagram(socket: Socket, bytes: Uint8Array, target: Endpoint, traced = false): Promise<void> {
+    return new Promise((resolve, reject) => {
+      socket.send(bytes, target.port, unbracket(target.host), (err) => {
+        if (err) {
+          reject(
+            new TransportError('SEND_FAILED', `cannot send to ${target.host}:${target.port}`, { cause: err }),
+          );
+          return;
+        }
+        if (traced) this.trace('out', bytes, target);
+        resolve();
+      });
+    });
   }
 }
 
