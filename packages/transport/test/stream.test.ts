@@ -304,57 +304,54 @@ describe('TCP timers on a virtual clock', () => {
 });
 
 describe('keepFlowAlive (a confirmed RFC 5626 outbound flow)', () => {
-  it('starts pings with pong checks on a connection opened without keep-alives', async () => {
+  /** A TCP client without keep-alives, connected to a raw server; counts pongs and flow failures. */
+  async function rawFlow() {
     const clock = new VirtualClock();
     const raw = await rawServer();
-    const cli = make('TCP', {
-      clock,
-      random: () => new Uint8Array(7),
-      remote: { host: '127.0.0.1', port: raw.port },
-    });
-    const failures: string[] = [];
-    cli.on('flowFailed', (r) => failures.push(r));
-    await cli.connect();
-    await until(() => raw.sockets.length === 1);
-    clock.advance(60_000);
-    expect(failures).toEqual([]); // no keep-alives yet: nothing to miss
-    cli.keepFlowAlive(5);
-    const ping = new Promise<string>((r) => raw.sockets[0]!.once('data', (d) => r(d.toString('latin1'))));
-    clock.advance(4000); // 80 % of 5 s with random 0
-    expect(await ping).toBe('\r\n\r\n');
-    // The raw server never answers: RFC 5626 counts the flow as failed after 10 s.
-    clock.advance(10_000);
-    expect(failures.length).toBe(1);
-    expect(failures[0]).toMatch(/no keep-alive pong/);
-  });
-
-  it('reads a lone CRLF as the pong once it pings, and keeps the flow up', async () => {
-    const clock = new VirtualClock();
-    const raw = await rawServer();
-    let pongs = 0;
+    const seen = { pongs: 0, failures: [] as string[] };
     const cli = make('TCP', {
       clock,
       onTrace: (direction, data) => {
-        if (direction === 'in' && data.length === 2) pongs++;
+        if (direction === 'in' && data.length === 2) seen.pongs++;
       },
       random: () => new Uint8Array(7),
       remote: { host: '127.0.0.1', port: raw.port },
     });
-    const failures: string[] = [];
-    cli.on('flowFailed', (r) => failures.push(r));
+    cli.on('flowFailed', (r) => seen.failures.push(r));
     await cli.connect();
     await until(() => raw.sockets.length === 1);
+    const nextPing = () =>
+      new Promise<string>((r) => raw.sockets[0]!.once('data', (d) => r(d.toString('latin1'))));
+    return { clock, raw, cli, seen, nextPing };
+  }
+
+  it('starts pings with pong checks on a connection opened without keep-alives', async () => {
+    const { clock, cli, seen, nextPing } = await rawFlow();
+    clock.advance(60_000);
+    expect(seen.failures).toEqual([]); // no keep-alives yet: nothing to miss
+    cli.keepFlowAlive(5);
+    const ping = nextPing();
+    clock.advance(4000); // 80 % of 5 s with random 0
+    expect(await ping).toBe('\r\n\r\n');
+    // The raw server never answers: RFC 5626 counts the flow as failed after 10 s.
+    clock.advance(10_000);
+    expect(seen.failures.length).toBe(1);
+    expect(seen.failures[0]).toMatch(/no keep-alive pong/);
+  });
+
+  it('reads a lone CRLF as the pong once it pings, and keeps the flow up', async () => {
+    const { clock, raw, cli, seen, nextPing } = await rawFlow();
     cli.keepFlowAlive(5);
     cli.keepFlowAlive(60); // already kept alive: no change
     for (let i = 0; i < 3; i++) {
-      const ping = new Promise<string>((r) => raw.sockets[0]!.once('data', (d) => r(d.toString('latin1'))));
+      const ping = nextPing();
       clock.advance(4000); // 80 % of 5 s after the last pong, with random 0
       expect(await ping).toBe('\r\n\r\n');
       raw.sockets[0]!.write('\r\n');
-      await until(() => pongs === i + 1); // the pong is back (its trace)
+      await until(() => seen.pongs === i + 1); // the pong is back (its trace)
     }
     clock.advance(3999);
-    expect(failures).toEqual([]);
+    expect(seen.failures).toEqual([]);
     expect(cli.state).toBe('connected');
   });
 });
