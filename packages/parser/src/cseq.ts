@@ -4,12 +4,6 @@ import { Scanner } from './scanner.js';
 /** Largest CSeq / Expires / RSeq value (2**32 - 1). */
 export const MAX_UINT32 = 0xffffffff;
 
-/**
- * @internal An expiry read as RFC 4475 section 3.1.2.4 allows: beyond 2**32 - 1 (RFC 3261
- * section 20.19, 25.1 delta-seconds) it is the default, 3600, not an error.
- */
-export const expiry = (n: number | undefined): number | undefined => (n! > MAX_UINT32 ? 3600 : n);
-
 /** The CSeq header: sequence number and method. */
 export class CSeq {
   constructor(

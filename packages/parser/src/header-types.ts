@@ -1,5 +1,5 @@
 import { type AuthValue, parseAuth } from './auth.js';
-import { type CSeq, cseqAt, expiry, parseCSeq } from './cseq.js';
+import { type CSeq, cseqAt, parseCSeq } from './cseq.js';
 import { elementsAt } from './fast-scan.js';
 import {
   type NameAddr,
@@ -11,6 +11,7 @@ import {
 } from './name-addr.js';
 import {
   callIdAt,
+  expiry,
   type MediaType,
   type ParamValue,
   parseAccept,

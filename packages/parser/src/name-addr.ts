@@ -1,7 +1,7 @@
-import { expiry } from './cseq.js';
 import { SipParseError } from './errors.js';
 import { firstValueEnd, paramsEnd, quotedEnd, runEnd, WS } from './fast-scan.js';
 import { Params, readParams } from './params.js';
+import { expiry } from './scalar-headers.js';
 import { isTokenChar, quote, Scanner, splitTopLevel, trimLws } from './scanner.js';
 import { parseUri, parseUriAt, sipUriScan, type Uri, uriScanStop } from './uri.js';
 

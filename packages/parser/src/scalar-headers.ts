@@ -4,6 +4,13 @@ import { bytesOf } from './fast-scan.js';
 import { type Params, readParams } from './params.js';
 import { Scanner, splitTopLevel, trimLws } from './scanner.js';
 
+/**
+ * @internal An expiry read as RFC 4475 section 3.1.2.4 allows: beyond 2**32 - 1 (RFC 3261
+ * section 25.1 delta-seconds) it is the default, 3600 (as section 20.10 has it for a malformed
+ * one), not an error.
+ */
+export const expiry = (n: number | undefined): number | undefined => (n! > MAX_UINT32 ? 3600 : n);
+
 /** Parses a bare non-negative integer header (Max-Forwards, Expires, Min-Expires, RSeq, ...). */
 export function parseInteger(value: string, header: string, max = MAX_UINT32): number {
   const s = new Scanner(value, header);
