@@ -4,6 +4,14 @@ import { randomUnit } from './random.js';
 
 export { PONG_TIMEOUT_MS };
 
+/**
+ * When the next keep-alive goes out: a random 80-100 % of the nominal interval (RFC 5626 section
+ * 4.4.1), so that many clients started together do not ping in step.
+ */
+export function keepAliveDelay(intervalMs: number, random: RandomSource): number {
+  return Math.round(intervalMs * (0.8 + 0.2 * randomUnit(random)));
+}
+
 /** Options of {@link KeepAlive}. */
 export interface KeepAliveOptions {
   /**
@@ -102,8 +110,7 @@ export class KeepAlive {
   }
 
   #schedulePing(): void {
-    const wait = Math.round(this.#intervalMs * (0.8 + 0.2 * randomUnit(this.#random)));
-    this.#timer = this.#clock.setTimeout(() => this.#ping(), wait);
+    this.#timer = this.#clock.setTimeout(() => this.#ping(), keepAliveDelay(this.#intervalMs, this.#random));
   }
 
   #ping(): void {

@@ -1,6 +1,6 @@
 import { endpointKey } from './base-transport.js';
 import { type Clock, cryptoRandom, type RandomSource, systemClock, type TimerHandle } from './clock.js';
-import { randomUnit } from './random.js';
+import { keepAliveDelay } from './keep-alive.js';
 import { STUN_BINDING_SUCCESS, type StunMessage, stunBindingRequest, stunTransactionId } from './stun.js';
 
 /** RFC 5389 section 7.2.1: initial retransmission timeout (ms). */
@@ -93,7 +93,7 @@ export class StunKeepAlive {
   }
 
   #wait(): void {
-    const ms = Math.round(this.#intervalMs * (0.8 + 0.2 * randomUnit(this.#random)));
+    const ms = keepAliveDelay(this.#intervalMs, this.#random);
     this.#state = { kind: 'waiting', timer: this.#clock.setTimeout(() => this.#probe(), ms) };
   }
 
