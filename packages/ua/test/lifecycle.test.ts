@@ -200,6 +200,37 @@ describe('traceSip, autoStop, anonymous', () => {
   });
 });
 
+/**
+ * A browser WebSocket stand-in: it opens at once (`opens`) or never, records what is sent, and
+ * never answers a ping.
+ */
+function fakeWebSocket(options: { opens: boolean; sent?: string[]; made?: () => void }) {
+  return class {
+    readyState = 0;
+    protocol = options.opens ? 'sip' : '';
+    binaryType = 'blob';
+    onopen: ((e: unknown) => void) | null = null;
+    onclose: ((e: unknown) => void) | null = null;
+    onerror = null;
+    onmessage = null;
+    constructor() {
+      options.made?.();
+      if (!options.opens) return;
+      queueMicrotask(() => {
+        this.readyState = 1;
+        this.onopen?.({});
+      });
+    }
+    send(data: string) {
+      options.sent?.push(data);
+    }
+    close() {
+      this.readyState = 3;
+      queueMicrotask(() => this.onclose?.({ code: 1000, reason: '', wasClean: true }));
+    }
+  };
+}
+
 describe('SIP.js connection settings', () => {
   const g = globalThis as { WebSocket?: unknown };
   const saved = g.WebSocket;
@@ -209,23 +240,7 @@ describe('SIP.js connection settings', () => {
 
   test('connectionTimeout (default 5 s) bounds the WebSocket opening; reconnectionAttempts 0 gives up', async () => {
     let made = 0;
-    // A WebSocket that never opens.
-    g.WebSocket = class {
-      readyState = 0;
-      protocol = '';
-      binaryType = 'blob';
-      onopen = null;
-      onclose = null;
-      onerror = null;
-      onmessage = null;
-      constructor() {
-        made++;
-      }
-      send() {}
-      close() {
-        this.readyState = 3;
-      }
-    };
+    g.WebSocket = fakeWebSocket({ opens: false, made: () => made++ });
     const clock = new VirtualClock();
     const config = fromSipJs({ uri: 'sip:alice@example.test', transportOptions: { server: 'wss://e.test' } });
     expect(config.connection.connectionTimeout).toBe(5);
@@ -241,32 +256,6 @@ describe('SIP.js connection settings', () => {
     expect(made).toBe(1);
   });
 
-  /** A WebSocket that opens at once and records what is sent, never answering a ping. */
-  function silentWebSocket(sent: string[]) {
-    return class {
-      readyState = 0;
-      protocol = 'sip';
-      binaryType = 'blob';
-      onopen: ((e: unknown) => void) | null = null;
-      onclose: ((e: unknown) => void) | null = null;
-      onerror = null;
-      onmessage = null;
-      constructor() {
-        queueMicrotask(() => {
-          this.readyState = 1;
-          this.onopen?.({});
-        });
-      }
-      send(data: string) {
-        sent.push(data);
-      }
-      close() {
-        this.readyState = 3;
-        queueMicrotask(() => this.onclose?.({ code: 1000, reason: '', wasClean: true }));
-      }
-    };
-  }
-
   test.each([
     [
       'SIP.js 0.7',
@@ -281,7 +270,7 @@ describe('SIP.js connection settings', () => {
     ],
   ])('%s pings without waiting for pongs: a silent server is never a flow failure', async (_, config) => {
     const sent: string[] = [];
-    g.WebSocket = silentWebSocket(sent);
+    g.WebSocket = fakeWebSocket({ opens: true, sent });
     expect(config.connection.keepAlivePongTimeout).toBe(0);
     const clock = new VirtualClock();
     const t = webSocketTransportFactory(config.servers[0]!, { clock, ...config.connection });
@@ -299,7 +288,7 @@ describe('SIP.js connection settings', () => {
 
   test('keepAlivePongTimeout above 0 is the wait for the pong, then the flow fails', async () => {
     const sent: string[] = [];
-    g.WebSocket = silentWebSocket(sent);
+    g.WebSocket = fakeWebSocket({ opens: true, sent });
     const clock = new VirtualClock();
     const t = webSocketTransportFactory(
       {
