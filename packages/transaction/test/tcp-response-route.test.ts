@@ -47,17 +47,23 @@ function options(server: Transport, listener: Transport, id: string): Uint8Array
   return new TextEncoder().encode(text);
 }
 
+/** A TCP transport listening on loopback with a transaction layer that records what it gets. */
+async function serverLayer() {
+  const server = await tcp(true);
+  const user = recordingUser();
+  const layer = new TransactionLayer({
+    transport: server,
+    clock: new VirtualClock(),
+    random: counterRandom(),
+    user,
+  });
+  cleanups.push(() => layer.close());
+  return { server, user };
+}
+
 describe('RFC 3261 section 18.2.2 over loopback TCP', () => {
   it('answers on a new connection to the sent-by port when the request’s connection is gone', async () => {
-    const server = await tcp(true);
-    const user = recordingUser();
-    const layer = new TransactionLayer({
-      transport: server,
-      clock: new VirtualClock(),
-      random: counterRandom(),
-      user,
-    });
-    cleanups.push(() => layer.close());
+    const { server, user } = await serverLayer();
     // The client listens on its sent-by port but sends from another connection (an ephemeral port).
     const listener = await tcp(true);
     const sender = await tcp(false);
@@ -77,15 +83,7 @@ describe('RFC 3261 section 18.2.2 over loopback TCP', () => {
   });
 
   it('still uses the request’s connection while it is open', async () => {
-    const server = await tcp(true);
-    const user = recordingUser();
-    const layer = new TransactionLayer({
-      transport: server,
-      clock: new VirtualClock(),
-      random: counterRandom(),
-      user,
-    });
-    cleanups.push(() => layer.close());
+    const { server, user } = await serverLayer();
     const listener = await tcp(true);
     const sender = await tcp(false);
     const onSender = inbox(sender);
