@@ -394,15 +394,21 @@ describe('matching', () => {
   });
 });
 
+/** An INVITE from the peer, answered 180 by a recording TU: the transaction a CANCEL then meets. */
+function ringingInvite(fields: Parameters<typeof rawRequest>[1]) {
+  const env = setup();
+  const user = recordingUser();
+  env.layer.user = user;
+  env.peer.sendText(rawRequest('INVITE', fields), UA);
+  env.clock.advance(5);
+  const [invite, req] = user.requests[0]!;
+  invite.respond(createResponse(req, 180, { toTag: 'ring' }));
+  return { env, user, invite };
+}
+
 describe('CANCEL', () => {
   it('matches the INVITE server transaction: 200 for the CANCEL, 487 for the INVITE (default TU behaviour)', () => {
-    const env = setup();
-    const user = recordingUser();
-    env.layer.user = user;
-    env.peer.sendText(rawRequest('INVITE', { branch: 'z9hG4bKinv' }), UA);
-    env.clock.advance(5);
-    const [invite, req] = user.requests[0]!;
-    invite.respond(createResponse(req, 180, { toTag: 'ring' }));
+    const { env, user, invite } = ringingInvite({ branch: 'z9hG4bKinv' });
     env.peer.sendText(rawRequest('CANCEL', { branch: 'z9hG4bKinv' }), UA);
     env.clock.advance(5);
     expect(lines(env.net, UA).map(([, l]) => l)).toEqual([
@@ -418,14 +424,8 @@ describe('CANCEL', () => {
   });
 
   it('matches an RFC 2543 INVITE (no branch): 200 for the CANCEL, 487 for the INVITE', () => {
-    const env = setup();
-    const user = recordingUser();
-    env.layer.user = user;
     const via = `SIP/2.0/UDP ${PEER.host}:${PEER.port}`;
-    env.peer.sendText(rawRequest('INVITE', { via, cseq: 7 }), UA);
-    env.clock.advance(5);
-    const [invite, req] = user.requests[0]!;
-    invite.respond(createResponse(req, 180, { toTag: 'ring' }));
+    const { env, user, invite } = ringingInvite({ via, cseq: 7 });
     env.peer.sendText(rawRequest('CANCEL', { via, cseq: 7 }), UA);
     env.clock.advance(5);
     expect(lines(env.net, UA).map(([, l]) => l)).toEqual([
@@ -442,14 +442,8 @@ describe('CANCEL', () => {
   });
 
   it('an RFC 2543 CANCEL for another CSeq matches nothing: 481', () => {
-    const env = setup();
-    const user = recordingUser();
-    env.layer.user = user;
     const via = `SIP/2.0/UDP ${PEER.host}:${PEER.port}`;
-    env.peer.sendText(rawRequest('INVITE', { via, cseq: 7 }), UA);
-    env.clock.advance(5);
-    const [invite, req] = user.requests[0]!;
-    invite.respond(createResponse(req, 180, { toTag: 'ring' }));
+    const { env, user, invite } = ringingInvite({ via, cseq: 7 });
     env.peer.sendText(rawRequest('CANCEL', { via, cseq: 8 }), UA);
     env.clock.advance(5);
     expect(lines(env.net, UA).map(([, l]) => l)).toEqual([
