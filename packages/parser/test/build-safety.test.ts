@@ -9,13 +9,13 @@ import {
   parseNameAddr,
   parseUri,
   quote,
-  SipParseError,
   type SipRequest,
   SipUri,
   serialize,
   validateMessage,
 } from '../src/index.js';
 import { tortureBytes } from './conformance-data.js';
+import { refusal } from './refusal.js';
 
 /**
  * What the stack writes must read back as what it was given: a value that cannot (CR or LF in a
@@ -23,17 +23,6 @@ import { tortureBytes } from './conformance-data.js';
  * SipParseError code the parser would give the bytes, so that no caller can write a second
  * header line into a message.
  */
-
-/** The SipParseError `f` throws, as plain data. */
-function refusal(f: () => unknown): { code: string; position: number; header?: string } {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof SipParseError)) throw e;
-    return { code: e.code, position: e.position, header: e.header };
-  }
-  throw new Error('expected a SipParseError');
-}
 
 const base = () =>
   createRequest({

@@ -18,6 +18,7 @@ import {
   validateMessage,
 } from '../src/index.js';
 import { SHARED } from './conformance-data.js';
+import { refusal } from './refusal.js';
 
 const TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~";
 const token = fc.string({ unit: fc.constantFrom(...TOKEN_CHARS), minLength: 1, maxLength: 12 });
@@ -127,17 +128,6 @@ function touchEverything(m: SipMessage): void {
   }
 }
 
-/** The SipParseError `f` throws, as plain data (anything else thrown, or nothing, fails). */
-function refused(f: () => unknown): { code: string; position: number; header?: string } {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof SipParseError)) throw e;
-    return { code: e.code, position: e.position, header: e.header };
-  }
-  throw new Error('expected a SipParseError');
-}
-
 /** Parses and touches; anything thrown that is not a SipParseError fails the property. */
 function parsesSafely(bytes: Uint8Array): void {
   try {
@@ -205,21 +195,21 @@ describe('properties', () => {
         const at = text.search(/[\r\n]/);
         const m = createRequest({ method: 'OPTIONS', uri: 'sip:a@b' });
         for (const op of ['append', 'set', 'prepend'] as const) {
-          expect(refused(() => m.headers[op]('X-Text', text))).toEqual({
+          expect(refusal(() => m.headers[op]('X-Text', text))).toEqual({
             code: 'BAD_VALUE',
             position: at,
             header: 'x-text',
           });
-          expect(refused(() => m.headers[op](text, 'v'))).toMatchObject({ code: 'BAD_HEADER' });
+          expect(refusal(() => m.headers[op](text, 'v'))).toMatchObject({ code: 'BAD_HEADER' });
         }
         expect(m.headers.size).toBe(0);
-        expect(refused(() => quote(text))).toMatchObject({ code: 'BAD_VALUE', position: at });
+        expect(refusal(() => quote(text))).toMatchObject({ code: 'BAD_VALUE', position: at });
         const to = new NameAddr(new SipUri('sip', 'b'), text);
-        expect(refused(() => m.headers.set('To', to))).toMatchObject({ code: 'BAD_VALUE' });
-        expect(refused(() => createResponse(m, 200, { reason: text }))).toMatchObject({
+        expect(refusal(() => m.headers.set('To', to))).toMatchObject({ code: 'BAD_VALUE' });
+        expect(refusal(() => createResponse(m, 200, { reason: text }))).toMatchObject({
           code: 'BAD_START_LINE',
         });
-        expect(refused(() => createRequest({ method: text, uri: 'sip:a@b' }))).toMatchObject({
+        expect(refusal(() => createRequest({ method: text, uri: 'sip:a@b' }))).toMatchObject({
           code: 'BAD_METHOD',
         });
       }),
