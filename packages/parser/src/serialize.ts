@@ -1,4 +1,5 @@
 import { utf8Encoder } from './codecs.js';
+import { SipParseError } from './errors.js';
 import type { SipMessage } from './message.js';
 import { NOT_TOKEN, refuse } from './scanner.js';
 
@@ -13,13 +14,9 @@ import { NOT_TOKEN, refuse } from './scanner.js';
 export function startLine(msg: SipMessage): string {
   if (msg.kind === 'response') {
     // RFC 3261 section 7.2, 25.1: Status-Code is 3DIGIT, first digit 1 to 6, as parseMessage reads it.
-    refuse(
-      String(msg.status),
-      /^(?![1-6]\d\d$)/,
-      'BAD_STATUS',
-      'status code must be an integer 100 to 699',
-      8,
-    );
+    const { status } = msg;
+    if (!(Number.isInteger(status) && status >= 100 && status <= 699))
+      throw new SipParseError('BAD_STATUS', 'status code must be an integer 100 to 699', 8);
     refuse(msg.reason, /[\x00-\x08\x0a-\x1f]/, 'BAD_START_LINE', 'control character in reason phrase', 12);
     return `SIP/2.0 ${msg.status} ${msg.reason}`;
   }
