@@ -443,7 +443,7 @@ describe('CANCEL', () => {
 
   it('an RFC 2543 CANCEL for another CSeq matches nothing: 481', () => {
     const via = `SIP/2.0/UDP ${PEER.host}:${PEER.port}`;
-    const { env, user, invite } = ringingInvite({ via, cseq: 7 });
+    const { env, invite } = ringingInvite({ via, cseq: 7 });
     env.peer.sendText(rawRequest('CANCEL', { via, cseq: 8 }), UA);
     env.clock.advance(5);
     expect(lines(env.net, UA).map(([, l]) => l)).toEqual([
