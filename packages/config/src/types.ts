@@ -224,6 +224,12 @@ export interface ConnectionConfig {
    */
   keepAlivePongTimeout?: number;
   /**
+   * false sends each keep-alive at exactly `keepAliveInterval`, as Asterisk's
+   * `keep_alive_interval` does; undefined or true waits a random 80–100 % of it each time (RFC
+   * 5626 section 4.4.1, and what SIP.js does).
+   */
+  keepAliveJitter?: boolean;
+  /**
    * Seconds allowed for a connection to open (SIP.js 0.21 `connectionTimeout`, default 5);
    * undefined = the transport's default, 10.
    */

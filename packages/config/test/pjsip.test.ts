@@ -102,6 +102,7 @@ describe('fromPjsip: Appendix A.1', () => {
       reconnect: { kind: 'reregister-on-close' },
       keepAliveInterval: ASTERISK_KEEP_ALIVE_INTERVAL,
       keepAlivePongTimeout: 0, // Asterisk pings but never checks for a pong
+      keepAliveJitter: false, // ... every keep_alive_interval seconds exactly
     });
     expect(c.registration.enabled).toBe(true);
     expect(c.registration.supported).toEqual([]);
@@ -292,6 +293,10 @@ password=p
     expect(c.userAgent).toBe('PBX 1');
     expect(c.registration.stackUserAgent).toBe('PBX 1');
     expect(c.connection.keepAliveInterval).toBe(30);
+    expect(c.connection.keepAliveJitter).toBe(false);
+    // keep_alive_interval=0: no keep-alives, so neither pong nor jitter setting.
+    const off = fromPjsip(`[global]\ntype=global\nkeep_alive_interval=0\n${minimal()}`).connection;
+    expect(off).toEqual({ reconnect: { kind: 'reregister-on-close' }, keepAliveInterval: 0 });
     expect(c.credentials.digest[0]!.algorithms).toEqual(['SHA-256', 'MD5']);
   });
   it('selects a registration by name among several, ignoring same-named other types', () => {

@@ -25,6 +25,11 @@ export interface KeepAliveOptions {
    * waiting for pongs, as SIP.js and Asterisk do: a peer that never answers pings is not a failure.
    */
   pongTimeoutMs?: number;
+  /**
+   * false pings at exactly `intervalMs` (or the Flow-Timer) every time, as Asterisk's
+   * `keep_alive_interval` does. Default true: each wait is a random 80–100 % of it.
+   */
+  jitter?: boolean;
   /** Clock for the ping interval and the pong timeout. Default {@link systemClock}. */
   clock?: Clock;
   /** Random source for the 80–100 % interval jitter. Default {@link cryptoRandom}. */
@@ -49,6 +54,7 @@ export class KeepAlive {
   readonly #clock: Clock;
   readonly #random: RandomSource;
   readonly #pongTimeoutMs: number;
+  readonly #jitter: boolean;
   #intervalMs: number;
   #timer: TimerHandle | undefined;
   #waitingForPong = false;
@@ -60,6 +66,7 @@ export class KeepAlive {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? cryptoRandom;
     this.#pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
+    this.#jitter = options.jitter ?? true;
     this.#intervalMs = options.intervalMs ?? 120_000;
     if (!(this.#intervalMs > 0)) throw new RangeError('intervalMs must be > 0');
   }
@@ -110,7 +117,8 @@ export class KeepAlive {
   }
 
   #schedulePing(): void {
-    this.#timer = this.#clock.setTimeout(() => this.#ping(), keepAliveDelay(this.#intervalMs, this.#random));
+    const ms = this.#jitter ? keepAliveDelay(this.#intervalMs, this.#random) : this.#intervalMs;
+    this.#timer = this.#clock.setTimeout(() => this.#ping(), ms);
   }
 
   #ping(): void {

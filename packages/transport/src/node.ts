@@ -22,6 +22,7 @@ export {
 export {
   isStunMessage,
   parseStun,
+  STUN_BINDING_ERROR,
   STUN_BINDING_REQUEST,
   STUN_BINDING_SUCCESS,
   STUN_MAGIC_COOKIE,
@@ -31,5 +32,6 @@ export {
   stunBindingRequest,
   stunBindingSuccess,
   stunTransactionId,
+  stunUnknownAttributes,
 } from './stun.js';
 export { StunKeepAlive, type StunKeepAliveOptions, type StunKeepAliveTarget } from './stun-keep-alive.js';

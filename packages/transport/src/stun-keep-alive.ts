@@ -44,7 +44,7 @@ export class StunKeepAlive {
   readonly #target: StunKeepAliveTarget;
   readonly #clock: Clock;
   readonly #random: RandomSource;
-  readonly #intervalMs: number;
+  #intervalMs: number;
   #state: State = { kind: 'idle' };
   /** `host:port` the previous response reported. */
   #mapped: string | undefined;
@@ -75,10 +75,38 @@ export class StunKeepAlive {
     this.#state = { kind: 'stopped' };
   }
 
-  /** A Binding success response arrived on the flow; one for another transaction is ignored. */
-  responseReceived(msg: StunMessage): void {
+  /** The nominal interval in use (ms). */
+  get interval(): number {
+    return this.#intervalMs;
+  }
+
+  /**
+   * Uses the registrar's `Flow-Timer` (seconds) as the interval from now on, as
+   * `KeepAlive.setFlowTimer` does on a stream: a wait under way starts again with it; a
+   * request awaiting its response is left alone (the wait after it uses the new interval). The
+   * interval in use changes nothing. Throws `RangeError` unless `seconds` > 0.
+   */
+  setFlowTimer(seconds: number): void {
+    if (!(seconds > 0)) throw new RangeError('Flow-Timer must be > 0');
+    const ms = seconds * 1000;
+    if (ms === this.#intervalMs) return;
+    this.#intervalMs = ms;
     const s = this.#state;
-    if (s.kind !== 'probing' || msg.type !== STUN_BINDING_SUCCESS || !sameId(s.id, msg.transactionId)) return;
+    if (s.kind === 'waiting') {
+      this.#clock.clearTimeout(s.timer);
+      this.#wait();
+    }
+  }
+
+  /**
+   * A Binding success response arrived on the flow. True when it answered the request awaiting
+   * one and found the flow alive; false when it was for another transaction (ignored) or its
+   * mapped address changed (the flow has failed).
+   */
+  responseReceived(msg: StunMessage): boolean {
+    const s = this.#state;
+    if (s.kind !== 'probing' || msg.type !== STUN_BINDING_SUCCESS || !sameId(s.id, msg.transactionId))
+      return false;
     this.#clock.clearTimeout(s.timer);
     if (msg.mapped) {
       const mapped = endpointKey(msg.mapped);
@@ -86,10 +114,11 @@ export class StunKeepAlive {
       this.#mapped = mapped;
       if (before !== undefined && before !== mapped) {
         this.#fail(`STUN mapped address changed from ${before} to ${mapped}`);
-        return;
+        return false;
       }
     }
     this.#wait();
+    return true;
   }
 
   #wait(): void {

@@ -7,10 +7,16 @@ export const STUN_MAGIC_COOKIE = 0x2112a442;
 export const STUN_BINDING_REQUEST = 0x0001;
 /** Message type of a Binding success response. */
 export const STUN_BINDING_SUCCESS = 0x0101;
+/** Message type of a Binding error response. */
+export const STUN_BINDING_ERROR = 0x0111;
 
 const HEADER = 20;
 const XOR_MAPPED_ADDRESS = 0x0020;
 const MAPPED_ADDRESS = 0x0001;
+const ERROR_CODE = 0x0009;
+const UNKNOWN_ATTRIBUTES = 0x000a;
+/** Types below this are comprehension-required (RFC 5389 section 15). */
+const OPTIONAL_FROM = 0x8000;
 
 /** Stable codes of {@link StunError}. */
 export type StunErrorCode =
@@ -43,6 +49,12 @@ export interface StunMessage {
   transactionId: Uint8Array;
   /** XOR-MAPPED-ADDRESS, else MAPPED-ADDRESS: the sender's address as the server saw it. */
   mapped?: Endpoint;
+  /**
+   * The comprehension-required attribute types (0x0000-0x7FFF) that {@link parseStun} does not
+   * read (all but the two mapped addresses), each once, in order; absent when there are none. A
+   * request carrying any is answered with {@link stunUnknownAttributes} (RFC 5389 section 7.3.1).
+   */
+  unknown?: number[];
 }
 
 /**
@@ -86,14 +98,39 @@ export function stunBindingSuccess(transactionId: Uint8Array, mapped: Endpoint):
 }
 
 /**
+ * A Binding error response 420 (Unknown Attribute) to the request with `transactionId`: ERROR-CODE,
+ * then UNKNOWN-ATTRIBUTES listing `unknown` (RFC 5389 sections 7.3.1, 15.6 and 15.9).
+ */
+export function stunUnknownAttributes(transactionId: Uint8Array, unknown: readonly number[]): Uint8Array {
+  const reason = new TextEncoder().encode('Unknown Attribute');
+  const errorLength = 4 + reason.length;
+  const listAt = HEADER + 4 + padded(errorLength);
+  const out = header(STUN_BINDING_ERROR, listAt - HEADER + 4 + padded(2 * unknown.length), transactionId);
+  const view = new DataView(out.buffer);
+  view.setUint16(HEADER, ERROR_CODE);
+  view.setUint16(HEADER + 2, errorLength);
+  // 21 reserved bits, then the class (the hundreds) in 3 bits and the number (the rest) in 8.
+  out[HEADER + 6] = 4;
+  out[HEADER + 7] = 20;
+  out.set(reason, HEADER + 8);
+  view.setUint16(listAt, UNKNOWN_ATTRIBUTES);
+  view.setUint16(listAt + 2, 2 * unknown.length);
+  for (const [i, type] of unknown.entries()) view.setUint16(listAt + 4 + 2 * i, type);
+  return out;
+}
+
+/**
  * Decodes a STUN message. Throws {@link StunError} (and nothing else) when the bytes are not
- * STUN or an attribute is malformed; unknown attributes are skipped.
+ * STUN or an attribute is malformed; unknown attributes are skipped, and the comprehension-required
+ * ones among them listed in `unknown`.
  */
 export function parseStun(bytes: Uint8Array): StunMessage {
   if (!isStunMessage(bytes)) throw new StunError('NOT_STUN', 'not a STUN message');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const msg: StunMessage = { type: view.getUint16(0), transactionId: bytes.slice(8, HEADER) };
   let plain: Endpoint | undefined;
+  // A Set, not a list search: a 64 KB datagram can carry 16,000 distinct types.
+  const unknown = new Set<number>();
   for (let at = HEADER; at < bytes.length; ) {
     if (at + 4 > bytes.length) throw new StunError('BAD_ATTRIBUTE', 'truncated attribute header');
     const type = view.getUint16(at);
@@ -103,10 +140,17 @@ export function parseStun(bytes: Uint8Array): StunMessage {
       throw new StunError('BAD_ATTRIBUTE', `attribute 0x${hex(type)} too long`);
     if (type === XOR_MAPPED_ADDRESS) msg.mapped ??= address(bytes, value, length, xorMask(bytes));
     else if (type === MAPPED_ADDRESS) plain ??= address(bytes, value, length, undefined);
-    at = value + length + ((4 - (length % 4)) % 4);
+    else if (type < OPTIONAL_FROM) unknown.add(type);
+    at = value + padded(length);
   }
   if (!msg.mapped && plain) msg.mapped = plain;
+  if (unknown.size > 0) msg.unknown = [...unknown];
   return msg;
+}
+
+/** `length` rounded up to the 32-bit boundary every attribute ends on. */
+function padded(length: number): number {
+  return length + ((4 - (length % 4)) % 4);
 }
 
 /** The 20-byte header with the cookie, and room for `length` bytes of attributes. */

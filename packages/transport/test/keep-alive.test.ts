@@ -64,6 +64,28 @@ describe('KeepAlive (RFC 5626 CRLF)', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('with jitter false pings at exactly the interval, then the Flow-Timer (Asterisk)', () => {
+    const clock = new VirtualClock();
+    const pings: number[] = [];
+    // Draws of 0 would give 80 % with jitter on: the pings below prove none are taken.
+    const random = scriptedRandom([0]);
+    const ka = new KeepAlive(
+      { sendPing: () => pings.push(clock.now()), onFailure() {} },
+      { clock, random, intervalMs: 90_000, pongTimeoutMs: 0, jitter: false },
+    );
+    ka.start();
+    clock.advance(89_999);
+    expect(pings).toEqual([]);
+    clock.advance(1);
+    clock.advance(180_000);
+    expect(pings).toEqual([90_000, 180_000, 270_000]);
+    ka.setFlowTimer(30);
+    clock.advance(60_000);
+    expect(pings).toEqual([90_000, 180_000, 270_000, 300_000, 330_000]);
+    expect(random.draws).toBe(0);
+    ka.stop();
+  });
+
   it('ignores a pong nobody asked for', () => {
     const { clock, failures, ka } = rig();
     ka.start();

@@ -1,11 +1,13 @@
 import {
   isStunMessage,
   parseStun,
+  STUN_BINDING_REQUEST,
   STUN_BINDING_SUCCESS,
   StunError,
   stunBindingRequest,
   stunBindingSuccess,
   stunTransactionId,
+  stunUnknownAttributes,
 } from '@sipkit/transport/node';
 import { describe, expect, it } from 'vitest';
 
@@ -64,6 +66,39 @@ describe('STUN codec', () => {
     expect(parseStun(plain).mapped).toEqual({ host: '192.0.2.2', port: 5060 });
     const both = hex(`0101 0018 2112a442 ${TID} 0001 0008 0001 13c4 c0000202 0020 0008 0001 a147 e112a643`);
     expect(parseStun(both).mapped).toEqual({ host: '192.0.2.1', port: 32853 });
+  });
+
+  it('lists the comprehension-required attributes it does not read, each once, in order', () => {
+    // PRIORITY (0x0024), SOFTWARE "abc" (0x8022, optional), 0x7fff empty, PRIORITY again,
+    // XOR-MAPPED-ADDRESS (read), FINGERPRINT (0x8028, optional).
+    const request = hex(`0001 0030 2112a442 ${TID}
+      0024 0004 6e001eff  8022 0003 61626300  7fff 0000  0024 0004 00000000
+      0020 0008 0001 a147 e112a643  8028 0004 01020304`);
+    const msg = parseStun(request);
+    expect(msg.type).toBe(STUN_BINDING_REQUEST);
+    expect(msg.unknown).toEqual([0x0024, 0x7fff]);
+    expect(msg.mapped).toEqual({ host: '192.0.2.1', port: 32853 });
+    // Only optional ones: nothing listed.
+    expect(parseStun(IPV4_RESPONSE).unknown).toBeUndefined();
+    expect(parseStun(stunBindingRequest(hex(TID))).unknown).toBeUndefined();
+    // Many distinct empty ones, each listed once.
+    const types = Array.from({ length: 4000 }, (_, i) => 0x1000 + (i % 2000));
+    const many = hex(`0001 ${(4 * types.length).toString(16).padStart(4, '0')} 2112a442 ${TID}
+      ${types.map((t) => `${t.toString(16).padStart(4, '0')}0000`).join('')}`);
+    expect(parseStun(many).unknown).toEqual(types.slice(0, 2000));
+  });
+
+  it('builds a Binding error response 420 with ERROR-CODE and UNKNOWN-ATTRIBUTES (RFC 5389 7.3.1)', () => {
+    // ERROR-CODE: length 21 (4 + "Unknown Attribute"), class 4, number 20, 3 bytes of padding;
+    // UNKNOWN-ATTRIBUTES: the types, padded to 32 bits with zeros.
+    const reason = '556e6b6e 6f776e20 41747472 69627574 65';
+    expect(toHex(stunUnknownAttributes(hex(TID), [0x0024, 0x7fff]))).toBe(
+      toHex(hex(`0111 0024 2112a442 ${TID} 0009 0015 00000414 ${reason}000000 000a 0004 0024 7fff`)),
+    );
+    expect(toHex(stunUnknownAttributes(hex(TID), [0x0003]))).toBe(
+      toHex(hex(`0111 0024 2112a442 ${TID} 0009 0015 00000414 ${reason}000000 000a 0002 0003 0000`)),
+    );
+    expect(isStunMessage(stunUnknownAttributes(hex(TID), [1, 2, 3]))).toBe(true);
   });
 
   it('builds a Binding success response with the sender as XOR-MAPPED-ADDRESS', () => {

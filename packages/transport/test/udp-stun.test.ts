@@ -38,20 +38,12 @@ async function stunServer(answer: (from: Endpoint, n: number) => Endpoint | unde
 }
 
 async function client(clock: VirtualClock, remote?: Endpoint) {
-  // The transport's debug line for each Binding response tells when the keep-alive has it.
-  const lines: string[] = [];
-  const keep = (line: string) => lines.push(line);
-  const t = new UdpTransport({
-    clock,
-    random: zeros,
-    remote,
-    logger: { debug: keep, info: keep, warn: keep, error: keep },
-  });
+  const t = new UdpTransport({ clock, random: zeros, remote });
   cleanup.push(() => t.close());
   await t.connect();
   const failures: string[] = [];
   t.on('flowFailed', (reason) => failures.push(reason));
-  const responses = () => lines.filter((l) => l.startsWith('STUN Binding response from ')).length;
+  const responses = () => t.keepAliveResponses;
   return { t, failures, responses };
 }
 
@@ -78,6 +70,31 @@ describe('UdpTransport STUN keep-alive (RFC 5626 section 4.4.2)', () => {
     }
     expect(server.requests).toEqual([8_000, 16_000, 24_000, 32_000, 40_000, 48_000, 56_000, 64_000, 72_000]);
     expect(failures).toEqual([]);
+  });
+
+  it('follows a later Flow-Timer (setFlowTimer), as the stream transports do; the same value changes nothing', async () => {
+    const clock = new VirtualClock();
+    const server = await stunServer((from) => from);
+    server.clockNow = () => clock.now();
+    const { t, failures, responses } = await client(clock, server.at);
+    t.keepFlowAlive(10);
+    clock.advance(8_000);
+    await until(() => responses() === 1);
+    // A refresh 2xx with the same Flow-Timer, 2 s into the 8 s wait: the wait goes on.
+    clock.advance(2_000);
+    t.setFlowTimer(10);
+    clock.advance(6_000);
+    await until(() => responses() === 2);
+    // One with Flow-Timer 5, 1 s into the wait: the next request 4 s from then, and every 4 s after.
+    clock.advance(1_000);
+    t.setFlowTimer(5);
+    for (let i = 3; i <= 4; i++) {
+      clock.advance(4_000);
+      await until(() => responses() === i);
+    }
+    expect(server.requests).toEqual([8_000, 16_000, 21_000, 25_000]);
+    expect(failures).toEqual([]);
+    expect(() => t.setFlowTimer(0)).toThrow(RangeError);
   });
 
   it('retransmits 500 ms doubling, 7 requests, then fails the flow 8 s after the last', async () => {
@@ -180,6 +197,28 @@ describe('UdpTransport STUN keep-alive (RFC 5626 section 4.4.2)', () => {
     await settle();
     expect(seen).toEqual([]);
     expect(answers.length).toBe(1);
+  });
+
+  it('answers a Binding request with unknown comprehension-required attributes with a 420', async () => {
+    const { t: server } = await client(new VirtualClock());
+    const socket = createSocket('udp4');
+    cleanup.push(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+    const answers: string[] = [];
+    socket.on('message', (buf) => answers.push(buf.toString('hex')));
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const id = '0102030405060708090a0b0c';
+    // PRIORITY (0x0024, comprehension-required), SOFTWARE "abc" (optional), 0x7fff empty.
+    const request = `000100142112a442${id}00240004 6e001eff 80220003 61626300 7fff0000`;
+    socket.send(Buffer.from(request.replace(/ /g, ''), 'hex'), server.local.port, '127.0.0.1');
+    await until(() => answers.length === 1);
+    const reason = Buffer.from('Unknown Attribute').toString('hex');
+    expect(answers[0]).toBe(
+      `011100242112a442${id}00090015 00000414 ${reason}000000 000a0004 00247fff`.replace(/ /g, ''),
+    );
+    // Optional attributes alone are ignored: a success response as usual.
+    socket.send(Buffer.from(`000100082112a442${id}8022000361626300`, 'hex'), server.local.port, '127.0.0.1');
+    await until(() => answers.length === 2);
+    expect(answers[1]!.slice(0, 4)).toBe('0101');
   });
 
   it('a sipkit UDP transport keeps its flow to another alive: requests answered, no failure', async () => {

@@ -371,7 +371,7 @@ export class StackBase implements TransactionUser {
       random: this.random,
       logger: this.logger,
       keepAliveInterval: 0,
-      // keepAliveInterval, keepAlivePongTimeout and connectionTimeout (the reconnect policy rides along).
+      // keepAliveInterval, keepAlivePongTimeout, keepAliveJitter and connectionTimeout (the reconnect policy rides along).
       ...connection,
       localTransport,
       onTrace: trace

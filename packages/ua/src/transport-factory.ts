@@ -17,6 +17,8 @@ export interface TransportContext extends TransportOptions {
   keepAliveInterval: number;
   /** Seconds to wait for a keep-alive pong; undefined = the transport's default. */
   keepAlivePongTimeout?: number;
+  /** false: keep-alives at exactly `keepAliveInterval`; undefined = jittered to 80-100 %. */
+  keepAliveJitter?: boolean;
   /** Seconds allowed for a connection to open; undefined = the transport's default. */
   connectionTimeout?: number;
   /** A pjsip.conf transport section: the UDP bind address and TLS settings, for the Node factory. */
@@ -30,7 +32,11 @@ export function connectionOptions(context: TransportContext): {
 } {
   const { keepAliveInterval: interval, keepAlivePongTimeout: pong, connectionTimeout: timeout } = context;
   return {
-    keepAlive: interval > 0 && { intervalMs: interval * 1000, pongTimeoutMs: pong && pong * 1000 },
+    keepAlive: interval > 0 && {
+      intervalMs: interval * 1000,
+      pongTimeoutMs: pong && pong * 1000,
+      jitter: context.keepAliveJitter,
+    },
     connectTimeoutMs: timeout && timeout * 1000,
   };
 }

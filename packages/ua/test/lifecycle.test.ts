@@ -204,7 +204,7 @@ describe('traceSip, autoStop, anonymous', () => {
  * A browser WebSocket stand-in: it opens at once (`opens`) or never, records what is sent, and
  * never answers a ping.
  */
-function fakeWebSocket(options: { opens: boolean; sent?: string[]; made?: () => void }) {
+function fakeWebSocket(options: { opens: boolean; sent?: string[]; made?: () => void; onSend?: () => void }) {
   return class {
     readyState = 0;
     protocol = options.opens ? 'sip' : '';
@@ -223,6 +223,7 @@ function fakeWebSocket(options: { opens: boolean; sent?: string[]; made?: () => 
     }
     send(data: string) {
       options.sent?.push(data);
+      options.onSend?.();
     }
     close() {
       this.readyState = 3;
@@ -343,6 +344,49 @@ describe('SIP.js connection settings', () => {
     expect(registrar.transportsMade).toBe(2);
     expect(ua.registerer).toBeDefined();
     await ua.stop();
+  });
+});
+
+describe('Asterisk connection settings', () => {
+  const g = globalThis as { WebSocket?: unknown };
+  const saved = g.WebSocket;
+  afterEach(() => {
+    g.WebSocket = saved;
+  });
+
+  test('Asterisk keeps alive at exactly keep_alive_interval: no jitter, no pong check', async () => {
+    const sent: string[] = [];
+    const at: number[] = [];
+    const clock = new VirtualClock();
+    g.WebSocket = fakeWebSocket({ opens: true, sent, onSend: () => at.push(clock.now()) });
+    const config = fromPjsip(
+      [
+        '[global]',
+        'type=global',
+        'keep_alive_interval=20',
+        '[t-wss]',
+        'type=transport',
+        'protocol=wss',
+        '[reg]',
+        'type=registration',
+        'transport=t-wss',
+        'server_uri=sip:e.test',
+        'client_uri=sip:alice@e.test',
+      ].join('\n'),
+    );
+    expect(config.connection.keepAliveJitter).toBe(false);
+    // A random source of all zeros would make every jittered wait 80 % (16 s).
+    const t = webSocketTransportFactory(config.servers[0]!, {
+      clock,
+      random: (n) => new Uint8Array(n),
+      ...config.connection,
+    });
+    await t.connect();
+    clock.advance(100_000);
+    expect(at).toEqual([20_000, 40_000, 60_000, 80_000, 100_000]);
+    expect(sent.every((f) => f === '\r\n\r\n')).toBe(true);
+    expect(t.state).toBe('connected');
+    await t.close();
   });
 });
 

@@ -191,6 +191,8 @@ export function fromPjsipDocument(doc: PjsipDocument, options: FromPjsipOptions 
       keepAliveInterval: global.keepAliveInterval,
       // pjsip_transport_management.c sends keep-alives and never looks for a pong.
       keepAlivePongTimeout: global.keepAliveInterval > 0 ? 0 : undefined,
+      // ... and sends them on a fixed timer, every keep_alive_interval seconds exactly.
+      keepAliveJitter: global.keepAliveInterval > 0 ? false : undefined,
     },
     localTransport,
     via: { forceRport: true },

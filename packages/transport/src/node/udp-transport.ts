@@ -10,6 +10,7 @@ import {
   STUN_BINDING_SUCCESS,
   StunError,
   stunBindingSuccess,
+  stunUnknownAttributes,
 } from '../stun.js';
 import { StunKeepAlive } from '../stun-keep-alive.js';
 import type { Endpoint } from '../transport.js';
@@ -41,7 +42,9 @@ export interface UdpTransportOptions extends TransportOptions {
  * transaction layer retransmits. Datagrams that do not parse are reported and dropped; a lone
  * CRLF keep-alive is ignored. STUN datagrams (RFC 5389) never reach the SIP parser or the trace
  * hook: a Binding request is answered with the sender's address (as RFC 5626 section 8 asks of an
- * edge proxy), and a Binding response goes to the keep-alive of {@link UdpTransport.keepFlowAlive}.
+ * edge proxy), or with a 420 error when it carries comprehension-required attributes the codec does
+ * not read (RFC 5389 section 7.3.1), and a Binding response goes to the keep-alive of
+ * {@link UdpTransport.keepFlowAlive}.
  */
 export class UdpTransport extends BaseTransport {
   readonly protocol = 'UDP' as const;
@@ -58,6 +61,7 @@ export class UdpTransport extends BaseTransport {
   private closing: Promise<void> | undefined;
   private readonly remote: Endpoint | undefined;
   private stunKeepAlive: StunKeepAlive | undefined;
+  private flowConfirmations = 0;
 
   constructor(options: UdpTransportOptions = {}) {
     super(options);
@@ -71,6 +75,14 @@ export class UdpTransport extends BaseTransport {
   /** The receive buffer the system granted, in bytes, once bound (Linux reports twice the value set). */
   get recvBufferSize(): number | undefined {
     return this.socket?.getRecvBufferSize();
+  }
+
+  /**
+   * How many STUN Binding responses confirmed the flow of {@link UdpTransport.keepFlowAlive} alive
+   * (the awaited transaction, the mapped address unchanged) since the transport was made.
+   */
+  get keepAliveResponses(): number {
+    return this.flowConfirmations;
   }
 
   /** The bound address; `{ host, port: 0 }` before `connect()`. */
@@ -91,8 +103,9 @@ export class UdpTransport extends BaseTransport {
   /**
    * RFC 5626 section 4.4.2: keeps the flow to `remote` alive with STUN Binding requests every
    * 80-100 % of `seconds`, and emits `flowFailed` when a request goes unanswered (RFC 5389
-   * retransmissions, about 40 s) or the mapped address changes. No change while they run;
-   * a new call after a failure starts afresh. Ignored without a `remote` or once closed.
+   * retransmissions, about 40 s) or the mapped address changes. No change while they run (a new
+   * interval comes through {@link UdpTransport.setFlowTimer}); a new call after a failure starts
+   * afresh. Ignored without a `remote` or once closed.
    */
   keepFlowAlive(seconds: number): void {
     if (this.stunKeepAlive?.active || this.state === 'closed') return;
@@ -120,6 +133,16 @@ export class UdpTransport extends BaseTransport {
     );
     this.stunKeepAlive = keepAlive;
     keepAlive.start();
+  }
+
+  /**
+   * Uses the registrar's `Flow-Timer` (seconds) as the interval of the running STUN keep-alive, as
+   * the stream transports do: the next request goes out 80-100 % of it from now, unless one awaits
+   * its response. The interval in use changes nothing. No effect while keep-alives are off; with
+   * them on, throws `RangeError` unless `seconds` > 0.
+   */
+  setFlowTimer(seconds: number): void {
+    this.stunKeepAlive?.setFlowTimer(seconds);
   }
 
   /** Closes the socket (also one still binding); resolves once it has emitted `close`. */
@@ -197,17 +220,26 @@ export class UdpTransport extends BaseTransport {
     this.deliver(bytes, source);
   }
 
-  /** Answers a Binding request; hands a Binding success response to the keep-alive; drops the rest. */
+  /**
+   * Answers a Binding request (420 when it carries attributes we must understand but do not);
+   * hands a Binding success response to the keep-alive; drops the rest.
+   */
   private stun(bytes: Uint8Array, source: Endpoint): void {
     try {
       const msg = parseStun(bytes);
       if (msg.type === STUN_BINDING_SUCCESS) {
         this.logger.debug(`STUN Binding response from ${endpointKey(source)}`);
-        this.stunKeepAlive?.responseReceived(msg);
+        if (this.stunKeepAlive?.responseReceived(msg)) this.flowConfirmations++;
       } else if (msg.type === STUN_BINDING_REQUEST && this.socket) {
-        this.logger.debug(`STUN Binding request from ${endpointKey(source)} answered`);
-        this.datagram(this.socket, stunBindingSuccess(msg.transactionId, source), source).catch(
-          (err: Error) => this.logger.debug(`STUN response not sent: ${err.message}`),
+        const unknown = msg.unknown;
+        this.logger.debug(
+          `STUN Binding request from ${endpointKey(source)} answered${unknown ? ' 420 Unknown Attribute' : ''}`,
+        );
+        const answer = unknown
+          ? stunUnknownAttributes(msg.transactionId, unknown)
+          : stunBindingSuccess(msg.transactionId, source);
+        this.datagram(this.socket, answer, source).catch((err: Error) =>
+          this.logger.debug(`STUN response not sent: ${err.message}`),
         );
       }
     } catch (err) {
