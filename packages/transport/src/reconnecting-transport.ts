@@ -229,8 +229,9 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
     this.#failures = 0;
     this.#policy.reset();
     this.#pool.markOk(server);
-    if (this.#flowTimer !== undefined) this.#current?.transport.setFlowTimer?.(this.#flowTimer);
+    // Keep-alives first, then the latest Flow-Timer: it may have come after they started.
     if (this.#flowAlive !== undefined) this.#current?.transport.keepFlowAlive?.(this.#flowAlive);
+    if (this.#flowTimer !== undefined) this.#current?.transport.setFlowTimer?.(this.#flowTimer);
     this.setState('connected');
     this.#settle();
   }

@@ -17,6 +17,12 @@ const ERROR_CODE = 0x0009;
 const UNKNOWN_ATTRIBUTES = 0x000a;
 /** Types below this are comprehension-required (RFC 5389 section 15). */
 const OPTIONAL_FROM = 0x8000;
+/**
+ * The other comprehension-required types RFC 5389 defines (USERNAME, MESSAGE-INTEGRITY, ERROR-CODE,
+ * UNKNOWN-ATTRIBUTES, REALM, NONCE): known, so never a 420, though a server without credentials
+ * has nothing to check them against (section 10).
+ */
+const RFC5389_TYPES = [0x0006, 0x0008, ERROR_CODE, UNKNOWN_ATTRIBUTES, 0x0014, 0x0015];
 
 /** Stable codes of {@link StunError}. */
 export type StunErrorCode =
@@ -140,7 +146,7 @@ export function parseStun(bytes: Uint8Array): StunMessage {
       throw new StunError('BAD_ATTRIBUTE', `attribute 0x${hex(type)} too long`);
     if (type === XOR_MAPPED_ADDRESS) msg.mapped ??= address(bytes, value, length, xorMask(bytes));
     else if (type === MAPPED_ADDRESS) plain ??= address(bytes, value, length, undefined);
-    else if (type < OPTIONAL_FROM) unknown.add(type);
+    else if (type < OPTIONAL_FROM && !RFC5389_TYPES.includes(type)) unknown.add(type);
     at = value + padded(length);
   }
   if (!msg.mapped && plain) msg.mapped = plain;

@@ -54,9 +54,11 @@ export class FakeTransport implements Transport {
   }
   setFlowTimer(seconds: number): void {
     this.flowTimer = seconds;
+    // As the real transports: a running keep-alive takes the new interval.
+    if (this.keptAlive !== undefined) this.keptAlive = seconds;
   }
   keepFlowAlive(seconds: number): void {
-    this.keptAlive = seconds;
+    this.keptAlive ??= seconds;
   }
   async close(): Promise<void> {
     this.set('closed');

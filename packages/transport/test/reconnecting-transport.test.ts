@@ -113,6 +113,16 @@ describe('ReconnectingTransport', () => {
     await flush();
     expect(made.length).toBe(2);
     expect(last().keptAlive).toBe(120);
+    // A Flow-Timer that came after the keep-alives started holds on the next connection too.
+    t.setFlowTimer(30);
+    expect(last().keptAlive).toBe(30);
+    last().drop();
+    await flush();
+    clock.advance(1000);
+    last().succeed();
+    await flush();
+    expect(made.length).toBe(3);
+    expect(last().keptAlive).toBe(30);
     await t.close();
   });
 

@@ -354,6 +354,28 @@ describe('keepFlowAlive (a confirmed RFC 5626 outbound flow)', () => {
     expect(seen.failures).toEqual([]);
     expect(cli.state).toBe('connected');
   });
+
+  it('keeps the latest Flow-Timer for the next connection', async () => {
+    const { clock, raw, cli } = await rawFlow();
+    cli.keepFlowAlive(5);
+    cli.setFlowTimer(20);
+    raw.sockets[0]!.destroy();
+    await until(() => cli.state === 'disconnected');
+    await cli.connect();
+    await until(() => raw.sockets.length === 2);
+    let got = '';
+    raw.sockets[1]!.on('data', (d) => {
+      got += d.toString('latin1');
+    });
+    clock.advance(15_999); // 80 % of 20 s with random 0, less 1 ms: 5 s would have pinged by now
+    // A message sent now arrives after any ping written before it (TCP keeps the order).
+    const marker = msgText('marker');
+    await cli.send(bytes(marker), { host: '127.0.0.1', port: raw.port });
+    await until(() => got.endsWith(marker));
+    expect(got).toBe(marker);
+    clock.advance(1);
+    await until(() => got === `${marker}\r\n\r\n`);
+  });
 });
 
 describe('TLS trust', () => {

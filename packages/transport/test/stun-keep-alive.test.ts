@@ -77,6 +77,9 @@ describe('StunKeepAlive', () => {
     clock.advance(8_000);
     const stray = { ...answer(), transactionId: new Uint8Array(12).fill(9) };
     expect(ka.responseReceived(stray)).toBe(false);
+    // RFC 5389 section 7.3.3: a success response with an unknown comprehension-required attribute
+    // is discarded.
+    expect(ka.responseReceived({ ...answer(), unknown: [0x0024] })).toBe(false);
     expect(ka.responseReceived(answer(5061))).toBe(false);
     expect(failures).toEqual(['STUN mapped address changed from 192.0.2.1:5060 to 192.0.2.1:5061']);
     expect(ka.active).toBe(false);

@@ -78,6 +78,11 @@ describe('STUN codec', () => {
     expect(msg.type).toBe(STUN_BINDING_REQUEST);
     expect(msg.unknown).toEqual([0x0024, 0x7fff]);
     expect(msg.mapped).toEqual({ host: '192.0.2.1', port: 32853 });
+    // The other comprehension-required types RFC 5389 defines are known: USERNAME "ab",
+    // MESSAGE-INTEGRITY (20 bytes), REALM, NONCE (both empty).
+    const credentials = hex(`0001 0028 2112a442 ${TID}
+      0006 0002 61620000  0008 0014 ${'00'.repeat(20)}  0014 0000  0015 0000`);
+    expect(parseStun(credentials).unknown).toBeUndefined();
     // Only optional ones: nothing listed.
     expect(parseStun(IPV4_RESPONSE).unknown).toBeUndefined();
     expect(parseStun(stunBindingRequest(hex(TID))).unknown).toBeUndefined();

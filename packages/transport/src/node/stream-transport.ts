@@ -271,10 +271,11 @@ export class StreamTransport extends BaseTransport {
       idleTimeoutMs: this.idleTimeoutMs,
       keepAlive: outgoing ? this.keepAlive : undefined,
     });
-    if (outgoing && this.flowTimer !== undefined) conn.setFlowTimer(this.flowTimer);
     if (outgoing) {
       this.outgoing.add(conn);
+      // Keep-alives first, then the latest Flow-Timer: it may have come after they started.
       if (this.flowAlive !== undefined) conn.keepFlowAlive(this.flowAlive);
+      if (this.flowTimer !== undefined) conn.setFlowTimer(this.flowTimer);
     }
     this.connections.set(endpointKey(conn.remote), conn);
     if (dialledKey) this.connections.set(dialledKey, conn);
