@@ -1,3 +1,4 @@
+import { isToken } from '@sipkit/parser';
 import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-options.js';
 import { ConfigError } from './errors.js';
 import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
@@ -129,19 +130,11 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
   const aor = toSipUri(uriText, 'jssip', 'uri', { prependSip: true, requireUser: true });
   const servers = readSockets(o);
 
-  const authorizationUser = o.string('authorization_user');
-  if (authorizationUser !== undefined && /["\\\r\n]/.test(authorizationUser)) {
-    o.fail(
-      'INVALID_VALUE',
-      'authorization_user',
-      'text that fits a quoted-string (no unescaped " or line breaks)',
-    );
-  }
+  const username = o.username('authorization_user', aor, 'uri', o.string('authorization_user'));
   const password = o.stringified('password');
   const realm = o.stringified('realm');
   const ha1 = o.stringified('ha1');
   const digest: DigestCredential[] = [];
-  const username = authorizationUser ?? aor.user!;
   // MD5 only is the jssip profile's rule, not the credential's: the sipkit profile may use others.
   if (password !== undefined) digest.push(hideSecrets({ username, password, ha1: {} }));
   if (ha1 !== undefined) {
@@ -164,6 +157,7 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
       `got ${typeOf(jwt)}`,
     );
   }
+  o.oneLine('authorization_jwt', 'an Authorization header value', jwt);
 
   const contactUriText = o.string('contact_uri');
   const contactUri =
@@ -187,6 +181,8 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
       `got ${typeOf(trail)}`,
     );
   }
+  // It ends the From tag, a token; what a function returns can only be checked when it is called.
+  if (typeof trail === 'string') o.checked('register_from_tag_trail', isToken, 'token characters', trail);
 
   const minInterval = o.number('connection_recovery_min_interval', { ...INTEGER, above: 0 }) ?? 2;
   const maxInterval = o.number('connection_recovery_max_interval', { ...INTEGER, above: 0 }) ?? 30;
@@ -320,7 +316,16 @@ function readSockets(o: OptionBag): ServerConfig[] {
       transport: parsed.scheme as 'ws' | 'wss',
       weight,
     };
-    if (typeof via === 'string' && via.toUpperCase() !== parsed.scheme.toUpperCase()) {
+    if (via !== undefined && (typeof via !== 'string' || !isToken(via))) {
+      // The Via transport is written as it is: a token (RFC 3261 section 25.1).
+      throw new ConfigError(
+        'INVALID_VALUE',
+        `${key}.via_transport`,
+        'jssip',
+        'a transport token (WS, WSS, TCP)',
+      );
+    }
+    if (via !== undefined && via.toUpperCase() !== parsed.scheme.toUpperCase()) {
       server.viaTransport = via.toUpperCase();
     }
     return server;

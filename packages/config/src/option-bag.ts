@@ -1,4 +1,4 @@
-import { isToken } from '@sipkit/parser';
+import { isToken, type SipUri } from '@sipkit/parser';
 import { ConfigError, type ConfigSource } from './errors.js';
 import type { UnsupportedOption } from './types.js';
 
@@ -101,34 +101,70 @@ export class OptionBag {
   }
 
   /**
+   * `text`, read for `key`, refused as `expected` unless `ok` accepts it (or it is undefined).
+   * The error names the option, never its text.
+   */
+  checked(
+    key: string,
+    ok: (text: string) => boolean,
+    expected: string,
+    text: string | undefined,
+  ): string | undefined {
+    if (text !== undefined && !ok(text)) this.fail('INVALID_VALUE', key, expected);
+    return text;
+  }
+
+  /**
    * A string option (or `text`, when it was read for `key` otherwise) refused when it holds CR or
    * LF: it is written into a header line (a display name into From and To, a user agent into
    * User-Agent and Server), which cannot carry a line break. `what` says what it is.
    */
   oneLine(key: string, what: string, text = this.string(key)): string | undefined {
-    if (text !== undefined && /[\r\n]/.test(text))
-      this.fail('INVALID_VALUE', key, `${what} without line breaks`);
-    return text;
+    return this.checked(key, isOneLine, `${what} without line breaks`, text);
+  }
+
+  /**
+   * An array of strings, each refused as `expected` unless `ok` accepts it. The error names the
+   * entry (`extra_headers[1]`), never its text, which may hold a token.
+   */
+  stringsWhere(key: string, ok: (entry: string) => boolean, expected: string): string[] | undefined {
+    const list = this.stringArray(key);
+    list?.forEach((entry, i) => {
+      if (!ok(entry))
+        throw new ConfigError('INVALID_VALUE', `${this.name(key)}[${i}]`, this.source, expected);
+    });
+    return list;
   }
 
   /**
    * An array of header lines (`Name: value`), each refused unless it is one header line: a token
-   * name (RFC 3261 section 7.3.1), a colon, and no CR or LF, which would start another line. The
-   * error names the entry (`extra_headers[1]`), never its text, which may hold a token.
+   * name (RFC 3261 section 7.3.1), a colon, and no CR or LF, which would start another line.
    */
   headerLines(key: string): string[] | undefined {
-    const lines = this.stringArray(key);
-    lines?.forEach((line, i) => {
-      const colon = line.indexOf(':');
-      if (colon < 0 || !isToken(line.slice(0, colon).trim()) || /[\r\n]/.test(line))
-        throw new ConfigError(
-          'INVALID_VALUE',
-          `${this.name(key)}[${i}]`,
-          this.source,
-          "a header line 'Name: value'",
-        );
-    });
-    return lines;
+    return this.stringsWhere(
+      key,
+      (line) => {
+        const colon = line.indexOf(':');
+        return colon > 0 && isToken(line.slice(0, colon).trim()) && isOneLine(line);
+      },
+      "a header line 'Name: value'",
+    );
+  }
+
+  /**
+   * The digest username: `given`, read for `key`, else the user part of `aor` (named `aorKey` in
+   * the error). Refused with `"`, `\`, CR or LF: JsSIP and SIP.js write it into a quoted-string
+   * as it is, and no quoted-string carries a line break.
+   */
+  username(key: string, aor: SipUri, aorKey: string, given: string | undefined): string {
+    const name = given ?? aor.user!;
+    if (/["\\\r\n]/.test(name))
+      this.fail(
+        'INVALID_VALUE',
+        given === undefined ? aorKey : key,
+        'a digest username that fits a quoted-string (no " \\ or line breaks)',
+      );
+    return name;
   }
 
   /** A boolean option. */
@@ -193,6 +229,11 @@ export class OptionBag {
       this.unsupported.push({ key: this.prefix + k, source: this.source, reason });
     }
   }
+}
+
+/** True when `text` holds no CR or LF, which would end a header line. */
+export function isOneLine(text: string): boolean {
+  return !/[\r\n]/.test(text);
 }
 
 /** `typeof` with arrays and null told apart, for error details. */

@@ -1,3 +1,4 @@
+import { isToken } from '@sipkit/parser';
 import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-options.js';
 import { ConfigError } from './errors.js';
 import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
@@ -11,7 +12,9 @@ import {
 } from './types.js';
 import {
   AUTOSTART,
+  fitsContactUri,
   normaliseInstanceId,
+  OPTION_TAG,
   parseServerUrl,
   registrarFromAor,
   serverSipUri,
@@ -146,13 +149,7 @@ export function fromSipJsLegacy(config: SipJsLegacyConfig, options?: AdapterOpti
   const servers = readServers(o, hackWss ? 'wss' : 'ws');
 
   const authorizationUser = o.string('authorizationUser');
-  if (authorizationUser !== undefined && /["\\\r\n]/.test(authorizationUser)) {
-    o.fail(
-      'INVALID_VALUE',
-      'authorizationUser',
-      'text that fits a quoted-string (no unescaped " or line breaks)',
-    );
-  }
+  const username = o.username('authorizationUser', aor, o.name('uri'), authorizationUser);
   const password = o.stringified('password');
   const displayName = o.string('displayName');
   if (displayName !== undefined && /["\r\n]/.test(displayName)) {
@@ -186,7 +183,14 @@ export function fromSipJsLegacy(config: SipJsLegacyConfig, options?: AdapterOpti
     o.fail('INVALID_TYPE', 'hackIpInContact', 'true, false or a host string', `got ${typeOf(hackIp)}`);
   }
   const hackViaTcp = o.bool('hackViaTcp') ?? false;
-  const contactTransport = o.string('contactTransport') ?? (hackWss ? 'wss' : 'ws');
+  // Written into the Contact URI as it is.
+  const contactTransport =
+    o.checked(
+      'contactTransport',
+      (t) => fitsContactUri('u', { transport: t }),
+      'a SIP URI parameter value',
+      o.string('contactTransport'),
+    ) ?? (hackWss ? 'wss' : 'ws');
   const forceRport = o.bool('forceRport') ?? false;
   const preloaded = o.bool('usePreloadedRoute') ?? false;
   const userAgent = o.oneLine('userAgentString', 'a User-Agent value') ?? SIPJS_LEGACY_USER_AGENT;
@@ -242,15 +246,12 @@ export function fromSipJsLegacy(config: SipJsLegacyConfig, options?: AdapterOpti
     identity: {
       aor,
       displayName,
-      authorizationUser: authorizationUser ?? aor.user!,
+      authorizationUser: username,
       anonymous: uriText === undefined ? true : undefined,
     },
     credentials: {
       // SIP.js 0.7 has no ha1 option; it answers challenges even with no password set.
-      digest:
-        password === undefined
-          ? []
-          : [hideSecrets({ username: authorizationUser ?? aor.user!, password, ha1: {} })],
+      digest: password === undefined ? [] : [hideSecrets({ username, password, ha1: {} })],
     },
     servers,
     extraHeaders: [],
@@ -297,7 +298,7 @@ function readSession(o: OptionBag): SessionConfig {
   session.noAnswerTimeout = o.number('noAnswerTimeout', { ...INTEGER, above: 0 }) ?? 60;
   session.rel100 = readSupportLevel(o, 'rel100', true);
   session.replaces = readSupportLevel(o, 'replaces', false);
-  session.extraSupported = o.stringArray('extraSupported') ?? [];
+  session.extraSupported = o.stringsWhere('extraSupported', isToken, OPTION_TAG) ?? [];
   session.allowUnregisteredOptionTags = o.bool('hackAllowUnregisteredOptionTags') ?? false;
   return session;
 }

@@ -1,4 +1,4 @@
-import { parseNameAddr, parseUri, SipParseError, SipUri } from '@sipkit/parser';
+import { isToken, parseNameAddr, parseUri, SipParseError, SipUri } from '@sipkit/parser';
 import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-options.js';
 import { ConfigError } from './errors.js';
 import { isUndefined, OptionBag, typeOf } from './option-bag.js';
@@ -12,11 +12,16 @@ import {
 } from './types.js';
 import {
   AUTOSTART,
+  CONTACT_HEADER_PARAMS,
+  contactHeaderParams,
+  fitsContactUri,
   normaliseInstanceId,
+  OPTION_TAG,
   parseServerUrl,
   registrarFromAor,
   serverSipUri,
   toSipUri,
+  URI_USER,
 } from './values.js';
 
 /** Something that prints as a SIP URI: a SIP.js `URI` object or a string. */
@@ -204,7 +209,12 @@ export function fromSipJs(
       : toSipUri(uriText(u, 'uri', uriRaw), 'sipjs', 'uri', { requireUser: true });
 
   // SIP.js treats "" as "not set" for the credential strings.
-  const username = nonEmpty(u.string('authorizationUsername')) ?? aor.user!;
+  const username = u.username(
+    'authorizationUsername',
+    aor,
+    'uri',
+    nonEmpty(u.string('authorizationUsername')),
+  );
   const password = nonEmpty(u.string('authorizationPassword'));
   const ha1 = nonEmpty(u.string('authorizationHa1'));
   if (ha1 !== undefined && !/^[0-9a-f]{32}$/i.test(ha1)) {
@@ -215,7 +225,8 @@ export function fromSipJs(
   if (ha1 !== undefined) digest.push(hideSecrets({ username, ha1: { MD5: ha1.toLowerCase() } }));
   else if (password !== undefined) digest.push(hideSecrets({ username, password, ha1: {} }));
 
-  const contactName = nonEmpty(u.string('contactName'));
+  // The Contact user and URI parameters are written into the Contact URI as they are.
+  const contactName = u.checked('contactName', fitsContactUri, URI_USER, nonEmpty(u.string('contactName')));
   const contactParamsRaw = u.raw('contactParams');
   let contactParams: Record<string, string | null> = { transport: 'ws' };
   if (contactParamsRaw !== undefined) {
@@ -240,6 +251,8 @@ export function fromSipJs(
   }
   const hackWss = u.bool('hackWssInTransport') ?? false;
   if (hackWss && contactParams.transport === 'ws') contactParams.transport = 'wss';
+  if (!fitsContactUri('u', contactParams))
+    u.fail('INVALID_VALUE', 'contactParams', 'SIP URI parameter names and values (escape others as %XX)');
 
   let viaHost = nonEmpty(u.string('viaHost'));
   let randomTestNetHost = false;
@@ -322,7 +335,11 @@ export function fromSipJs(
       ? registrarFromAor(aor, true)
       : toSipUri(uriText(r, 'registrar', registrarRaw), 'sipjs', 'registerer.registrar');
   const extraHeaders = r.headerLines('extraHeaders') ?? [];
-  const headerParams = r.stringArray('extraContactHeaderParams') ?? [];
+  const headerParams = (r.stringArray('extraContactHeaderParams') ?? []).flatMap(
+    (p, i) =>
+      contactHeaderParams(p) ??
+      r.fail('INVALID_VALUE', `extraContactHeaderParams[${i}]`, CONTACT_HEADER_PARAMS),
+  );
   const requestOverrides = readParams(r);
   r.unsupportedIfSet('logConfiguration', 'sipkit logs through an injected logger');
   r.reportRest('not a SIP.js 0.21 RegistererOptions option');
@@ -413,7 +430,7 @@ function readSession(u: OptionBag): SessionConfig {
   session.noAnswerTimeout = u.number('noAnswerTimeout', { min: 0 }) ?? 60;
   session.rel100 = extension(u, 'sipExtension100rel');
   session.replaces = extension(u, 'sipExtensionReplaces');
-  session.extraSupported = u.stringArray('sipExtensionExtraSupported') ?? [];
+  session.extraSupported = u.stringsWhere('sipExtensionExtraSupported', isToken, OPTION_TAG) ?? [];
   session.allowUnregisteredOptionTags = u.bool('hackAllowUnregisteredOptionTags') ?? false;
   return session;
 }
@@ -514,7 +531,7 @@ function readParams(r: OptionBag): UserAgentConfig['registration']['requestOverr
       toUri === undefined
         ? undefined
         : toSipUri(uriText(p, 'toUri', toUri), 'sipjs', 'registerer.params.toUri'),
-    fromTag: p.string('fromTag'),
+    fromTag: p.checked('fromTag', isToken, 'a From tag: a token', p.string('fromTag')),
     fromDisplayName: p.oneLine('fromDisplayName', 'a display name'),
     toDisplayName: p.oneLine('toDisplayName', 'a display name'),
   };

@@ -11,7 +11,14 @@ import {
   type TransportProtocol,
   type UserAgentConfig,
 } from './types.js';
-import { normaliseInstanceId, parseServerUrl, registrarFromAor, serverSipUri, toSipUri } from './values.js';
+import {
+  hopTransport,
+  normaliseInstanceId,
+  parseServerUrl,
+  registrarFromAor,
+  serverSipUri,
+  toSipUri,
+} from './values.js';
 
 /**
  * A server: a `wss://` or `ws://` URL, or for Node a `sip:` / `sips:` URI of the next hop
@@ -103,16 +110,7 @@ export function sipkitConfig(options: SipkitConfigOptions): UserAgentConfig {
     },
   );
   const servers = readServers(o);
-  const given = o.string('authorizationUser');
-  const username = given ?? aor.user!;
-  if (/["\\\r\n]/.test(username)) {
-    // The digest username is quoted: without authorizationUser it is the AOR's user part.
-    o.fail(
-      'INVALID_VALUE',
-      given === undefined ? 'aor' : 'authorizationUser',
-      'a digest username that fits a quoted-string (no " \\ or line breaks)',
-    );
-  }
+  const username = o.username('authorizationUser', aor, 'aor', o.string('authorizationUser'));
   const realm = o.string('realm');
   const bound = realm === undefined ? {} : { realm };
   const digest: DigestCredential[] = [];
@@ -213,14 +211,13 @@ function readServers(o: OptionBag): ServerConfig[] {
 }
 
 /**
- * A `sip:` / `sips:` next hop: the transport from its `transport` parameter, else UDP. A `sips:`
- * URI is always TLS (RFC 3261 section 26.2.2: `transport=tcp` there means TLS over TCP), never UDP.
+ * A `sip:` / `sips:` next hop: the transport from its `transport` parameter, else UDP; a `sips:`
+ * URI is TLS ({@link hopTransport}), and refused over anything but `tcp` or `tls`.
  */
 function sipServer(text: string, key: string): { uri: SipUri; transport: TransportProtocol } {
   const uri = toSipUri(text, 'sipkit', key, { forbidUser: true });
-  const secure = uri.scheme === 'sips';
-  const transport = uri.params.get('transport')?.toLowerCase() ?? (secure ? 'tls' : 'udp');
-  if (transport !== 'tcp' && transport !== 'tls' && (secure || transport !== 'udp')) {
+  const t = uri.transport;
+  if (t !== undefined && t !== 'tcp' && t !== 'tls' && (uri.scheme === 'sips' || t !== 'udp')) {
     throw new ConfigError(
       'INVALID_URI',
       key,
@@ -228,7 +225,7 @@ function sipServer(text: string, key: string): { uri: SipUri; transport: Transpo
       'a sip: URI over udp, tcp or tls, a sips: URI (TLS), or a ws:// or wss:// URL',
     );
   }
-  return { uri, transport: secure ? 'tls' : transport };
+  return { uri, transport: (hopTransport(uri) ?? 'udp') as TransportProtocol };
 }
 
 function readHa1(o: OptionBag): DigestCredential['ha1'] | undefined {

@@ -1,4 +1,4 @@
-import { parseUri, SipParseError, SipUri } from '@sipkit/parser';
+import { parseTokenWithParams, parseUri, quote, SipParseError, SipUri } from '@sipkit/parser';
 import { ConfigError, type ConfigSource } from './errors.js';
 
 /**
@@ -117,4 +117,59 @@ export function serverSipUri(server: ServerUrl, transportParam: string): SipUri 
   uri.port = server.port;
   uri.params.set('transport', transportParam);
   return uri;
+}
+
+/**
+ * The transport a `sip:` / `sips:` next hop is reached over: its `transport` parameter, except
+ * that a `sips:` URI goes over TLS unless that parameter names a secure transport already (`tls`,
+ * `wss`). RFC 3261 sections 19.1 and 26.2.2: sips requires TLS on every hop, and `transport=tcp`
+ * there means TLS over TCP; pjproject resolves a sips: target so (sip_util.c, ticket 1319), and
+ * Asterisk builds its Contact so. Undefined: a `sip:` URI without `transport`.
+ */
+export function hopTransport(uri: SipUri): string | undefined {
+  const t = uri.transport;
+  return uri.scheme === 'sips' && t !== 'tls' && t !== 'wss' ? 'tls' : t;
+}
+
+/** What a Contact URI user part option must be, for errors. */
+export const URI_USER = 'a SIP URI user part (escape other characters as %XX)';
+
+/** What an extra `Supported:` option tag must be, for errors. */
+export const OPTION_TAG = 'an option tag: a token';
+
+/** What a Contact header parameter option must hold, for errors. */
+export const CONTACT_HEADER_PARAMS =
+  'Contact header parameters name[=value] (value a token, host or quoted-string), joined by ;';
+
+/**
+ * The Contact header parameters `text` holds, one `name[=value]` each as the parser reads them
+ * (white space around `;` and `=` dropped, quoted values quoted again), or undefined unless it is
+ * RFC 3261 generic-params (section 25.1: `token [ "=" ( token / host / quoted-string ) ]`) joined
+ * by `;`: each is written after the Contact's `>` as it is.
+ */
+export function contactHeaderParams(text: string): string[] | undefined {
+  try {
+    return [...parseTokenWithParams(`x;${text}`, 'contact').params].map(({ name, value, quoted }) =>
+      value === null ? name : `${name}=${quoted ? quote(value) : value}`,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when a Contact URI written with `user` and `params` as they are
+ * (`sip:user@host;name=value`) reads back with the same number of parameters and no headers:
+ * no character that ends the URI or starts another part.
+ */
+export function fitsContactUri(user: string, params: Record<string, string | null> = {}): boolean {
+  const list = Object.entries(params);
+  let text = `sip:${user}@h`;
+  for (const [name, value] of list) text += value === null ? `;${name}` : `;${name}=${value}`;
+  try {
+    const uri = parseUri(text);
+    return uri instanceof SipUri && uri.params.size === list.length && uri.headers.size === 0;
+  } catch {
+    return false;
+  }
 }

@@ -276,6 +276,39 @@ describe('fromJsSIP errors', () => {
     expect(e.expected.length).toBeGreaterThan(0);
     expect(e.message).toContain(key);
   });
+  it.each([
+    [{ authorization_jwt: 'Bearer abc\r\nX-Injected: 1' }, 'authorization_jwt'],
+    [{ authorization_jwt: 'Bearer abc\n' }, 'authorization_jwt'],
+    [{ register_from_tag_trail: 'a b' }, 'register_from_tag_trail'],
+    [{ register_from_tag_trail: ';x=1' }, 'register_from_tag_trail'],
+    [
+      { sockets: [{ url: 'wss://edge.example.com', via_transport: 'WSS\r\nX-Injected: 1' }] },
+      'sockets[0].via_transport',
+    ],
+    [{ sockets: { url: 'wss://edge.example.com', via_transport: 'T CP' } }, 'sockets.via_transport'],
+    [
+      { sockets: [{ socket: { url: 'wss://edge.example.com', via_transport: 7 } }] },
+      'sockets[0].via_transport',
+    ],
+    [{ authorization_user: 'bob\r\nX-Injected: 1' }, 'authorization_user'],
+    // The digest username defaults to the AOR's user part, which an escape can give a line break.
+    [{ uri: 'sip:bob%0AX@example.com' }, 'uri'],
+  ])('refuses a value written into a header as it is that does not fit: %j', (config, key) => {
+    const e = err(() => fromJsSIP({ ...base, ...config } as never));
+    expect([e.code, e.key, e.source]).toEqual(['INVALID_VALUE', key, 'jssip']);
+    expect(e.message).not.toContain('Injected');
+  });
+  it('keeps a token From tag trail, a token via_transport and a one-line JWT', () => {
+    const c = fromJsSIP({
+      ...base,
+      register_from_tag_trail: '-x.1',
+      sockets: [{ url: 'wss://edge.example.com', via_transport: 'tcp' }],
+      authorization_jwt: 'Bearer a.b.c',
+    });
+    expect(c.registration.fromTagTrail).toBe('-x.1');
+    expect(c.servers[0]!.viaTransport).toBe('TCP');
+    expect(c.credentials.bearer?.authorization).toBe('Bearer a.b.c');
+  });
   it('quotes no extra header line it refuses: it may carry a token', () => {
     const e = err(() => fromJsSIP({ ...base, extra_headers: ['X-Token: s3cr3t\r\nX: 1'] }));
     expect(e.message).not.toContain('s3cr3t');

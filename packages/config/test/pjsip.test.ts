@@ -6,6 +6,7 @@ import {
   fromPjsipDocument,
   PROFILE_DEFAULTS,
   readPjsipConf,
+  sipkitConfig,
 } from '../src/index.js';
 import { configError } from './helpers.js';
 
@@ -182,6 +183,22 @@ security_negotiation=no
     const quirk = fromPjsip(`${minimal('transport=t')}\n[t]\ntype=transport\nprotocol=tcp\n`);
     expect(quirk.servers[0]!.transport).toBe('tcp');
     expect(quirk.contact.uriParams).toEqual({});
+  });
+  it('takes a sips: server_uri or outbound_proxy as TLS, with transport=tcp too, as Asterisk does', () => {
+    const reg = (server: string, extra = '') =>
+      fromPjsip(`[r]\ntype=registration\nserver_uri=${server}\nclient_uri=sips:u@s.example.com\n${extra}`);
+    // RFC 3261 section 26.2.2: transport=tcp on a sips: URI means TLS over TCP.
+    const tcp = reg('sips:s.example.com\\;transport=tcp');
+    expect([tcp.servers[0]!.transport, tcp.contact.uriParams]).toEqual(['tls', { transport: 'TLS' }]);
+    const bare = reg('sips:s.example.com');
+    expect([bare.servers[0]!.transport, bare.contact.uriParams]).toEqual(['tls', { transport: 'TLS' }]);
+    // pjproject: a sips: target whose transport is not secure goes over TLS, udp included.
+    expect(reg('sips:s.example.com\\;transport=udp').servers[0]!.transport).toBe('tls');
+    const proxy = reg('sip:s.example.com', 'outbound_proxy=sips:p.example.com\\;transport=tcp\\;lr');
+    expect([proxy.servers[0]!.transport, proxy.contact.uriParams]).toEqual(['tls', {}]);
+    // The same mapping as sipkitConfig's.
+    const own = sipkitConfig({ aor: 'sip:u@s.example.com', servers: 'sips:s.example.com;transport=tcp' });
+    expect(own.servers[0]!.transport).toBe(tcp.servers[0]!.transport);
   });
   it('maps a full transport section', () => {
     const c = fromPjsip(`${minimal('transport=tls-t')}
@@ -444,6 +461,38 @@ describe('fromPjsip errors', () => {
   it('locates errors in the file', () => {
     const e = configError(() => fromPjsip(minimal('expiration=abc'), { fileName: 'pjsip.conf' }));
     expect(e.location).toEqual({ file: 'pjsip.conf', line: 5, section: 'r' });
+  });
+  it.each([
+    ['contact_header_params', 'a b'],
+    ['contact_header_params', 'a=<sip:x>'],
+    ['contact_header_params', 'a=b,c'],
+    ['contact_header_params', 'a="open'],
+    ['contact_header_params', 'a\\;\\;b'],
+    ['contact_user', 'bob smith'],
+    ['contact_user', 'bob>'],
+    ['contact_user', 'bob@evil.example.com'],
+    ['security_mechanisms', 'sdes-srtp\\;a b'],
+    ['security_mechanisms', 'sdes-srtp\\;a=<x>'],
+  ])('refuses a %s written into the REGISTER as it is that does not fit: %s', (key, value) => {
+    const e = configError(() => fromPjsip(minimal(`security_negotiation=mediasec\n${key}=${value}`)));
+    expect([e.code, e.key]).toEqual(['INVALID_VALUE', `r/${key}`]);
+    expect(e.message).not.toMatch(/smith|evil/);
+  });
+  it('refuses Contact parameters with a line break, which only a document built in code can hold', () => {
+    for (const key of ['contact_header_params', 'contact_user']) {
+      const doc = readPjsipConf(minimal(`${key}=x`));
+      doc.object('registration', 'r')!.last(key)!.value = 'x\r\nX-Injected: 1';
+      const e = configError(() => fromPjsipDocument(doc));
+      expect([e.code, e.key, e.location?.line]).toEqual(['INVALID_VALUE', `r/${key}`, 5]);
+      expect(e.message).not.toContain('Injected');
+    }
+  });
+  it('keeps Contact header parameters one per entry, quoted values and \\; included', () => {
+    const c = fromPjsip(
+      minimal('contact_header_params=+sip.src="<sip:a b>"\\;lr\\;q=0.5\ncontact_user=bob%20smith'),
+    );
+    expect(c.contact.headerParams).toEqual(['+sip.src="<sip:a b>"', 'lr', 'q=0.5']);
+    expect(c.contact.user).toBe('bob%20smith');
   });
   it('refuses a user_agent with a line break, which only a document built in code can hold', () => {
     const text = `[g]\ntype=global\nuser_agent=PBX\n${minimal('user_agent=Phone')}`;

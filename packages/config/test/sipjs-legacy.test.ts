@@ -251,3 +251,26 @@ describe('fromSipJsLegacy errors', () => {
     expect(e.expected.length).toBeGreaterThan(0);
   });
 });
+
+describe('fromSipJsLegacy: values written into headers as they are', () => {
+  // Each would otherwise be refused (or break the header) only when a REGISTER is built.
+  it.each([
+    [{ contactTransport: 'ws;x=1' }, 'contactTransport'],
+    [{ contact_transport: 'w s' }, 'contact_transport'],
+    [{ contactTransport: 'ws>\r\nX-Injected: 1' }, 'contactTransport'],
+    [{ extraSupported: ['path', 'a b'] }, 'extraSupported[1]'],
+    [{ extra_supported: ['x\r\nX-Injected: 1'] }, 'extra_supported[0]'],
+    [{ authorizationUser: 'bob\r\nX-Injected: 1' }, 'authorizationUser'],
+    // The digest username defaults to the AOR's user part, which an escape can give a quote.
+    [{ uri: 'bo%22b@example.com' }, 'uri'],
+  ])('%j -> INVALID_VALUE on %s', (config, key) => {
+    const e = configError(() => fromSipJsLegacy({ ...base, ...config } as never));
+    expect([e.code, e.key, e.source]).toEqual(['INVALID_VALUE', key, 'sipjs-legacy']);
+    expect(e.message).not.toContain('Injected');
+  });
+  it('keeps a Contact transport and option tags that fit', () => {
+    const c = fromSipJsLegacy({ ...base, contactTransport: 'tcp', extraSupported: ['timer', 'x-foo.1'] });
+    expect(c.contact.uriParams).toEqual({ transport: 'tcp' });
+    expect(c.session.extraSupported).toEqual(['timer', 'x-foo.1']);
+  });
+});

@@ -317,3 +317,75 @@ describe('fromSipJs errors', () => {
     expect([e.code, e.key, e.source]).toEqual([code, key, 'sipjs']);
   });
 });
+
+describe('fromSipJs: values written into headers as they are', () => {
+  // Each would otherwise be refused (or break the header) only when a REGISTER is built.
+  it.each([
+    [
+      ua,
+      { extraContactHeaderParams: ['a=1', 'b=2\r\nX-Injected: 1'] },
+      'registerer.extraContactHeaderParams[1]',
+    ],
+    [ua, { extraContactHeaderParams: ['a b'] }, 'registerer.extraContactHeaderParams[0]'],
+    [ua, { extraContactHeaderParams: ['a=<sip:x>'] }, 'registerer.extraContactHeaderParams[0]'],
+    [ua, { extraContactHeaderParams: ['a=b,c'] }, 'registerer.extraContactHeaderParams[0]'],
+    [ua, { extraContactHeaderParams: ['a="open'] }, 'registerer.extraContactHeaderParams[0]'],
+    [ua, { extraContactHeaderParams: ['a='] }, 'registerer.extraContactHeaderParams[0]'],
+    [ua, { extraContactHeaderParams: [''] }, 'registerer.extraContactHeaderParams[0]'],
+    [ua, { extraContactHeaderParams: [';a'] }, 'registerer.extraContactHeaderParams[0]'],
+    [ua, { params: { fromTag: 'a b' } }, 'registerer.params.fromTag'],
+    [ua, { params: { fromTag: 'x\r\nX: 1' } }, 'registerer.params.fromTag'],
+    [{ ...ua, contactName: 'bob smith' }, {}, 'contactName'],
+    [{ ...ua, contactName: 'bob>' }, {}, 'contactName'],
+    [{ ...ua, contactName: 'bob@evil' }, {}, 'contactName'],
+    [{ ...ua, contactName: 'bob\r\n' }, {}, 'contactName'],
+    [{ ...ua, contactParams: { transport: 'ws', x: 'a;b=c' } }, {}, 'contactParams'],
+    [{ ...ua, contactParams: { 'x y': '1' } }, {}, 'contactParams'],
+    [{ ...ua, contactParams: { x: '1>\r\nX: 1' } }, {}, 'contactParams'],
+    [{ ...ua, contactParams: { x: '1?h=v' } }, {}, 'contactParams'],
+    [{ ...ua, sipExtensionExtraSupported: ['foo', 'bar, baz'] }, {}, 'sipExtensionExtraSupported[1]'],
+    [{ ...ua, sipExtensionExtraSupported: ['foo\r\nX: 1'] }, {}, 'sipExtensionExtraSupported[0]'],
+    [{ ...ua, authorizationUsername: 'bob\r\nX: 1' }, {}, 'authorizationUsername'],
+    [{ ...ua, authorizationUsername: 'bob"' }, {}, 'authorizationUsername'],
+    // The digest username defaults to the AOR's user part, which an escape can give a line break.
+    [{ ...ua, uri: 'sip:bob%0D%0AX@example.com' }, {}, 'uri'],
+  ])('%j %j -> INVALID_VALUE on %s', (u, r, key) => {
+    const e = configError(() => fromSipJs(u as never, r as never));
+    expect([e.code, e.key, e.source]).toEqual(['INVALID_VALUE', key, 'sipjs']);
+    expect(e.message).not.toMatch(/Injected|evil|baz|smith/);
+  });
+  it('keeps Contact header parameters that are generic-params, one per entry, as the parser reads them', () => {
+    const c = fromSipJs(ua, {
+      extraContactHeaderParams: [
+        '+sip.foo="<sip:x y>"',
+        'a=b;c',
+        'lr',
+        'maddr=[2001:db8::1]',
+        'q="a\\\\b\\"c"',
+        ' d = e ; f ',
+        'g="\\h"',
+      ],
+    });
+    expect(c.contact.headerParams).toEqual([
+      '+sip.foo="<sip:x y>"',
+      'a=b',
+      'c',
+      'lr',
+      'maddr=[2001:db8::1]',
+      'q="a\\\\b\\"c"',
+      // White space around = and ; is dropped; a needless quoted-pair too.
+      'd=e',
+      'f',
+      'g="h"',
+    ]);
+  });
+  it('keeps a Contact user and parameters that read back from the URI, escapes included', () => {
+    const c = fromSipJs(
+      { ...ua, contactName: 'bob%20smith;x', contactParams: { transport: 'ws', lr: '', k: 'a%3Bb' } },
+      { params: { fromTag: 'abc.123' } },
+    );
+    expect(c.contact.user).toBe('bob%20smith;x');
+    expect(c.contact.uriParams).toEqual({ transport: 'ws', lr: '', k: 'a%3Bb' });
+    expect(c.registration.requestOverrides?.fromTag).toBe('abc.123');
+  });
+});

@@ -1,4 +1,4 @@
-import { parseNameAddr, parseUri, SipParseError, SipUri } from '@sipkit/parser';
+import { parseNameAddr, parseTokenWithParams, parseUri, SipParseError, SipUri } from '@sipkit/parser';
 import { type AdapterOptions, chooseProfile, defaultSession } from '../adapter-options.js';
 import { ConfigError } from '../errors.js';
 import { PROFILE_DEFAULTS } from '../profiles.js';
@@ -10,7 +10,14 @@ import {
   type UnsupportedOption,
   type UserAgentConfig,
 } from '../types.js';
-import { toSipUri } from '../values.js';
+import {
+  CONTACT_HEADER_PARAMS,
+  contactHeaderParams,
+  fitsContactUri,
+  hopTransport,
+  toSipUri,
+  URI_USER,
+} from '../values.js';
 import { parseAlgorithmList, readAuth } from './auth.js';
 import type { PjsipDocument, PjsipSection } from './document.js';
 import { type ReadFile, readPjsipConf } from './reader.js';
@@ -139,14 +146,21 @@ export function fromPjsipDocument(doc: PjsipDocument, options: FromPjsipOptions 
     );
   unsupported.unshift(...r.unsupported);
 
-  // The Contact's transport comes from server_uri, not from transport= (an Asterisk quirk kept on purpose).
-  const contactTransport = serverUri.transport;
+  // The Contact's transport comes from server_uri, not from transport= (an Asterisk quirk kept
+  // on purpose); a sips: server_uri makes it TLS, as Asterisk's contact builder does.
+  const contactTransport = hopTransport(serverUri);
   const uriProtocol = protocolOf(serverUri);
   const nextHop = outboundProxy ?? serverUri;
   const hopProtocol = outboundProxy ? (protocolOf(outboundProxy, uriProtocol) ?? uriProtocol) : uriProtocol;
 
+  // Both are written into the Contact as they are: refused unless they read back as written.
   const contactUser = r.string('contact_user');
-  const headerParams = r.string('contact_header_params');
+  if (contactUser && !fitsContactUri(contactUser)) r.fail('INVALID_VALUE', 'contact_user', URI_USER);
+  const paramsText = r.string('contact_header_params');
+  const headerParams = paramsText
+    ? (contactHeaderParams(paramsText) ??
+      r.fail('INVALID_VALUE', 'contact_header_params', `${CONTACT_HEADER_PARAMS} (write ; as \\;)`))
+    : [];
   return {
     source: 'pjsip',
     profile: options.profile === 'sipkit' ? 'sipkit' : 'asterisk',
@@ -171,7 +185,7 @@ export function fromPjsipDocument(doc: PjsipDocument, options: FromPjsipOptions 
       randomTestNetHost: false,
       uriParams:
         contactTransport && contactTransport !== 'udp' ? { transport: contactTransport.toUpperCase() } : {},
-      headerParams: headerParams ? [headerParams] : [],
+      headerParams,
       outbound: false,
       instanceIdAlwaysAdded: false,
       line,
@@ -333,9 +347,8 @@ function readOutboundProxy(r: SectionReader): SipUri | undefined {
 }
 
 function protocolOf(uri: SipUri, fallback?: TransportProtocol): TransportProtocol | undefined {
-  const t = uri.transport;
+  const t = hopTransport(uri);
   if (t === 'udp' || t === 'tcp' || t === 'tls' || t === 'ws' || t === 'wss') return t;
-  if (uri.scheme === 'sips') return 'tls';
   return t === undefined ? (fallback ?? 'udp') : fallback;
 }
 
@@ -349,12 +362,18 @@ function hostUri(uri: SipUri): SipUri {
 /** RFC 3329 mechanism names Asterisk accepts in `security_mechanisms` (security_agreements.c). */
 const MEDIASEC_MECHANISMS = new Set(['msrp-tls', 'sdes-srtp', 'dtls-srtp']);
 
-/** `security_mechanisms` for mediasec: `<mech>[;param]*[;q=x]`, comma-separated. */
+/**
+ * `security_mechanisms` for mediasec: `<mech>[;param]*[;q=x]`, comma-separated, each written into
+ * Security-Client as it is, so each must read as a token with generic-params (RFC 3329).
+ */
 function readSecurityMechanisms(r: SectionReader): { mechanisms: string[] } {
   const mechanisms = r.list('security_mechanisms');
   const expected = 'a comma list of msrp-tls, sdes-srtp or dtls-srtp, each with optional ;params';
   for (const m of mechanisms) {
-    const name = m.split(';')[0]!.trim().toLowerCase();
+    let name = '';
+    try {
+      name = parseTokenWithParams(m, 'security-client').value.toLowerCase();
+    } catch {}
     if (!MEDIASEC_MECHANISMS.has(name)) r.fail('INVALID_VALUE', 'security_mechanisms', expected);
   }
   return { mechanisms };
