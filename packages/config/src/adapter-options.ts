@@ -29,6 +29,5 @@ export function defaultSession(): SessionConfig {
     rel100: 'unsupported',
     replaces: 'unsupported',
     extraSupported: [],
-    allowUnregisteredOptionTags: false,
   };
 }

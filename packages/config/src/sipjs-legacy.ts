@@ -2,6 +2,7 @@ import { isToken } from '@sipkit/parser';
 import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-options.js';
 import { ConfigError } from './errors.js';
 import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
+import { sipJsExtraSupported } from './option-tags.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
 import { hideSecrets } from './secrets.js';
 import {
@@ -13,6 +14,7 @@ import {
 import {
   AUTOSTART,
   fitsContactUri,
+  HOST_RE,
   normaliseInstanceId,
   OPTION_TAG,
   parseServerUrl,
@@ -119,7 +121,6 @@ export const SIPJS_LEGACY_USER_AGENT = 'SIP.js/0.7.8';
 export const SIPJS_LEGACY_DEFAULT_SERVER = 'wss://edge.sip.onsip.com';
 
 const INTEGER = { integer: true, numericStrings: true } as const;
-const HOST_RE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)$/;
 
 /** SIP.js 0.7's `aliasUnderscored`: every `aB` becomes `a_b`. */
 export function snakeCase(key: string): string {
@@ -298,8 +299,10 @@ function readSession(o: OptionBag): SessionConfig {
   session.noAnswerTimeout = o.number('noAnswerTimeout', { ...INTEGER, above: 0 }) ?? 60;
   session.rel100 = readSupportLevel(o, 'rel100', true);
   session.replaces = readSupportLevel(o, 'replaces', false);
-  session.extraSupported = o.stringsWhere('extraSupported', isToken, OPTION_TAG) ?? [];
-  session.allowUnregisteredOptionTags = o.bool('hackAllowUnregisteredOptionTags') ?? false;
+  session.extraSupported = sipJsExtraSupported(
+    o.stringsWhere('extraSupported', isToken, OPTION_TAG) ?? [],
+    o.bool('hackAllowUnregisteredOptionTags') ?? false,
+  );
   return session;
 }
 

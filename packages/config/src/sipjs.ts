@@ -2,6 +2,7 @@ import { isToken, parseNameAddr, parseUri, SipParseError, SipUri } from '@sipkit
 import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-options.js';
 import { ConfigError } from './errors.js';
 import { isUndefined, OptionBag, typeOf } from './option-bag.js';
+import { sipJsExtraSupported } from './option-tags.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
 import { hideSecrets } from './secrets.js';
 import {
@@ -15,6 +16,7 @@ import {
   CONTACT_HEADER_PARAMS,
   contactHeaderParams,
   fitsContactUri,
+  HOST_RE,
   normaliseInstanceId,
   OPTION_TAG,
   parseServerUrl,
@@ -174,8 +176,6 @@ export interface SipJsRegistererOptions {
 
 /** SIP.js 0.21's User-Agent default. */
 export const SIPJS_USER_AGENT = 'SIP.js/0.21.2';
-
-const HOST_RE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)$/;
 
 /**
  * Maps SIP.js 0.21 `UserAgentOptions` plus the `RegistererOptions` of its `Registerer` to a
@@ -430,8 +430,10 @@ function readSession(u: OptionBag): SessionConfig {
   session.noAnswerTimeout = u.number('noAnswerTimeout', { min: 0 }) ?? 60;
   session.rel100 = extension(u, 'sipExtension100rel');
   session.replaces = extension(u, 'sipExtensionReplaces');
-  session.extraSupported = u.stringsWhere('sipExtensionExtraSupported', isToken, OPTION_TAG) ?? [];
-  session.allowUnregisteredOptionTags = u.bool('hackAllowUnregisteredOptionTags') ?? false;
+  session.extraSupported = sipJsExtraSupported(
+    u.stringsWhere('sipExtensionExtraSupported', isToken, OPTION_TAG) ?? [],
+    u.bool('hackAllowUnregisteredOptionTags') ?? false,
+  );
   return session;
 }
 

@@ -274,10 +274,11 @@ export interface SessionConfig {
   rel100: 'required' | 'supported' | 'unsupported';
   /** RFC 3891 Replaces. */
   replaces: 'required' | 'supported' | 'unsupported';
-  /** Extra option tags for `Supported:` on every request. */
+  /**
+   * Extra option tags for `Supported:` on every request, sent as given (the SIP.js adapters leave
+   * out unregistered ones, as SIP.js does without `hackAllowUnregisteredOptionTags`).
+   */
   extraSupported: string[];
-  /** Allow option tags that are not IANA-registered in `extraSupported`. */
-  allowUnregisteredOptionTags: boolean;
 }
 
 /**

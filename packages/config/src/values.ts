@@ -131,6 +131,9 @@ export function hopTransport(uri: SipUri): string | undefined {
   return uri.scheme === 'sips' && t !== 'tls' && t !== 'wss' ? 'tls' : t;
 }
 
+/** A SIP.js `hackIpInContact` / `viaHost` value: a bracketed IPv6 address or a hostname / IPv4 address. */
+export const HOST_RE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)$/;
+
 /** What a Contact URI user part option must be, for errors. */
 export const URI_USER = 'a SIP URI user part (escape other characters as %XX)';
 

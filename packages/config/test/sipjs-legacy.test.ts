@@ -142,7 +142,6 @@ describe('fromSipJsLegacy mapping', () => {
         noAnswerTimeout: 120,
         rel100: 'required',
         replaces: 'supported',
-        allowUnregisteredOptionTags: true,
       });
       expect(c.userAgent).toBe('MyApp');
       expect(c.connection).toEqual({
@@ -269,8 +268,19 @@ describe('fromSipJsLegacy: values written into headers as they are', () => {
     expect(e.message).not.toContain('Injected');
   });
   it('keeps a Contact transport and option tags that fit', () => {
-    const c = fromSipJsLegacy({ ...base, contactTransport: 'tcp', extraSupported: ['timer', 'x-foo.1'] });
+    const c = fromSipJsLegacy({
+      ...base,
+      contactTransport: 'tcp',
+      extraSupported: ['timer', 'x-foo.1'],
+      hackAllowUnregisteredOptionTags: true,
+    });
     expect(c.contact.uriParams).toEqual({ transport: 'tcp' });
     expect(c.session.extraSupported).toEqual(['timer', 'x-foo.1']);
+  });
+  it('drops unregistered option tags and repeats, as SIP.js does, unless hackAllowUnregisteredOptionTags', () => {
+    const extraSupported = ['x-foo', 'timer', 'gruu', 'timer', 'Timer'];
+    expect(fromSipJsLegacy({ ...base, extraSupported }).session.extraSupported).toEqual(['timer', 'gruu']);
+    const hack = fromSipJsLegacy({ ...base, extraSupported, hackAllowUnregisteredOptionTags: true });
+    expect(hack.session.extraSupported).toEqual(['x-foo', 'timer', 'gruu', 'Timer']);
   });
 });

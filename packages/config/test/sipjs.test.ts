@@ -111,7 +111,6 @@ describe('fromSipJs option mapping', () => {
       rel100: 'supported',
       replaces: 'required',
       extraSupported: ['timer'],
-      allowUnregisteredOptionTags: true,
     });
     expect(c.routeSet.map(String)).toEqual(['sip:proxy.example.com;lr', 'sip:p2.example.com;lr']);
     expect(c.connection).toEqual({
@@ -129,6 +128,15 @@ describe('fromSipJs option mapping', () => {
     expect(c.lifecycle).toEqual({ autoStop: false, gracefulShutdown: 0 });
     expect(c.traceSip).toBe(false);
     expect(c.unsupported.map((u) => u.key)).toEqual(['transportOptions.keepAliveDebounce', 'autoStart']);
+  });
+  it('sends only registered option tags, each once, unless hackAllowUnregisteredOptionTags', () => {
+    const sipExtensionExtraSupported = ['x-foo', 'timer', 'gruu', 'timer'];
+    expect(fromSipJs({ ...ua, sipExtensionExtraSupported }).session.extraSupported).toEqual([
+      'timer',
+      'gruu',
+    ]);
+    const hack = fromSipJs({ ...ua, sipExtensionExtraSupported, hackAllowUnregisteredOptionTags: true });
+    expect(hack.session.extraSupported).toEqual(['x-foo', 'timer', 'gruu']);
   });
   it('hackWssInTransport turns the default Contact transport into wss', () => {
     expect(fromSipJs({ ...ua, hackWssInTransport: true }).contact.uriParams).toEqual({ transport: 'wss' });
