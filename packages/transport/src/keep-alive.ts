@@ -97,10 +97,13 @@ export class KeepAlive {
 
   /**
    * Uses the registrar's `Flow-Timer` (seconds, RFC 5626 section 4.4.1) as the interval from
-   * now on. A ping already waiting for its pong is left alone.
+   * now on. A ping already waiting for its pong is left alone, and so is the wait under way when
+   * the interval is the same: every refresh 2xx repeats the Flow-Timer, and restarting the wait
+   * each time would never ping when refreshes come more often than pings.
    */
   setFlowTimer(seconds: number): void {
     if (!(seconds > 0)) throw new RangeError('Flow-Timer must be > 0');
+    if (seconds * 1000 === this.#intervalMs) return;
     this.#intervalMs = seconds * 1000;
     if (this.#running && !this.#waitingForPong) {
       this.#cancel();

@@ -103,6 +103,18 @@ describe('KeepAlive (RFC 5626 CRLF)', () => {
     expect(pings).toEqual([20_000]); // 80 % of 25 s
   });
 
+  it('keeps the wait under way when a refresh repeats the same Flow-Timer', () => {
+    const { clock, pings, ka } = rig(scriptedRandom([0]), 120_000);
+    ka.start();
+    ka.setFlowTimer(60);
+    // Refreshes every 30 s, each with the same Flow-Timer: the ping still goes at 48 s.
+    for (let t = 0; t < 2; t++) {
+      clock.advance(30_000);
+      ka.setFlowTimer(60);
+    }
+    expect(pings).toEqual([48_000]); // 80 % of 60 s
+  });
+
   it('stop cancels every timer', () => {
     const { clock, ka } = rig();
     ka.start();
