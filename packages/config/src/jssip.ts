@@ -160,8 +160,11 @@ export function fromJsSIP(config: JsSipConfig, options?: AdapterOptions): UserAg
   o.oneLine('authorization_jwt', 'an Authorization header value', jwt);
 
   const contactUriText = o.string('contact_uri');
+  // Table 1 of RFC 3261 section 19.1.1 allows ?headers in a REGISTER Contact.
   const contactUri =
-    contactUriText === undefined ? undefined : toSipUri(contactUriText, 'jssip', 'contact_uri');
+    contactUriText === undefined
+      ? undefined
+      : toSipUri(contactUriText, 'jssip', 'contact_uri', { headers: true });
   const instanceRaw = o.string('instance_id');
   const instanceId =
     instanceRaw === undefined ? undefined : normaliseInstanceId(instanceRaw, 'jssip', 'instance_id');

@@ -17,6 +17,7 @@ import {
   contactHeaderParams,
   fitsContactUri,
   HOST_RE,
+  noHeaders,
   normaliseInstanceId,
   OPTION_TAG,
   parseServerUrl,
@@ -416,13 +417,16 @@ function uriText(o: OptionBag, key: string, v: unknown): string {
 
 /** A Route value; without `<>`, parameters are read as URI parameters (`sip:p.example.com;lr`). */
 function parseRoute(text: string, key: string): SipUri {
+  const expected = 'a Route value such as <sip:proxy.example.com;lr>';
+  let uri: unknown;
   try {
-    const uri = text.includes('<') ? parseNameAddr(text, 'route').uri : parseUri(text.trim());
-    if (uri instanceof SipUri) return uri;
+    uri = text.includes('<') ? parseNameAddr(text, 'route').uri : parseUri(text.trim());
   } catch (e) {
     if (!(e instanceof SipParseError)) throw e;
   }
-  throw new ConfigError('INVALID_URI', key, 'sipjs', 'a Route value such as <sip:proxy.example.com;lr>');
+  if (!(uri instanceof SipUri)) throw new ConfigError('INVALID_URI', key, 'sipjs', expected);
+  noHeaders(uri, 'sipjs', key, expected);
+  return uri;
 }
 
 function readSession(u: OptionBag): SessionConfig {

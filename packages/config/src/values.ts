@@ -33,6 +33,11 @@ export interface SipUriRules {
   requireUser?: boolean;
   /** The URI must not have a user part (a registrar). */
   forbidUser?: boolean;
+  /**
+   * Allow `?headers`. Off by default: RFC 3261 section 19.1.1 (Table 1) allows them in neither a
+   * Request-URI, To, From nor Route, where every URI but a Contact ends up.
+   */
+  headers?: boolean;
 }
 
 /** Parses a `sip:`/`sips:` URI with the parser, turning failures into a {@link ConfigError}. */
@@ -62,7 +67,17 @@ export function toSipUri(text: string, source: ConfigSource, key: string, rules:
   if (rules.forbidUser && uri.user !== undefined) {
     throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'has a user part');
   }
+  if (!rules.headers) noHeaders(uri, source, key, expected);
   return uri;
+}
+
+/**
+ * Refuses a URI with `?headers` (RFC 3261 section 19.1.1, Table 1: not in a Request-URI, To,
+ * From, Route or Record-Route); sipkit would send them as they are.
+ */
+export function noHeaders(uri: SipUri, source: ConfigSource, key: string, expected: string): void {
+  if (uri.headers.size > 0)
+    throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'has ?headers');
 }
 
 /** The default registrar of an AOR: the URI without its user (and password). */

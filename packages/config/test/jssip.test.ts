@@ -331,3 +331,20 @@ describe('fromJsSIP errors', () => {
     expect(e.message).not.toContain('#');
   });
 });
+
+describe('fromJsSIP: URI ?headers (RFC 3261 section 19.1.1, Table 1)', () => {
+  it.each([
+    [{ ...base, uri: 'sip:alice@example.com?Subject=Secret7' }, 'uri'],
+    [{ ...base, uri: 'alice@example.com?Subject=Secret7' }, 'uri'],
+    [{ ...base, registrar_server: 'sip:example.com?Subject=Secret7' }, 'registrar_server'],
+  ])('refuses them in an AOR or Request-URI: %j', (options, key) => {
+    const e = err(() => fromJsSIP(options));
+    expect([e.code, e.key]).toEqual(['INVALID_URI', key]);
+    expect(e.message).toContain('?headers');
+    expect(e.message).not.toContain('Secret7');
+  });
+  it('keeps them in contact_uri: a REGISTER Contact may carry them', () => {
+    const c = fromJsSIP({ ...base, contact_uri: 'sip:alice@198.51.100.1?Subject=hi' });
+    expect(c.contact.uri?.headers.get('Subject')).toBe('hi');
+  });
+});

@@ -547,3 +547,73 @@ describe('fromPjsip credentials: realm case, HA1 without realm, URI passwords', 
     expect((error as Error).message).not.toContain('Pw0rd');
   });
 });
+
+describe('fromPjsip: URI ?headers (RFC 3261 section 19.1.1, Table 1)', () => {
+  const reg = (server: string, client: string, extra = '') =>
+    `[r]\ntype=registration\nserver_uri=${server}\nclient_uri=${client}\n${extra}`;
+  it.each([
+    [reg('sip:sip.example.com?Subject=Secret7', 'sip:1000@sip.example.com'), 'r/server_uri'],
+    [reg('sip:sip.example.com', 'sip:1000@sip.example.com?Subject=Secret7'), 'r/client_uri'],
+    [minimal('outbound_proxy=sip:p.example.com\\;lr?Subject=Secret7'), 'r/outbound_proxy'],
+    [minimal('outbound_proxy=<sip:p.example.com\\;lr?Subject=Secret7>'), 'r/outbound_proxy'],
+  ])('refuses them in a Request-URI, To/From or Route: %j', (text, key) => {
+    const e = configError(() => fromPjsip(text));
+    expect([e.code, e.key]).toEqual(['INVALID_URI', key]);
+    expect(e.message).toContain('?headers');
+    expect(e.message).not.toContain('Secret7');
+  });
+});
+
+describe('fromPjsip: transport bind, checked when read', () => {
+  const conf = (bind: string, protocol = 'udp') =>
+    `${minimal('transport=t')}\n[t]\ntype=transport\nprotocol=${protocol}\nbind=${bind}\n`;
+  it.each([
+    '0.0.0.0',
+    '0.0.0.0:5060',
+    '192.0.2.7:0',
+    '255.255.255.255:65535',
+    '[::]:5060',
+    '[2001:db8::1]',
+    '::',
+    '2001:db8::1',
+    '::ffff:192.0.2.1',
+    'pbx.example.com:5070',
+    'localhost',
+  ])('takes %s as Asterisk does, as written', (bind) => {
+    expect(fromPjsip(conf(bind)).localTransport?.bind).toBe(bind);
+  });
+  it('takes an empty bind as unset', () => {
+    expect(fromPjsip(conf('')).localTransport?.bind).toBeUndefined();
+  });
+  it.each([
+    '0.0.0.0:',
+    '0.0.0.0:port',
+    '0.0.0.0:65536',
+    '0.0.0.0:99999',
+    '0.0.0.0:-1',
+    '256.0.0.1',
+    '192.0.2',
+    '1.2.3.4.5:5060',
+    '[::1',
+    '[::1]:',
+    '[1::2::3]:5060',
+    '[pbx.example.com]',
+    'pbx example.com',
+    'pbx_1.example.com',
+    'user@192.0.2.7',
+    '192.0.2.7:5060\\;transport=udp',
+    '192.0.2.7?x=y',
+  ])('refuses %s with a ConfigError naming t/bind', (bind) => {
+    const e = configError(() => fromPjsip(conf(bind)));
+    expect([e.code, e.key, e.location?.line]).toEqual(['INVALID_VALUE', 't/bind', 9]);
+  });
+  it.each(['tcp', 'tls', 'ws', 'wss', 'flow'])(
+    'checks it for protocol=%s too (Asterisk refuses the transport)',
+    (p) => {
+      expect(configError(() => fromPjsip(conf('0.0.0.0:70000', p))).key).toBe('t/bind');
+    },
+  );
+  it('does not quote the value', () => {
+    expect(configError(() => fromPjsip(conf('Secret7:99999'))).message).not.toContain('Secret7');
+  });
+});

@@ -284,3 +284,16 @@ describe('fromSipJsLegacy: values written into headers as they are', () => {
     expect(hack.session.extraSupported).toEqual(['x-foo', 'timer', 'gruu', 'Timer']);
   });
 });
+
+describe('fromSipJsLegacy: URI ?headers (RFC 3261 section 19.1.1, Table 1)', () => {
+  it.each([
+    [{ ...base, uri: 'alice@example.com?Subject=Secret7' }, 'uri'],
+    [{ ...base, registrarServer: 'sip:example.com?Subject=Secret7' }, 'registrarServer'],
+    [{ ...base, registrar_server: 'example.com?Subject=Secret7' }, 'registrar_server'],
+  ])('refuses them in an AOR or Request-URI: %j', (options, key) => {
+    const e = configError(() => fromSipJsLegacy(options));
+    expect([e.code, e.key]).toEqual(['INVALID_URI', key]);
+    expect(e.message).toContain('?headers');
+    expect(e.message).not.toContain('Secret7');
+  });
+});

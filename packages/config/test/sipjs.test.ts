@@ -397,3 +397,20 @@ describe('fromSipJs: values written into headers as they are', () => {
     expect(c.registration.requestOverrides?.fromTag).toBe('abc.123');
   });
 });
+
+describe('fromSipJs: URI ?headers (RFC 3261 section 19.1.1, Table 1)', () => {
+  it.each([
+    [{ ...ua, uri: 'sip:alice@example.com?Subject=Secret7' }, {}, 'uri'],
+    [{ ...ua, uri: new FakeUri('sip:alice@example.com?Subject=Secret7') }, {}, 'uri'],
+    [ua, { registrar: 'sip:example.com?Subject=Secret7' }, 'registerer.registrar'],
+    [ua, { params: { fromUri: 'sip:a@example.com?Subject=Secret7' } }, 'registerer.params.fromUri'],
+    [ua, { params: { toUri: 'sip:a@example.com?Subject=Secret7' } }, 'registerer.params.toUri'],
+    [{ ...ua, preloadedRouteSet: ['<sip:p.example.com;lr?Subject=Secret7>'] }, {}, 'preloadedRouteSet[0]'],
+    [{ ...ua, preloadedRouteSet: ['sip:p.example.com;lr?Subject=Secret7'] }, {}, 'preloadedRouteSet[0]'],
+  ])('refuses them in an AOR, Request-URI or Route: %j %j', (u, r, key) => {
+    const e = configError(() => fromSipJs(u as never, r as never));
+    expect([e.code, e.key]).toEqual(['INVALID_URI', key]);
+    expect(e.message).toContain('?headers');
+    expect(e.message).not.toContain('Secret7');
+  });
+});

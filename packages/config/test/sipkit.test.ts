@@ -227,3 +227,16 @@ describe('sipkitConfig refuses bad input with a ConfigError naming the option, n
     expect(err(() => sipkitConfig(null as unknown as SipkitConfigOptions)).code).toBe('INVALID_TYPE');
   });
 });
+
+describe('sipkitConfig: URI ?headers (RFC 3261 section 19.1.1, Table 1)', () => {
+  it.each([
+    [{ ...base, aor: 'alice@example.com?Subject=Secret7' }, 'aor'],
+    [{ ...base, registrar: 'sip:example.com?Subject=Secret7' }, 'registrar'],
+    [{ ...base, servers: ['sip:proxy.example.com;transport=tcp?Subject=Secret7'] }, 'servers[0]'],
+  ])('refuses them in an AOR, Request-URI or next hop: %j', (options, key) => {
+    const e = err(() => sipkitConfig(options));
+    expect([e.code, e.key]).toEqual(['INVALID_URI', key]);
+    expect(e.message).toContain('?headers');
+    expect(e.message).not.toContain('Secret7');
+  });
+});

@@ -340,9 +340,10 @@ function readOutboundProxy(r: SectionReader): SipUri | undefined {
   } catch (e) {
     if (!(e instanceof SipParseError)) throw e;
   }
-  if (!(uri instanceof SipUri)) {
-    r.fail('INVALID_URI', 'outbound_proxy', 'a SIP URI such as sip:proxy.example.com\\;lr (write ; as \\;)');
-  }
+  const expected = 'a SIP URI such as sip:proxy.example.com\\;lr (write ; as \\;)';
+  if (!(uri instanceof SipUri)) r.fail('INVALID_URI', 'outbound_proxy', expected);
+  // A Route URI may not carry ?headers (RFC 3261 section 19.1.1, Table 1).
+  if (uri.headers.size > 0) r.fail('INVALID_URI', 'outbound_proxy', expected, 'has ?headers');
   return uri;
 }
 

@@ -1,3 +1,4 @@
+import { parseUri, SipUri } from '@sipkit/parser';
 import type { LocalTransportConfig, TransportProtocol, UnsupportedOption } from '../types.js';
 import type { PjsipSection } from './document.js';
 import { SectionReader } from './section-reader.js';
@@ -69,6 +70,7 @@ export function readTransport(section: PjsipSection): PjsipTransport {
   if (!['udp', 'tcp', 'tls', 'ws', 'wss', 'flow'].includes(protocol)) {
     r.fail('INVALID_VALUE', 'protocol', 'udp, tcp, tls, ws, wss or flow');
   }
+  const bind = readBind(r);
   for (const [k, reason] of Object.entries(UNHONOURED)) r.unsupportedIfSet(k, reason);
   for (const k of ['external_signaling_address', 'external_signaling_port', 'local_net'])
     r.unsupportedIfSet(k, 'no NAT rewrite of Contact and Via: they carry the local address');
@@ -99,9 +101,35 @@ export function readTransport(section: PjsipSection): PjsipTransport {
     transport: {
       name: section.name,
       protocol: protocol as TransportProtocol,
-      bind: protocol === 'udp' ? r.string('bind') || undefined : undefined,
+      bind: protocol === 'udp' ? bind : undefined,
       tls,
     },
     unsupported: r.unsupported,
   };
+}
+
+/**
+ * `bind` as Asterisk reads it (pj_sockaddr_parse): `host[:port]` with a hostname or IPv4 address,
+ * `[IPv6][:port]` or a bare IPv6 address, the port 0..65535 (0: any). Asterisk refuses the
+ * transport otherwise, for every protocol; checked here so a bad value fails when read, not when
+ * `@sipkit/ua/node` binds. Empty: unset.
+ */
+function readBind(r: SectionReader): string | undefined {
+  const v = r.string('bind');
+  if (!v) return undefined;
+  let uri: unknown;
+  try {
+    // A SIP hostport, but for a bare IPv6 address (two colons or more, no brackets).
+    uri = parseUri(`sip:${/:.*:/.test(v) && v[0] !== '[' ? `[${v}]` : v}`);
+  } catch {}
+  if (
+    !(uri instanceof SipUri) ||
+    uri.user !== undefined ||
+    uri.params.size + uri.headers.size > 0 ||
+    // Only digits and dots: an IPv4 address, not a hostname.
+    !/^\[|[^\d.]|^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$/.test(uri.host)
+  ) {
+    r.fail('INVALID_VALUE', 'bind', 'host[:port] or [IPv6][:port], the port 0..65535');
+  }
+  return v;
 }
