@@ -57,7 +57,8 @@ export class ConfigError extends Error {
     readonly expected: string,
     /** pjsip.conf only: the file and line. */
     readonly location?: ConfigLocation,
-    detail?: string,
+    /** What is wrong with the value, when more can be said than `expected` (never the value). */
+    readonly detail?: string,
   ) {
     const where = location ? ` (${location.file}:${location.line})` : '';
     super(`${source}: '${key}'${where}: expected ${expected}${detail ? `; ${detail}` : ''}`);

@@ -1,3 +1,7 @@
+import { isToken } from '@sipkit/parser';
+import type { OptionBag } from './option-bag.js';
+import { OPTION_TAG } from './values.js';
+
 /**
  * The SIP option tags IANA had registered when SIP.js wrote down its list (the same list in 0.7
  * and 0.21). SIP.js sends only these in `Supported:` unless `hackAllowUnregisteredOptionTags` is
@@ -13,9 +17,14 @@ const REGISTERED = new Set(
 );
 
 /**
- * The extra `Supported:` option tags SIP.js sends: all of them with `hackAllowUnregisteredOptionTags`,
- * else only the registered ones, each once (SIP.js removes repeats).
+ * The extra `Supported:` option tags SIP.js sends for option `key`, each once (SIP.js removes
+ * repeats): with `hackAllowUnregisteredOptionTags` all of them, each of which must then be a token;
+ * without it only the registered ones, so one that is no token is dropped as SIP.js drops it.
  */
-export function sipJsExtraSupported(tags: readonly string[], allowUnregistered: boolean): string[] {
-  return [...new Set(allowUnregistered ? tags : tags.filter((t) => REGISTERED.has(t)))];
+export function sipJsExtraSupported(bag: OptionBag, key: string): string[] {
+  const allowAny = bag.bool('hackAllowUnregisteredOptionTags') ?? false;
+  const tags = allowAny
+    ? bag.stringsWhere(key, isToken, OPTION_TAG)
+    : bag.stringArray(key)?.filter((t) => REGISTERED.has(t));
+  return [...new Set(tags)];
 }

@@ -1,4 +1,3 @@
-import { isToken } from '@sipkit/parser';
 import { type AdapterOptions, chooseProfile, defaultSession } from './adapter-options.js';
 import { ConfigError } from './errors.js';
 import { isEmptyJs, OptionBag, typeOf } from './option-bag.js';
@@ -16,7 +15,6 @@ import {
   fitsContactUri,
   HOST_RE,
   normaliseInstanceId,
-  OPTION_TAG,
   parseServerUrl,
   registrarFromAor,
   serverSipUri,
@@ -299,10 +297,7 @@ function readSession(o: OptionBag): SessionConfig {
   session.noAnswerTimeout = o.number('noAnswerTimeout', { ...INTEGER, above: 0 }) ?? 60;
   session.rel100 = readSupportLevel(o, 'rel100', true);
   session.replaces = readSupportLevel(o, 'replaces', false);
-  session.extraSupported = sipJsExtraSupported(
-    o.stringsWhere('extraSupported', isToken, OPTION_TAG) ?? [],
-    o.bool('hackAllowUnregisteredOptionTags') ?? false,
-  );
+  session.extraSupported = sipJsExtraSupported(o, 'extraSupported');
   return session;
 }
 

@@ -5,6 +5,7 @@ import { isUndefined, OptionBag, typeOf } from './option-bag.js';
 import { sipJsExtraSupported } from './option-tags.js';
 import { PROFILE_DEFAULTS } from './profiles.js';
 import { hideSecrets } from './secrets.js';
+import { sipJsContactUser, uriParamText } from './sipjs-contact.js';
 import {
   GRACEFUL_SHUTDOWN_SECONDS,
   type ReconnectPolicy,
@@ -19,12 +20,10 @@ import {
   HOST_RE,
   noHeaders,
   normaliseInstanceId,
-  OPTION_TAG,
   parseServerUrl,
   registrarFromAor,
   serverSipUri,
   toSipUri,
-  URI_USER,
 } from './values.js';
 
 /** Something that prints as a SIP URI: a SIP.js `URI` object or a string. */
@@ -51,10 +50,17 @@ export interface SipJsUserAgentOptions {
   authorizationPassword?: string;
   /** Pre-computed MD5 HA1 (32 hex digits), used instead of the password for any realm. */
   authorizationHa1?: string;
-  /** Contact user part (default: random). Maps to `contact.user`. */
+  /**
+   * Contact user part (default: random). Maps to `contact.user`, %XX-escaped as SIP.js writes it
+   * (`alice@example.com` goes out as `alice%40example.com`).
+   */
   contactName?: string;
-  /** Contact URI parameters; replaces the default `{ transport: 'ws' }`. Maps to `contact.uriParams`. */
-  contactParams?: Record<string, string>;
+  /**
+   * Contact URI parameters; replaces the default `{ transport: 'ws' }`. Maps to `contact.uriParams`:
+   * names lowercased, `null` / `undefined` a flag, numbers as text, and characters a URI parameter
+   * cannot hold (quotes, `<`, `>`, spaces, `;`) %XX-escaped where SIP.js would write them raw.
+   */
+  contactParams?: Record<string, string | number | null | undefined>;
   /** Display name for From/To; `""` means none. */
   displayName?: string;
   /** Always add `;rport` to Via (default false). */
@@ -175,6 +181,8 @@ export interface SipJsRegistererOptions {
   [option: string]: unknown;
 }
 
+const PARAM_VALUES = 'an object of string or number values (null for a flag)';
+
 /** SIP.js 0.21's User-Agent default. */
 export const SIPJS_USER_AGENT = 'SIP.js/0.21.2';
 
@@ -226,8 +234,11 @@ export function fromSipJs(
   if (ha1 !== undefined) digest.push(hideSecrets({ username, ha1: { MD5: ha1.toLowerCase() } }));
   else if (password !== undefined) digest.push(hideSecrets({ username, password, ha1: {} }));
 
-  // The Contact user and URI parameters are written into the Contact URI as they are.
-  const contactName = u.checked('contactName', fitsContactUri, URI_USER, nonEmpty(u.string('contactName')));
+  // The Contact user and URI parameters as SIP.js writes them (sipjs-contact.ts).
+  const contactNameText = nonEmpty(u.string('contactName'));
+  const contactName = contactNameText === undefined ? undefined : sipJsContactUser(contactNameText);
+  if (contactNameText !== undefined && !(contactName !== undefined && fitsContactUri(contactName)))
+    u.fail('INVALID_VALUE', 'contactName', 'a Contact user (a % must start a %XX escape)');
   const contactParamsRaw = u.raw('contactParams');
   let contactParams: Record<string, string | null> = { transport: 'ws' };
   if (contactParamsRaw !== undefined) {
@@ -236,24 +247,23 @@ export function fromSipJs(
       contactParamsRaw === null ||
       Array.isArray(contactParamsRaw)
     ) {
-      u.fail(
-        'INVALID_TYPE',
-        'contactParams',
-        'an object of string values',
-        `got ${typeOf(contactParamsRaw)}`,
-      );
+      u.fail('INVALID_TYPE', 'contactParams', PARAM_VALUES, `got ${typeOf(contactParamsRaw)}`);
     }
     contactParams = {};
     for (const [k, v] of Object.entries(contactParamsRaw as Record<string, unknown>)) {
-      if (typeof v !== 'string')
-        u.fail('INVALID_TYPE', 'contactParams', 'an object of string values', `${k} is ${typeOf(v)}`);
-      contactParams[k] = v;
+      // SIP.js lowercases the name, writes null / undefined as a flag and anything else as text.
+      if (v != null && typeof v !== 'string' && typeof v !== 'number')
+        u.fail('INVALID_TYPE', 'contactParams', PARAM_VALUES, `${k} is ${typeOf(v)}`);
+      const name = uriParamText(k.toLowerCase());
+      const value = v == null ? null : uriParamText(String(v));
+      if (!name || value === undefined) u.fail('INVALID_VALUE', 'contactParams', 'URI parameter text');
+      contactParams[name] = value;
     }
   }
   const hackWss = u.bool('hackWssInTransport') ?? false;
   if (hackWss && contactParams.transport === 'ws') contactParams.transport = 'wss';
   if (!fitsContactUri('u', contactParams))
-    u.fail('INVALID_VALUE', 'contactParams', 'SIP URI parameter names and values (escape others as %XX)');
+    u.fail('INVALID_VALUE', 'contactParams', 'SIP URI parameter names and values');
 
   let viaHost = nonEmpty(u.string('viaHost'));
   let randomTestNetHost = false;
@@ -434,10 +444,7 @@ function readSession(u: OptionBag): SessionConfig {
   session.noAnswerTimeout = u.number('noAnswerTimeout', { min: 0 }) ?? 60;
   session.rel100 = extension(u, 'sipExtension100rel');
   session.replaces = extension(u, 'sipExtensionReplaces');
-  session.extraSupported = sipJsExtraSupported(
-    u.stringsWhere('sipExtensionExtraSupported', isToken, OPTION_TAG) ?? [],
-    u.bool('hackAllowUnregisteredOptionTags') ?? false,
-  );
+  session.extraSupported = sipJsExtraSupported(u, 'sipExtensionExtraSupported');
   return session;
 }
 

@@ -408,6 +408,16 @@ describe('fromPjsip errors', () => {
     ],
     [`${minimal('outbound_auth=a')}\n[a]\ntype=auth\npassword=p`, 'MISSING', 'a/username'],
     [
+      `${minimal('outbound_auth=a')}\n[a]\ntype=auth\nusername=al"ice\npassword=p`,
+      'INVALID_VALUE',
+      'a/username',
+    ],
+    [
+      `${minimal('outbound_auth=a')}\n[a]\ntype=auth\nusername=al\\ice\npassword=p`,
+      'INVALID_VALUE',
+      'a/username',
+    ],
+    [
       `${minimal('outbound_auth=a')}\n[a]\ntype=auth\nusername=u\nauth_type=kerberos`,
       'INVALID_VALUE',
       'a/auth_type',
@@ -560,6 +570,7 @@ describe('fromPjsip: URI ?headers (RFC 3261 section 19.1.1, Table 1)', () => {
     const e = configError(() => fromPjsip(text));
     expect([e.code, e.key]).toEqual(['INVALID_URI', key]);
     expect(e.message).toContain('?headers');
+    expect(e.message.match(/expected/g)).toHaveLength(1); // one message, not one inside another
     expect(e.message).not.toContain('Secret7');
   });
 });

@@ -13,6 +13,8 @@ class FakeUri {
   }
 }
 
+const anyTags = { hackAllowUnregisteredOptionTags: true };
+
 describe('fromSipJs defaults (Appendix A.3 config)', () => {
   const c = fromSipJs(ua);
   it('uses the sipjs profile: expires 600, refreshFrequency 99', () => {
@@ -130,12 +132,16 @@ describe('fromSipJs option mapping', () => {
     expect(c.unsupported.map((u) => u.key)).toEqual(['transportOptions.keepAliveDebounce', 'autoStart']);
   });
   it('sends only registered option tags, each once, unless hackAllowUnregisteredOptionTags', () => {
-    const sipExtensionExtraSupported = ['x-foo', 'timer', 'gruu', 'timer'];
+    const sipExtensionExtraSupported = ['x-foo', 'timer', 'bar, baz', 'gruu', 'timer\r\nX: 1', 'timer'];
     expect(fromSipJs({ ...ua, sipExtensionExtraSupported }).session.extraSupported).toEqual([
       'timer',
       'gruu',
     ]);
-    const hack = fromSipJs({ ...ua, sipExtensionExtraSupported, hackAllowUnregisteredOptionTags: true });
+    const hack = fromSipJs({
+      ...ua,
+      sipExtensionExtraSupported: ['x-foo', 'timer', 'gruu', 'timer'],
+      ...anyTags,
+    });
     expect(hack.session.extraSupported).toEqual(['x-foo', 'timer', 'gruu']);
   });
   it('hackWssInTransport turns the default Contact transport into wss', () => {
@@ -299,7 +305,7 @@ describe('fromSipJs errors', () => {
     [{ ...ua, transportOptions: 'wss://x' }, {}, 'INVALID_TYPE', 'transportOptions'],
     [{ ...ua, instanceId: 'zzz' }, {}, 'INVALID_VALUE', 'instanceId'],
     [{ ...ua, authorizationHa1: 'short' }, {}, 'INVALID_VALUE', 'authorizationHa1'],
-    [{ ...ua, contactParams: { transport: 5 } }, {}, 'INVALID_TYPE', 'contactParams'],
+    [{ ...ua, contactParams: { transport: ['ws'] } }, {}, 'INVALID_TYPE', 'contactParams'],
     [{ ...ua, preloadedRouteSet: ['not a uri'] }, {}, 'INVALID_URI', 'preloadedRouteSet[0]'],
     [{ ...ua, sipExtension100rel: 'supported' }, {}, 'INVALID_VALUE', 'sipExtension100rel'],
     [{ ...ua, viaHost: 'bad host' }, {}, 'INVALID_VALUE', 'viaHost'],
@@ -343,16 +349,16 @@ describe('fromSipJs: values written into headers as they are', () => {
     [ua, { extraContactHeaderParams: [';a'] }, 'registerer.extraContactHeaderParams[0]'],
     [ua, { params: { fromTag: 'a b' } }, 'registerer.params.fromTag'],
     [ua, { params: { fromTag: 'x\r\nX: 1' } }, 'registerer.params.fromTag'],
-    [{ ...ua, contactName: 'bob smith' }, {}, 'contactName'],
-    [{ ...ua, contactName: 'bob>' }, {}, 'contactName'],
-    [{ ...ua, contactName: 'bob@evil' }, {}, 'contactName'],
-    [{ ...ua, contactName: 'bob\r\n' }, {}, 'contactName'],
-    [{ ...ua, contactParams: { transport: 'ws', x: 'a;b=c' } }, {}, 'contactParams'],
-    [{ ...ua, contactParams: { 'x y': '1' } }, {}, 'contactParams'],
-    [{ ...ua, contactParams: { x: '1>\r\nX: 1' } }, {}, 'contactParams'],
-    [{ ...ua, contactParams: { x: '1?h=v' } }, {}, 'contactParams'],
-    [{ ...ua, sipExtensionExtraSupported: ['foo', 'bar, baz'] }, {}, 'sipExtensionExtraSupported[1]'],
-    [{ ...ua, sipExtensionExtraSupported: ['foo\r\nX: 1'] }, {}, 'sipExtensionExtraSupported[0]'],
+    // A % that starts no escape: SIP.js cannot write it either (it throws on every message).
+    [{ ...ua, contactName: 'bob smith 100%' }, {}, 'contactName'],
+    [{ ...ua, contactParams: { x: '\ud800' } }, {}, 'contactParams'],
+    // With the hack every tag goes out, so each must be a token (without it they are dropped).
+    [
+      { ...ua, ...anyTags, sipExtensionExtraSupported: ['foo', 'bar, baz'] },
+      {},
+      'sipExtensionExtraSupported[1]',
+    ],
+    [{ ...ua, ...anyTags, sipExtensionExtraSupported: ['foo\r\nX: 1'] }, {}, 'sipExtensionExtraSupported[0]'],
     [{ ...ua, authorizationUsername: 'bob\r\nX: 1' }, {}, 'authorizationUsername'],
     [{ ...ua, authorizationUsername: 'bob"' }, {}, 'authorizationUsername'],
     // The digest username defaults to the AOR's user part, which an escape can give a line break.
@@ -387,13 +393,46 @@ describe('fromSipJs: values written into headers as they are', () => {
       'g="h"',
     ]);
   });
-  it('keeps a Contact user and parameters that read back from the URI, escapes included', () => {
-    const c = fromSipJs(
-      { ...ua, contactName: 'bob%20smith;x', contactParams: { transport: 'ws', lr: '', k: 'a%3Bb' } },
-      { params: { fromTag: 'abc.123' } },
-    );
-    expect(c.contact.user).toBe('bob%20smith;x');
-    expect(c.contact.uriParams).toEqual({ transport: 'ws', lr: '', k: 'a%3Bb' });
+  it('escapes the Contact user as SIP.js does (URI.escapeUser), escapes given kept', () => {
+    const user = (contactName: string) => fromSipJs({ ...ua, contactName }).contact.user;
+    expect(user('alice@example.com')).toBe('alice%40example.com');
+    expect(user('John Smith')).toBe('John%20Smith');
+    expect(user('#100')).toBe('%23100');
+    expect(user('josé')).toBe('jos%C3%A9');
+    expect(user('a+b/c?d')).toBe('a+b/c?d'); // SIP.js leaves + / : ? as they are
+    expect(user('bob%20smith;x')).toBe('bob%20smith%3Bx');
+    expect(user('bob>\r\n')).toBe('bob%3E%0D%0A');
+  });
+  it('writes Contact URI parameters as SIP.js does, escaping what a URI parameter cannot hold', () => {
+    const params = (contactParams: Record<string, unknown>) =>
+      fromSipJs({ ...ua, contactParams } as never).contact.uriParams;
+    // What apps that migrate from SIP.js write: a quoted instance id, a numeric reg-id, a flag.
+    expect(
+      params({
+        transport: 'ws',
+        '+sip.instance': '"<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>"',
+        'reg-id': 1,
+        '+sip.ice': undefined,
+        ob: null,
+      }),
+    ).toEqual({
+      transport: 'ws',
+      '+sip.instance': '%22%3Curn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6%3E%22',
+      'reg-id': '1',
+      '+sip.ice': null,
+      ob: null,
+    });
+    expect(params({ Transport: 'ws', lr: '', k: 'a%3Bb', x: 'a;b=c', 'x y': '1>\r\n', q: '1?h=v' })).toEqual({
+      transport: 'ws',
+      lr: '',
+      k: 'a%3Bb',
+      x: 'a%3Bb%3Dc',
+      'x%20y': '1%3E%0D%0A',
+      q: '1%3Fh%3Dv',
+    });
+  });
+  it('keeps a from tag that is a token', () => {
+    const c = fromSipJs(ua, { params: { fromTag: 'abc.123' } });
     expect(c.registration.requestOverrides?.fromTag).toBe('abc.123');
   });
 });

@@ -100,21 +100,19 @@ export class StunKeepAlive {
 
   /**
    * A Binding success response arrived on the flow. True when it answered the request awaiting
-   * one and found the flow alive; false when it was for another transaction or carries
-   * comprehension-required attributes it does not know (both ignored: RFC 5389 section 7.3.3
-   * discards the latter, so the request retransmits and times out), or its mapped address changed
-   * (the flow has failed).
+   * one and found the flow alive; false when it was for another transaction (ignored), or it
+   * carries comprehension-required attributes we do not know or its mapped address changed (the
+   * flow has failed: RFC 5389 section 7.3.3 counts the former as a failed transaction).
    */
   responseReceived(msg: StunMessage): boolean {
     const s = this.#state;
-    if (
-      s.kind !== 'probing' ||
-      msg.type !== STUN_BINDING_SUCCESS ||
-      msg.unknown ||
-      !sameId(s.id, msg.transactionId)
-    )
+    if (s.kind !== 'probing' || msg.type !== STUN_BINDING_SUCCESS || !sameId(s.id, msg.transactionId))
       return false;
     this.#clock.clearTimeout(s.timer);
+    if (msg.unknown) {
+      this.#fail('STUN Binding response with unknown comprehension-required attributes');
+      return false;
+    }
     if (msg.mapped) {
       const mapped = endpointKey(msg.mapped);
       const before = this.#mapped;

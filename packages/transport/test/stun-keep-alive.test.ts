@@ -61,6 +61,17 @@ describe('StunKeepAlive', () => {
     expect(sent).toEqual([8_000, 8_500, 24_500]); // 80 % of 20 s after the response
   });
 
+  it('counts a success response with an unknown comprehension-required attribute as a failed flow', () => {
+    // RFC 5389 section 7.3.3: such a response is discarded and its transaction has failed.
+    const { clock, failures, ka, answer } = rig(10);
+    ka.start();
+    clock.advance(8_000);
+    expect(ka.responseReceived({ ...answer(), unknown: [0x0024] })).toBe(false);
+    expect(failures).toEqual(['STUN Binding response with unknown comprehension-required attributes']);
+    expect(ka.active).toBe(false);
+    expect(clock.pending).toBe(0);
+  });
+
   it('rejects a Flow-Timer that is not above 0', () => {
     const { ka } = rig(10);
     expect(() => ka.setFlowTimer(0)).toThrow(RangeError);
@@ -77,9 +88,6 @@ describe('StunKeepAlive', () => {
     clock.advance(8_000);
     const stray = { ...answer(), transactionId: new Uint8Array(12).fill(9) };
     expect(ka.responseReceived(stray)).toBe(false);
-    // RFC 5389 section 7.3.3: a success response with an unknown comprehension-required attribute
-    // is discarded.
-    expect(ka.responseReceived({ ...answer(), unknown: [0x0024] })).toBe(false);
     expect(ka.responseReceived(answer(5061))).toBe(false);
     expect(failures).toEqual(['STUN mapped address changed from 192.0.2.1:5060 to 192.0.2.1:5061']);
     expect(ka.active).toBe(false);

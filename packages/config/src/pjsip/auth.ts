@@ -63,6 +63,8 @@ export function readAuth(section: PjsipSection, defaultAlgorithms: DigestAlgorit
 
   const username = r.string('username');
   if (!username) r.fail('MISSING', 'username', 'a non-empty username (Asterisk refuses an auth without one)');
+  // Written into a quoted-string, as in the other adapters (a pjsip.conf line holds no line break).
+  if (/["\\]/.test(username)) r.fail('INVALID_VALUE', 'username', 'a digest username without " or \\');
 
   const ha1: DigestCredential['ha1'] = {};
   const md5 = r.string('md5_cred');

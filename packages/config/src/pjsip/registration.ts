@@ -323,7 +323,7 @@ function asteriskUri(r: SectionReader, key: 'server_uri' | 'client_uri'): SipUri
   try {
     uri = toSipUri(v, 'pjsip', r.keyName(key));
   } catch (e) {
-    if (e instanceof ConfigError) r.fail('INVALID_URI', key, expected, e.message);
+    if (e instanceof ConfigError) r.fail('INVALID_URI', key, expected, e.detail);
     throw e;
   }
   if (uri.host.length >= 256) r.fail('OUT_OF_RANGE', key, expected, 'host too long');
