@@ -61,6 +61,9 @@ export class SipStack extends StackBase {
   constructor(options: SipStackOptions) {
     // Every attached user agent and the transaction layer share one timer of the injected clock.
     super(options, (base) => new TimerQueue(base));
+    const n = options.stopConcurrency;
+    if (n !== undefined && !(Number.isInteger(n) && n >= 1))
+      throw new RangeError('stopConcurrency must be an integer of at least 1');
   }
 
   /** The shared transport's connection state (`disconnected` before `start()`). */
@@ -157,6 +160,21 @@ export class SipStack extends StackBase {
   }
 
   /** Every attached member (the owner first), as a list that later changes do not affect. */
+  /**
+   * Stops the attached user agents `stopConcurrency` at a time (default 100): each sends an
+   * un-REGISTER, and thousands in one burst overflow the socket buffers on the way, so that many
+   * never reach the registrar within their graceful-shutdown time.
+   */
+  protected override async stopMembers(): Promise<void> {
+    const members = this.members();
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < members.length) await members[next++]!.stop();
+    };
+    const lanes = Math.min(this.options.stopConcurrency ?? 100, members.length);
+    await Promise.all(Array.from({ length: lanes }, lane));
+  }
+
   protected override members(): StackMember[] {
     const out = super.members();
     for (const m of this.byContactUser.values()) {

@@ -95,6 +95,13 @@ export interface SipStackOptions {
    * responses find their way back. Default: `rport`, the transport's token and host.
    */
   via?: StackViaOptions;
+  /**
+   * {@link SipStack} only: how many attached user agents `stop()` stops at once (each sends its
+   * un-REGISTER). Default 100. Ten thousand at once overflow a UDP socket's buffers, and an
+   * un-REGISTER that does not get through within its `gracefulShutdown` leaves its binding on
+   * the registrar.
+   */
+  stopConcurrency?: number;
 }
 
 /** How a stack writes its Via on WebSocket servers (from `UserAgentConfig.via` and `contact`). */
@@ -262,6 +269,11 @@ export class StackBase implements TransactionUser {
     else answerRequest(tx, request, this.options.userAgent, generateTag(this.random));
   }
 
+  /** Stops every attached member; a lone stack's one member is its owner. */
+  protected async stopMembers(): Promise<void> {
+    await this.owner?.stop();
+  }
+
   /** Every attached member (the owner first), as a list that later changes do not affect. */
   protected members(): StackMember[] {
     return this.owner ? [this.owner] : [];
@@ -331,7 +343,7 @@ export class StackBase implements TransactionUser {
     }
     if (this.current === 'stopped') return;
     this.#setState('stopping');
-    await Promise.all(this.members().map((m) => m.stop()));
+    await this.stopMembers();
     await this.close();
   }
 

@@ -1,7 +1,7 @@
 import { fromJsSIP, type UserAgentConfig } from '@sipkit/config';
 import type { StateChange } from '@sipkit/registerer';
 import { VirtualClock } from '@sipkit/transport';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { SipStack, UserAgent, UserAgentError, withIdentity } from '../src/index.js';
 import { FakeRegistrar } from './fake-registrar.js';
 
@@ -207,6 +207,39 @@ describe('SipStack', () => {
     expect(registrar.transport?.state).toBe('closed');
     expect(stack.userAgentCount).toBe(0);
     expect(clock.pending).toBe(0);
+  });
+
+  test('stop() stops the attached user agents stopConcurrency at a time, and every one unregisters', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock, 'alice', 'secret', { bob: 'bobpw', carol: 'carolpw' });
+    const users = ['alice', 'bob', 'carol'] as const;
+    const stack = new SipStack({
+      servers: config('alice').servers,
+      transportFactory: registrar.factory,
+      clock,
+      random: seeded(),
+      stopConcurrency: 2,
+    });
+    await stack.start();
+    const agents = users.map((u) => new UserAgent(config(u), { stack }));
+    for (const ua of agents) await ua.start();
+    await run(clock, 100);
+    expect(registrar.bound.size).toBe(3);
+    let running = 0;
+    let most = 0;
+    for (const ua of agents) {
+      const stop = ua.stop.bind(ua);
+      vi.spyOn(ua, 'stop').mockImplementation(async () => {
+        most = Math.max(most, ++running);
+        await stop();
+        running--;
+      });
+    }
+    await during(clock, stack.stop());
+    expect(most).toBe(2);
+    expect(agents.map((ua) => ua.state)).toEqual(['stopped', 'stopped', 'stopped']);
+    expect(registrar.bound.size).toBe(0);
+    expect(() => new SipStack({ servers: config('alice').servers, stopConcurrency: 0 })).toThrow(RangeError);
   });
 
   test('stop() resolves only after the transport has closed its socket', async () => {
