@@ -3,8 +3,10 @@
 // stack and prints how long that took and how many un-REGISTERs the registrar answered with 200.
 //
 //   pnpm run build
-//   node packages/ua/bench/stop-burst.mjs [--n 10000] [--concurrency 100,100000]
+//   node packages/ua/bench/stop-burst.mjs [--n 10000] [--concurrency 100,100000] [--start-window 200]
 //
+// `--start-window`: user agents started (and awaited until registered) at once; also printed is
+// how long all N took to register.
 // `--concurrency`: the stack's `stopConcurrency`, one run each; 100000 stops every user agent at
 // once, as `stop()` did before the option (their un-REGISTERs overflow the loopback socket
 // buffers, and those not through within the 2 s graceful shutdown leave their bindings).
@@ -97,7 +99,12 @@ async function measure() {
         });
       }
     };
-    await Promise.all(Array.from({ length: 200 }, lane));
+    const startWindow = Number(arg('start-window', '200'));
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: Math.min(startWindow, n) }, lane));
+    console.log(
+      `registered ${n} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${startWindow} starts at once)`,
+    );
     const started = performance.now();
     await stack.stop();
     const seconds = (performance.now() - started) / 1000;
