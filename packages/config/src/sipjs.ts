@@ -54,13 +54,14 @@ export interface SipJsUserAgentOptions {
    * Contact user part (default: random). Maps to `contact.user`, %XX-escaped as SIP.js writes it
    * (`alice@example.com` goes out as `alice%40example.com`).
    */
-  contactName?: string;
+  contactName?: string | number;
   /**
    * Contact URI parameters; replaces the default `{ transport: 'ws' }`. Maps to `contact.uriParams`:
-   * names lowercased, `null` / `undefined` a flag, numbers as text, and characters a URI parameter
-   * cannot hold (quotes, `<`, `>`, spaces, `;`) %XX-escaped where SIP.js would write them raw.
+   * names lowercased (an empty one skipped), `null` / `undefined` a flag, numbers and booleans as
+   * text, and characters a URI parameter cannot hold (quotes, `<`, `>`, spaces, `;`) %XX-escaped
+   * where SIP.js would write them raw.
    */
-  contactParams?: Record<string, string | number | null | undefined>;
+  contactParams?: Record<string, string | number | boolean | null | undefined>;
   /** Display name for From/To; `""` means none. */
   displayName?: string;
   /** Always add `;rport` to Via (default false). */
@@ -71,8 +72,6 @@ export interface SipJsUserAgentOptions {
   hackIpInContact?: boolean | string;
   /** Write `TCP` as the Via transport (default false). Maps to `via.transportOverride`. */
   hackViaTcp?: boolean;
-  /** Turn a Contact `transport=ws` parameter into `transport=wss` (default false). */
-  hackWssInTransport?: boolean;
   /** Allow option tags that are not IANA-registered in `sipExtensionExtraSupported` (default false). */
   hackAllowUnregisteredOptionTags?: boolean;
   /**
@@ -181,7 +180,7 @@ export interface SipJsRegistererOptions {
   [option: string]: unknown;
 }
 
-const PARAM_VALUES = 'an object of string or number values (null for a flag)';
+const PARAM_VALUES = 'an object of string, number or boolean values (null for a flag)';
 
 /** SIP.js 0.21's User-Agent default. */
 export const SIPJS_USER_AGENT = 'SIP.js/0.21.2';
@@ -235,10 +234,15 @@ export function fromSipJs(
   else if (password !== undefined) digest.push(hideSecrets({ username, password, ha1: {} }));
 
   // The Contact user and URI parameters as SIP.js writes them (sipjs-contact.ts).
-  const contactNameText = nonEmpty(u.string('contactName'));
+  // SIP.js writes whatever it is given as text (a number too).
+  const contactNameText = nonEmpty(u.stringified('contactName'));
   const contactName = contactNameText === undefined ? undefined : sipJsContactUser(contactNameText);
   if (contactNameText !== undefined && !(contactName !== undefined && fitsContactUri(contactName)))
-    u.fail('INVALID_VALUE', 'contactName', 'a Contact user (a % must start a %XX escape)');
+    u.fail(
+      'INVALID_VALUE',
+      'contactName',
+      'a Contact user SIP.js can write (% only in %XX escapes, no second :)',
+    );
   const contactParamsRaw = u.raw('contactParams');
   let contactParams: Record<string, string | null> = { transport: 'ws' };
   if (contactParamsRaw !== undefined) {
@@ -252,16 +256,15 @@ export function fromSipJs(
     contactParams = {};
     for (const [k, v] of Object.entries(contactParamsRaw as Record<string, unknown>)) {
       // SIP.js lowercases the name, writes null / undefined as a flag and anything else as text.
-      if (v != null && typeof v !== 'string' && typeof v !== 'number')
+      if (v != null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
         u.fail('INVALID_TYPE', 'contactParams', PARAM_VALUES, `${k} is ${typeOf(v)}`);
+      if (k === '') continue; // SIP.js skips a parameter without a name
       const name = uriParamText(k.toLowerCase());
       const value = v == null ? null : uriParamText(String(v));
       if (!name || value === undefined) u.fail('INVALID_VALUE', 'contactParams', 'URI parameter text');
       contactParams[name] = value;
     }
   }
-  const hackWss = u.bool('hackWssInTransport') ?? false;
-  if (hackWss && contactParams.transport === 'ws') contactParams.transport = 'wss';
   if (!fitsContactUri('u', contactParams))
     u.fail('INVALID_VALUE', 'contactParams', 'SIP URI parameter names and values');
 

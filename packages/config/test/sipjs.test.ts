@@ -144,8 +144,10 @@ describe('fromSipJs option mapping', () => {
     });
     expect(hack.session.extraSupported).toEqual(['x-foo', 'timer', 'gruu']);
   });
-  it('hackWssInTransport turns the default Contact transport into wss', () => {
-    expect(fromSipJs({ ...ua, hackWssInTransport: true }).contact.uriParams).toEqual({ transport: 'wss' });
+  it('hackWssInTransport, an option of SIP.js 0.7 that 0.21 does not have, changes nothing and is reported', () => {
+    const c = fromSipJs({ ...ua, hackWssInTransport: true } as never);
+    expect(c.contact.uriParams).toEqual({ transport: 'ws' });
+    expect(c.unsupported.map((u) => u.key)).toContain('hackWssInTransport');
   });
   it('authorizationHa1 is used instead of the password, for any realm', () => {
     const c = fromSipJs({
@@ -306,6 +308,7 @@ describe('fromSipJs errors', () => {
     [{ ...ua, instanceId: 'zzz' }, {}, 'INVALID_VALUE', 'instanceId'],
     [{ ...ua, authorizationHa1: 'short' }, {}, 'INVALID_VALUE', 'authorizationHa1'],
     [{ ...ua, contactParams: { transport: ['ws'] } }, {}, 'INVALID_TYPE', 'contactParams'],
+    [{ ...ua, contactName: { user: 'x' } }, {}, 'INVALID_TYPE', 'contactName'],
     [{ ...ua, preloadedRouteSet: ['not a uri'] }, {}, 'INVALID_URI', 'preloadedRouteSet[0]'],
     [{ ...ua, sipExtension100rel: 'supported' }, {}, 'INVALID_VALUE', 'sipExtension100rel'],
     [{ ...ua, viaHost: 'bad host' }, {}, 'INVALID_VALUE', 'viaHost'],
@@ -402,6 +405,7 @@ describe('fromSipJs: values written into headers as they are', () => {
     expect(user('a+b/c?d')).toBe('a+b/c?d'); // SIP.js leaves + / : ? as they are
     expect(user('bob%20smith;x')).toBe('bob%20smith%3Bx');
     expect(user('bob>\r\n')).toBe('bob%3E%0D%0A');
+    expect(user(1001 as never)).toBe('1001'); // as text, as SIP.js writes it
   });
   it('writes Contact URI parameters as SIP.js does, escaping what a URI parameter cannot hold', () => {
     const params = (contactParams: Record<string, unknown>) =>
@@ -414,6 +418,8 @@ describe('fromSipJs: values written into headers as they are', () => {
         'reg-id': 1,
         '+sip.ice': undefined,
         ob: null,
+        x: true,
+        '': 'skipped', // SIP.js skips a parameter without a name
       }),
     ).toEqual({
       transport: 'ws',
@@ -421,6 +427,7 @@ describe('fromSipJs: values written into headers as they are', () => {
       'reg-id': '1',
       '+sip.ice': null,
       ob: null,
+      x: 'true',
     });
     expect(params({ Transport: 'ws', lr: '', k: 'a%3Bb', x: 'a;b=c', 'x y': '1>\r\n', q: '1?h=v' })).toEqual({
       transport: 'ws',

@@ -242,6 +242,35 @@ describe('SipStack', () => {
     expect(() => new SipStack({ servers: config('alice').servers, stopConcurrency: 0 })).toThrow(RangeError);
   });
 
+  test('stop() with a registrar that no longer answers takes about one graceful shutdown, not one per user agent', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock, 'alice', 'secret', { bob: 'bobpw', carol: 'carolpw' });
+    const stack = new SipStack({
+      servers: config('alice').servers,
+      transportFactory: registrar.factory,
+      clock,
+      random: seeded(),
+      stopConcurrency: 1,
+    });
+    await stack.start();
+    const agents = (['alice', 'bob', 'carol'] as const).map((u) => new UserAgent(config(u), { stack }));
+    for (const ua of agents) await ua.start();
+    await run(clock, 100);
+    registrar.hostile = () => []; // silent from now on
+    const started = clock.now();
+    let stoppedAt: number | undefined;
+    const stopping = stack.stop().then(() => {
+      stoppedAt = clock.now();
+    });
+    await run(clock, 5_000);
+    await stopping;
+    // One lane: each user agent's 2 s graceful shutdown, begun 200 ms after the one before.
+    expect(stoppedAt! - started).toBeLessThanOrEqual(2 * 200 + 2_000 + 10);
+    expect(agents.map((ua) => ua.state)).toEqual(['stopped', 'stopped', 'stopped']);
+    expect(stack.state).toBe('stopped');
+    expect(clock.pending).toBe(0);
+  });
+
   test('stop() resolves only after the transport has closed its socket', async () => {
     const clock = new VirtualClock();
     const registrar = new FakeRegistrar(clock);
