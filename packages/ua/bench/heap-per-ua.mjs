@@ -1,5 +1,5 @@
 // Heap per idle registered user agent: registers N user agents over UDP against a stub registrar
-// (a child process, so its bindings stay out of this heap) and prints
+// (stub-registrar.mjs, a child process, so its bindings stay out of this heap) and prints
 // (heapUsed after - heapUsed before) / N, both read after forced GCs, and how much of it the N
 // configs themselves take (they are made after the baseline, so they are counted).
 //
@@ -15,7 +15,6 @@
 // `--warmup`: user agents registered and stopped before the baseline, so JIT code is not counted.
 // `--snapshot`: writes heap snapshots before and after, for a diff in Chrome DevTools.
 import { fork } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
@@ -24,51 +23,14 @@ const arg = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 
-if (args.includes('--registrar')) await registrar();
-else await measure();
-
-/** The stub registrar: 401 to a REGISTER without credentials, else 200 echoing the Contact. */
-async function registrar() {
-  const { parseMessage, createResponse, serialize } = await import('@sipkit/parser');
-  const socket = createSocket('udp4');
-  let nonce = 0;
-  socket.on('message', (buf, rinfo) => {
-    let req;
-    try {
-      req = parseMessage(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-    } catch {
-      return;
-    }
-    if (req.kind !== 'request') return;
-    let res;
-    if (req.method === 'REGISTER' && !req.headers.has('authorization')) {
-      res = createResponse(req, 401, { toTag: 'stub' });
-      res.headers.append(
-        'WWW-Authenticate',
-        // Nonce and opaque as long as a real registrar's (Kamailio: 40 and 32 hex digits).
-        `Digest realm="example.test", nonce="${(++nonce).toString(16).padStart(40, '0')}", ` +
-          `opaque="${nonce.toString(16).padStart(32, 'f')}", qop="auth", algorithm=MD5`,
-      );
-    } else {
-      res = createResponse(req, 200, { toTag: 'stub' });
-      if (req.method === 'REGISTER') {
-        const expires = req.expires ?? 3600;
-        for (const c of req.contact)
-          if (c !== '*' && expires > 0) res.headers.append('Contact', `<${c.uri}>;expires=${expires}`);
-      }
-    }
-    socket.send(serialize(res), rinfo.port, rinfo.address);
-  });
-  socket.bind(0, '127.0.0.1', () => process.send({ port: socket.address().port }));
-  process.on('disconnect', () => process.exit(0));
-}
+await measure();
 
 async function measure() {
   if (typeof gc !== 'function') throw new Error('run with node --expose-gc');
   const mode = arg('mode', 'stack');
   const sizes = arg('n', '1000').split(',').map(Number);
   const window = Number(arg('window', '100'));
-  const child = fork(fileURLToPath(import.meta.url), ['--registrar'], { stdio: 'inherit' });
+  const child = fork(fileURLToPath(new URL('./stub-registrar.mjs', import.meta.url)), { stdio: 'inherit' });
   const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
   const { fromJsSIP } = await import('@sipkit/config');
   const { parseUri } = await import('@sipkit/parser');

@@ -1,17 +1,17 @@
 // Bindings left on the registrar after `SipStack.stop()`: registers N user agents on one SipStack
-// over UDP against a stub registrar (a child process), 200 registrations in flight, then stops the
-// stack and prints how long that took and how many un-REGISTERs the registrar answered with 200.
+// over UDP against the stub registrar (stub-registrar.mjs, a child process), 200 registrations in
+// flight, then stops the stack and prints how long that took and how many un-REGISTERs the
+// registrar answered with 200.
 //
 //   pnpm run build
 //   node packages/ua/bench/stop-burst.mjs [--n 10000] [--concurrency 100,100000] [--start-window 200]
 //
-// `--start-window`: user agents started (and awaited until registered) at once; also printed is
-// how long all N took to register.
 // `--concurrency`: the stack's `stopConcurrency`, one run each; 100000 stops every user agent at
 // once, as `stop()` did before the option (their un-REGISTERs overflow the loopback socket
 // buffers, and those not through within the 2 s graceful shutdown leave their bindings).
+// `--start-window`: user agents started at once (each awaited until registered); the time all N
+// took to register is printed too.
 import { fork } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
@@ -20,46 +20,7 @@ const arg = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 
-if (args.includes('--registrar')) await registrar();
-else await measure();
-
-/** The stub registrar: 401 without credentials, else 200; counts the Call-IDs un-REGISTERed. */
-async function registrar() {
-  const { parseMessage, createResponse, serialize } = await import('@sipkit/parser');
-  const socket = createSocket('udp4');
-  let nonce = 0;
-  const removed = new Set();
-  socket.on('message', (buf, rinfo) => {
-    let req;
-    try {
-      req = parseMessage(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-    } catch {
-      return;
-    }
-    if (req.kind !== 'request') return;
-    let res;
-    if (req.method === 'REGISTER' && !req.headers.has('authorization')) {
-      res = createResponse(req, 401, { toTag: 'stub' });
-      const n = (++nonce).toString(16).padStart(40, '0');
-      res.headers.append(
-        'WWW-Authenticate',
-        `Digest realm="example.test", nonce="${n}", qop="auth", algorithm=MD5`,
-      );
-    } else {
-      res = createResponse(req, 200, { toTag: 'stub' });
-      if (req.method === 'REGISTER') {
-        const expires = req.expires ?? 3600;
-        if (expires === 0) removed.add(req.callId);
-        for (const c of req.contact)
-          if (c !== '*' && expires > 0) res.headers.append('Contact', `<${c.uri}>;expires=${expires}`);
-      }
-    }
-    socket.send(serialize(res), rinfo.port, rinfo.address);
-  });
-  socket.bind(0, '127.0.0.1', () => process.send({ port: socket.address().port }));
-  process.on('message', () => process.send({ removed: removed.size }));
-  process.on('disconnect', () => process.exit(0));
-}
+await measure();
 
 async function measure() {
   const n = Number(arg('n', '10000'));
@@ -68,7 +29,7 @@ async function measure() {
   const { SipStack, UserAgent } = await import('@sipkit/ua');
   const { nodeTransportFactory } = await import('@sipkit/ua/node');
   for (const concurrency of arg('concurrency', '100,100000').split(',').map(Number)) {
-    const child = fork(fileURLToPath(import.meta.url), ['--registrar'], { stdio: 'inherit' });
+    const child = fork(fileURLToPath(new URL('./stub-registrar.mjs', import.meta.url)), { stdio: 'inherit' });
     const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
     const servers = [{ uri: parseUri(`sip:127.0.0.1:${port};transport=udp`), transport: 'udp', weight: 0 }];
     const base = fromJsSIP(

@@ -2,7 +2,7 @@ import { fromJsSIP, type UserAgentConfig } from '@sipkit/config';
 import type { StateChange } from '@sipkit/registerer';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, test, vi } from 'vitest';
-import { SipStack, UserAgent, UserAgentError, withIdentity } from '../src/index.js';
+import { SipStack, type SipStackOptions, UserAgent, UserAgentError, withIdentity } from '../src/index.js';
 import { FakeRegistrar } from './fake-registrar.js';
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
@@ -43,7 +43,11 @@ function sipkitConfig(user: keyof typeof USERS): UserAgentConfig {
   return { ...c, profile: 'sipkit', profileParams: { profile: 'sipkit', expires: 600 } };
 }
 
-async function setup(users: (keyof typeof USERS)[] = ['alice', 'bob', 'carol'], make = config) {
+async function setup(
+  users: (keyof typeof USERS)[] = ['alice', 'bob', 'carol'],
+  make = config,
+  options: Partial<SipStackOptions> = {},
+) {
   const clock = new VirtualClock();
   const registrar = new FakeRegistrar(clock, 'alice', 'secret', { bob: 'bobpw', carol: 'carolpw' });
   const configs = users.map((u) => make(u));
@@ -52,6 +56,7 @@ async function setup(users: (keyof typeof USERS)[] = ['alice', 'bob', 'carol'], 
     transportFactory: registrar.factory,
     clock,
     random: seeded(),
+    ...options,
   });
   await stack.start();
   const changes = new Map<string, StateChange[]>();
@@ -210,20 +215,7 @@ describe('SipStack', () => {
   });
 
   test('stop() stops the attached user agents stopConcurrency at a time, and every one unregisters', async () => {
-    const clock = new VirtualClock();
-    const registrar = new FakeRegistrar(clock, 'alice', 'secret', { bob: 'bobpw', carol: 'carolpw' });
-    const users = ['alice', 'bob', 'carol'] as const;
-    const stack = new SipStack({
-      servers: config('alice').servers,
-      transportFactory: registrar.factory,
-      clock,
-      random: seeded(),
-      stopConcurrency: 2,
-    });
-    await stack.start();
-    const agents = users.map((u) => new UserAgent(config(u), { stack }));
-    for (const ua of agents) await ua.start();
-    await run(clock, 100);
+    const { clock, registrar, stack, agents } = await setup(undefined, undefined, { stopConcurrency: 2 });
     expect(registrar.bound.size).toBe(3);
     let running = 0;
     let most = 0;
@@ -243,19 +235,7 @@ describe('SipStack', () => {
   });
 
   test('stop() with a registrar that no longer answers takes about one graceful shutdown, not one per user agent', async () => {
-    const clock = new VirtualClock();
-    const registrar = new FakeRegistrar(clock, 'alice', 'secret', { bob: 'bobpw', carol: 'carolpw' });
-    const stack = new SipStack({
-      servers: config('alice').servers,
-      transportFactory: registrar.factory,
-      clock,
-      random: seeded(),
-      stopConcurrency: 1,
-    });
-    await stack.start();
-    const agents = (['alice', 'bob', 'carol'] as const).map((u) => new UserAgent(config(u), { stack }));
-    for (const ua of agents) await ua.start();
-    await run(clock, 100);
+    const { clock, registrar, stack, agents } = await setup(undefined, undefined, { stopConcurrency: 1 });
     registrar.hostile = () => []; // silent from now on
     const started = clock.now();
     let stoppedAt: number | undefined;
