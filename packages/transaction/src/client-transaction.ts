@@ -97,8 +97,12 @@ export abstract class ClientTransactionBase<S extends string, T extends string> 
     this.handle({ type: 'response', response });
   }
 
-  /** Sending failed: a transport-error input. */
-  protected transportFailed(error: unknown): void {
+  /**
+   * A transport error: sending failed, or the connection the request went out on went down (RFC
+   * 3261 section 17.1.4). A transaction still waiting for its final response ends with a synthetic
+   * 503, since no response can come back; later states ignore it.
+   */
+  transportFailed(error: unknown): void {
     this.handle({ type: 'transportError', error });
   }
 

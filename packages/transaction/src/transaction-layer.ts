@@ -108,7 +108,14 @@ export class TransactionLayer {
     this.user = options.user;
     const settings = options.timers && { ...DEFAULT_TIMER_SETTINGS, ...options.timers };
     this.#ownTimers = settings && [timerValues(settings, false), timerValues(settings, true)];
-    this.#unsubscribe = this.#transport.on('message', (msg, source) => this.#receive(msg, source));
+    const offMessage = this.#transport.on('message', (msg, source) => this.#receive(msg, source));
+    const offState = this.#transport.on('state', (state, error) => {
+      if (state === 'disconnected' || state === 'closed') this.#connectionLost(error);
+    });
+    this.#unsubscribe = () => {
+      offMessage();
+      offState();
+    };
   }
 
   /**
@@ -191,6 +198,16 @@ export class TransactionLayer {
     this.#merged = undefined;
     if (clients) for (const tx of clients.values()) tx.dispose();
     if (servers) for (const tx of servers.values()) tx.dispose();
+  }
+
+  /**
+   * The transport went down: the requests sent over it will get no response there, so their
+   * transactions end now (a transport error, RFC 3261 section 17.1.4) rather than at Timer F or
+   * B, and their users can send again over the next connection at once.
+   */
+  #connectionLost(error: Error | undefined): void {
+    const cause = error ?? new Error('the connection went down');
+    for (const tx of [...(this.#clients?.values() ?? [])]) tx.transportFailed(cause);
   }
 
   #startClient(request: SipRequest, branch: string, target: Endpoint | undefined): ClientTransaction {

@@ -126,6 +126,12 @@ export class FakeTransport implements Transport {
       (fn as TransportEvents['message'])(msg, { ...source });
   }
 
+  /** Changes the state and tells the listeners, as a transport whose connection went down does. */
+  setState(state: TransportState, error?: Error): void {
+    this.state = state;
+    for (const fn of this.listeners.get('state') ?? []) (fn as TransportEvents['state'])(state, error);
+  }
+
   /** Collects every message this transport receives. */
   inbox(): SipMessage[] {
     const out: SipMessage[] = [];

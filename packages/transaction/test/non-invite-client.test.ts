@@ -116,6 +116,28 @@ describe('NonInviteClientTransaction timers', () => {
     expect(env.clock.pending).toBe(0);
   });
 
+  it('a connection that goes down ends the transactions waiting on it with 503 at once, not at Timer F', async () => {
+    // RFC 3261 section 17.1.4: no response can come back on a connection that is gone.
+    const env = setup('TCP');
+    const waiting = options(env);
+    const done = options(env);
+    env.peer.on('message', (m) => {
+      if (m.kind === 'request' && m.callId === done.request.callId)
+        void env.peer.send(createResponse(m, 200, { toTag: 'x' }), UA);
+    });
+    env.clock.advance(100);
+    expect((await done.final).status).toBe(200);
+    env.transport.setState('disconnected', new Error('WebSocket closed 1006'));
+    const final = await waiting.final;
+    expect(final.status).toBe(503);
+    expect(isLocalResponse(final)).toBe(true);
+    expect(waiting.failure?.code).toBe('TRANSPORT');
+    expect(waiting.failure?.message).toContain('WebSocket closed 1006');
+    expect(env.clock.now()).toBe(100);
+    expect(env.layer.clientCount).toBe(0);
+    expect(env.clock.pending).toBe(0);
+  });
+
   it('a transport error on a retransmission also ends the transaction with 503', async () => {
     const env = setup();
     const tx = options(env);

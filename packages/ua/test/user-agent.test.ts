@@ -161,6 +161,22 @@ describe('UserAgent', () => {
     await stopWhileRunning(ua, clock);
   });
 
+  test('a REGISTER whose connection drops before its answer is sent again on the next connection, not after Timer F', async () => {
+    const clock = new VirtualClock();
+    const registrar = new FakeRegistrar(clock);
+    const { ua, changes } = jssipUa(clock, registrar);
+    registrar.hostile = () => []; // the first REGISTER goes unanswered
+    await ua.start();
+    await run(clock, 100);
+    registrar.hostile = undefined;
+    registrar.transport!.drop();
+    // JsSIP reconnects after its first back-off (2 s with this seed): 32 s (Timer F) before.
+    await run(clock, 5_000, 100);
+    expect(changes.map((c) => c.state)).toEqual(['registering', 'rejected', 'registering', 'registered']);
+    expect(registrar.transportsMade).toBe(2);
+    await stopWhileRunning(ua, clock);
+  });
+
   test('an Asterisk config retries a 503 after retry_interval', async () => {
     const clock = new VirtualClock();
     const registrar = new FakeRegistrar(clock);
