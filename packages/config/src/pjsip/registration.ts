@@ -1,6 +1,7 @@
 import { parseNameAddr, parseTokenWithParams, parseUri, SipParseError, SipUri } from '@sipkit/parser';
 import { type AdapterOptions, chooseProfile, defaultSession } from '../adapter-options.js';
 import { ConfigError } from '../errors.js';
+import { isOneLine } from '../option-bag.js';
 import { PROFILE_DEFAULTS } from '../profiles.js';
 import {
   type DigestAlgorithm,
@@ -21,7 +22,7 @@ import {
 import { parseAlgorithmList, readAuth } from './auth.js';
 import type { PjsipDocument, PjsipSection } from './document.js';
 import { type ReadFile, readPjsipConf } from './reader.js';
-import { SectionReader } from './section-reader.js';
+import { SectionReader, variableError } from './section-reader.js';
 import { readTransport } from './transport.js';
 
 /** Every option of `type=registration` (res_pjsip_outbound_registration.c). */
@@ -225,15 +226,8 @@ export function fromPjsipDocument(doc: PjsipDocument, options: FromPjsipOptions 
  */
 function userAgentOf(section: PjsipSection): string | undefined {
   const v = section.last('user_agent');
-  if (v && /[\r\n]/.test(v.value)) {
-    throw new ConfigError(
-      'INVALID_VALUE',
-      `${section.name}/user_agent`,
-      'pjsip',
-      'a User-Agent value without line breaks',
-      { file: v.file, line: v.line, section: section.name },
-    );
-  }
+  if (v && !isOneLine(v.value))
+    throw variableError(section, v, 'INVALID_VALUE', 'a User-Agent value without line breaks');
   return v?.value;
 }
 
@@ -281,33 +275,13 @@ function readGlobal(doc: PjsipDocument): {
   if (ua) out.userAgent = ua;
   const ka = g.last('keep_alive_interval');
   if (ka) {
-    if (!/^\d+$/.test(ka.value)) {
-      throw new ConfigError(
-        'INVALID_VALUE',
-        `${g.name}/keep_alive_interval`,
-        'pjsip',
-        'an unsigned integer (seconds)',
-        {
-          file: ka.file,
-          line: ka.line,
-          section: g.name,
-        },
-      );
-    }
+    if (!/^\d+$/.test(ka.value)) throw variableError(g, ka, 'INVALID_VALUE', 'an unsigned integer (seconds)');
     out.keepAliveInterval = Number(ka.value);
   }
   const algs = g.last('default_auth_algorithms_uac');
   if (algs) {
     const list = parseAlgorithmList(algs.value);
-    if (!list) {
-      throw new ConfigError(
-        'INVALID_VALUE',
-        `${g.name}/default_auth_algorithms_uac`,
-        'pjsip',
-        'a comma list of MD5, SHA-256, SHA-512-256',
-        { file: algs.file, line: algs.line, section: g.name },
-      );
-    }
+    if (!list) throw variableError(g, algs, 'INVALID_VALUE', 'a comma list of MD5, SHA-256, SHA-512-256');
     out.algorithms = list;
   }
   return out;

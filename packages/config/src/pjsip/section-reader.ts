@@ -103,13 +103,24 @@ export class SectionReader {
   }
 
   private error(code: ConfigError['code'], v: PjsipVariable, expected: string, detail?: string): ConfigError {
-    return new ConfigError(
-      code,
-      this.keyName(v.key),
-      'pjsip',
-      expected,
-      { file: v.file, line: v.line, section: this.section.name },
-      detail,
-    );
+    return variableError(this.section, v, code, expected, detail);
   }
+}
+
+/** A {@link ConfigError} for option `v` of `section`, located at its file and line. */
+export function variableError(
+  section: PjsipSection,
+  v: PjsipVariable,
+  code: ConfigError['code'],
+  expected: string,
+  detail?: string,
+): ConfigError {
+  return new ConfigError(
+    code,
+    `${section.name}/${v.key}`,
+    'pjsip',
+    expected,
+    { file: v.file, line: v.line, section: section.name },
+    detail,
+  );
 }
