@@ -18,10 +18,10 @@ import {
   contactHeaderParams,
   fitsContactUri,
   HOST_RE,
-  noHeaders,
   normaliseInstanceId,
   parseServerUrl,
   registrarFromAor,
+  sentUriRefusal,
   serverSipUri,
   toSipUri,
 } from './values.js';
@@ -438,7 +438,8 @@ function parseRoute(text: string, key: string): SipUri {
     if (!(e instanceof SipParseError)) throw e;
   }
   if (!(uri instanceof SipUri)) throw new ConfigError('INVALID_URI', key, 'sipjs', expected);
-  noHeaders(uri, 'sipjs', key, expected);
+  const refused = sentUriRefusal(uri);
+  if (refused) throw new ConfigError('INVALID_URI', key, 'sipjs', expected, undefined, refused);
   return uri;
 }
 

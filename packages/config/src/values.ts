@@ -56,28 +56,27 @@ export function toSipUri(text: string, source: ConfigSource, key: string, rules:
   }
   if (!(uri instanceof SipUri))
     throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'wrong scheme');
-  // RFC 3261 section 19.1.1: a password in a URI SHOULD NOT be used; it would also be sent (From,
-  // To, Request-URI) and shown wherever the URI is. The detail does not quote it.
-  if (uri.password !== undefined) {
-    throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'has a password');
-  }
+  const refused = sentUriRefusal(uri, rules.headers);
+  if (refused) throw new ConfigError('INVALID_URI', key, source, expected, undefined, refused);
   if (rules.requireUser && uri.user === undefined) {
     throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'no user part');
   }
   if (rules.forbidUser && uri.user !== undefined) {
     throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'has a user part');
   }
-  if (!rules.headers) noHeaders(uri, source, key, expected);
   return uri;
 }
 
 /**
- * Refuses a URI with `?headers` (RFC 3261 section 19.1.1, Table 1: not in a Request-URI, To,
- * From, Route or Record-Route); sipkit would send them as they are.
+ * Why a URI that sipkit will send may not be used as it is, or undefined: a password (RFC 3261
+ * section 19.1.1 says not to use one; it would go out in every request and show wherever the URI
+ * is) or, unless `headers`, `?headers` (Table 1: not in a Request-URI, To, From, Route or
+ * Record-Route). The reason never quotes the URI.
  */
-export function noHeaders(uri: SipUri, source: ConfigSource, key: string, expected: string): void {
-  if (uri.headers.size > 0)
-    throw new ConfigError('INVALID_URI', key, source, expected, undefined, 'has ?headers');
+export function sentUriRefusal(uri: SipUri, headers = false): string | undefined {
+  if (uri.password !== undefined) return 'has a password';
+  if (!headers && uri.headers.size > 0) return 'has ?headers';
+  return undefined;
 }
 
 /** The default registrar of an AOR: the URI without its user (and password). */

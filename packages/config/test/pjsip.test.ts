@@ -575,6 +575,22 @@ describe('fromPjsip: URI ?headers (RFC 3261 section 19.1.1, Table 1)', () => {
   });
 });
 
+describe('fromPjsip: outbound_proxy with a password (RFC 3261 section 19.1.1)', () => {
+  it.each([
+    'outbound_proxy=sip:u1:Pw0rd@p.example.com\\;lr',
+    'outbound_proxy=<sip:u1:Pw0rd@p.example.com\\;lr>',
+  ])('refuses %s without quoting it: it would go out in every Route and trace', (line) => {
+    const e = configError(() => fromPjsip(minimal(line)));
+    expect([e.code, e.key]).toEqual(['INVALID_URI', 'r/outbound_proxy']);
+    expect(e.message).toContain('password');
+    expect(e.message).not.toContain('Pw0rd');
+  });
+  it('still takes a user part without a password', () => {
+    const c = fromPjsip(minimal('outbound_proxy=sip:edge@p.example.com\\;lr'));
+    expect(c.routeSet.map(String)).toEqual(['sip:edge@p.example.com;lr']);
+  });
+});
+
 describe('fromPjsip: transport bind, checked when read', () => {
   const conf = (bind: string, protocol = 'udp') =>
     `${minimal('transport=t')}\n[t]\ntype=transport\nprotocol=${protocol}\nbind=${bind}\n`;

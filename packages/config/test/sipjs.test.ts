@@ -444,6 +444,20 @@ describe('fromSipJs: values written into headers as they are', () => {
   });
 });
 
+describe('fromSipJs: preloadedRouteSet with a password (RFC 3261 section 19.1.1)', () => {
+  it.each(['<sip:u1:Pw0rd@p.example.com;lr>', 'sip:u1:Pw0rd@p.example.com;lr'])(
+    'refuses %s without quoting it: it would go out in every Route and trace',
+    (route) => {
+      const e = configError(() =>
+        fromSipJs({ ...ua, preloadedRouteSet: ['<sip:ok.example.com;lr>', route] }),
+      );
+      expect([e.code, e.key]).toEqual(['INVALID_URI', 'preloadedRouteSet[1]']);
+      expect(e.message).toContain('password');
+      expect(e.message).not.toContain('Pw0rd');
+    },
+  );
+});
+
 describe('fromSipJs: URI ?headers (RFC 3261 section 19.1.1, Table 1)', () => {
   it.each([
     [{ ...ua, uri: 'sip:alice@example.com?Subject=Secret7' }, {}, 'uri'],

@@ -16,6 +16,7 @@ import {
   contactHeaderParams,
   fitsContactUri,
   hopTransport,
+  sentUriRefusal,
   toSipUri,
   URI_USER,
 } from '../values.js';
@@ -316,8 +317,8 @@ function readOutboundProxy(r: SectionReader): SipUri | undefined {
   }
   const expected = 'a SIP URI such as sip:proxy.example.com\\;lr (write ; as \\;)';
   if (!(uri instanceof SipUri)) r.fail('INVALID_URI', 'outbound_proxy', expected);
-  // A Route URI may not carry ?headers (RFC 3261 section 19.1.1, Table 1).
-  if (uri.headers.size > 0) r.fail('INVALID_URI', 'outbound_proxy', expected, 'has ?headers');
+  const refused = sentUriRefusal(uri);
+  if (refused) r.fail('INVALID_URI', 'outbound_proxy', expected, refused);
   return uri;
 }
 
