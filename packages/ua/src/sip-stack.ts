@@ -1,5 +1,5 @@
 import type { ServerConfig } from '@sipkit/config';
-import { createResponse, type SipRequest } from '@sipkit/parser';
+import { createResponse, type SipRequest, type SipResponse } from '@sipkit/parser';
 import { generateTag, type ServerTransaction } from '@sipkit/transaction';
 import type { TransportState } from '@sipkit/transport';
 import { Emitter } from '@sipkit/transport';
@@ -62,15 +62,26 @@ export class SipStack extends StackBase {
   private byAor: MemberIndex | undefined;
   private byLine: MemberIndex | undefined;
   private memberCount = 0;
+  /** Requests sent through the stack and not yet answered (see `requestConcurrency`). */
+  private inFlight = 0;
+  /** Requests waiting for a place in the window, oldest first: each call sends its request. */
+  private readonly waiting: (() => void)[] = [];
+  /** Frees a place in the window and sends the oldest waiting request in it. */
+  private readonly release = (): void => {
+    this.inFlight--;
+    this.waiting.shift()?.();
+  };
   private connectedWaiter: { promise: Promise<void>; resolve(): void; reject(e: Error): void } | undefined;
 
   /** A stack over `options.servers`; it connects on {@link SipStack.start}. */
   constructor(options: SipStackOptions) {
     // Every attached user agent and the transaction layer share one timer of the injected clock.
     super(options, (base) => new TimerQueue(base));
-    const n = options.stopConcurrency;
-    if (n !== undefined && !(Number.isInteger(n) && n >= 1))
-      throw new RangeError('stopConcurrency must be an integer of at least 1');
+    for (const key of ['stopConcurrency', 'requestConcurrency'] as const) {
+      const n = options[key];
+      if (n !== undefined && !((Number.isInteger(n) || n === Number.POSITIVE_INFINITY) && n >= 1))
+        throw new RangeError(`${key} must be an integer of at least 1, or Infinity`);
+    }
   }
 
   /** The shared transport's connection state (`disconnected` before `start()`). */
@@ -164,6 +175,27 @@ export class SipStack extends StackBase {
       this.connectedWaiter = { promise, resolve, reject };
     }
     return this.connectedWaiter.promise;
+  }
+
+  /**
+   * Sends `request` once fewer than `requestConcurrency` requests are in flight (at once when
+   * they are, else after the requests already waiting); resolves with its final response. The
+   * transaction, and so its Timer F, starts when the request is sent, not while it waits.
+   * @internal
+   */
+  override sendRequest(request: SipRequest): Promise<SipResponse> {
+    if (this.inFlight < (this.options.requestConcurrency ?? 200) && this.waiting.length === 0)
+      return this.sendInWindow(request);
+    return new Promise((resolve, reject) => {
+      this.waiting.push(() => void this.sendInWindow(request).then(resolve, reject));
+    });
+  }
+
+  private sendInWindow(request: SipRequest): Promise<SipResponse> {
+    this.inFlight++;
+    const final = super.sendRequest(request);
+    final.then(this.release, this.release);
+    return final;
   }
 
   /**
@@ -273,5 +305,8 @@ export class SipStack extends StackBase {
     this.connectedWaiter = undefined;
     waiter?.reject(new UserAgentError('STOPPED', 'the stack stopped'));
     await super.close();
+    // The layer is closed, so what is in flight never frees its place: the requests still
+    // waiting are refused now (sending fails on a stopped stack) instead of waiting for ever.
+    for (const send of this.waiting.splice(0)) send();
   }
 }

@@ -102,6 +102,14 @@ export interface SipStackOptions {
    * the registrar.
    */
   stopConcurrency?: number;
+  /**
+   * {@link SipStack} only: how many requests of the attached user agents (REGISTERs,
+   * un-REGISTERs) may be in flight at once; the rest wait their turn, in the order they were
+   * sent. Default 200; `Infinity` for no bound. Without one, ten thousand user agents started at
+   * once, or registering again after a reconnect, send ten thousand REGISTERs in one burst: over
+   * UDP the socket buffers overflow and Timer A's retransmissions back off.
+   */
+  requestConcurrency?: number;
 }
 
 /** How a stack writes its Via on WebSocket servers (from `UserAgentConfig.via` and `contact`). */

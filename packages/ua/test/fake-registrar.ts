@@ -26,6 +26,9 @@ export class FakeRegistrar {
   readonly bound = new Map<string, Set<string>>();
   /** How many transports the factory made. */
   transportsMade = 0;
+  /** Requests received and not yet given a final response, now and at most so far. */
+  unanswered = 0;
+  mostUnanswered = 0;
   /** Virtual ms a transport takes to close (its socket's close event). */
   closeDelay = 0;
   /**
@@ -67,8 +70,13 @@ export class FakeRegistrar {
     const msg = parseMessage(bytes);
     if (msg.kind !== 'request') return;
     this.received.push(msg);
+    this.mostUnanswered = Math.max(this.mostUnanswered, ++this.unanswered);
     const replies = this.hostile ? this.hostile(msg) : [await this.answer(msg)];
-    for (const reply of replies) this.clock.setTimeout(() => this.transport?.deliver(reply), 5);
+    for (const reply of replies)
+      this.clock.setTimeout(() => {
+        if (reply.kind === 'response' && reply.status >= 200) this.unanswered--;
+        this.transport?.deliver(reply);
+      }, 5);
   }
 
   private async answer(req: SipRequest): Promise<SipMessage> {

@@ -1,4 +1,5 @@
 import { fromJsSIP, type UserAgentConfig } from '@sipkit/config';
+import { parseMessage, type SipRequest } from '@sipkit/parser';
 import type { StateChange } from '@sipkit/registerer';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, test, vi } from 'vitest';
@@ -249,6 +250,50 @@ describe('SipStack', () => {
     expect(agents.map((ua) => ua.state)).toEqual(['stopped', 'stopped', 'stopped']);
     expect(stack.state).toBe('stopped');
     expect(clock.pending).toBe(0);
+  });
+
+  test('requests wait for a place in the requestConcurrency window, oldest first', async () => {
+    const { registrar, agents } = await setup(undefined, undefined, { requestConcurrency: 1 });
+    expect(registrar.mostUnanswered).toBe(1);
+    expect(agents.map((ua) => ua.registerer?.state)).toEqual(['registered', 'registered', 'registered']);
+    // Each answer to a challenge waits behind the first REGISTERs of the user agents after it.
+    const users = registrar.received.map((r) => (r.from?.uri.kind === 'sip' ? r.from.uri.user : ''));
+    expect(users).toEqual(['alice', 'bob', 'carol', 'alice', 'bob', 'carol']);
+  });
+
+  test('the default window does not hold back a few user agents', async () => {
+    const { registrar } = await setup();
+    expect(registrar.mostUnanswered).toBe(3);
+  });
+
+  test('requestConcurrency and stopConcurrency take a whole number of at least 1, or Infinity', () => {
+    const servers = config('alice').servers;
+    for (const n of [0, 1.5, -1, Number.NaN])
+      for (const key of ['requestConcurrency', 'stopConcurrency'])
+        expect(() => new SipStack({ servers, [key]: n })).toThrow(new RegExp(`^${key} must be`));
+    expect(() => new SipStack({ servers, requestConcurrency: Infinity, stopConcurrency: 1 })).not.toThrow();
+  });
+
+  test('stop() refuses the requests still waiting for a place instead of leaving them pending', async () => {
+    const { clock, registrar, stack } = await setup(['alice'], undefined, { requestConcurrency: 1 });
+    registrar.hostile = () => []; // silent: the one place stays taken
+    const options = (id: string) =>
+      parseMessage(new TextEncoder().encode(request('OPTIONS', 'sip:example.test', id))) as SipRequest;
+    const outcomes: string[] = [];
+    const sent = ['o-1', 'o-2'].map((id) =>
+      stack.sender.send(options(id)).then(
+        (r) => outcomes.push(`${id} ${r.status}`),
+        (e: UserAgentError) => outcomes.push(`${id} ${e.code}`),
+      ),
+    );
+    await run(clock, 100);
+    expect(registrar.received.map((r) => r.callId).slice(-1)).toEqual(['o-1']); // o-2 waits
+    const stopping = stack.stop();
+    await run(clock, 3_000);
+    await stopping;
+    await Promise.race([Promise.all(sent.slice(1)), run(clock, 100).then(() => 'still pending')]);
+    expect(outcomes).toEqual(['o-2 STOPPED']);
+    expect(registrar.received.map((r) => r.callId)).not.toContain('o-2');
   });
 
   test('stop() resolves only after the transport has closed its socket', async () => {
