@@ -288,14 +288,15 @@ export class StackBase implements TransactionUser {
   }
 
   /**
-   * Sends `request` in a client transaction to the current server; resolves with its final response.
+   * Sends `request` in a client transaction to the current server; resolves with its final
+   * response. Never throws: a request the layer refuses (an ACK, say) rejects.
    * @internal
    */
-  sendRequest(request: SipRequest): Promise<SipResponse> {
+  async sendRequest(request: SipRequest): Promise<SipResponse> {
     const layer = this.#layer;
     const transport = this.transport;
     if (!layer || !transport || this.current === 'stopped')
-      return Promise.reject(new UserAgentError('STOPPED', 'the stack is not running'));
+      throw new UserAgentError('STOPPED', 'the stack is not running');
     const server = transport.server;
     if (server.transport !== 'ws' && server.transport !== 'wss')
       return layer.request(request, { target: serverEndpoint(server) }).final;

@@ -81,6 +81,12 @@ function request(method: string, uri: string, id: string): string {
   );
 }
 
+/** A request for the stack to send (the transaction layer adds the Via). */
+function outgoing(method: string, id: string): SipRequest {
+  const text = request(method, 'sip:example.test', id).replace(/Via: [^\r]*\r\n/, '');
+  return parseMessage(new TextEncoder().encode(text)) as SipRequest;
+}
+
 /** The answers the stack sent, as `status Server` pairs (`-` for no Server header). */
 function answers(registrar: FakeRegistrar): string[] {
   return registrar.wire
@@ -261,6 +267,17 @@ describe('SipStack', () => {
     expect(users).toEqual(['alice', 'bob', 'carol', 'alice', 'bob', 'carol']);
   });
 
+  test('a request the transaction layer refuses rejects and gives its place back', async () => {
+    const { clock, registrar, stack } = await setup(['alice'], undefined, { requestConcurrency: 1 });
+    await expect(stack.sender.send(outgoing('ACK', 'a-1'))).rejects.toMatchObject({
+      name: 'TransactionError',
+    });
+    const answered = stack.sender.send(outgoing('OPTIONS', 'o-1'));
+    await run(clock, 100);
+    expect((await answered).status).toBe(200);
+    expect(registrar.received.map((r) => r.callId)).toContain('o-1');
+  });
+
   test('the default window does not hold back a few user agents', async () => {
     const { registrar } = await setup();
     expect(registrar.mostUnanswered).toBe(3);
@@ -277,11 +294,9 @@ describe('SipStack', () => {
   test('stop() refuses the requests still waiting for a place instead of leaving them pending', async () => {
     const { clock, registrar, stack } = await setup(['alice'], undefined, { requestConcurrency: 1 });
     registrar.hostile = () => []; // silent: the one place stays taken
-    const options = (id: string) =>
-      parseMessage(new TextEncoder().encode(request('OPTIONS', 'sip:example.test', id))) as SipRequest;
     const outcomes: string[] = [];
     const sent = ['o-1', 'o-2'].map((id) =>
-      stack.sender.send(options(id)).then(
+      stack.sender.send(outgoing('OPTIONS', id)).then(
         (r) => outcomes.push(`${id} ${r.status}`),
         (e: UserAgentError) => outcomes.push(`${id} ${e.code}`),
       ),
