@@ -5,14 +5,14 @@
 //
 //   pnpm run build
 //   node packages/ua/bench/stop-burst.mjs [--n 10000] [--concurrency 100,100000] [--start-window 200]
-//     [--request-concurrency 200]
+//     [--start-concurrency 200]
 //
 // `--concurrency`: the stack's `stopConcurrency`, one run each; 100000 stops every user agent at
 // once, as `stop()` did before the option (their un-REGISTERs overflow the loopback socket
 // buffers, and those not through within the 2 s graceful shutdown leave their bindings).
 // `--start-window`: user agents started at once (each awaited until registered); the time all N
-// took to register is printed too. `--request-concurrency`: the stack's `requestConcurrency` (its
-// window of requests in flight; default 200, `Infinity` for none).
+// took to register is printed too. `--start-concurrency`: the stack's `startConcurrency` (how many
+// first registrations at once; default 200, `Infinity` for none).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -43,7 +43,7 @@ async function measure() {
       servers,
       transportFactory: nodeTransportFactory,
       stopConcurrency: concurrency,
-      requestConcurrency: Number(arg('request-concurrency', '200')),
+      startConcurrency: Number(arg('start-concurrency', '200')),
     });
     await stack.start();
     let next = 0;
@@ -67,7 +67,7 @@ async function measure() {
     const t0 = performance.now();
     await Promise.all(Array.from({ length: Math.min(startWindow, n) }, lane));
     console.log(
-      `registered ${n} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${startWindow} starts at once, requestConcurrency ${arg('request-concurrency', '200')})`,
+      `registered ${n} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${startWindow} starts at once, startConcurrency ${arg('start-concurrency', '200')})`,
     );
     const started = performance.now();
     await stack.stop();

@@ -1,5 +1,5 @@
 import type { ServerConfig } from '@sipkit/config';
-import { createResponse, type SipRequest, type SipResponse } from '@sipkit/parser';
+import { createResponse, type SipRequest } from '@sipkit/parser';
 import { generateTag, type ServerTransaction } from '@sipkit/transaction';
 import type { TransportState } from '@sipkit/transport';
 import { Emitter } from '@sipkit/transport';
@@ -22,6 +22,13 @@ export type {
  * busy registrar's some tens), short against the 2 s a silent registrar costs each user agent.
  */
 const STOP_PACE_MS = 200;
+
+/**
+ * How long a user agent's first registration holds its place among the `startConcurrency`:
+ * registered or failed sooner on any registrar that answers (two round trips with a digest
+ * challenge), and short against Timer F (32 s), which a silent registrar would make every place wait.
+ */
+const START_PACE_MS = 1_000;
 
 /** Identity of a server for matching a config against a stack. */
 function serverKey(s: ServerConfig): string {
@@ -62,22 +69,17 @@ export class SipStack extends StackBase {
   private byAor: MemberIndex | undefined;
   private byLine: MemberIndex | undefined;
   private memberCount = 0;
-  /** Requests sent through the stack and not yet answered (see `requestConcurrency`). */
-  private inFlight = 0;
-  /** Requests waiting for a place in the window, oldest first: each call sends its request. */
-  private readonly waiting: (() => void)[] = [];
-  /** Frees a place in the window and sends the oldest waiting request in it. */
-  private readonly release = (): void => {
-    this.inFlight--;
-    this.waiting.shift()?.();
-  };
+  /** User agents waiting to begin their first registration, oldest first, with what begins it. */
+  private readonly admissions = new Map<StackMember, () => Promise<unknown>>();
+  /** First registrations begun and not yet settled (see `startConcurrency`). */
+  private admitted = 0;
   private connectedWaiter: { promise: Promise<void>; resolve(): void; reject(e: Error): void } | undefined;
 
   /** A stack over `options.servers`; it connects on {@link SipStack.start}. */
   constructor(options: SipStackOptions) {
     // Every attached user agent and the transaction layer share one timer of the injected clock.
     super(options, (base) => new TimerQueue(base));
-    for (const key of ['stopConcurrency', 'requestConcurrency'] as const) {
+    for (const key of ['stopConcurrency', 'startConcurrency'] as const) {
       const n = options[key];
       if (n !== undefined && !((Number.isInteger(n) || n === Number.POSITIVE_INFINITY) && n >= 1))
         throw new RangeError(`${key} must be an integer of at least 1, or Infinity`);
@@ -146,6 +148,7 @@ export class SipStack extends StackBase {
    * @internal
    */
   detach(member: StackMember): void {
+    this.admissions.delete(member);
     if (this.owner === member) {
       this.owner = undefined;
       return;
@@ -178,24 +181,32 @@ export class SipStack extends StackBase {
   }
 
   /**
-   * Sends `request` once fewer than `requestConcurrency` requests are in flight (at once when
-   * they are, else after the requests already waiting); resolves with its final response. The
-   * transaction, and so its Timer F, starts when the request is sent, not while it waits.
+   * Begins `member`'s first registration now when fewer than `startConcurrency` are under way,
+   * else in its turn. A place is held until `begin` settles (registered, or failed) or for at
+   * most 1 s, so a registrar that does not answer slows the starts down without stopping them.
    * @internal
    */
-  override sendRequest(request: SipRequest): Promise<SipResponse> {
-    if (this.inFlight < (this.options.requestConcurrency ?? 200) && this.waiting.length === 0)
-      return this.sendInWindow(request);
-    return new Promise((resolve, reject) => {
-      this.waiting.push(() => void this.sendInWindow(request).then(resolve, reject));
-    });
+  admit(member: StackMember, begin: () => Promise<unknown>): void {
+    if (this.admitted < (this.options.startConcurrency ?? 200) && this.admissions.size === 0)
+      this.begin(begin);
+    else this.admissions.set(member, begin);
   }
 
-  private sendInWindow(request: SipRequest): Promise<SipResponse> {
-    this.inFlight++;
-    const final = super.sendRequest(request);
-    final.then(this.release, this.release);
-    return final;
+  private begin(begin: () => Promise<unknown>): void {
+    this.admitted++;
+    let held = true;
+    const free = () => {
+      if (!held) return;
+      held = false;
+      this.clock.clearTimeout(timer);
+      this.admitted--;
+      const next = this.admissions.entries().next();
+      if (next.done) return;
+      this.admissions.delete(next.value[0]);
+      this.begin(next.value[1]);
+    };
+    const timer = this.clock.setTimeout(free, START_PACE_MS);
+    begin().then(free, free);
   }
 
   /**
@@ -305,8 +316,5 @@ export class SipStack extends StackBase {
     this.connectedWaiter = undefined;
     waiter?.reject(new UserAgentError('STOPPED', 'the stack stopped'));
     await super.close();
-    // The layer is closed, so what is in flight never frees its place: the requests still
-    // waiting are refused now (sending fails on a stopped stack) instead of waiting for ever.
-    for (const send of this.waiting.splice(0)) send();
   }
 }

@@ -103,13 +103,13 @@ export interface SipStackOptions {
    */
   stopConcurrency?: number;
   /**
-   * {@link SipStack} only: how many requests of the attached user agents (REGISTERs,
-   * un-REGISTERs) may be in flight at once; the rest wait their turn, in the order they were
-   * sent. Default 200; `Infinity` for no bound. Without one, ten thousand user agents started at
-   * once, or registering again after a reconnect, send ten thousand REGISTERs in one burst: over
-   * UDP the socket buffers overflow and Timer A's retransmissions back off.
+   * {@link SipStack} only: how many attached user agents may be in their first registration at
+   * once; the others begin theirs in turn, in the order they started. Default 200; `Infinity`
+   * for no bound. Without one, ten thousand user agents started at once send ten thousand
+   * REGISTERs in one burst: over UDP the socket buffers overflow and Timer A's retransmissions
+   * back off. Refreshes, un-REGISTERs and explicit `register()` calls never wait.
    */
-  requestConcurrency?: number;
+  startConcurrency?: number;
 }
 
 /** How a stack writes its Via on WebSocket servers (from `UserAgentConfig.via` and `contact`). */

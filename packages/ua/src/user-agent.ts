@@ -222,11 +222,17 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
       const ref = new WeakRef(this);
       page.addEventListener('pagehide', () => void ref.deref()?.stop(), { once: true });
     }
-    if (this.#base.registration.enabled) {
-      this.#reg!.register().catch((e: unknown) =>
-        this.#logger.warn(`registration failed: ${(e as Error).message}`),
-      );
-    }
+    if (!this.#base.registration.enabled) return;
+    // Through a shared stack's admission, which paces first registrations; by then this user
+    // agent may be stopping.
+    const begin = (): Promise<unknown> =>
+      this.#current === 'started'
+        ? this.#reg!.register().catch((e: unknown) =>
+            this.#logger.warn(`registration failed: ${(e as Error).message}`),
+          )
+        : Promise.resolve();
+    if (shared) shared.admit(this, begin);
+    else void begin();
   }
 
   /**

@@ -258,57 +258,72 @@ describe('SipStack', () => {
     expect(clock.pending).toBe(0);
   });
 
-  test('requests wait for a place in the requestConcurrency window, oldest first', async () => {
-    const { registrar, agents } = await setup(undefined, undefined, { requestConcurrency: 1 });
+  test('first registrations begin startConcurrency at a time, in the order the user agents started', async () => {
+    const { registrar, agents } = await setup(undefined, undefined, { startConcurrency: 1 });
     expect(registrar.mostUnanswered).toBe(1);
     expect(agents.map((ua) => ua.registerer?.state)).toEqual(['registered', 'registered', 'registered']);
-    // Each answer to a challenge waits behind the first REGISTERs of the user agents after it.
+    // Each one's challenged REGISTER and its answer, before the next one begins.
     const users = registrar.received.map((r) => (r.from?.uri.kind === 'sip' ? r.from.uri.user : ''));
-    expect(users).toEqual(['alice', 'bob', 'carol', 'alice', 'bob', 'carol']);
+    expect(users).toEqual(['alice', 'alice', 'bob', 'bob', 'carol', 'carol']);
   });
 
-  test('a request the transaction layer refuses rejects and gives its place back', async () => {
-    const { clock, registrar, stack } = await setup(['alice'], undefined, { requestConcurrency: 1 });
-    await expect(stack.sender.send(outgoing('ACK', 'a-1'))).rejects.toMatchObject({
-      name: 'TransactionError',
-    });
-    const answered = stack.sender.send(outgoing('OPTIONS', 'o-1'));
-    await run(clock, 100);
-    expect((await answered).status).toBe(200);
-    expect(registrar.received.map((r) => r.callId)).toContain('o-1');
-  });
-
-  test('the default window does not hold back a few user agents', async () => {
+  test('the default startConcurrency does not hold back a few user agents', async () => {
     const { registrar } = await setup();
     expect(registrar.mostUnanswered).toBe(3);
   });
 
-  test('requestConcurrency and stopConcurrency take a whole number of at least 1, or Infinity', () => {
-    const servers = config('alice').servers;
-    for (const n of [0, 1.5, -1, Number.NaN])
-      for (const key of ['requestConcurrency', 'stopConcurrency'])
-        expect(() => new SipStack({ servers, [key]: n })).toThrow(new RegExp(`^${key} must be`));
-    expect(() => new SipStack({ servers, requestConcurrency: Infinity, stopConcurrency: 1 })).not.toThrow();
+  test('with a registrar that does not answer, the next first registration begins after 1 s', async () => {
+    const { clock, registrar, stack } = await setup(['alice'], undefined, { startConcurrency: 1 });
+    registrar.hostile = () => [];
+    const at: number[] = [];
+    const handle = registrar.handle.bind(registrar);
+    vi.spyOn(registrar, 'handle').mockImplementation(async (bytes) => {
+      at.push(clock.now());
+      await handle(bytes);
+    });
+    const t0 = clock.now();
+    for (const user of ['alice', 'bob', 'carol'] as const)
+      await new UserAgent(config(user), { stack }).start();
+    await run(clock, 2_500);
+    expect(at.map((t) => t - t0)).toEqual([0, 1_000, 2_000]);
   });
 
-  test('stop() refuses the requests still waiting for a place instead of leaving them pending', async () => {
-    const { clock, registrar, stack } = await setup(['alice'], undefined, { requestConcurrency: 1 });
-    registrar.hostile = () => []; // silent: the one place stays taken
-    const outcomes: string[] = [];
-    const sent = ['o-1', 'o-2'].map((id) =>
-      stack.sender.send(outgoing('OPTIONS', id)).then(
-        (r) => outcomes.push(`${id} ${r.status}`),
-        (e: UserAgentError) => outcomes.push(`${id} ${e.code}`),
-      ),
-    );
+  test('a user agent stopped while it waits for its turn never registers; refreshes do not wait', async () => {
+    const { clock, registrar, stack, agents } = await setup(['alice'], undefined, { startConcurrency: 1 });
+    const [alice] = agents;
+    const bob = new UserAgent(config('bob'), { stack });
+    const carol = new UserAgent(config('carol'), { stack });
+    registrar.hostile = () => []; // silent: bob's first REGISTER holds the only place
+
+    await bob.start();
+    await carol.start();
+    const refresh = alice!.register().catch(() => undefined);
     await run(clock, 100);
-    expect(registrar.received.map((r) => r.callId).slice(-1)).toEqual(['o-1']); // o-2 waits
-    const stopping = stack.stop();
+    await carol.stop();
     await run(clock, 3_000);
-    await stopping;
-    await Promise.race([Promise.all(sent.slice(1)), run(clock, 100).then(() => 'still pending')]);
-    expect(outcomes).toEqual(['o-2 STOPPED']);
-    expect(registrar.received.map((r) => r.callId)).not.toContain('o-2');
+    const users = registrar.received.map((r) => (r.from?.uri.kind === 'sip' ? r.from.uri.user : ''));
+    expect(users.slice(2)).toEqual(['bob', 'alice']);
+    expect(users).not.toContain('carol');
+    expect(stack.userAgentCount).toBe(2);
+    registrar.hostile = undefined;
+    await during(clock, stack.stop(), 5_000);
+    await refresh;
+    expect(clock.pending).toBe(0);
+  });
+
+  test('startConcurrency and stopConcurrency take a whole number of at least 1, or Infinity', () => {
+    const servers = config('alice').servers;
+    for (const n of [0, 1.5, -1, Number.NaN])
+      for (const key of ['startConcurrency', 'stopConcurrency'])
+        expect(() => new SipStack({ servers, [key]: n })).toThrow(new RegExp(`^${key} must be`));
+    expect(() => new SipStack({ servers, startConcurrency: Infinity, stopConcurrency: 1 })).not.toThrow();
+  });
+
+  test('a request the transaction layer refuses rejects; sending never throws', async () => {
+    const { stack } = await setup(['alice']);
+    await expect(stack.sender.send(outgoing('ACK', 'a-1'))).rejects.toMatchObject({
+      name: 'TransactionError',
+    });
   });
 
   test('stop() resolves only after the transport has closed its socket', async () => {
