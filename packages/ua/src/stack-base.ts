@@ -107,7 +107,8 @@ export interface SipStackOptions {
    * once; the others begin theirs in turn, in the order they started. Default 200; `Infinity`
    * for no bound. Without one, ten thousand user agents started at once send ten thousand
    * REGISTERs in one burst: over UDP the socket buffers overflow and Timer A's retransmissions
-   * back off. Refreshes, un-REGISTERs and explicit `register()` calls never wait.
+   * back off. Refreshes, un-REGISTERs, explicit `register()` calls and registrations after a
+   * reconnect (over a stream, which loses nothing to a burst) never wait.
    */
   startConcurrency?: number;
 }
