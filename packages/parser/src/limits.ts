@@ -14,3 +14,15 @@ export const DEFAULT_LIMITS: Readonly<ParseLimits> = Object.freeze({
   maxHeaders: 256,
   maxLineLength: 16_384,
 });
+
+/**
+ * `limits` with each limit it leaves out, or gives as `undefined`, at its default: a spread
+ * would let an explicit `undefined` switch that limit off.
+ */
+export function withDefaults(limits: Partial<ParseLimits>): ParseLimits {
+  return {
+    maxMessageBytes: limits.maxMessageBytes ?? DEFAULT_LIMITS.maxMessageBytes,
+    maxHeaders: limits.maxHeaders ?? DEFAULT_LIMITS.maxHeaders,
+    maxLineLength: limits.maxLineLength ?? DEFAULT_LIMITS.maxLineLength,
+  };
+}

@@ -4,7 +4,7 @@ import { TOKEN_CHARS } from './escape.js';
 import { bytesAre, bytesOf, DIGIT, digitsAt, named, runEnd, TOKEN as TOKEN_CLASS } from './fast-scan.js';
 import { headerKey, idOfSpan, keyId, keyOfId, nameHash } from './header-names.js';
 import { Headers } from './headers.js';
-import { DEFAULT_LIMITS, type ParseLimits } from './limits.js';
+import { DEFAULT_LIMITS, type ParseLimits, withDefaults } from './limits.js';
 import { type SipMessage, SipRequest, SipResponse } from './message.js';
 import { isTokenChar, trimLws } from './scanner.js';
 import { parseUriAt, sipUriScan, uriScanStop } from './uri.js';
@@ -48,7 +48,7 @@ export function findHeaderEnd(bytes: Uint8Array, from = 0): number {
  * message is in use. Throws only {@link SipParseError}.
  */
 export function parseMessage(bytes: Uint8Array, options?: ParseOptions): SipMessage {
-  const limits = options?.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
+  const limits = options?.limits ? withDefaults(options.limits) : DEFAULT_LIMITS;
   const framing = options?.framing ?? 'datagram';
   if (bytes.length > limits.maxMessageBytes) {
     throw new SipParseError(

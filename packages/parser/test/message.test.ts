@@ -149,6 +149,18 @@ describe('parseMessage', () => {
     );
   });
 
+  test('a limit given as undefined keeps its default instead of switching it off', () => {
+    const lines = ['OPTIONS sip:a@b SIP/2.0', ...Array.from({ length: 300 }, (_, i) => `X-${i}: v`), '', ''];
+    const many = crlf(...lines);
+    const limits = { maxHeaders: undefined, maxMessageBytes: undefined, maxLineLength: undefined };
+    expect(failure(() => parseMessage(many, { limits }))).toMatchObject({ code: 'TOO_MANY_HEADERS' });
+    expect(
+      failure(() =>
+        parseMessage(crlf(`OPTIONS sip:a@b SIP/2.0`, `X: ${'a'.repeat(70_000)}`, '', ''), { limits }),
+      ),
+    ).toMatchObject({ code: 'TOO_LARGE' });
+  });
+
   test('enforces limits', () => {
     const lines = ['OPTIONS sip:a@b SIP/2.0', ...Array.from({ length: 20 }, (_, i) => `X-${i}: v`), '', ''];
     const many = crlf(...lines);

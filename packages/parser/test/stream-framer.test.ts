@@ -131,6 +131,32 @@ describe('StreamFramer', () => {
     });
   });
 
+  test('finds Content-Length lines as the parser does: a bare CR does not start a line', () => {
+    const next = 'OPTIONS sip:b@h SIP/2.0\r\nCall-ID: second\r\nContent-Length: 0\r\n\r\n';
+    // The Content-Length hidden behind a bare CR would swallow the next message.
+    const hidden = `OPTIONS sip:a@h SIP/2.0\r\nX-A: a\rContent-Length: ${next.length}\r\nCall-ID: first\r\n\r\n`;
+    expect(() => new StreamFramer().push(enc(hidden + next))).toThrow(/Content-Length required/);
+    // With a real one as well, the first message ends where that one says; the parser refuses
+    // it, and the next one is read in step.
+    const both = hidden.replace('Call-ID: first', 'Call-ID: first\r\nl: 0');
+    const items = new StreamFramer().push(enc(both + next));
+    expect(items).toHaveLength(2);
+    const [first, second] = items.map((i) => (i.kind === 'message' ? i.bytes : new Uint8Array()));
+    expect(() => parseMessage(first!, { framing: 'stream' })).toThrow(SipParseError);
+    expect(parseMessage(second!, { framing: 'stream' }).callId).toBe('second');
+  });
+
+  test('a Content-Length value of 60,000 spaces is refused as one pass over it, not a backtracking search', () => {
+    // A lazy-match expression took 12.7 s over this header section (and 40 s for `l:`), with
+    // the event loop stopped: a test timeout catches a return of that.
+    for (const name of ['Content-Length', 'l']) {
+      const text = `OPTIONS sip:a@h SIP/2.0\r\n${name}: 1${' '.repeat(60_000)}x\r\n\r\n`;
+      expect(() => new StreamFramer({ maxMessageBytes: 100_000 }).push(enc(text))).toThrow(
+        expect.objectContaining({ code: 'BAD_CONTENT_LENGTH' }),
+      );
+    }
+  });
+
   test('a header dripped one byte at a time is scanned once, not once per byte', () => {
     // Work is counted, not timed: the bytes handed to findHeaderEnd to search, and the bytes
     // copied. Searching or copying all the held bytes again on every push (what this guards
