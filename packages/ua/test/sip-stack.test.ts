@@ -307,7 +307,8 @@ describe('SipStack', () => {
     await run(clock, 3_000);
     await stopping;
     await Promise.race([Promise.all(sent.slice(1)), run(clock, 100).then(() => 'still pending')]);
-    expect(outcomes).toEqual(['o-2 STOPPED']);
+    // The one in flight ends with the transaction layer (a local 503); the waiting one is refused.
+    expect(outcomes).toEqual(['o-1 503', 'o-2 STOPPED']);
     expect(registrar.received.map((r) => r.callId)).not.toContain('o-2');
   });
 
