@@ -1,5 +1,5 @@
 import { createResponse, type SipRequest, type SipResponse, serialize } from '@sipkit/parser';
-import { Emitter } from '@sipkit/transport';
+import { Emitter, type Endpoint } from '@sipkit/transport';
 import { sendBytes, type TransactionContext } from './context.js';
 import { type TransactionError, TransactionTimeoutError, TransactionTransportError } from './errors.js';
 import { markLocal } from './local-response.js';
@@ -49,6 +49,11 @@ export abstract class ClientTransactionBase<S extends string, T extends string> 
     this.final = new Promise((resolve) => {
       this.#resolveFinal = resolve;
     });
+  }
+
+  /** Where the request was sent: the `target` given to the layer, undefined for the transport's own peer. */
+  get target(): Endpoint | undefined {
+    return this.ctx.target;
   }
 
   /** Subscribes to an event; returns a function that unsubscribes. */

@@ -1,4 +1,4 @@
-import type { Clock } from '@sipkit/transport';
+import type { Clock, Endpoint } from '@sipkit/transport';
 import type { TimerValues } from './timers.js';
 
 /**
@@ -14,6 +14,11 @@ export interface TransactionContext {
   reliable: boolean;
   /** Sends bytes to the peer of this transaction; rejects when the transport cannot. */
   send(bytes: Uint8Array): Promise<void>;
+  /**
+   * (Client transactions) where the request goes: the `target` given to the layer, undefined
+   * for the transport's own peer. A lost connection ends the transactions sent to it.
+   */
+  target?: Endpoint;
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   serialize,
   type Via,
 } from '@sipkit/parser';
-import type { Clock, Endpoint, RandomSource, Transport } from '@sipkit/transport';
+import type { Clock, Endpoint, Logger, RandomSource, Transport } from '@sipkit/transport';
 import type { TransactionContext } from './context.js';
 import { TransactionError } from './errors.js';
 import { generateBranch, generateTag } from './ids.js';
@@ -28,6 +28,7 @@ import {
 } from './timers.js';
 import type { ClientTransaction, ServerTransaction, TransactionUser } from './transaction-user.js';
 import {
+  bareHost,
   type ClientViaOptions,
   clientVia,
   hasSentBy,
@@ -62,6 +63,11 @@ export interface TransactionLayerOptions {
    * UAS that does not do INVITE (405 or 501) may. Left out, they are left out of a bundle too.
    */
   invite?: InviteTransactionFactories;
+  /**
+   * Where a fault of the TU (an `onRequest` or `onCancel` that throws) is reported, as an error.
+   * Without one the error is rethrown in a microtask, so it is not lost.
+   */
+  logger?: Logger;
 }
 
 /** Options of {@link TransactionLayer.request}. */
@@ -93,7 +99,6 @@ export class TransactionLayer {
   #servers: Map<string, ServerTransaction> | undefined;
   /** Made on first use, as `targets`: a user agent with a stack of its own may never need them. */
   #merged: Map<string, ServerTransaction> | undefined;
-  #targets: WeakMap<ClientTransaction, Endpoint | undefined> | undefined;
   readonly #unsubscribe: () => void;
   /** Drawn on the first stateless answer: keys the To tags of stateless answers. */
   #tagSalt: string | undefined;
@@ -110,11 +115,20 @@ export class TransactionLayer {
     this.#ownTimers = settings && [timerValues(settings, false), timerValues(settings, true)];
     const offMessage = this.#transport.on('message', (msg, source) => this.#receive(msg, source));
     const offState = this.#transport.on('state', (state, error) => {
-      if (state === 'disconnected' || state === 'closed') this.#connectionLost(error);
+      // With a connection per peer, `connectionClosed` already ended what the main one carried.
+      if (state === 'closed' || (state === 'disconnected' && !this.#transport.connectionEvents))
+        this.#failClients(error ?? new Error('the connection went down'));
     });
+    const offConnection = this.#transport.on('connectionClosed', (peers, main, error) =>
+      this.#failClients(
+        error ?? new Error(`the connection to ${peers[0]?.host}:${peers[0]?.port} closed`),
+        (to) => (to ? peers.some((p) => p.port === to.port && bareHost(p.host) === bareHost(to.host)) : main),
+      ),
+    );
     this.#unsubscribe = () => {
       offMessage();
       offState();
+      offConnection();
     };
   }
 
@@ -161,11 +175,7 @@ export class TransactionLayer {
       throw new TransactionError('INVALID_STATE', `cannot CANCEL an INVITE in state ${invite.state}`);
     const cancel = createCancel(invite.request);
     const branch = invite.request.topVia!.branch!;
-    return this.#startClient(
-      cancel,
-      branch,
-      options.target ?? this.#targets?.get(invite),
-    ) as NonInviteClientTransaction;
+    return this.#startClient(cancel, branch, options.target ?? invite.target) as NonInviteClientTransaction;
   }
 
   /**
@@ -188,11 +198,16 @@ export class TransactionLayer {
     return branch;
   }
 
-  /** Stops listening and stops every transaction's timers. Nothing is sent afterwards. */
+  /**
+   * Stops listening and stops every transaction's timers. Nothing is sent afterwards. A client
+   * transaction still waiting for its final response ends as on a transport error (a synthetic
+   * 503 settles its `final`), since no response can reach it any more.
+   */
   close(): void {
     this.#unsubscribe();
     const clients = this.#clients;
     const servers = this.#servers;
+    this.#failClients(new Error('the transaction layer closed'));
     this.#clients = undefined;
     this.#servers = undefined;
     this.#merged = undefined;
@@ -201,25 +216,21 @@ export class TransactionLayer {
   }
 
   /**
-   * The transport went down: the requests sent over it will get no response there, so their
-   * transactions end now (a transport error, RFC 3261 section 17.1.4) rather than at Timer F or
-   * B, and their users can send again over the next connection at once.
+   * A connection went down (every one, without `sentTo`): the requests sent over it will get no
+   * response there, so their transactions end now (a transport error, RFC 3261 section 17.1.4)
+   * rather than at Timer F or B, and their users can send again over the next connection at once.
+   * `sentTo` picks them by their target (undefined: the transport's own peer).
    */
-  #connectionLost(error: Error | undefined): void {
-    const cause = error ?? new Error('the connection went down');
-    for (const tx of [...(this.#clients?.values() ?? [])]) tx.transportFailed(cause);
+  #failClients(cause: Error, sentTo?: (target: Endpoint | undefined) => boolean): void {
+    for (const tx of [...(this.#clients?.values() ?? [])])
+      if (!sentTo || sentTo(tx.target)) tx.transportFailed(cause);
   }
 
   #startClient(request: SipRequest, branch: string, target: Endpoint | undefined): ClientTransaction {
     const key = clientKey(branch, request.method);
-    const ctx = this.#context((bytes) => this.#transport.send(bytes, target));
+    const ctx = this.#context((bytes) => this.#transport.send(bytes, target), target);
     const invite = request.method === 'INVITE' ? this.#options.invite : undefined;
     const tx = invite ? invite.client(request, key, ctx) : new NonInviteClientTransaction(request, key, ctx);
-    // Only a CANCEL needs it again; a map entry per REGISTER would outgrow the GC during a burst.
-    if (invite) {
-      this.#targets ??= new WeakMap();
-      this.#targets.set(tx, target);
-    }
     this.#clients ??= new Map();
     this.#clients.set(key, tx);
     tx.on('state', (state) => {
@@ -229,8 +240,8 @@ export class TransactionLayer {
     return tx;
   }
 
-  #context(send: (bytes: Uint8Array) => Promise<void>): TransactionContext {
-    return { clock: this.#clock, timers: this.timers, reliable: this.#transport.reliable, send };
+  #context(send: (bytes: Uint8Array) => Promise<void>, target?: Endpoint): TransactionContext {
+    return { clock: this.#clock, timers: this.timers, reliable: this.#transport.reliable, send, target };
   }
 
   /** Entry point for everything the transport delivers. */
@@ -322,11 +333,34 @@ export class TransactionLayer {
       this.#dispatchCancel(tx, request, invite?.kind === 'invite-server' ? invite : undefined);
       return;
     }
-    if (!this.user) {
+    const user = this.user;
+    if (!user) {
       tx.respond(this.#answer(request, 503, 'No Transaction User'));
       return;
     }
-    this.user.onRequest(tx, request);
+    this.#toUser(tx, () => user.onRequest(tx, request));
+  }
+
+  /**
+   * Hands `tx` to the TU. A TU that throws has a fault: it is reported (to the logger, else
+   * rethrown in a microtask), and a request it left unanswered gets 500 (RFC 3261 section
+   * 21.5.1), or its transaction would wait for ever in the layer's map.
+   */
+  #toUser(tx: ServerTransaction, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      const { request } = tx;
+      const logger = this.#options.logger;
+      if (logger)
+        logger.error(`the transaction user threw on ${request.method}: ${(err as Error)?.message ?? err}`);
+      else
+        queueMicrotask(() => {
+          throw err;
+        });
+      if (tx.state === 'trying' || tx.state === 'proceeding')
+        tx.respond(createResponse(request, 500, { toTag: tx.responseToTag ?? generateTag(this.#random) }));
+    }
   }
 
   #dispatchCancel(
@@ -334,8 +368,9 @@ export class TransactionLayer {
     cancel: SipRequest,
     invite: InviteServerTransaction | undefined,
   ): void {
-    if (this.user?.onCancel) {
-      this.user.onCancel(tx, cancel, invite);
+    const user = this.user;
+    if (user?.onCancel) {
+      this.#toUser(tx, () => user.onCancel!(tx, cancel, invite));
       return;
     }
     if (!invite) {
@@ -363,9 +398,14 @@ export class TransactionLayer {
     destination: Endpoint,
     reconnect: Endpoint | undefined,
   ): ServerTransaction {
+    const transport = this.#transport;
     const ctx = this.#context((bytes) => {
-      const sent = this.#transport.send(bytes, destination);
-      return reconnect ? sent.catch(() => this.#transport.send(bytes, reconnect)) : sent;
+      // The source is the request's connection: usable only while open, never dialled (its
+      // port is ephemeral). A transport that cannot tell is tried, then the reconnect address.
+      if (reconnect && transport.hasConnection?.(destination) === false)
+        return transport.send(bytes, reconnect);
+      const sent = transport.send(bytes, destination);
+      return reconnect ? sent.catch(() => transport.send(bytes, reconnect)) : sent;
     });
     const invite = this.#options.invite;
     let tx: ServerTransaction;

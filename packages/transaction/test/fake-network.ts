@@ -78,6 +78,10 @@ export class FakeTransport implements Transport {
   state: TransportState = 'connected';
   /** Where sends without a target go (a "connected" peer, as with WebSocket). */
   peer: Endpoint | undefined;
+  /** Set to act as a transport with a connection per peer (TCP, TLS), which reports each it loses. */
+  connectionEvents: boolean | undefined;
+  /** Set to tell which connections are open, as a transport with a connection per peer does. */
+  hasConnection: ((peer: Endpoint) => boolean) | undefined;
   /** When set, every send rejects with this error. */
   failWith: Error | undefined;
   private readonly listeners = new Map<keyof TransportEvents, Set<(...args: never[]) => void>>();
@@ -129,7 +133,12 @@ export class FakeTransport implements Transport {
   /** Changes the state and tells the listeners, as a transport whose connection went down does. */
   setState(state: TransportState, error?: Error): void {
     this.state = state;
-    for (const fn of this.listeners.get('state') ?? []) (fn as TransportEvents['state'])(state, error);
+    this.emit('state', state, error);
+  }
+
+  /** Tells the listeners of `event`, as the transport would. */
+  emit<E extends keyof TransportEvents>(event: E, ...args: Parameters<TransportEvents[E]>): void {
+    for (const fn of this.listeners.get(event) ?? []) (fn as unknown as (...a: typeof args) => void)(...args);
   }
 
   /** Collects every message this transport receives. */

@@ -1,13 +1,7 @@
 import { createResponse, Headers, parseVia, type SipRequest, type SipResponse } from '@sipkit/parser';
 import { VirtualClock } from '@sipkit/transport';
 import { describe, expect, it } from 'vitest';
-import {
-  reconnectDestination,
-  responseDestination,
-  stampReceived,
-  TransactionLayer,
-  type TransactionLayerOptions,
-} from '../src/index.js';
+import { reconnectDestination, responseDestination, stampReceived, TransactionLayer } from '../src/index.js';
 import { counterRandom, FakeNetwork } from './fake-network.js';
 import { lines, makeRequest, PEER, rawRequest, recordingUser, setup, UA } from './helpers.js';
 
@@ -285,22 +279,24 @@ describe('section 18.2.2: a new connection when the request’s is gone', () => 
     expect(reconnectDestination(parseVia('SIP/2.0/UDP 10.1.1.1;branch=z9hG4bKx'), src)).toBe(undefined);
   });
 
-  function refusingSource(protocol: 'TCP' | 'UDP', options: Partial<TransactionLayerOptions> = {}) {
-    const env = setup(protocol, options);
+  /** `open`: whether the transport reports the request's connection still open. */
+  function refusingSource(protocol: 'TCP' | 'UDP', open = false) {
+    const env = setup(protocol);
     const user = recordingUser();
     env.layer.user = user;
     const targets: string[] = [];
     const send = env.transport.send.bind(env.transport);
-    // The connection the request came on is gone: sending to its source fails.
+    env.transport.hasConnection = (peer) => open && peer.host === PEER.host && peer.port === PEER.port;
+    // Dialling the source's ephemeral port fails, as it does once the connection is gone.
     env.transport.send = (data, target) => {
       targets.push(`${target?.host}:${target?.port}`);
-      if (target?.port === PEER.port) return Promise.reject(new Error('ECONNREFUSED'));
+      if (target?.port === PEER.port && !open) return Promise.reject(new Error('ECONNREFUSED'));
       return send(data, target);
     };
     return { ...env, user, targets };
   }
 
-  it('the layer tries the source first, then a new connection to the sent-by port', async () => {
+  it('once the request’s connection is closed, the layer goes straight to the sent-by port, never dialling the source', async () => {
     const env = refusingSource('TCP');
     env.peer.sendText(rawRequest('OPTIONS', { via: `SIP/2.0/TCP ${PEER.host}:5090;branch=z9hG4bKtcp` }), UA);
     env.clock.advance(5);
@@ -308,9 +304,32 @@ describe('section 18.2.2: a new connection when the request’s is gone', () => 
     tx.respond(createResponse(req, 200, { toTag: 'x' }));
     await Promise.resolve();
     await Promise.resolve();
-    expect(env.targets).toEqual([`${PEER.host}:${PEER.port}`, `${PEER.host}:5090`]);
+    expect(env.targets).toEqual([`${PEER.host}:5090`]);
     expect(env.user.failures).toEqual([]);
     expect(env.net.sentBy(UA).map((p) => p.to)).toEqual([{ host: PEER.host, port: 5090 }]);
+  });
+
+  it('while the request’s connection is open, the response goes over it', async () => {
+    const env = refusingSource('TCP', true);
+    env.peer.sendText(rawRequest('OPTIONS', { via: `SIP/2.0/TCP ${PEER.host}:5090;branch=z9hG4bKtcp` }), UA);
+    env.clock.advance(5);
+    const [tx, req] = env.user.requests[0]!;
+    tx.respond(createResponse(req, 200, { toTag: 'x' }));
+    await Promise.resolve();
+    expect(env.targets).toEqual([`${PEER.host}:${PEER.port}`]);
+    expect(env.net.sentBy(UA).map((p) => p.to)).toEqual([PEER]);
+  });
+
+  it('a transport that cannot tell whether it is open: the source is tried first, then the sent-by port', async () => {
+    const env = refusingSource('TCP');
+    env.transport.hasConnection = undefined;
+    env.peer.sendText(rawRequest('OPTIONS', { via: `SIP/2.0/TCP ${PEER.host}:5090;branch=z9hG4bKtcp` }), UA);
+    env.clock.advance(5);
+    const [tx, req] = env.user.requests[0]!;
+    tx.respond(createResponse(req, 200, { toTag: 'x' }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(env.targets).toEqual([`${PEER.host}:${PEER.port}`, `${PEER.host}:5090`]);
+    expect(env.user.failures).toEqual([]);
   });
 
   it('reports the failure when the new connection fails too', async () => {
@@ -321,7 +340,7 @@ describe('section 18.2.2: a new connection when the request’s is gone', () => 
     const [tx, req] = env.user.requests[0]!;
     tx.respond(createResponse(req, 200, { toTag: 'x' }));
     await new Promise((r) => setTimeout(r, 0));
-    expect(env.targets).toEqual([`${PEER.host}:${PEER.port}`, `${PEER.host}:5060`]);
+    expect(env.targets).toEqual([`${PEER.host}:5060`]);
     expect(env.user.failures).toHaveLength(1);
     expect(env.layer.serverCount).toBe(0);
   });

@@ -47,9 +47,18 @@ function options(server: Transport, listener: Transport, id: string): Uint8Array
   return new TextEncoder().encode(text);
 }
 
-/** A TCP transport listening on loopback with a transaction layer that records what it gets. */
+/**
+ * A TCP transport listening on loopback with a transaction layer that records what it gets;
+ * `targets` lists where the layer sent.
+ */
 async function serverLayer() {
   const server = await tcp(true);
+  const targets: number[] = [];
+  const send = server.send.bind(server);
+  server.send = (data, target) => {
+    targets.push(target?.port ?? 0);
+    return send(data, target);
+  };
   const user = recordingUser();
   const layer = new TransactionLayer({
     transport: server,
@@ -58,12 +67,12 @@ async function serverLayer() {
     user,
   });
   cleanups.push(() => layer.close());
-  return { server, user };
+  return { server, user, targets };
 }
 
 describe('RFC 3261 section 18.2.2 over loopback TCP', () => {
-  it('answers on a new connection to the sent-by port when the request’s connection is gone', async () => {
-    const { server, user } = await serverLayer();
+  it('answers on a new connection to the sent-by port when the request’s connection is gone, never dialling its source', async () => {
+    const { server, user, targets } = await serverLayer();
     // The client listens on its sent-by port but sends from another connection (an ephemeral port).
     const listener = await tcp(true);
     const sender = await tcp(false);
@@ -80,10 +89,12 @@ describe('RFC 3261 section 18.2.2 over loopback TCP', () => {
     expect(user.failures).toEqual([]);
     expect((received[0] as SipResponse).status).toBe(200);
     expect((received[0] as SipResponse).callId).toBe('route1');
+    // The source port was ephemeral: only the sent-by port is dialled (RFC 3261 section 18.2.2).
+    expect(targets).toEqual([listener.local.port]);
   });
 
   it('still uses the request’s connection while it is open', async () => {
-    const { server, user } = await serverLayer();
+    const { server, user, targets } = await serverLayer();
     const listener = await tcp(true);
     const sender = await tcp(false);
     const onSender = inbox(sender);
@@ -97,5 +108,6 @@ describe('RFC 3261 section 18.2.2 over loopback TCP', () => {
     expect((onSender[0] as SipResponse).status).toBe(200);
     expect(onListener).toEqual([]);
     expect(listener.connectionCount).toBe(0);
+    expect(targets).toHaveLength(1);
   });
 });

@@ -24,6 +24,12 @@ export interface TransportEvents {
   state: (state: TransportState, error?: Error) => void;
   /** An RFC 5626 flow failed (no pong in time, or the connection dropped): re-register. */
   flowFailed: (reason: string) => void;
+  /**
+   * (Transports with {@link Transport.connectionEvents}.) One connection closed: `peers` are the
+   * addresses a send reached it by (its peer's address, and the one it was dialled by), `main`
+   * is true for the connection to the transport's own peer (sends without a target).
+   */
+  connectionClosed: (peers: readonly Endpoint[], main: boolean, error?: Error) => void;
 }
 
 /**
@@ -39,6 +45,13 @@ export interface Transport {
   readonly secure: boolean;
   /** Lifecycle state; every change is also emitted as the `state` event. */
   readonly state: TransportState;
+  /**
+   * True for transports with a connection per peer (TCP, TLS) that emit `connectionClosed` for
+   * each connection they lose: their `disconnected` then means only that the main one went,
+   * which `connectionClosed` already told. Absent (one connection, or none): `disconnected`
+   * means everything sent is lost.
+   */
+  readonly connectionEvents?: boolean;
   /** Local address for Via sent-by and Contact; valid once connected. */
   readonly local: Endpoint;
   /** Opens sockets or the connection; resolves when ready to send. */
@@ -49,6 +62,12 @@ export interface Transport {
    * Rejects with `TransportError` when the bytes cannot be sent.
    */
   send(data: SipMessage | Uint8Array, target?: Endpoint): Promise<void>;
+  /**
+   * Optional: whether a connection to `peer` is open now (transports with a connection per
+   * peer). A response may go back over the request's connection only while it is open (RFC
+   * 3261 section 18.2.2); `send` to a peer without one would dial it.
+   */
+  hasConnection?(peer: Endpoint): boolean;
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): () => void;
   /** Closes everything; nothing keeps the process alive afterwards. */

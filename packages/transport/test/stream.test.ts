@@ -95,6 +95,33 @@ describe.each(['TCP', 'TLS'] as Kind[])('%s stream handling', (kind) => {
     await expect(cli.send(bytes('x'))).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
   });
 
+  it('reports each connection it loses, with the addresses sends reached it by, before the state change', async () => {
+    const main = await server(kind);
+    const other = await server(kind);
+    const cli = make(kind, { remote: main.local });
+    await cli.connect();
+    expect(cli.connectionEvents).toBe(true);
+    // The other connection is dialled by a name, as a target from a Route or DNS would be.
+    const byName = { host: 'localhost', port: other.local.port };
+    await cli.send(optionsRequest({ transport: kind, host: '127.0.0.1', port: 1 }), byName);
+    expect(cli.hasConnection(byName)).toBe(true);
+    expect(cli.hasConnection(main.local)).toBe(true);
+    const events: string[] = [];
+    const show = (e: { host: string; port: number }) =>
+      `${e.host}:${e.port === other.local.port ? 'other' : 'main'}`;
+    cli.on('connectionClosed', (peers, isMain) => events.push(`${peers.map(show).join(' ')} main=${isMain}`));
+    cli.on('state', (state) => events.push(state));
+    await other.close();
+    await until(() => events.length === 1);
+    expect(events).toEqual([`${other.local.host}:other localhost:other main=false`]);
+    expect(cli.state).toBe('connected');
+    expect(cli.hasConnection(byName)).toBe(false);
+    await main.close();
+    await until(() => events.length === 3);
+    expect(events.slice(1)).toEqual([`${main.local.host}:main main=true`, 'disconnected']);
+    expect(cli.hasConnection(main.local)).toBe(false);
+  });
+
   it('fails to connect to a closed port', async () => {
     const srv = await server(kind);
     const port = srv.local.port;

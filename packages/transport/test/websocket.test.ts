@@ -1,5 +1,5 @@
 import { createServer as createHttpsServer } from 'node:https';
-import { serialize } from '@sipkit/parser';
+import { DEFAULT_LIMITS, serialize } from '@sipkit/parser';
 import {
   ReconnectingTransport,
   VirtualClock,
@@ -164,6 +164,39 @@ describe('WebSocketTransport with ws (RFC 7118)', () => {
     await srv.close();
     const u = client({ url: srv.url });
     await expect(u.connect()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+  });
+
+  it('closes the connection (1009) on a frame larger than maxMessageBytes instead of buffering it', async () => {
+    const srv = await wsServer();
+    const t = client({ url: srv.url, limits: { maxMessageBytes: 1000 } });
+    await t.connect();
+    await until(() => srv.peers.length === 1);
+    const closed = new Promise<number>((r) => srv.peers[0]!.once('close', (code) => r(code)));
+    const messages: unknown[] = [];
+    t.on('message', (m) => messages.push(m));
+    const big = optionsRequest({
+      transport: 'WS',
+      host: 'server.invalid',
+      port: 0,
+      callId: 'x'.repeat(1200),
+    });
+    srv.peers[0]!.send(new TextDecoder().decode(serialize(big)));
+    expect(await closed).toBe(1009);
+    await until(() => t.state === 'disconnected');
+    expect(messages).toEqual([]);
+  });
+
+  it('caps frames at the parser default without limits, also through nodeWebSocketWith', async () => {
+    const srv = await wsServer();
+    const a = client({ url: srv.url });
+    const b = client({ url: srv.url, WebSocket: nodeWebSocketWith({}) });
+    await a.connect();
+    await b.connect();
+    await until(() => srv.peers.length === 2);
+    const codes = srv.peers.map((p) => new Promise<number>((r) => p.once('close', (code) => r(code))));
+    // One byte over the default: not a valid message either way, but only the cap closes the connection.
+    for (const p of srv.peers) p.send('x'.repeat(DEFAULT_LIMITS.maxMessageBytes + 1));
+    expect(await Promise.all(codes)).toEqual([1009, 1009]);
   });
 
   it('pings the server and fails the flow when no pong comes within 10 s', async () => {

@@ -359,7 +359,11 @@ export class StackBase implements TransactionUser {
 
   /** Closes the layer and the transport; the one way into `stopped`. */
   protected async close(): Promise<void> {
-    this.#layer?.close();
+    // Forgotten first: closing settles what is in flight (a 503 each), and a registerer that
+    // sends again on that finds the stack stopped rather than a closed layer.
+    const layer = this.#layer;
+    this.#layer = undefined;
+    layer?.close();
     await this.transport?.close();
     this.#setState('stopped');
   }

@@ -282,10 +282,9 @@ describe('SipStack', () => {
       await handle(bytes);
     });
     const t0 = clock.now();
-    for (const user of ['alice', 'bob', 'carol'] as const)
-      await new UserAgent(config(user), { stack }).start();
+    for (const user of ['bob', 'carol'] as const) await new UserAgent(config(user), { stack }).start();
     await run(clock, 2_500);
-    expect(at.map((t) => t - t0)).toEqual([0, 1_000, 2_000]);
+    expect(at.map((t) => t - t0)).toEqual([0, 1_000]);
   });
 
   test('a user agent stopped while it waits for its turn never registers; refreshes do not wait', async () => {

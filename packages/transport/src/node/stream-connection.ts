@@ -51,6 +51,8 @@ export class StreamConnection {
   private ended = false;
   /** When set, the idle timer leaves this connection open (a transport's main flow). */
   pinned = false;
+  /** The address this end dialled it by when that is not {@link remote} (a host name, say). */
+  dialled: Endpoint | undefined;
 
   constructor(
     private readonly socket: Socket,

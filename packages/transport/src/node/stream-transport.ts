@@ -59,6 +59,8 @@ export class StreamTransport extends BaseTransport {
   readonly protocol: 'TCP' | 'TLS';
   readonly reliable = true;
   readonly secure: boolean;
+  /** Each connection lost is reported as `connectionClosed`. */
+  readonly connectionEvents = true;
   private readonly host: string;
   private readonly port: number;
   private readonly listen: boolean;
@@ -108,6 +110,11 @@ export class StreamTransport extends BaseTransport {
   /** Number of open connections (for tests and diagnostics). */
   get connectionCount(): number {
     return new Set(this.connections.values()).size;
+  }
+
+  /** Whether a connection to `peer` (either side opened it) is open now. */
+  hasConnection(peer: Endpoint): boolean {
+    return this.connections.get(endpointKey({ host: unbracket(peer.host), port: peer.port }))?.open === true;
   }
 
   async send(data: SipMessage | Uint8Array, target?: Endpoint): Promise<void> {
@@ -230,7 +237,7 @@ export class StreamTransport extends BaseTransport {
           reject(new TransportError('CLOSED', 'transport closed'));
           return;
         }
-        resolve(this.adopt(socket, true, endpointKey({ host, port: to.port })));
+        resolve(this.adopt(socket, true, { host, port: to.port }));
       };
       const onError = (err: Error): void => {
         this.clock.clearTimeout(timer);
@@ -263,7 +270,7 @@ export class StreamTransport extends BaseTransport {
   }
 
   /** Wraps a connected socket; it is found again by its peer address (and the name it was dialled by). */
-  private adopt(socket: Socket, outgoing: boolean, dialledKey?: string): StreamConnection {
+  private adopt(socket: Socket, outgoing: boolean, dialled?: Endpoint): StreamConnection {
     const conn = new StreamConnection(socket, this.hooks, {
       clock: this.clock,
       random: this.random,
@@ -277,15 +284,28 @@ export class StreamTransport extends BaseTransport {
       if (this.flowAlive !== undefined) conn.keepFlowAlive(this.flowAlive);
       if (this.flowTimer !== undefined) conn.setFlowTimer(this.flowTimer);
     }
-    this.connections.set(endpointKey(conn.remote), conn);
-    if (dialledKey) this.connections.set(dialledKey, conn);
+    const key = endpointKey(conn.remote);
+    this.connections.set(key, conn);
+    const dialledKey = dialled && endpointKey(dialled);
+    if (dialledKey && dialledKey !== key) {
+      conn.dialled = dialled;
+      this.connections.set(dialledKey, conn);
+    }
     return conn;
   }
 
   private forget(conn: StreamConnection, error?: Error): void {
     for (const [k, c] of this.connections) if (c === conn) this.connections.delete(k);
     this.outgoing.delete(conn);
-    if (conn !== this.main) return;
+    const main = conn === this.main;
+    // Before the state change: a transaction layer ends the transactions sent over it alone.
+    this.emitShared(
+      'connectionClosed',
+      conn.dialled ? [conn.remote, conn.dialled] : [conn.remote],
+      main,
+      error,
+    );
+    if (!main) return;
     this.main = undefined;
     if (this.state !== 'connected') return;
     const key = endpointKey(conn.remote);
