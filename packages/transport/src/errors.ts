@@ -18,6 +18,8 @@ export type TransportErrorCode =
   | 'FLOW_FAILED'
   /** No server is configured, or every reconnection attempt allowed was used. */
   | 'NO_SERVER'
+  /** The server failed a request (a timeout or transport error), so the transport moved to another. */
+  | 'SERVER_FAILED'
   /** A server address or URL could not be understood. */
   | 'BAD_ADDRESS'
   /** A listening transport has no open connection from the target, and cannot open one to it. */

@@ -5,6 +5,8 @@
  * code, but only UDP uses it, so browser bundles need not carry it.
  * @packageDocumentation
  */
+
+export { routeSourceAddress, type SourceAddressLookup } from './node/source-address.js';
 export { StreamConnection, type StreamConnectionOptions } from './node/stream-connection.js';
 export {
   StreamTransport,

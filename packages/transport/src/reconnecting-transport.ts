@@ -92,6 +92,8 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
   #timer: TimerHandle | undefined;
   #retriesUsed = 0;
   #failures = 0;
+  /** Connections that came up so far: see {@link ReconnectingTransport.connection}. */
+  #connections = 0;
   #flowTimer: number | undefined;
   /** Seconds of {@link keepFlowAlive}, applied to each new connection. */
   #flowAlive: number | undefined;
@@ -134,6 +136,39 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
   /** The server of the current (or last) connection. */
   get server(): S {
     return this.#latest.server;
+  }
+  /**
+   * Counts the connections that came up. Note it when sending: {@link ReconnectingTransport.serverFailed}
+   * then knows whether a failure happened on the connection still in use.
+   */
+  get connection(): number {
+    return this.#connections;
+  }
+
+  /**
+   * The server of connection `connection` failed a request: a transaction timed out or the
+   * transport reported an error (RFC 3263 section 4.3). For datagram transports, whose
+   * connection never drops on its own. While that connection is still the current one and there
+   * is another server, marks this one failed and moves at once to the next by weight (a bind needs
+   * no back-off); a state change to `disconnected` and back tells the users. Failures of requests
+   * sent on an earlier connection change nothing, so a burst of timeouts moves the transport once.
+   * Returns whether it moved.
+   */
+  serverFailed(connection: number, reason: string): boolean {
+    const cur = this.#current;
+    if (this.#phase !== 'up' || !cur || connection !== this.#connections || this.#pool.size < 2) return false;
+    this.logger.info(redactUrls(`${this.#describe(cur.server)} failed a request (${reason}): failing over`));
+    this.#discard();
+    this.setState('disconnected', new TransportError('SERVER_FAILED', reason));
+    this.#retriesUsed = 0;
+    this.#pool.markFailed(cur.server);
+    // Every server failed: start again from the top, but not with the one that just failed.
+    if (!this.#pool.hasAvailable) {
+      this.#pool.reset();
+      this.#pool.markFailed(cur.server);
+    }
+    this.#attempt(this.#pool.pick()!);
+    return true;
   }
 
   /**
@@ -226,6 +261,7 @@ export class ReconnectingTransport<S = string> extends BaseTransport<Reconnectin
 
   #up(server: S): void {
     this.#phase = 'up';
+    this.#connections++;
     this.#failures = 0;
     this.#policy.reset();
     this.#pool.markOk(server);

@@ -301,3 +301,78 @@ describe('ReconnectingTransport', () => {
     ).toThrow(TransportError);
   });
 });
+
+describe('ReconnectingTransport.serverFailed (a request failed: RFC 3263 section 4.3)', () => {
+  const weighted = [
+    { server: 'light', weight: 1 },
+    { server: 'heavy', weight: 10 },
+    { server: 'mid', weight: 5 },
+  ];
+
+  it('moves to the next server by weight at once, whatever the policy, and back to the top when all failed', async () => {
+    const { t, last, log, clock } = rig(jssipReconnect(), weighted);
+    const states: string[] = [];
+    t.on('state', (s, err) => states.push(err ? `${s} ${(err as TransportError).code}` : s));
+    const done = t.connect();
+    last().succeed();
+    await done;
+    expect(t.server).toBe('heavy');
+    const first = t.connection;
+    const failed = last();
+    expect(t.serverFailed(first, '408 to REGISTER')).toBe(true);
+    expect(failed.state).toBe('closed');
+    expect(t.server).toBe('mid');
+    expect(t.state).toBe('connecting');
+    last().succeed();
+    await flush();
+    expect(t.state).toBe('connected');
+    expect(t.connection).toBe(first + 1);
+    expect(states).toEqual([
+      'connecting',
+      'connected',
+      'disconnected SERVER_FAILED',
+      'connecting',
+      'connected',
+    ]);
+    expect(t.serverFailed(t.connection, '408')).toBe(true);
+    last().succeed();
+    await flush();
+    expect(t.server).toBe('light');
+    // Every server failed once: the heaviest again, never the one that just failed.
+    expect(t.serverFailed(t.connection, '503')).toBe(true);
+    expect(t.server).toBe('heavy');
+    expect(log).toEqual(['0 attempt heavy', '0 attempt mid', '0 attempt light', '0 attempt heavy']);
+    expect(clock.now()).toBe(0);
+    await t.close();
+  });
+
+  it('counts only failures on the current connection: a burst of timeouts moves it once', async () => {
+    const { t, last, made } = rig({}, weighted);
+    const done = t.connect();
+    last().succeed();
+    await done;
+    const sentOn = t.connection;
+    expect(t.serverFailed(sentOn, '408')).toBe(true);
+    // While the next one is being made, and after it is up, the old connection's failures do nothing.
+    for (let i = 0; i < 1000; i++) expect(t.serverFailed(sentOn, '408')).toBe(false);
+    expect(t.serverFailed(t.connection, '408')).toBe(false);
+    last().succeed();
+    await flush();
+    for (let i = 0; i < 1000; i++) expect(t.serverFailed(sentOn, '408')).toBe(false);
+    expect(made.map((f) => f.server)).toEqual(['heavy', 'mid']);
+    expect(t.server).toBe('mid');
+    await t.close();
+    expect(t.serverFailed(t.connection, '408')).toBe(false);
+  });
+
+  it('stays with a lone server (there is nowhere to go)', async () => {
+    const { t, last, made } = rig({}, ['only']);
+    const done = t.connect();
+    last().succeed();
+    await done;
+    expect(t.serverFailed(t.connection, '408')).toBe(false);
+    expect(made.length).toBe(1);
+    expect(t.state).toBe('connected');
+    await t.close();
+  });
+});

@@ -48,7 +48,11 @@ function tlsSettings(tls: LocalTransportConfig['tls']): TlsSettings {
   return out;
 }
 
-/** Local address to bind: loopback for a loopback server (so Via and Contact are reachable), else all. */
+/**
+ * Local address to bind: loopback for a loopback server, else every interface, so requests from
+ * other hops arrive too (UDP then reports its address toward the server for Via and Contact;
+ * TCP and TLS report the connection's own).
+ */
 function bindHost(server: ServerConfig): string {
   const { host } = serverEndpoint(server);
   if (host === '::1') return '::1';

@@ -3,6 +3,7 @@ import type { SipRequest, SipResponse } from '@sipkit/parser';
 import type { LocalInfo, RegisterSender } from '@sipkit/registerer';
 import {
   generateTag,
+  isLocalResponse,
   type ServerTransaction,
   TransactionLayer,
   type TransactionUser,
@@ -290,7 +291,8 @@ export class StackBase implements TransactionUser {
 
   /**
    * Sends `request` in a client transaction to the current server; resolves with its final
-   * response. Never throws: a request the layer refuses (an ACK, say) rejects.
+   * response. Never throws: a request the layer refuses (an ACK, say) rejects. Over UDP, a
+   * timeout or transport error on the current connection fails over to the next server first.
    * @internal
    */
   async sendRequest(request: SipRequest): Promise<SipResponse> {
@@ -299,6 +301,15 @@ export class StackBase implements TransactionUser {
     if (!layer || !transport || this.current === 'stopped')
       throw new UserAgentError('STOPPED', 'the stack is not running');
     const server = transport.server;
+    if (server.transport === 'udp') {
+      const connection = transport.connection;
+      return layer.request(request, { target: serverEndpoint(server) }).final.then((res) => {
+        // RFC 3263 section 4.3: a timeout (408) or a transport error (503) of our own, not the
+        // server's answer, moves the transport to the next server before the caller retries.
+        if (isLocalResponse(res)) transport.serverFailed(connection, `${res.status} to ${request.method}`);
+        return res;
+      });
+    }
     if (server.transport !== 'ws' && server.transport !== 'wss')
       return layer.request(request, { target: serverEndpoint(server) }).final;
     const via = this.options.via;

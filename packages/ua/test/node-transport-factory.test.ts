@@ -76,8 +76,24 @@ describe('pjsip.conf transport settings in nodeTransportFactory', () => {
     const t = nodeTransportFactory(remote, { ...context, localTransport: local });
     open.push(t);
     await t.connect();
-    // Without bind a non-loopback server gets 0.0.0.0 and a random port.
+    // Without bind a non-loopback server gets a socket on every interface (0.0.0.0) and a random
+    // port; `local` then reports the address toward the server (see the next test).
     expect(t.local).toEqual({ host: '127.0.0.1', port });
+  });
+
+  it('bind=0.0.0.0 (or ::): the socket listens on every interface, local is the address toward the server', async () => {
+    for (const [bind, server, expected] of [
+      ['0.0.0.0', 'sip:127.0.0.1:5999', '127.0.0.1'],
+      ['[::]', 'sip:[::1]:5999', '::1'],
+    ] as const) {
+      const local = localTransport(['protocol=udp', `bind=${bind}`], server);
+      const remote = { uri: parseUri(server) as SipUri, transport: 'udp' as const, weight: 0 };
+      const t = nodeTransportFactory(remote, { ...context, localTransport: local });
+      open.push(t);
+      await t.connect();
+      expect(t.local.host).toBe(expected);
+      expect(t.local.port).toBeGreaterThan(0);
+    }
   });
 
   describe('TLS', () => {

@@ -14,10 +14,15 @@ import {
 } from '../stun.js';
 import { StunKeepAlive } from '../stun-keep-alive.js';
 import type { Endpoint } from '../transport.js';
+import { routeSourceAddress, type SourceAddressLookup } from './source-address.js';
 
 /** Options of {@link UdpTransport}. */
 export interface UdpTransportOptions extends TransportOptions {
-  /** Address to bind. Default `127.0.0.1`; an IPv6 address (`::1`) makes an IPv6 socket. */
+  /**
+   * Address to bind. Default `127.0.0.1`; an IPv6 address (`::1`) makes an IPv6 socket. A
+   * wildcard (`0.0.0.0`, `::`) receives on every interface; `local` then reports the address the
+   * system sends from to reach `remote`, the one a peer can answer (Via, Contact).
+   */
   host?: string;
   /** Port to bind; 0 (default) picks a free one. */
   port?: number;
@@ -32,9 +37,15 @@ export interface UdpTransportOptions extends TransportOptions {
   sendBufferSize?: number;
   /**
    * The server this socket's flow goes to (the registrar or edge proxy): where
-   * {@link UdpTransport.keepFlowAlive} sends its STUN Binding requests. `send()` still needs a target.
+   * {@link UdpTransport.keepFlowAlive} sends its STUN Binding requests, and what `local` is
+   * reported for when bound to a wildcard. `send()` still needs a target.
    */
   remote?: Endpoint;
+  /**
+   * How a wildcard-bound transport finds its address toward `remote` when connecting. Default
+   * {@link routeSourceAddress} (asks the system's routing table). When it fails, `local` keeps the wildcard.
+   */
+  sourceAddress?: SourceAddressLookup;
 }
 
 /**
@@ -60,6 +71,7 @@ export class UdpTransport extends BaseTransport {
   private bound: Endpoint | undefined;
   private closing: Promise<void> | undefined;
   private readonly remote: Endpoint | undefined;
+  private readonly sourceAddress: SourceAddressLookup;
   private stunKeepAlive: StunKeepAlive | undefined;
   private flowConfirmations = 0;
 
@@ -70,6 +82,7 @@ export class UdpTransport extends BaseTransport {
     this.recvBuffer = bufferSize(options.recvBufferSize, 'recvBufferSize');
     this.sendBuffer = bufferSize(options.sendBufferSize, 'sendBufferSize');
     this.remote = options.remote;
+    this.sourceAddress = options.sourceAddress ?? routeSourceAddress;
   }
 
   /** The receive buffer the system granted, in bytes, once bound (Linux reports twice the value set). */
@@ -85,7 +98,10 @@ export class UdpTransport extends BaseTransport {
     return this.flowConfirmations;
   }
 
-  /** The bound address; `{ host, port: 0 }` before `connect()`. */
+  /**
+   * The bound address; `{ host, port: 0 }` before `connect()`. Bound to a wildcard with a
+   * `remote`, the host is this machine's address toward `remote` (found when connecting).
+   */
   get local(): Endpoint {
     return this.bound ?? { host: this.bindHost, port: this.bindPort };
   }
@@ -163,8 +179,9 @@ export class UdpTransport extends BaseTransport {
   protected open(): Promise<void> {
     this.setState('connecting');
     const host = unbracket(this.bindHost);
+    const type = isIPv6(host) ? 'udp6' : 'udp4';
     const socket = createSocket({
-      type: isIPv6(host) ? 'udp6' : 'udp4',
+      type,
       recvBufferSize: this.recvBuffer,
       sendBufferSize: this.sendBuffer,
     });
@@ -186,17 +203,39 @@ export class UdpTransport extends BaseTransport {
       socket.once('error', onError);
       socket.bind(this.bindPort, host, () => {
         socket.off('error', onError);
-        socket.off('close', onClose);
-        this.binding = undefined;
         this.listen(socket);
         const addr = socket.address();
         // The configured host string when it is the bound address: one string fewer per socket.
-        this.bound = { host: addr.address === host ? host : addr.address, port: addr.port };
-        this.socket = socket;
-        this.setState('connected');
-        resolve();
+        const bound = addr.address === host ? host : addr.address;
+        this.reportedHost(bound, type).then((reported) => {
+          // close() while looking up: onClose has rejected.
+          if (this.binding !== socket) return;
+          socket.off('close', onClose);
+          this.binding = undefined;
+          this.bound = { host: reported, port: addr.port };
+          this.socket = socket;
+          this.setState('connected');
+          resolve();
+        });
       });
     });
+  }
+
+  /**
+   * The host to report as `local`: the bound one, or for a wildcard the address toward `remote`
+   * (what a peer can answer; a wildcard in Via or Contact reaches nobody). Never rejects.
+   */
+  private async reportedHost(bound: string, type: 'udp4' | 'udp6'): Promise<string> {
+    const remote = this.remote;
+    if ((bound !== '0.0.0.0' && bound !== '::') || !remote) return bound;
+    try {
+      return await this.sourceAddress({ host: unbracket(remote.host), port: remote.port }, type);
+    } catch (err) {
+      this.logger.warn(
+        `no local address toward ${endpointKey(remote)}, reporting ${bound}: ${(err as Error).message}`,
+      );
+      return bound;
+    }
   }
 
   /**
