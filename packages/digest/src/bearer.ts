@@ -53,9 +53,12 @@ export class BearerCredentials {
     this.#provider = provider;
   }
 
-  /** A fixed token. A refusal of it is final (`rejected-credentials`). */
+  /**
+   * A fixed token. A refusal of it is final (`rejected-credentials`). Throws
+   * `invalid-credentials` for a token outside the RFC 6750 `b64token` syntax.
+   */
   static fromToken(token: string, options: { realm?: string } = {}): BearerCredentials {
-    return new BearerCredentials(options.realm, token, undefined);
+    return new BearerCredentials(options.realm, checkedToken(token, options.realm), undefined);
   }
 
   /** Tokens from a provider, fetched lazily and refreshed when refused. */
@@ -109,6 +112,7 @@ export class BearerCredentials {
         context.realm,
       );
     }
+    checkedToken(fresh, context.realm);
     if (fresh === rejected) {
       throw new AuthenticationError(
         'rejected-credentials',
@@ -127,8 +131,9 @@ export class BearerCredentials {
 
   /**
    * The `Bearer <token>` answer to a Bearer challenge. The token is a new one when the server
-   * refused the one in `carried` (the credentials the challenged request had) or said
-   * `error="invalid_token"`. Lives here, not in the client, so an app without Bearer does not ship it.
+   * refused the one in `carried` (the credentials the challenged request had: a challenge to a
+   * request that carried a token refuses it, whatever its `error`) or said `error="invalid_token"`.
+   * Lives here, not in the client, so an app without Bearer does not ship it.
    */
   async answer(challenge: AuthValue, carried: readonly AuthValue[]): Promise<AuthValue> {
     let rejected = carried.find((v) => isScheme(v, 'bearer') && v.token68 !== undefined)?.token68;
@@ -165,6 +170,18 @@ export class BearerCredentials {
   [INSPECT](): string {
     return this.toString();
   }
+}
+
+/** RFC 6750 section 2.1 `b64token`: what may follow `Bearer ` on the wire. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * `token` when it is a `b64token`; else `invalid-credentials`. A token with a space, comma, quote
+ * or line break would change the header around it. The message never quotes the token.
+ */
+function checkedToken(token: string, realm: string | undefined): string {
+  if (typeof token === 'string' && B64TOKEN.test(token)) return token;
+  throw new AuthenticationError('invalid-credentials', 'the bearer token is not an RFC 6750 b64token', realm);
 }
 
 /** The `Bearer <token>` credentials value (RFC 6750 section 2.1). */

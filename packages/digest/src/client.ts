@@ -41,6 +41,13 @@ export interface AuthRequest {
   body?: Uint8Array;
   /** The request's headers, with any credentials it already carried. */
   headers?: Headers;
+  /**
+   * The headers of the request the challenge answered, for a caller that builds the retry in
+   * `headers` without the credentials it replaces (a registerer counting its own attempts). A
+   * Bearer token found there was refused, so the provider is asked for a new one; Digest answers
+   * there are not judged (the caller decides how often to retry).
+   */
+  challenged?: Headers;
 }
 
 /** One header to add to the retried request: `request.headers.append(h.name, h.value)`. */
@@ -83,6 +90,13 @@ export interface DigestClientOptions {
   replacePasswordWithHa1?: boolean;
   /** How many nonces the client keeps nonce counts for. Default 64. */
   maxNonces?: number;
+  /**
+   * Keep nonce counts only for the nonces of the challenges remembered for
+   * {@link DigestClient.reauthorize} (one per realm, at most `maxNonces`): a realm's old nonce is
+   * forgotten when it gets a new one. A long-lived client then holds one count per realm answered,
+   * never a history of nonces. Default false (the `maxNonces` most recently used).
+   */
+  countsPerRealm?: boolean;
   /**
    * Keep the challenges answered, for {@link DigestClient.reauthorize}. Default true; a client
    * that only ever answers challenges (thousands of user agents each holding one) can say false,
@@ -196,6 +210,7 @@ interface Settings {
   readonly replace: boolean;
   readonly maxNonces: number;
   readonly keep: boolean;
+  readonly perRealm: boolean;
 }
 
 /** Settings by random source, then by the other options: thousands of clients share one object. */
@@ -210,6 +225,7 @@ function settingsOf(options: DigestClientOptions): Settings {
     replace: options.replacePasswordWithHa1 ?? false,
     maxNonces: options.maxNonces ?? 64,
     keep: options.reauthorize ?? true,
+    perRealm: options.countsPerRealm ?? false,
   };
   // Every option but the random source, which keys the outer map.
   const key = JSON.stringify({ ...settings, random: 0 });
@@ -292,7 +308,8 @@ export class DigestClient {
         value = this.#answer(state, request);
         if (this.#settings.keep) this.#remember(state);
       } else {
-        value = await credentials.answer(challenged, carried);
+        const refused = carriedCredentials(request.challenged, name);
+        value = await credentials.answer(challenged, refused.length > 0 ? [...carried, ...refused] : carried);
         if (this.#settings.keep)
           this.#remember({
             header,
@@ -302,7 +319,33 @@ export class DigestClient {
       }
       out.push({ name, value, realm });
     }
+    if (this.#settings.keep) this.#refreshCarried(request, out);
     return out;
+  }
+
+  /**
+   * Adds to `out` new answers for the Digest credentials `request` carries for realms not
+   * challenged now (a proxy's, when the registrar challenges next): sent again as they were, they
+   * would repeat their nonce count (RFC 7616 section 3.4.5), which a verifier takes as a replay.
+   */
+  #refreshCarried(request: AuthRequest, out: AuthorizationHeader[]): void {
+    for (const name of ['Authorization', 'Proxy-Authorization'] as const) {
+      for (const sent of carriedCredentials(request.headers, name)) {
+        const realm = sent.param('realm');
+        if (!isScheme(sent, 'digest') || out.some((a) => a.name === name && a.realm === realm)) continue;
+        const r = listOf(this.#remembered).find(
+          (r): r is DigestState =>
+            'chosen' in r &&
+            answerHeader(r.header) === name &&
+            r.realm === realm &&
+            r.nonce === sent.param('nonce'),
+        );
+        if (!r) continue;
+        const value = this.#answer(r, request);
+        this.#keepUnprompted(value.param('response')!);
+        out.push({ name, value, realm });
+      }
+    }
   }
 
   /**
@@ -362,13 +405,26 @@ export class DigestClient {
     const current = this.#remembered;
     if (current === undefined || (!Array.isArray(current) && same(current))) {
       this.#remembered = entry;
-      return;
+    } else {
+      const list = Array.isArray(current) ? current : [current];
+      this.#remembered = list;
+      const i = list.findIndex(same);
+      if (i >= 0) list[i] = entry;
+      else list.push(entry);
     }
-    const list = Array.isArray(current) ? current : [current];
-    this.#remembered = list;
-    const i = list.findIndex(same);
-    if (i >= 0) list[i] = entry;
-    else list.push(entry);
+    if (this.#settings.perRealm) this.#dropOldCounts();
+  }
+
+  /** Forgets the counts of nonces no remembered challenge uses (a realm's nonce before its latest). */
+  #dropOldCounts(): void {
+    const older = this.#ncOlder;
+    if (!older) return;
+    const live = listOf(this.#remembered).flatMap((r) => ('chosen' in r ? [r.nonce] : []));
+    const kept: (string | number)[] = [];
+    for (let i = 0; i < older.length; i += 2) {
+      if (live.includes(older[i] as string)) kept.push(older[i]!, older[i + 1]!);
+    }
+    this.#ncOlder = kept.length > 0 ? kept : undefined;
   }
 
   /** The topmost challenge of a group this client can answer; else the error of the one that got furthest. */
@@ -400,6 +456,11 @@ export class DigestClient {
       const qops = qopList(value.param('qop'));
       if (qops.length > 0 && !this.#settings.qop.some((q) => qops.includes(q))) {
         return [1, 'no-supported-algorithm', `qop ${value.param('qop')} is not supported`];
+      }
+      // A -sess HA1 needs a cnonce, and RFC 2617 section 3.2.2 forbids one without qop (RFC 7616
+      // servers always send qop): no conforming answer exists.
+      if (qops.length === 0 && isSession(algorithm)) {
+        return [1, 'no-supported-algorithm', `algorithm ${algorithm} without qop`];
       }
       if (realm === undefined || value.param('nonce') === undefined) {
         return [1, 'malformed-challenge', 'a Digest challenge lacks realm or nonce'];
@@ -439,8 +500,8 @@ export class DigestClient {
     const hash = hashOf(chosen);
     const qops = qopList(state.qop);
     const qop = settings.qop.find((q) => qops.includes(q));
-    // RFC 2069 form has no cnonce, but a -sess HA1 cannot be made without one.
-    const cnonce = qop || isSession(chosen) ? toBase64(settings.random(settings.cnonceBytes)) : undefined;
+    // The RFC 2069 form (no qop) has no cnonce; #fit refuses a -sess challenge without qop.
+    const cnonce = qop ? toBase64(settings.random(settings.cnonceBytes)) : undefined;
     const nc = qop && formatNc(this.#nextNc(nonce));
     const uri = String(request.uri);
     const ha1 = credentials.ha1For(hash, realm);

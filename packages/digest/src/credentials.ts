@@ -189,7 +189,8 @@ function readHa1(input: Ha1CredentialsInit['ha1'], realm: string | undefined): H
         })
       : Object.entries(input as Partial<Record<HashName, string>>);
   for (const [name, hex] of entries) {
-    const hash = parseHashName(name) ?? fail(`unknown HA1 algorithm "${name}"`);
+    // Not even the name: in `S3cret:Password` it is half a secret.
+    const hash = parseHashName(name) ?? fail('unknown HA1 algorithm');
     if (hex === undefined) continue;
     const value = hex.trim().toLowerCase();
     if (value.length !== hexLength(hash) || !/^[0-9a-f]+$/.test(value)) {

@@ -12,7 +12,8 @@
  * - `malformed-challenge`: a challenge lacks `realm` or `nonce`, or does not parse.
  * - `no-challenge`: the response carries no WWW-/Proxy-Authenticate header.
  * - `invalid-credentials`: credentials given to a factory are unusable (bad HA1 hex, unknown
- *   algorithm, a realm pattern with an HA1).
+ *   algorithm, a realm pattern with an HA1), or a Bearer token (static or from a provider) is not
+ *   an RFC 6750 `b64token`.
  */
 export type AuthenticationErrorCode =
   | 'no-supported-algorithm'

@@ -173,16 +173,18 @@ export class DigestVerifier {
   async verify(request: AuthRequest): Promise<VerifyResult> {
     const name = this.#proxy ? 'proxy-authorization' : 'authorization';
     const values: AuthValue[] = [];
+    let broken = false;
     for (const raw of request.headers?.getAll(name) ?? []) {
       try {
         const value = parseAuth(raw, name);
         if (isScheme(value, 'digest')) values.push(value);
       } catch {
-        // A line that does not parse is nobody's answer.
+        // A line that does not parse (a parameter twice, say) is nobody's answer, but it was sent.
+        broken = true;
       }
     }
     const mine = values.find((v) => v.param('realm') === this.#realm);
-    if (!mine) return this.#fail(values.length > 0 ? 'wrong-realm' : 'missing');
+    if (!mine) return this.#fail(broken ? 'malformed' : values.length > 0 ? 'wrong-realm' : 'missing');
     return this.#check(mine, request);
   }
 

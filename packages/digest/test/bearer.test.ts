@@ -78,6 +78,65 @@ describe('Bearer (RFC 8898)', () => {
     expect(reasons).toEqual(['challenge', 'rejected']);
   });
 
+  it('takes a token carried by the challenged request (AuthRequest.challenged) as refused, error param or not', async () => {
+    let n = 0;
+    const reasons: string[] = [];
+    const client = new DigestClient({
+      credentials: BearerCredentials.fromProvider((ctx) => {
+        reasons.push(ctx.reason);
+        return `token-${++n}`;
+      }),
+    });
+    await client.authorize(challengeResponse([BEARER]), request('REGISTER', 'sip:atlanta.com'));
+    // A registerer builds the retry without the refused line and hands the sent request apart.
+    const sent = new Headers().append('Authorization', 'Bearer token-1');
+    const [a] = await client.authorize(challengeResponse([BEARER]), {
+      ...request('REGISTER', 'sip:atlanta.com'),
+      challenged: sent,
+    });
+    expect(a!.value.toString()).toBe('Bearer token-2');
+    expect(reasons).toEqual(['challenge', 'rejected']);
+    // The provider handing back the refused token again is final.
+    const stuck = new DigestClient({ credentials: BearerCredentials.fromProvider(() => 'same') });
+    await stuck.authorize(challengeResponse([BEARER]), request('REGISTER', 'sip:a'));
+    await expect(
+      stuck.authorize(challengeResponse([BEARER]), {
+        ...request('REGISTER', 'sip:a'),
+        challenged: new Headers().append('Authorization', 'Bearer same'),
+      }),
+    ).rejects.toMatchObject({ code: 'rejected-credentials' });
+  });
+
+  it('refuses a token outside the RFC 6750 b64token syntax (invalid-credentials), never quoting it', async () => {
+    for (const bad of ['tok with, space="x"', 'tok\r\nX-Evil: 1', 'a"b', 'tok=x', '']) {
+      const error = (() => {
+        try {
+          BearerCredentials.fromToken(bad);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toMatchObject({ name: 'AuthenticationError', code: 'invalid-credentials' });
+      if (bad) expect((error as Error).message).not.toContain(bad);
+    }
+    for (const bad of ['tok with, space="x"', 'a\nb']) {
+      const client = new DigestClient({ credentials: BearerCredentials.fromProvider(() => bad) });
+      const error = await client.authorize(challengeResponse([BEARER]), request('R', 'sip:a')).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: 'invalid-credentials', realm: 'atlanta.com' });
+      expect((error as Error).message).not.toContain(bad);
+    }
+    // The whole b64token alphabet, with trailing padding, is fine.
+    const good = 'Az09-._~+/==';
+    const [a] = await new DigestClient({ credentials: BearerCredentials.fromToken(good) }).authorize(
+      challengeResponse([BEARER]),
+      request('R', 'sip:a'),
+    );
+    expect(a!.value.toString()).toBe(`Bearer ${good}`);
+  });
+
   it('refreshes on error="invalid_token" even when the request headers are not given', async () => {
     let n = 0;
     const client = new DigestClient({ credentials: BearerCredentials.fromProvider(() => `t${++n}`) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DigestClient, DigestCredentials } from '../src/index.js';
+import { applyAuthorization, DigestClient, DigestCredentials } from '../src/index.js';
 import { challengeResponse, countingRandom, request } from './helpers.js';
 
 const challenge = (nonce: string, realm = 'r') =>
@@ -86,5 +86,57 @@ describe('DigestClient state', () => {
     await expect(c.authorize(challenge('n2', 'other'), request('REGISTER', 'sip:r'))).rejects.toMatchObject({
       code: 'realm-mismatch',
     });
+  });
+});
+
+describe('nonce counts per realm (countsPerRealm)', () => {
+  const twoRealms = () =>
+    challengeResponse([
+      'WWW-Authenticate: Digest realm="a", nonce="NA", qop="auth"',
+      'WWW-Authenticate: Digest realm="b", nonce="NB", qop="auth"',
+    ]);
+  const perRealm = (maxNonces: number) =>
+    new DigestClient({
+      credentials: DigestCredentials.fromPassword({ username: 'a', password: 'p' }),
+      random: countingRandom(),
+      maxNonces,
+      countsPerRealm: true,
+    });
+  const ncs = (answers: { value: { param(n: string): string | undefined } }[]) =>
+    answers.map((a) => a.value.param('nc'));
+
+  it('keeps one count per realm answered, so two realms do not evict each other', async () => {
+    const c = perRealm(4);
+    expect(ncs(await c.authorize(twoRealms(), request('REGISTER', 'sip:r')))).toEqual([
+      '00000001',
+      '00000001',
+    ]);
+    for (const n of ['00000002', '00000003', '00000004']) {
+      expect(ncs(c.reauthorize(request('REGISTER', 'sip:r')))).toEqual([n, n]);
+    }
+  });
+
+  it("forgets a realm's old nonce when it gets a new one", async () => {
+    const c = perRealm(4);
+    expect(await nc(c, 'n1')).toBe('00000001');
+    expect(await nc(c, 'n1')).toBe('00000002');
+    expect(await nc(c, 'n2')).toBe('00000001');
+    // Without countsPerRealm, n1 would go on at 3: its count was kept.
+    expect(await nc(c, 'n1')).toBe('00000001');
+  });
+
+  it('answers again, with the next count, what the request carried for a realm not challenged now', async () => {
+    const c = perRealm(4);
+    const proxy = challengeResponse(['Proxy-Authenticate: Digest realm="p", nonce="PN", qop="auth"'], 407);
+    const req = request('REGISTER', 'sip:r');
+    applyAuthorization(req.headers, await c.authorize(proxy, req));
+    // The registrar's 401 to that request: its Proxy-Authorization must not go out again as is.
+    const answers = await c.authorize(challenge('RN', 'reg'), req);
+    expect(answers.map((a) => [a.name, a.realm, a.value.param('nc')])).toEqual([
+      ['Authorization', 'reg', '00000001'],
+      ['Proxy-Authorization', 'p', '00000002'],
+    ]);
+    applyAuthorization(req.headers, answers);
+    expect(req.headers.getAll('Proxy-Authorization')).toHaveLength(1);
   });
 });

@@ -89,6 +89,20 @@ describe('HA1 credentials', () => {
     expect(String(thrown)).not.toContain(md5);
   });
 
+  it('does not echo the text before a colon either: a password typed where an HA1 goes', () => {
+    for (const ha1 of ['S3cret:Password', ['S3cret:Password']]) {
+      let thrown: unknown;
+      try {
+        DigestCredentials.fromHa1({ username: 'a', ha1 });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toMatchObject({ name: 'AuthenticationError', code: 'invalid-credentials' });
+      expect(String(thrown)).not.toContain('S3cret');
+      expect(String(thrown)).not.toContain('Password');
+    }
+  });
+
   it('ha1For reports realm-mismatch and a missing hash', () => {
     const creds = DigestCredentials.fromHa1({ username: 'alice', realm: 'r', ha1: md5 });
     expect(codeOf(() => creds.ha1For('MD5', 'x'))).toBe('realm-mismatch');

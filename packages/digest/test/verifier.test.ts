@@ -150,6 +150,17 @@ describe('DigestVerifier rejects', () => {
     expect(r.challenges[0]!.param('stale')).toBeUndefined();
   });
 
+  it('an Authorization that does not parse (a parameter twice) as malformed, not missing', async () => {
+    const { verifier, client } = setup();
+    const req = await answered(verifier, client);
+    const headers = new Headers();
+    headers.append(
+      'Authorization',
+      req.headers.get('Authorization')!.replace('Digest ', `Digest realm="${REALM}", `),
+    );
+    expect(failed(await verifier.verify({ ...req, headers })).reason).toBe('malformed');
+  });
+
   it('a tampered method', async () => {
     const { verifier, client } = setup();
     const req = await answered(verifier, client, 'REGISTER');

@@ -1,4 +1,4 @@
-import { Params } from './params.js';
+import { type Param, Params } from './params.js';
 import { isToken, quote, Scanner, trimLws } from './scanner.js';
 
 /**
@@ -45,7 +45,8 @@ export function parseAuth(value: string, header = 'authorization'): AuthValue {
   const rest = trimLws(value.slice(s.pos));
   if (rest.length === 0) return new AuthValue(scheme);
   if (TOKEN68.test(rest) && !/^[^=]+=[^=]/.test(rest)) return new AuthValue(scheme, new Params(), rest);
-  const params = new Params();
+  // Collected in a list, not with Params.set (which looks for the name first: quadratic).
+  const list: Param[] = [];
   const seen = new Set<string>();
   do {
     const at = s.pos;
@@ -53,10 +54,10 @@ export function parseAuth(value: string, header = 'authorization'): AuthValue {
     // Each parameter at most once (RFC 7235 section 2.1, which RFC 7616 digest builds on).
     if (seen.size === seen.add(name.toLowerCase()).size) s.fail(`duplicate auth-param '${name}'`, at);
     s.expect(61, "'='");
-    if (s.peek() === 34) params.set(name, s.quoted(), true);
-    else params.set(name, s.tokenOrHost('auth-param value'), false);
+    if (s.peek() === 34) list.push({ name, value: s.quoted(), quoted: true });
+    else list.push({ name, value: s.tokenOrHost('auth-param value'), quoted: false });
     s.skipWs();
   } while (s.eat(44));
   s.end();
-  return new AuthValue(scheme, params);
+  return new AuthValue(scheme, new Params(list));
 }

@@ -41,6 +41,18 @@ describe('header values', () => {
     expect(() => parseAuth('Digest realm="unterminated')).toThrow(SipParseError);
   });
 
+  test('Authorization with many params parses in time linear in their number', () => {
+    // Each param used to be looked up in the list before it was added: 8,000 took 1.4 s, and
+    // 40,000 would take half a minute. Linear, 40,000 take some tens of milliseconds.
+    const line = `Digest realm="r", nonce="n", ${Array.from({ length: 40_000 }, (_, i) => `p${i}=v`).join(', ')}`;
+    const started = performance.now();
+    const a = parseAuth(line);
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(a.params.size).toBe(40_002);
+    expect(a.param('p39999')).toBe('v');
+    expect(() => parseAuth(`${line}, P17=w`)).toThrow(/duplicate auth-param 'P17'/);
+  });
+
   test('name-addr forms', () => {
     expect(parseNameAddr('sip:a@b;tag=x')).toMatchObject({ displayName: undefined, tag: 'x' });
     expect(parseNameAddr('"A \\"B\\"" <sip:a@b>')).toMatchObject({ displayName: 'A "B"' });

@@ -50,8 +50,17 @@ export interface RegisterSender {
  * times it is asked per REGISTER is the profile's choice.
  */
 export interface Authenticator {
-  /** Adds credentials answering `challenge` to `request`; rejects (or returns false) when it cannot. */
-  authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): boolean | Promise<boolean>;
+  /**
+   * Adds credentials answering `challenge` to `request` (built without the credentials of the
+   * challenged kind); rejects (or returns false) when it cannot. `challenged` is the request the
+   * challenge answers, as sent: a Bearer token it carried was refused, so a new one is needed.
+   */
+  authorize(
+    challenge: SipResponse,
+    request: SipRequest,
+    policy?: DigestPolicy,
+    challenged?: SipRequest,
+  ): boolean | Promise<boolean>;
   /**
    * Optional: adds credentials from the challenge answered last (the same nonce with the next
    * nonce count, RFC 7616 section 3.4.5), so the request need not be challenged; false when

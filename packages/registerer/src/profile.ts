@@ -217,8 +217,13 @@ export interface RegistrationProfile {
   /** New requested expiry after a 423, or undefined to fail. */
   intervalTooBrief(minExpires: number | undefined, current: number): number | undefined;
 
-  /** Whether another authenticated attempt is allowed; `attempts` counts the ones already sent for this request. */
-  authRetryAllowed(attempts: number, staleUsed: boolean, stale: boolean): boolean;
+  /**
+   * Whether another authenticated attempt is allowed; `attempts` counts the ones already sent for
+   * this request, `staleUsed` whether one answered a `stale=true` challenge, `stale` whether this
+   * challenge says so, and `newRealm` whether every realm it names is one not answered yet for
+   * this request (a registrar's 401 after the proxy's 407 was answered).
+   */
+  authRetryAllowed(attempts: number, staleUsed: boolean, stale: boolean, newRealm: boolean): boolean;
   /** Passed to the authenticator with every challenge. */
   readonly digest: DigestPolicy;
   /** SIP.js: the last Authorization header stays on every later REGISTER and un-REGISTER. */

@@ -19,9 +19,10 @@ import type { HeaderSlot, RegistrationProfile } from './profile.js';
 import { paramText } from './profiles/common.js';
 import { sipkitProfile } from './profiles/sipkit.js';
 import { flat, LOWER, token, uuid } from './random.js';
-import { authLines, isAuthLine, type Line, nameAddr, optional } from './request-builder.js';
+import { authLines, carriesBearer, isAuthLine, type Line, nameAddr, optional } from './request-builder.js';
 import {
   challengeParam,
+  challengeRealms,
   contactsOf,
   isStale,
   minExpires,
@@ -724,11 +725,15 @@ export class Registerer {
     let staleUsed = false;
     let resends = 0;
     let auth: [string, string][] = NO_AUTH;
+    // The `header realm` of every challenge answered for this request (RFC 3261 section 22.3:
+    // a proxy's realm, then the registrar's).
+    let answered: string[] = [];
     // A new request after a 439 or 423: no authenticated attempt counted yet, and only the
     // Authorization a profile carries forward.
     const afresh = () => {
       attempts = 0;
       staleUsed = false;
+      answered = [];
       auth = p.reuseAuthorization ? (this.#rare?.lastAuth ?? NO_AUTH) : NO_AUTH;
     };
     afresh();
@@ -762,11 +767,16 @@ export class Registerer {
         continue;
       }
       if ((status === 401 || status === 407) && authenticator) {
-        const stale = isStale(response);
-        // The server does not take a reused nonce: stop offering one, answer the challenge.
-        if (preemptive && !stale) this.#setFlag(PREEMPTIVE_REJECTED, true);
+        const realms = challengeRealms(response);
+        // A Bearer challenge to a request that carried a token: the token expired or was revoked
+        // (RFC 6750), the authority behind it stands. Like a stale nonce, a new token may follow.
+        const stale = isStale(response) || (realms.bearer && carriesBearer(request));
+        // The server does not take a reused nonce: stop offering one, answer the challenge. A
+        // Bearer-only challenge refuses the token (expired), not preemptive use: a new one follows.
+        if (preemptive && !stale && realms.digest) this.#setFlag(PREEMPTIVE_REJECTED, true);
         preemptive = false;
-        if (!p.authRetryAllowed(attempts, staleUsed, stale)) {
+        const newRealm = realms.keys.length > 0 && realms.keys.every((k) => !answered.includes(k));
+        if (!p.authRetryAllowed(attempts, staleUsed, stale, newRealm)) {
           // Our answer came back challenged, beyond what the profile tries again.
           if (attempts > 0) {
             afterAuth.add(response);
@@ -774,7 +784,7 @@ export class Registerer {
               response,
               new AuthenticationError(
                 'rejected-credentials',
-                `the registrar refused the credentials${stale ? ' (stale nonce, no attempt left)' : ''}`,
+                `the registrar refused the credentials${stale ? ' (stale, no attempt left)' : ''}`,
                 challengeParam(response, 'realm'),
               ),
             );
@@ -790,7 +800,8 @@ export class Registerer {
         const probe = this.#build(kind, star, callHeaders, tag, this.#cseq + 1, base, bare);
         let ok: boolean;
         try {
-          ok = await authenticator.authorize(response, probe, p.digest);
+          // The request challenged goes along: a Bearer token it carried was refused.
+          ok = await authenticator.authorize(response, probe, p.digest, request);
         } catch (e) {
           // An AuthenticationError says why, and holds no secret.
           this.#log('warn', 'challenge not answered', { error: String(e) });
@@ -801,6 +812,7 @@ export class Registerer {
         if (!ok) return response;
         if (attempts > 0 && stale) staleUsed = true;
         attempts++;
+        for (const k of realms.keys) if (!answered.includes(k)) answered.push(k);
         auth = authLines(probe);
         if (p.reuseAuthorization) this.#setRare('lastAuth', auth);
         continue;

@@ -20,6 +20,11 @@ export function isAuthLine(name: string): boolean {
   return n === 'authorization' || n === 'proxy-authorization';
 }
 
+/** Whether a request carries a Bearer token (RFC 6750) in an Authorization / Proxy-Authorization line. */
+export function carriesBearer(request: SipRequest): boolean {
+  return authLines(request).some(([, value]) => /^\s*bearer\s/i.test(value));
+}
+
 /** The Authorization / Proxy-Authorization lines of a request, in order. */
 export function authLines(request: SipRequest): [string, string][] {
   const out: [string, string][] = [];

@@ -1,4 +1,4 @@
-import { NameAddr, type SipResponse } from '@sipkit/parser';
+import { NameAddr, parseAuth, type SipResponse } from '@sipkit/parser';
 
 // Header values are parsed lazily and a malformed one throws; for a registration client a
 // malformed optional header means "absent", never a crash.
@@ -39,6 +39,27 @@ export function isStale(res: SipResponse): boolean {
 export function challengeParam(res: SipResponse, param: string): string | undefined {
   const name = res.status === 407 ? 'proxy-authenticate' : 'www-authenticate';
   return safe(() => res.headers.first(name))?.param(param);
+}
+
+/**
+ * Every challenge of a 401/407 (WWW- and Proxy-Authenticate) as `header realm` keys, and whether
+ * any is a Digest one, any a Bearer one; a value that does not parse is left out.
+ */
+export function challengeRealms(res: SipResponse): { keys: string[]; digest: boolean; bearer: boolean } {
+  const keys: string[] = [];
+  let digest = false;
+  let bearer = false;
+  for (const header of ['www-authenticate', 'proxy-authenticate']) {
+    for (const raw of res.headers.getAll(header)) {
+      const value = safe(() => parseAuth(raw, header));
+      if (!value) continue;
+      const scheme = value.scheme.toLowerCase();
+      digest ||= scheme === 'digest';
+      bearer ||= scheme === 'bearer';
+      keys.push(`${header} ${value.param('realm') ?? ''}`);
+    }
+  }
+  return { keys, digest, bearer };
 }
 
 /** Raw values of a header (Service-Route, Path), empty when absent. */

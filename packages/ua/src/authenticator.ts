@@ -112,15 +112,31 @@ export class DigestAuthenticator implements Authenticator {
     return client;
   }
 
-  /** Adds the answer to `challenge` to `request`; rejects with an {@link AuthenticationError} when it cannot. */
-  authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
-    return answerChallenge(() => this.#clientFor(policy), challenge, request, policy, this.logger);
+  /**
+   * Adds the answer to `challenge` to `request`; rejects with an {@link AuthenticationError} when
+   * it cannot. `challenged` is the request as sent (a Bearer token it carried was refused).
+   */
+  authorize(
+    challenge: SipResponse,
+    request: SipRequest,
+    policy?: DigestPolicy,
+    challenged?: SipRequest,
+  ): Promise<boolean> {
+    return answerChallenge(
+      () => this.#clientFor(policy),
+      challenge,
+      request,
+      policy,
+      this.logger,
+      challenged,
+    );
   }
 }
 
 /**
  * Answers a 401/407 with the client `client()` gives as the profile's policy says (all challenges,
- * or only the first) and puts the answer into `request`. Resolves true; when it cannot answer,
+ * or only the first) and puts the answer into `request`. `challenged` is the request the 401/407
+ * answers, as sent (its Bearer token counts as refused). Resolves true; when it cannot answer,
  * rejects with an {@link AuthenticationError} (or whatever else was thrown on the way, making the
  * client included). Never throws synchronously. Logs only the code.
  */
@@ -130,11 +146,23 @@ export async function answerChallenge(
   request: SipRequest,
   policy: DigestPolicy | undefined,
   logger: Logger,
+  challenged?: SipRequest,
 ): Promise<boolean> {
   try {
     let challenges = readChallenges(challenge);
     if (policy?.challenges === 'first') challenges = challenges.slice(0, 1);
-    const answers = await client().authorize(challenges, request);
+    const answers = await client().authorize(
+      challenges,
+      challenged
+        ? {
+            method: request.method,
+            uri: request.uri,
+            body: request.body,
+            headers: request.headers,
+            challenged: challenged.headers,
+          }
+        : request,
+    );
     applyAuthorization(request.headers, answers);
     return true;
   } catch (e) {
@@ -145,9 +173,18 @@ export async function answerChallenge(
 }
 
 /**
- * The digest client a user agent makes on its first challenge. It counts only the latest nonce,
- * as JsSIP, SIP.js and Asterisk do: a client keeping counts for many nonces would grow by one
- * nonce at every challenged refresh, for as long as the user agent stays registered.
+ * Realms whose nonce counts a user agent keeps at most (a proxy's and a registrar's are two):
+ * more realms than this in play and the oldest nonce's count starts again at 1.
+ */
+const MAX_COUNTED_REALMS = 4;
+
+/**
+ * The digest client a user agent makes on its first challenge. It counts the latest nonce of
+ * each realm answered (RFC 7616 nc per nonce; a proxy realm and a registrar realm must not evict
+ * each other's count), never older ones: a client keeping counts for every nonce seen would grow
+ * by one at each challenged refresh, for as long as the user agent stays registered. Without
+ * `reauthorize` nothing is remembered per realm, and only the latest nonce is counted, as JsSIP,
+ * SIP.js and Asterisk do.
  */
 export function userAgentDigestClient(
   config: CredentialsConfig,
@@ -164,7 +201,8 @@ export function userAgentDigestClient(
     qop: settings.qop,
     random,
     replacePasswordWithHa1,
-    maxNonces: 1,
+    maxNonces: reauthorize ? MAX_COUNTED_REALMS : 1,
+    countsPerRealm: true,
     // Only a profile with preemptive authorization asks for unprompted credentials; otherwise
     // the answered challenge need not be kept.
     reauthorize,

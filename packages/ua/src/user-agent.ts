@@ -305,7 +305,12 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
    * @internal The registerer's authenticator: answers a 401/407 with the config's credentials
    * and the profile's digest policy.
    */
-  authorize(challenge: SipResponse, request: SipRequest, policy?: DigestPolicy): Promise<boolean> {
+  authorize(
+    challenge: SipResponse,
+    request: SipRequest,
+    policy?: DigestPolicy,
+    challenged?: SipRequest,
+  ): Promise<boolean> {
     // Made inside answerChallenge's error handling: unusable credentials reject, never throw here.
     const client = () => {
       // The registerer always passes its profile's policy; another one gets a client of its own.
@@ -324,7 +329,7 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
       }
       return made;
     };
-    return answerChallenge(client, challenge, request, policy, this.#logger);
+    return answerChallenge(client, challenge, request, policy, this.#logger, challenged);
   }
 
   /** @internal The registerer's preemptive credentials: the last challenge, next nonce count. */

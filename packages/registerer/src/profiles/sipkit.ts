@@ -19,6 +19,9 @@ export interface SipkitProfileOptions {
 /** Failures worth retrying without a Retry-After: timeouts, transport errors, overload. */
 const TEMPORAL = new Set([408, 480, 500, 502, 503, 504]);
 
+/** Authenticated attempts per request at most when each answers a realm not answered before. */
+const MAX_AUTH_ATTEMPTS = 4;
+
 /** Header order of REGISTER and un-REGISTER alike. */
 const LAYOUT: readonly HeaderSlot[] = [
   'route',
@@ -43,7 +46,8 @@ const LAYOUT: readonly HeaderSlot[] = [
  * a local expiry; pjsip's tolerant matching of the 2xx; temporal failures retried with the RFC
  * 5626 jittered exponential back-off, Retry-After honoured on any failure; permanent failures
  * (403, 404, a rejected credential, 6xx) stop; 423 accepted only with a larger Min-Expires; one
- * authenticated attempt plus one on stale=true; re-REGISTER on reconnect and on flow failure.
+ * authenticated attempt plus one on stale=true, and one for each realm challenged after another
+ * was answered (at most four); re-REGISTER on reconnect and on flow failure.
  */
 export function createSipkitProfile(options: SipkitProfileOptions = {}): RegistrationProfile {
   const base = options.retryBase ?? 30;
@@ -154,7 +158,10 @@ export function createSipkitProfile(options: SipkitProfileOptions = {}): Registr
     },
     localExpiry: true,
     intervalTooBrief: (min, current) => (min !== undefined && min > current ? min : undefined),
-    authRetryAllowed: (attempts, staleUsed, stale) => attempts === 0 || (!staleUsed && stale),
+    // RFC 3261 section 22 forbids only retrying credentials just refused for a realm: a realm
+    // not answered yet (the registrar's after the proxy's) gets its answer, within a small cap.
+    authRetryAllowed: (attempts, staleUsed, stale, newRealm) =>
+      attempts === 0 || (!staleUsed && stale) || (newRealm && attempts < MAX_AUTH_ATTEMPTS),
     digest: {
       // Strongest hash first, each with its -sess variant (RFC 7616, 8760).
       algorithms: ['SHA-512-256', 'SHA-512-256-sess', 'SHA-256', 'SHA-256-sess', 'MD5', 'MD5-sess'],
