@@ -40,6 +40,13 @@ export interface RegisterSender {
   send(request: SipRequest): Promise<SipResponse>;
   /** Where the next request will leave from; read each time a Contact is built. */
   readonly local: LocalInfo;
+  /**
+   * Optional: calls `begin` (a REGISTER that a reconnect or a failed flow calls for) in the
+   * registerer's turn, `key` being the registerer. A sender shared by many registerers paces
+   * them, so that one reconnect does not send thousands of REGISTERs at once; `begin` resolves
+   * once that registration has settled. Without it they are sent at once.
+   */
+  admit?(key: object, begin: () => Promise<unknown>): void;
 }
 
 /**

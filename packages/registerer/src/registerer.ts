@@ -451,12 +451,12 @@ export class Registerer {
     if (this.profile.rebuildContactOnReconnect) this.#contactText = undefined;
     if (this.#is(REREGISTER_ON_CONNECT)) {
       this.#setFlag(REREGISTER_ON_CONNECT, false);
-      if (this.#is(WANTED)) this.#reregister('transport-disconnected');
+      if (this.#is(WANTED)) this.#reregisterPaced('transport-disconnected');
       return;
     }
     if (this.profile.onConnected !== 'register' || !this.#is(WANTED)) return;
     if (this.#_state === 'rejected' && !this.profile.retryRejectedOnConnect) return;
-    this.#reregister('transport-connected');
+    this.#reregisterPaced('transport-connected');
   }
 
   /** The transport went down: Asterisk re-REGISTERs at once (reliable transports), JsSIP and SIP.js 0.7 drop to unregistered. */
@@ -487,7 +487,7 @@ export class Registerer {
     if (this.#_state === 'stopped' || this.profile.onFlowFailed !== 'reregister' || !this.#is(WANTED)) return;
     if (this.#_state === 'rejected') return;
     if (this.profile.rebuildContactOnReconnect) this.#contactText = undefined;
-    this.#reregister('flow-failed');
+    this.#reregisterPaced('flow-failed');
   }
 
   // ---------------------------------------------------------------------------------------
@@ -521,6 +521,30 @@ export class Registerer {
 
   // ---------------------------------------------------------------------------------------
   // REGISTER
+
+  /**
+   * {@link #reregister} for a transport event, in this registerer's turn when the sender paces
+   * them (a stack shared by many: one reconnect must not send all their REGISTERs at once). The
+   * turn ends with the next settled state: registered, or a failure.
+   */
+  #reregisterPaced(reason: StateChangeReason): void {
+    const sender = this.#opts.sender;
+    if (!sender.admit) {
+      this.#reregister(reason);
+      return;
+    }
+    sender.admit(this, () => {
+      if (this.#_state === 'stopped' || !this.#is(WANTED)) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const off = this.on('state', (change) => {
+          if (change.state === 'registering') return;
+          off();
+          resolve();
+        });
+        this.#reregister(reason);
+      });
+    });
+  }
 
   #reregister(reason: StateChangeReason): void {
     if (this.#busy || this.#is(STUCK)) {

@@ -526,6 +526,41 @@ describe('Asterisk retry policy (ORC decision list)', () => {
     reg.dispose();
   });
 
+  it('a sender that paces registrations: the re-REGISTER after a reconnect waits for its turn, which ends once settled', async () => {
+    const { reg, sender, clock } = ast({});
+    const turns: { key: object; begin: () => Promise<unknown> }[] = [];
+    Object.assign(sender, {
+      admit: (key: object, begin: () => Promise<unknown>) => turns.push({ key, begin }),
+    });
+    sender.fallback = ok(600);
+    void settle(reg.register());
+    await tick(clock);
+    expect(turns).toHaveLength(0); // register() itself is the caller's to pace
+    reg.onTransportDisconnected();
+    reg.onTransportConnected();
+    await flush();
+    expect(sender.sent).toHaveLength(1);
+    expect(turns.map((t) => t.key)).toEqual([reg]);
+    let settled = false;
+    const turn = turns[0]!.begin().then(() => {
+      settled = true;
+    });
+    await flush();
+    expect(sender.sent).toHaveLength(2);
+    await turn;
+    expect(settled).toBe(true);
+    expect(reg.state).toBe('registered');
+    // A turn that comes after stop() sends nothing and ends at once.
+    reg.onTransportDisconnected();
+    reg.onTransportConnected();
+    await flush();
+    await reg.stop();
+    const sentAtStop = sender.sent.length;
+    await turns[1]!.begin();
+    expect(sender.sent).toHaveLength(sentAtStop);
+    reg.dispose();
+  });
+
   it('494 without mediasec: REJECTED_TEMPORARY, retries++, a new REGISTER at 0 s (spaced by the minimum gap)', async () => {
     const { reg, sender, clock, changes } = ast({ retryInterval: 5, maxRetries: 1 });
     sender.answer(status(494), status(503), ok(600));

@@ -69,9 +69,12 @@ export class SipStack extends StackBase {
   private byAor: MemberIndex | undefined;
   private byLine: MemberIndex | undefined;
   private memberCount = 0;
-  /** User agents waiting to begin their first registration, oldest first, with what begins it. */
-  private readonly admissions = new Map<StackMember, () => Promise<unknown>>();
-  /** First registrations begun and not yet settled (see `startConcurrency`). */
+  /**
+   * User agents (first registration) and registerers (registering again after a reconnect or a
+   * failed flow) waiting for their turn, oldest first, with what begins it.
+   */
+  private readonly admissions = new Map<object, () => Promise<unknown>>();
+  /** Registrations begun through {@link SipStack.admit} and not yet settled (see `startConcurrency`). */
   private admitted = 0;
   private connectedWaiter: { promise: Promise<void>; resolve(): void; reject(e: Error): void } | undefined;
 
@@ -181,15 +184,16 @@ export class SipStack extends StackBase {
   }
 
   /**
-   * Begins `member`'s first registration now when fewer than `startConcurrency` are under way,
-   * else in its turn. A place is held until `begin` settles (registered, or failed) or for at
-   * most 1 s, so a registrar that does not answer slows the starts down without stopping them.
+   * Begins the registration of `key` now when fewer than `startConcurrency` are under way, else
+   * in its turn (a later call for the same key keeps the turn, with the later `begin`). A place is
+   * held until `begin` settles (registered, or failed) or for at most 1 s, so a registrar that
+   * does not answer slows the registrations down without stopping them.
    * @internal
    */
-  admit(member: StackMember, begin: () => Promise<unknown>): void {
+  override admit(key: object, begin: () => Promise<unknown>): void {
     if (this.admitted < (this.options.startConcurrency ?? 200) && this.admissions.size === 0)
       this.begin(begin);
-    else this.admissions.set(member, begin);
+    else this.admissions.set(key, begin);
   }
 
   private begin(begin: () => Promise<unknown>): void {

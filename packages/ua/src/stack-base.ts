@@ -104,12 +104,12 @@ export interface SipStackOptions {
    */
   stopConcurrency?: number;
   /**
-   * {@link SipStack} only: how many attached user agents may be in their first registration at
-   * once; the others begin theirs in turn, in the order they started. Default 200; `Infinity`
-   * for no bound. Without one, ten thousand user agents started at once send ten thousand
+   * {@link SipStack} only: how many attached user agents may be registering at once because
+   * they started, or because the shared transport reconnected (or failed over) or its flow
+   * failed; the others begin in turn, in order. Default 200; `Infinity` for no bound. Without
+   * one, ten thousand user agents started at once, or after a reconnect, send ten thousand
    * REGISTERs in one burst: over UDP the socket buffers overflow and Timer A's retransmissions
-   * back off. Refreshes, un-REGISTERs, explicit `register()` calls and registrations after a
-   * reconnect (over a stream, which loses nothing to a burst) never wait.
+   * back off. Refreshes, retries, un-REGISTERs and explicit `register()` calls never wait.
    */
   startConcurrency?: number;
 }
@@ -160,6 +160,10 @@ class StackSender implements RegisterSender {
   /** Where the stack's transport is bound now. */
   get local(): LocalInfo {
     return this.stack.localInfo();
+  }
+  /** Begins a registration in its turn (see {@link StackBase.admit}). */
+  admit(key: object, begin: () => Promise<unknown>): void {
+    this.stack.admit(key, begin);
   }
 }
 
@@ -277,6 +281,15 @@ export class StackBase implements TransactionUser {
   onRequest(tx: ServerTransaction, request: SipRequest): void {
     if (this.owner) this.owner.handleRequest(tx, request);
     else answerRequest(tx, request, this.options.userAgent, generateTag(this.random));
+  }
+
+  /**
+   * Begins a registration of `key` (a user agent, or its registerer) in its turn: a lone stack
+   * has one user agent, so at once; {@link SipStack} paces them.
+   * @internal
+   */
+  admit(_key: object, begin: () => Promise<unknown>): void {
+    void begin();
   }
 
   /** Stops every attached member; a lone stack's one member is its owner. */

@@ -223,16 +223,15 @@ export class UserAgent implements StackMember, RegistererObserver, Authenticator
       page.addEventListener('pagehide', () => void ref.deref()?.stop(), { once: true });
     }
     if (!this.#base.registration.enabled) return;
-    // Through a shared stack's admission, which paces first registrations; by then this user
-    // agent may be stopping.
+    // In its turn on a shared stack, which paces registrations; by then this user agent may be
+    // stopping.
     const begin = (): Promise<unknown> =>
       this.#current === 'started'
         ? this.#reg!.register().catch((e: unknown) =>
             this.#logger.warn(`registration failed: ${(e as Error).message}`),
           )
         : Promise.resolve();
-    if (shared) shared.admit(this, begin);
-    else void begin();
+    this.#stack!.admit(this, begin);
   }
 
   /**

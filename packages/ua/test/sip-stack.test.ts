@@ -366,6 +366,21 @@ describe('SipStack', () => {
     expect(new Set(again.map((r) => r.callId)).size).toBe(3);
   });
 
+  test('after a reconnect the user agents register again startConcurrency at a time', async () => {
+    const { clock, registrar, agents } = await setup(undefined, undefined, { startConcurrency: 1 });
+    const before = registrar.received.length;
+    registrar.mostUnanswered = 0;
+    registrar.transport!.drop();
+    await run(clock, 35_000, 100);
+    for (const ua of agents) expect(ua.registerer?.state).toBe('registered');
+    expect(registrar.mostUnanswered).toBe(1);
+    // Each one's challenged REGISTER and its answer before the next one's.
+    const users = registrar.received
+      .slice(before)
+      .map((r) => (r.from?.uri.kind === 'sip' ? r.from.uri.user : ''));
+    expect(users).toEqual(['alice', 'alice', 'bob', 'bob', 'carol', 'carol']);
+  });
+
   test('a failed flow makes every attached user agent register again (sipkit profile)', async () => {
     const { clock, registrar, changes } = await setup(['alice', 'bob'], sipkitConfig);
     const before = registrar.received.length;
