@@ -23,7 +23,7 @@ export function parseCSeq(value: string, header = 'cseq'): CSeq {
   const s = new Scanner(value, header);
   s.skipWs();
   const seq = s.integer(MAX_UINT32, 'sequence number');
-  s.skipWs();
+  s.lws('method');
   const method = s.token('method');
   s.end();
   return new CSeq(seq, method);
@@ -44,8 +44,9 @@ export function cseqAt(
   p = runEnd(b, p, end, DIGIT);
   const n = digitsAt(b, digits, p, 10);
   if (n < 0 || n > MAX_UINT32) return undefined;
-  p = runEnd(b, p, end, WS);
-  const method = p;
+  const method = runEnd(b, p, end, WS);
+  if (method === p) return undefined;
+  p = method;
   p = runEnd(b, p, end, TOKEN);
   if (p === method || runEnd(b, p, end, WS) < end) return undefined;
   return new CSeq(n, t.slice(method, p));

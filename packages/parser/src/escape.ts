@@ -93,5 +93,7 @@ export const PARAM_CHARS = charset(UNRESERVED, '[]/:&+$');
 export const HEADER_CHARS = charset(UNRESERVED, '[]/?:+$');
 /** RFC 3261 `token`. */
 export const TOKEN_CHARS = charset(ALNUM, "-.!%*_+`'~");
+/** RFC 3261 `word` (Call-ID). */
+export const WORD_CHARS = charset(ALNUM, '-.!%*_+`\'~()<>:\\"/[]?{}');
 /** Hostname and IPv4 address characters (an IPv6 reference is checked on its own). */
 export const HOST_CHARS = charset(ALNUM, '-.');

@@ -12,6 +12,7 @@
 import { DIGIT, HOST, IPV6, TOKEN, URI_PARAM, USER, VALUE, WS } from './char-classes.js';
 import { utf8Encoder } from './codecs.js';
 import { HOST_CHARS, PARAM_CHARS, TOKEN_CHARS, USER_CHARS } from './escape.js';
+import { hostEnd, hostWasIPv4 } from './host.js';
 
 export { DIGIT, HOST, IPV6, TOKEN, URI_PARAM, USER, WS };
 
@@ -95,14 +96,15 @@ export function named(b: Uint8Array, p: number, q: number, lower: string): boole
  * quoted-strings without quoted-pairs. Returns where it stopped (for the caller to check: the
  * end of the value, or a comma in a list), or -1 for a parameter the string parser must read.
  *
- * `via`: also every `branch` must have a value, every `rport` value and every `ttl` (which needs
- * one) must be 1 to 5 digits up to 65535 and 1 to 3 digits up to 255, so that parseVia's checks
- * (of the first of each) cannot fail.
+ * `mode` 1, Via: also every `branch` must be a token, every `rport` value and every `ttl` (which
+ * needs one) 1 to 5 digits up to 65535 and 1 to 3 digits up to 255, every `received` an
+ * IPv4address and every `maddr` a hostname or IPv4address (IPv6 ones go to the string parser),
+ * so that parseVia's checks cannot fail. `mode` 2, From and To: every `tag` must be a token.
  *
  * Also notes where the first parameter's value ends when it is unquoted ({@link firstValueEnd}),
  * so that looking it up (a tag, a branch) needs no second scan.
  */
-export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): number {
+export function paramsEnd(b: Uint8Array, p: number, end: number, mode: number): number {
   firstValueEnd = -1;
   for (let first = true; ; first = false) {
     p = runEnd(b, p, end, WS);
@@ -113,39 +115,39 @@ export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): 
     const name = runEnd(b, p + 1, end, WS);
     const nameEnd = runEnd(b, name, end, TOKEN);
     if (nameEnd === name) return -1;
-    // 1 branch, 2 rport, 3 ttl (Via only), 0 any other.
+    // 1 a token (Via branch, From / To tag), 2 rport, 3 ttl, 4 received, 5 maddr, 0 any other.
     // The length picks the one name to compare with.
     const len = nameEnd - name;
-    const kind = !via
-      ? 0
-      : len === 6
-        ? named(b, name, nameEnd, 'branch')
-          ? 1
-          : 0
-        : len === 5
-          ? named(b, name, nameEnd, 'rport')
-            ? 2
-            : 0
-          : len === 3 && named(b, name, nameEnd, 'ttl')
-            ? 3
-            : 0;
+    let kind = 0;
+    if (mode === 2) kind = len === 3 && named(b, name, nameEnd, 'tag') ? 1 : 0;
+    else if (mode === 1) {
+      if (len === 6) kind = named(b, name, nameEnd, 'branch') ? 1 : 0;
+      else if (len === 5)
+        kind = named(b, name, nameEnd, 'rport') ? 2 : named(b, name, nameEnd, 'maddr') ? 5 : 0;
+      else if (len === 3) kind = named(b, name, nameEnd, 'ttl') ? 3 : 0;
+      else if (len === 8) kind = named(b, name, nameEnd, 'received') ? 4 : 0;
+    }
     const eq = runEnd(b, nameEnd, end, WS);
     if (eq >= end || b[eq] !== 61) {
-      if (kind === 1 || kind === 3) return -1;
+      if (kind === 1 || kind >= 3) return -1;
       p = nameEnd;
       continue;
     }
     const value = runEnd(b, eq + 1, end, WS);
-    if (kind >= 2) {
+    if (kind === 2 || kind === 3) {
       p = runEnd(b, value, end, DIGIT);
       const n = digitsAt(b, value, p, kind === 2 ? 5 : 3);
       if (n < 0 || n > (kind === 2 ? 65535 : 255)) return -1;
+    } else if (kind >= 4) {
+      p = hostEnd(b, value, end);
+      if (p < 0 || (kind === 4 && !hostWasIPv4)) return -1;
     } else if (value < end && b[value] === 34) {
+      if (kind === 1) return -1;
       p = quotedEnd(b, value + 1, end);
       if (p < 0) return -1;
       p++;
     } else {
-      p = runEnd(b, value, end, VALUE);
+      p = runEnd(b, value, end, kind === 1 ? TOKEN : VALUE);
       if (p === value) return -1;
     }
     if (first && b[value] !== 34) firstValueEnd = p;

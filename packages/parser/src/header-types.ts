@@ -2,9 +2,11 @@ import { type AuthValue, parseAuth } from './auth.js';
 import { type CSeq, cseqAt, parseCSeq } from './cseq.js';
 import { elementsAt } from './fast-scan.js';
 import {
+  fromToAt,
   type NameAddr,
   nameAddrAt,
   parseContact,
+  parseFromTo,
   parseNameAddr,
   parseNameAddrList,
   type STAR,
@@ -140,8 +142,8 @@ const int = (max?: number): Parser => one((v, h) => parseInteger(v, h, max));
 /** Which parser reads each known header; list parsers return every element of one line. */
 export const HEADER_PARSERS: Record<KnownHeader, Parser> = {
   via: parseViaList,
-  from: one(parseNameAddr),
-  to: one(parseNameAddr),
+  from: one(parseFromTo),
+  to: one(parseFromTo),
   'call-id': one(parseCallId),
   cseq: one(parseCSeq),
   contact: (v, h) => {
@@ -236,7 +238,11 @@ export function parseHeader(
       break;
     }
     case 'from':
-    case 'to':
+    case 'to': {
+      const v = elementsAt(fromToAt, t, start, end, false, b);
+      if (v !== undefined) return v;
+      break;
+    }
     case 'reply-to':
     case 'refer-to':
     case 'referred-by': {

@@ -1,8 +1,8 @@
 import { SipParseError } from './errors.js';
-import { firstValueEnd, paramsEnd, quotedEnd, runEnd, WS } from './fast-scan.js';
+import { type ElementAt, firstValueEnd, paramsEnd, quotedEnd, runEnd, WS } from './fast-scan.js';
 import { Params, readParams } from './params.js';
 import { expiry } from './scalar-headers.js';
-import { isTokenChar, quote, Scanner, splitTopLevel, trimLws } from './scanner.js';
+import { isToken, isTokenChar, quote, Scanner, splitTopLevel, trimLws } from './scanner.js';
 import { parseUri, parseUriAt, sipUriScan, type Uri, uriScanStop } from './uri.js';
 
 /**
@@ -133,6 +133,19 @@ function readAngleUri(s: Scanner): Uri {
   return parseUriAt(s.text.slice(start, end), start, s.header);
 }
 
+/**
+ * Parses a From or To value: a name-addr whose `tag` parameters are tokens (RFC 3261 `tag-param`;
+ * a quoted or empty tag would not compare as the dialog's). Throws {@link SipParseError}
+ * `BAD_VALUE` at the end of the value for one that is not.
+ */
+export function parseFromTo(value: string, header = 'from'): NameAddr {
+  const na = parseNameAddr(value, header);
+  for (const p of na.params)
+    if (p.name.toLowerCase() === 'tag' && (p.value === null || p.quoted || !isToken(p.value)))
+      throw new SipParseError('BAD_VALUE', 'tag is not a token', value.length, header);
+  return na;
+}
+
 /** Parses a comma-separated list of name-addr values (Route, Record-Route, Path, Contact, ...). */
 export function parseNameAddrList(value: string, header?: string): NameAddr[] {
   return splitTopLevel(value, header).map((part) => {
@@ -152,8 +165,8 @@ export function parseContact(value: string, header = 'contact'): NameAddr[] | ty
 /**
  * @internal Fast path for one name-addr from `p` in `t` (up to `end`), for {@link elementsAt}:
  * an optional quoted display name without quoted-pairs, a SIP URI in angle brackets as
- * {@link sipUriScan} takes it, and parameters as {@link paramsEnd} takes them, read from `b`.
- * Undefined for anything else (the string-level parser then decides).
+ * {@link sipUriScan} takes it, and parameters as {@link paramsEnd} takes them in `mode` (2 for
+ * From and To), read from `b`. Undefined for anything else (the string-level parser then decides).
  */
 export function nameAddrAt(
   b: Uint8Array,
@@ -161,6 +174,7 @@ export function nameAddrAt(
   p: number,
   end: number,
   message: Uint8Array | undefined,
+  mode = 0,
 ): NameAddr | undefined {
   p = runEnd(b, p, end, WS);
   let displayName: string | undefined;
@@ -175,7 +189,10 @@ export function nameAddrAt(
   if (uri === undefined) return undefined;
   p = uriScanStop;
   if (p >= end || b[p] !== 62) return undefined;
-  const stop = paramsEnd(b, p + 1, end, false);
+  const stop = paramsEnd(b, p + 1, end, mode);
   if (stop < 0) return undefined;
   return new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message, firstValueEnd));
 }
+
+/** @internal {@link nameAddrAt} for From and To, whose tags must be tokens. */
+export const fromToAt: ElementAt<NameAddr> = (b, t, p, end, message) => nameAddrAt(b, t, p, end, message, 2);

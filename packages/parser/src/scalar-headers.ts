@@ -1,8 +1,9 @@
 import { MAX_UINT32 } from './cseq.js';
 import { SipParseError } from './errors.js';
+import { WORD_CHARS } from './escape.js';
 import { bytesOf } from './fast-scan.js';
 import { type Params, readParams } from './params.js';
-import { Scanner, splitTopLevel, trimLws } from './scanner.js';
+import { Scanner, skipWs, splitTopLevel, trimLws } from './scanner.js';
 
 /**
  * @internal An expiry read as RFC 4475 section 3.1.2.4 allows: beyond 2**32 - 1 (RFC 3261
@@ -31,16 +32,28 @@ export function parseTokenList(value: string, header: string): string[] {
   });
 }
 
-/** Call-ID: `word [ "@" word ]`, kept as written. */
+/** Call-ID: `word [ "@" word ]`, kept as written; LWS around it is left out. */
 export function parseCallId(value: string, header = 'call-id'): string {
   const v = trimLws(value);
-  if (v.length === 0 || /[\s]/.test(v)) throw new SipParseError('BAD_VALUE', 'bad Call-ID', 0, header);
+  const bad = callIdError(bytesOf(v, 0, v.length), 0, v.length);
+  if (bad >= 0) throw new SipParseError('BAD_VALUE', 'bad Call-ID', skipWs(value, 0) + bad, header);
   return v;
 }
 
+/** -1 when `b` from `p` to `end` is `word [ "@" word ]`, otherwise where it stops being one. */
+function callIdError(b: Uint8Array, p: number, end: number): number {
+  let at = -1;
+  for (let i = p; i < end; i++) {
+    const c = b[i]!;
+    if (c === 64 && at < 0 && i > p) at = i;
+    else if (WORD_CHARS[c] !== 1) return i;
+  }
+  return p === end || at === end - 1 ? end : -1;
+}
+
 /**
- * {@link parseCallId} of `t.slice(start, end)` when it is printable ASCII, read from `b` (bytes
- * standing for `t` at the same offsets); undefined to leave it to parseCallId.
+ * {@link parseCallId} of `t.slice(start, end)` when it is a Call-ID without LWS around it, read
+ * from `b` (bytes standing for `t` at the same offsets); undefined to leave it to parseCallId.
  */
 export function callIdAt(
   t: string,
@@ -48,9 +61,7 @@ export function callIdAt(
   end: number,
   b: Uint8Array = bytesOf(t, start, end),
 ): string | undefined {
-  if (start >= end) return undefined;
-  for (let p = start; p < end; p++) if (b[p]! < 33 || b[p]! > 126) return undefined;
-  return t.slice(start, end);
+  return callIdError(b, start, end) < 0 ? t.slice(start, end) : undefined;
 }
 
 /** A value with parameters: Event, Subscription-State, Security-*, Session-Expires, Retry-After. */
@@ -183,12 +194,22 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const DATE_RE =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 
-/** Parses an RFC 1123 date that must be in GMT (RFC 3261 section 20.17). */
+/**
+ * Parses an RFC 1123 date that must be in GMT (RFC 3261 section 20.17): a day that the month
+ * has, hours to 23, minutes and seconds to 59. The weekday is not compared with the date.
+ */
 export function parseDate(value: string, header = 'date'): Date {
-  const m = DATE_RE.exec(trimLws(value));
-  const month = m ? MONTHS.indexOf(m[3]!) : -1;
-  if (!m || month < 0) throw new SipParseError('BAD_VALUE', 'date must be RFC 1123 in GMT', 0, header);
-  return new Date(Date.UTC(Number(m[4]), month, Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7])));
+  const v = trimLws(value);
+  const m = DATE_RE.exec(v);
+  const date = new Date(0);
+  if (m) {
+    date.setUTCFullYear(Number(m[4]), MONTHS.indexOf(m[3]!), Number(m[2]));
+    date.setUTCHours(Number(m[5]), Number(m[6]), Number(m[7]));
+  }
+  // A part out of its range moves the date on (`31 Feb` to March), so it writes back otherwise.
+  if (!m || date.toUTCString().slice(4) !== v.slice(4))
+    throw new SipParseError('BAD_VALUE', 'date must be RFC 1123 in GMT', 0, header);
+  return date;
 }
 
 /** One Warning value (RFC 3261 section 20.43). */

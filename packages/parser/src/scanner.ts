@@ -49,6 +49,13 @@ export class Scanner {
     this.pos = skipWs(this.text, this.pos);
   }
 
+  /** White space that must be there (`LWS` between two parts): fails when there is none. */
+  lws(what: string): void {
+    const at = this.pos;
+    this.skipWs();
+    if (this.pos === at) this.fail(`expected white space before ${what}`);
+  }
+
   /** Consumes `ch` (with optional white space around it) if it is next; reports whether it was. */
   eat(ch: number): boolean {
     this.skipWs();

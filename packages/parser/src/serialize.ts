@@ -7,8 +7,8 @@ import { NOT_TOKEN, refuse } from './scanner.js';
  * The start line of a message (`INVITE sip:bob@example.com SIP/2.0` or `SIP/2.0 200 OK`).
  * Throws {@link SipParseError} for a line {@link parseMessage} would refuse (position in the
  * line): a method that is not a token (`BAD_METHOD`), a URI with white space, a control
- * character, `"`, `<` or `>` (`BAD_URI`), a status that is not an integer from 100 to 699
- * (`BAD_STATUS`), or a reason phrase with a control character other than HTAB, CR and LF
+ * character, `"`, `<` or `>`, or a host that is not a host (`BAD_URI`), a status that is not an
+ * integer from 100 to 699 (`BAD_STATUS`), or a reason phrase with a control character other than HTAB, CR and LF
  * included (`BAD_START_LINE`).
  */
 export function startLine(msg: SipMessage): string {
@@ -21,8 +21,16 @@ export function startLine(msg: SipMessage): string {
     return `SIP/2.0 ${msg.status} ${msg.reason}`;
   }
   const { method } = msg;
-  const uri = String(msg.uri);
   refuse(method, NOT_TOKEN, 'BAD_METHOD', 'method is not a token');
+  let uri: string;
+  try {
+    uri = String(msg.uri);
+  } catch (e) {
+    // A URI that refuses to be written (a host that is not one): the position in this line.
+    if (e instanceof SipParseError)
+      throw new SipParseError(e.code, e.message, e.position + method.length + 1);
+    throw e;
+  }
   refuse(uri, /[\x00- \x7f"<>]/, 'BAD_URI', 'white space or delimiter inside URI', method.length + 1);
   return `${method} ${uri} SIP/2.0`;
 }

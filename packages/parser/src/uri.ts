@@ -1,14 +1,7 @@
 import { SipParseError } from './errors.js';
-import {
-  escapePart,
-  HEADER_CHARS,
-  HOST_CHARS,
-  PARAM_CHARS,
-  PASSWORD_CHARS,
-  USER_CHARS,
-  unescapePart,
-} from './escape.js';
-import { DIGIT, digitsAt, HOST, IPV6, runEnd, URI_PARAM, USER } from './fast-scan.js';
+import { escapePart, HEADER_CHARS, PARAM_CHARS, PASSWORD_CHARS, USER_CHARS, unescapePart } from './escape.js';
+import { bytesOf, DIGIT, digitsAt, IPV6, runEnd, URI_PARAM, USER } from './fast-scan.js';
+import { hostEnd } from './host.js';
 import { isIPv6Reference } from './ipv6.js';
 import { type Param, Params } from './params.js';
 
@@ -76,7 +69,11 @@ export class SipUri {
     );
   }
 
-  /** The URI as written on the wire, characters outside each part's set escaped. */
+  /**
+   * The URI as written on the wire, characters outside each part's set escaped. Throws
+   * {@link SipParseError} `BAD_URI` (position: the host's) when `host` is not a hostname, IPv4
+   * address or IPv6 reference: it would not read back as this URI.
+   */
   toString(): string {
     let out = `${this.scheme}:`;
     if (this.user !== undefined) {
@@ -84,6 +81,8 @@ export class SipUri {
       if (this.password !== undefined) out += `:${escapePart(this.password, PASSWORD_CHARS)}`;
       out += '@';
     }
+    const bad = hostError(this.host);
+    if (bad >= 0) throw new SipParseError('BAD_URI', 'not a host', out.length + bad);
     out += this.host;
     if (this.port !== undefined) out += `:${this.port}`;
     out += uriParamsToString(this.params, ';', PARAM_CHARS);
@@ -157,19 +156,26 @@ function readUriParams(text: string, sep: string, allowed: Uint8Array, what: str
 
 const SCHEME_RE = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 
+/**
+ * @internal -1 when `s` is an RFC 3261 `host` (a hostname, an IPv4address or an IPv6 reference),
+ * otherwise the index where it stops being one (0 for a bad IPv6 reference).
+ */
+export function hostError(s: string): number {
+  const n = s.length;
+  if (s.charCodeAt(0) === 91) return isIPv6Reference(s) ? -1 : 0;
+  const end = hostEnd(bytesOf(s, 0, n), 0, n);
+  return end < 0 ? -1 - end : end < n ? end : -1;
+}
+
 /** Validates a host (hostname, IPv4 or bracketed IPv6 reference) and returns it. */
 function checkHost(host: string, at: number): string {
-  if (host.length === 0) throw new SipParseError('BAD_URI', 'missing host', at);
-  if (host.charCodeAt(0) === 91) {
-    if (!isIPv6Reference(host)) throw new SipParseError('BAD_URI', 'bad IPv6 reference', at);
-    return host;
-  }
-  for (let i = 0; i < host.length; i++) {
-    const c = host.charCodeAt(i);
-    if (c >= 128 || HOST_CHARS[c] !== 1) {
-      throw new SipParseError('BAD_URI', `character '${host[i]}' not allowed in host`, at + i);
-    }
-  }
+  const bad = hostError(host);
+  if (bad >= 0)
+    throw new SipParseError(
+      'BAD_URI',
+      host.charCodeAt(0) === 91 ? 'bad IPv6 reference' : 'not a host',
+      at + bad,
+    );
   return host;
 }
 
@@ -310,8 +316,8 @@ export function sipUriScan(b: Uint8Array, t: string, p: number, end: number): Si
     q = runEnd(b, p + 1, end, IPV6);
     if (q === p + 1 || q >= end || b[q] !== 93 || !isIPv6Reference(t.slice(p, ++q))) return undefined;
   } else {
-    q = runEnd(b, p, end, HOST);
-    if (q === p) return undefined;
+    q = hostEnd(b, p, end);
+    if (q < 0) return undefined;
   }
   const host = t.slice(p, q);
   let port: number | undefined;

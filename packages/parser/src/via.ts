@@ -1,9 +1,10 @@
 import { SipParseError } from './errors.js';
-import { HOST_CHARS } from './escape.js';
-import { DIGIT, digitsAt, firstValueEnd, HOST, IPV6, paramsEnd, runEnd, TOKEN, WS } from './fast-scan.js';
+import { bytesOf, DIGIT, digitsAt, firstValueEnd, IPV6, paramsEnd, runEnd, TOKEN, WS } from './fast-scan.js';
+import { hostEnd, hostWasIPv4 } from './host.js';
 import { isIPv6Reference } from './ipv6.js';
 import { Params, readParams } from './params.js';
-import { Scanner, splitTopLevel } from './scanner.js';
+import { isToken, Scanner, splitTopLevel } from './scanner.js';
+import { hostError } from './uri.js';
 
 /** The magic cookie that marks an RFC 3261 branch. */
 export const BRANCH_COOKIE = 'z9hG4bK';
@@ -55,18 +56,48 @@ export class Via {
     return b !== undefined && b.length > BRANCH_COOKIE.length && b.startsWith(BRANCH_COOKIE);
   }
 
-  /** The via-parm as written on the wire (`SIP/2.0/UDP host:port;params`). */
+  /**
+   * The via-parm as written on the wire (`SIP/2.0/UDP host:port;params`). Throws
+   * {@link SipParseError} `BAD_VALUE` (position: the host's) when `host` is not a hostname, IPv4
+   * address or IPv6 reference, which would not read back as this Via.
+   */
   toString(): string {
+    const bad = hostError(this.host);
+    if (bad >= 0)
+      throw new SipParseError(
+        'BAD_VALUE',
+        'not a host',
+        this.protocol.length + this.transport.length + 2 + bad,
+      );
     return `${this.protocol}/${this.transport} ${this.host}${this.port === undefined ? '' : `:${this.port}`}${this.params}`;
   }
 }
 
-function checkParam(s: Scanner, params: Params): void {
-  const ttl = params.get('ttl');
-  if (ttl !== undefined && (ttl === null || !/^\d{1,3}$/.test(ttl) || Number(ttl) > 255)) s.fail('bad ttl');
-  const rport = params.get('rport');
-  if (rport != null && (!/^\d{1,5}$/.test(rport) || Number(rport) > 65535)) s.fail('bad rport');
-  if (params.get('branch') === null) s.fail('branch without value');
+/**
+ * Checks the parameters RFC 3261 section 25.1 gives a form (every one of each name): `ttl` 0 to
+ * 255, `rport` empty or a port, `branch` a token, `received` an IPv4 or IPv6 address (the IPv6
+ * reference form too, as RFC 5118 section 4.5 found servers write it) and `maddr` a host.
+ */
+function checkParams(s: Scanner, params: Params): void {
+  for (const { name, value, quoted } of params) {
+    const n = name.toLowerCase();
+    const v = quoted ? null : value;
+    if (
+      n === 'ttl'
+        ? !/^\d{1,3}$/.test(v!) || Number(v) > 255
+        : n === 'rport'
+          ? value !== null && (!/^\d{1,5}$/.test(v!) || Number(v) > 65535)
+          : n === 'branch'
+            ? v === null || !isToken(v)
+            : n === 'received'
+              ? v === null ||
+                !(v[0] === '['
+                  ? isIPv6Reference(v)
+                  : (hostError(v) < 0 && hostWasIPv4) || isIPv6Reference(`[${v}]`))
+              : n === 'maddr' && (v === null || hostError(v) >= 0)
+    )
+      s.fail(`bad ${n}`);
+  }
 }
 
 /** Parses one via-parm. */
@@ -78,7 +109,7 @@ export function parseVia(value: string, header = 'via'): Via {
   const version = s.token('protocol version');
   s.expect(47, "'/'");
   const transport = s.token('transport').toUpperCase();
-  s.skipWs();
+  s.lws('sent-by');
   let host: string;
   if (s.peek() === 91) {
     const end = value.indexOf(']', s.pos);
@@ -87,20 +118,16 @@ export function parseVia(value: string, header = 'via'): Via {
     if (!isIPv6Reference(host)) s.fail('bad IPv6 reference');
     s.pos = end + 1;
   } else {
-    const start = s.pos;
-    while (!s.done) {
-      const c = s.peek();
-      if (c >= 128 || HOST_CHARS[c] !== 1) break;
-      s.pos++;
-    }
-    if (s.pos === start) s.fail('expected sent-by host');
-    host = value.slice(start, s.pos);
+    const end = hostEnd(bytesOf(value, 0, value.length), s.pos, value.length);
+    if (end < 0) s.fail('not a host', -1 - end);
+    host = value.slice(s.pos, end);
+    s.pos = end;
   }
   let port: number | undefined;
   if (s.eat(58)) port = s.integer(65535, 'port');
   const params = readParams(s);
   s.end();
-  checkParam(s, params);
+  checkParams(s, params);
   return new Via(transport, host, port, params, `${name}/${version}`);
 }
 
@@ -114,9 +141,9 @@ export function parseViaList(value: string, header = 'via'): Via[] {
 
 /**
  * @internal Fast path for one via-parm from `p` in `t` (up to `end`), for {@link elementsAt}:
- * `SIP/2.0/` exactly, a transport, a hostname, IPv4 or IPv6 host with an optional port right
- * after it, and parameters whose `ttl`, `rport` and `branch` all pass the checks
- * ({@link paramsEnd}). Undefined for anything else.
+ * `SIP/2.0/` exactly, a transport, white space, a hostname, IPv4 or IPv6 host with an optional
+ * port right after it, and parameters that pass parseVia's checks ({@link paramsEnd}). Undefined
+ * for anything else.
  */
 export function viaAt(
   b: Uint8Array,
@@ -131,15 +158,15 @@ export function viaAt(
   let q = runEnd(b, p, end, TOKEN);
   if (q === p) return undefined;
   const transport = transportAt(b, t, p, q);
-  // The host follows white space, or an IPv6 reference follows the transport right away.
-  const transportEnd = q;
+  // White space, then the host.
   p = runEnd(b, q, end, WS);
+  if (p === q) return undefined;
   if (p < end && b[p] === 91) {
     q = runEnd(b, p + 1, end, IPV6);
     if (q === p + 1 || q >= end || b[q] !== 93 || !isIPv6Reference(t.slice(p, ++q))) return undefined;
   } else {
-    q = runEnd(b, p, end, HOST);
-    if (q === p || p === transportEnd) return undefined;
+    q = hostEnd(b, p, end);
+    if (q < 0) return undefined;
   }
   const host = t.slice(p, q);
   let port: number | undefined;
@@ -149,7 +176,7 @@ export function viaAt(
     port = digitsAt(b, p, q, 5);
     if (port < 0 || port > 65535) return undefined;
   }
-  const stop = paramsEnd(b, q, end, true);
+  const stop = paramsEnd(b, q, end, 1);
   if (stop < 0) return undefined;
   return new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd));
 }

@@ -27,8 +27,12 @@ const lowerWord = fc.string({
   minLength: 1,
   maxLength: 10,
 });
+/** A hostname's last label starts with a letter (RFC 3261 toplabel). */
+const topLabel = fc
+  .tuple(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'), fc.option(lowerWord, { nil: '' }))
+  .map(([a, b]) => a + b);
 const host = fc.oneof(
-  fc.array(lowerWord, { minLength: 1, maxLength: 3 }).map((p) => p.join('.')),
+  fc.tuple(fc.array(lowerWord, { maxLength: 2 }), topLabel).map(([p, top]) => [...p, top].join('.')),
   fc.ipV4(),
   fc.ipV6().map((a) => `[${a}]`),
 );

@@ -1,7 +1,8 @@
 /**
  * Pieces that generated header values are joined from in the property tests comparing two ways
  * of reading a value: the characters and words the fast paths look for (schemes, Via versions and
- * transports, separators, parameter names, port and TTL bounds, escapes, IPv6 references good and bad).
+ * transports, separators, parameter names, port and TTL bounds, escapes, IPv6 references good and bad,
+ * and what the RFC 3261 grammar refuses in hosts, Via parameters, tags and Call-IDs).
  */
 export const VALUE_PIECES: readonly string[] = [
   'sip:',
@@ -40,4 +41,12 @@ export const VALUE_PIECES: readonly string[] = [
   '%41',
   '?',
   '\\',
+  '-',
+  '..',
+  '1.2.3.4',
+  '9',
+  'received',
+  'maddr',
+  '@@',
+  '&',
 ];
