@@ -100,6 +100,7 @@ export class TransactionLayer {
   /** Made on first use, as `targets`: a user agent with a stack of its own may never need them. */
   #merged: Map<string, ServerTransaction> | undefined;
   readonly #unsubscribe: () => void;
+  #closed = false;
   /** Drawn on the first stateless answer: keys the To tags of stateless answers. */
   #tagSalt: string | undefined;
   /** The tables for unreliable and reliable transports when `timers` are set; else the shared defaults. */
@@ -158,6 +159,7 @@ export class TransactionLayer {
    * Max-Forwards 70 is added when missing. ACK is not a transaction: use {@link sendAck}.
    */
   request(request: SipRequest, options: RequestOptions = {}): ClientTransaction {
+    if (this.#closed) throw new TransactionError('INVALID_STATE', 'the transaction layer is closed');
     if (request.method === 'ACK')
       throw new TransactionError('INVALID_REQUEST', 'ACK is sent with sendAck(), not in a transaction');
     if (request.method === 'INVITE' && !this.#options.invite)
@@ -199,11 +201,13 @@ export class TransactionLayer {
   }
 
   /**
-   * Stops listening and stops every transaction's timers. Nothing is sent afterwards. A client
-   * transaction still waiting for its final response ends as on a transport error (a synthetic
-   * 503 settles its `final`), since no response can reach it any more.
+   * Stops listening and stops every transaction's timers. Nothing is sent afterwards: a later
+   * {@link TransactionLayer.request} throws `INVALID_STATE`. A client transaction still waiting
+   * for its final response ends as on a transport error (a synthetic 503 settles its `final`),
+   * since no response can reach it any more.
    */
   close(): void {
+    this.#closed = true;
     this.#unsubscribe();
     const clients = this.#clients;
     const servers = this.#servers;

@@ -36,4 +36,14 @@ describe('TransactionLayer.close()', () => {
     expect(answered.failure).toBeUndefined();
     expect(env.clock.pending).toBe(0);
   });
+
+  it('refuses a request after close() instead of sending it', () => {
+    const env = setup();
+    env.layer.close();
+    expect(() => env.layer.request(makeRequest('OPTIONS'), { target: PEER })).toThrow(
+      expect.objectContaining({ name: 'TransactionError', code: 'INVALID_STATE' }),
+    );
+    expect(env.net.sentBy(UA)).toHaveLength(0);
+    expect(env.clock.pending).toBe(0);
+  });
 });

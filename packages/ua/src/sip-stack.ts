@@ -152,6 +152,7 @@ export class SipStack extends StackBase {
    */
   detach(member: StackMember): void {
     this.admissions.delete(member);
+    if (member.registerer) this.admissions.delete(member.registerer);
     if (this.owner === member) {
       this.owner = undefined;
       return;
@@ -187,13 +188,25 @@ export class SipStack extends StackBase {
    * Begins the registration of `key` now when fewer than `startConcurrency` are under way, else
    * in its turn (a later call for the same key keeps the turn, with the later `begin`). A place is
    * held until `begin` settles (registered, or failed) or for at most 1 s, so a registrar that
-   * does not answer slows the registrations down without stopping them.
+   * does not answer slows the registrations down without stopping them. Turns wait while the
+   * transport is down (they would only fail at once), and end when the stack stops.
    * @internal
    */
   override admit(key: object, begin: () => Promise<unknown>): void {
-    if (this.admitted < (this.options.startConcurrency ?? 200) && this.admissions.size === 0)
-      this.begin(begin);
-    else this.admissions.set(key, begin);
+    if (this.current === 'stopping' || this.current === 'stopped') return;
+    this.admissions.set(key, begin);
+    this.admitNext();
+  }
+
+  /** Begins the oldest turns while there are places and a transport to send on. */
+  private admitNext(): void {
+    const places = this.options.startConcurrency ?? 200;
+    while (this.admitted < places && this.current === 'started' && this.transport?.state === 'connected') {
+      const next = this.admissions.entries().next();
+      if (next.done) return;
+      this.admissions.delete(next.value[0]);
+      this.begin(next.value[1]);
+    }
   }
 
   private begin(begin: () => Promise<unknown>): void {
@@ -204,10 +217,7 @@ export class SipStack extends StackBase {
       held = false;
       this.clock.clearTimeout(timer);
       this.admitted--;
-      const next = this.admissions.entries().next();
-      if (next.done) return;
-      this.admissions.delete(next.value[0]);
-      this.begin(next.value[1]);
+      this.admitNext();
     };
     const timer = this.clock.setTimeout(free, START_PACE_MS);
     begin().then(free, free);
@@ -221,6 +231,7 @@ export class SipStack extends StackBase {
    * answer costs about one graceful-shutdown time in all, not one per lane's turn.
    */
   protected override async stopMembers(): Promise<void> {
+    this.admissions.clear(); // registrations not begun yet never will be
     const members = this.members();
     const stops: Promise<void>[] = [];
     let next = 0;
@@ -312,6 +323,7 @@ export class SipStack extends StackBase {
       w.resolve();
     }
     super.onTransportState(state);
+    if (state === 'connected') this.admitNext();
   }
 
   /** Closes as a lone stack does, and fails a pending {@link SipStack.whenConnected}. */

@@ -135,6 +135,8 @@ export interface StackMember {
   readonly line: string | undefined;
   /** The member's address-of-record as `user@host` (host in lower case); undefined without a user. */
   readonly aorKey: string | undefined;
+  /** Its registerer, once made: the key of its turns to register again (see `SipStack.admit`). */
+  readonly registerer: object | undefined;
   /** The shared transport changed state. */
   onTransportState(state: TransportState): void;
   /** The shared transport's RFC 5626 flow failed. */

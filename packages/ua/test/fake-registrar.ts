@@ -29,6 +29,8 @@ export class FakeRegistrar {
   /** Requests received and not yet given a final response, now and at most so far. */
   unanswered = 0;
   mostUnanswered = 0;
+  /** While true, transports fail to connect (the server is down). */
+  refuseConnections = false;
   /** Virtual ms a transport takes to close (its socket's close event). */
   closeDelay = 0;
   /**
@@ -130,6 +132,10 @@ class FakeTransport implements Transport {
   ) {}
 
   async connect(): Promise<void> {
+    if (this.registrar.refuseConnections) {
+      this.setState('disconnected');
+      throw new Error('connection refused');
+    }
     this.setState('connected');
   }
 

@@ -310,6 +310,63 @@ describe('SipStack', () => {
     expect(clock.pending).toBe(0);
   });
 
+  test('stack.stop() ends the turns not begun: a user agent still waiting never registers', async () => {
+    // One stop at a time: carol's turn would come while the stop lanes are still busy.
+    const { clock, registrar, stack } = await setup(['alice'], undefined, {
+      startConcurrency: 1,
+      stopConcurrency: 1,
+    });
+    const before = registrar.received.length;
+    const late = [new UserAgent(config('bob'), { stack }), new UserAgent(config('carol'), { stack })];
+    for (const ua of late) await ua.start(); // bob begins, carol waits for bob's place
+    await during(clock, stack.stop(), 5_000);
+    const users = registrar.received
+      .slice(before)
+      .map((r) => (r.from?.uri.kind === 'sip' ? r.from.uri.user : ''));
+    expect(users).not.toContain('carol');
+    expect(late.map((ua) => ua.state)).toEqual(['stopped', 'stopped']);
+    expect(clock.pending).toBe(0);
+  });
+
+  test('turns wait while the shared transport is down, and begin once it is back', async () => {
+    const { clock, registrar, stack } = await setup(['alice'], undefined, { startConcurrency: 1 });
+    registrar.hostile = () => []; // silent: bob's first REGISTER holds the only place, for 1 s
+    const events: string[] = [];
+    stack.on('transport', (state) => events.push(`${clock.now()} transport ${state}`));
+    const bob = new UserAgent(config('bob'), { stack });
+    const carol = new UserAgent(config('carol'), { stack });
+    carol.on('registration', (c) => events.push(`${clock.now()} carol ${c.state}`));
+    await bob.start();
+    await carol.start(); // waits for bob's place
+    await run(clock, 100);
+    registrar.refuseConnections = true; // down for 5 s: bob's place frees (1 s) meanwhile
+    registrar.transport!.drop();
+    await run(clock, 5_000, 100);
+    registrar.refuseConnections = false;
+    await run(clock, 35_000, 100);
+    const back = events.findIndex((e) => e.endsWith('transport connected'));
+    const carolBegins = events.findIndex((e) => e.endsWith('carol registering'));
+    expect(back).toBeGreaterThanOrEqual(0);
+    // Not in the window while the transport was down: only once it was back.
+    expect(carolBegins).toBeGreaterThan(back);
+    await during(clock, stack.stop(), 5_000);
+  });
+
+  test("a stopped user agent's turn to register again leaves the queue with it", async () => {
+    const { clock, registrar, stack, agents } = await setup(undefined, undefined, { startConcurrency: 1 });
+    registrar.hostile = () => []; // silent: each turn holds its place for 1 s
+    registrar.transport!.drop();
+    // Until the transport is back, with the three turns to register again queued behind one another.
+    for (let t = 0; t < 35_000 && stack.transportState !== 'connected'; t += 10) await run(clock, 10);
+    const queued = (s: SipStack) => (s as unknown as { admissions: Map<object, unknown> }).admissions;
+    const [, bob, carol] = agents;
+    expect(queued(stack).has(carol!.registerer!)).toBe(true);
+    await Promise.all([bob!.stop(), carol!.stop()]);
+    expect(queued(stack).has(bob!.registerer!)).toBe(false);
+    expect(queued(stack).has(carol!.registerer!)).toBe(false);
+    await during(clock, stack.stop(), 5_000);
+  });
+
   test('startConcurrency and stopConcurrency take a whole number of at least 1, or Infinity', () => {
     const servers = config('alice').servers;
     for (const n of [0, 1.5, -1, Number.NaN])
