@@ -116,35 +116,42 @@ describe('UDP server failover (RFC 3263 section 4.3)', () => {
     await stopping;
   });
 
-  test('a burst of timeouts of a stack of user agents moves the shared transport once', async () => {
-    const clock = new VirtualClock();
-    const net = new FakeUdpNetwork(clock);
-    net.live.add(LIGHT);
-    // Three servers: cycling on every timeout would come back to the dead heavy one.
-    const servers = [HEAVY, LIGHT, '192.0.2.3'].map((h) => `sip:${h};transport=udp`);
-    const base = config('u0', servers);
-    const stack = new SipStack({
-      servers: base.servers,
-      transportFactory: net.factory,
-      clock,
-      random: seeded(),
-    });
-    await stack.start();
-    const uas = Array.from({ length: 50 }, (_, i) => {
-      const c: UserAgentConfig = { ...config(`u${i}`, servers), servers: base.servers };
-      return new UserAgent(c, { stack });
-    });
-    await Promise.all(uas.map((ua) => ua.start()));
-    await run(clock, 33_000, 500);
-    expect(net.made).toBe(2);
-    await run(clock, 60_000, 500);
-    expect(net.made).toBe(2);
-    expect(uas.filter((ua) => ua.registerer?.state === 'registered').length).toBe(50);
-    expect(net.sent.filter((s) => s.startsWith('192.0.2.3')).length).toBe(0);
-    const stopping = stack.stop();
-    await run(clock, 2000);
-    await stopping;
-  });
+  test.each([
+    ['all at once', undefined],
+    ['10 at a time (startConcurrency), the rest queued when it fails over', 10],
+  ])(
+    'a burst of timeouts of a stack of user agents moves the shared transport once: %s',
+    async (_, startConcurrency) => {
+      const clock = new VirtualClock();
+      const net = new FakeUdpNetwork(clock);
+      net.live.add(LIGHT);
+      // Three servers: cycling on every timeout would come back to the dead heavy one.
+      const servers = [HEAVY, LIGHT, '192.0.2.3'].map((h) => `sip:${h};transport=udp`);
+      const base = config('u0', servers);
+      const stack = new SipStack({
+        servers: base.servers,
+        transportFactory: net.factory,
+        clock,
+        random: seeded(),
+        startConcurrency,
+      });
+      await stack.start();
+      const uas = Array.from({ length: 50 }, (_, i) => {
+        const c: UserAgentConfig = { ...config(`u${i}`, servers), servers: base.servers };
+        return new UserAgent(c, { stack });
+      });
+      await Promise.all(uas.map((ua) => ua.start()));
+      await run(clock, 33_000, 500);
+      expect(net.made).toBe(2);
+      await run(clock, 60_000, 500);
+      expect(net.made).toBe(2);
+      expect(uas.filter((ua) => ua.registerer?.state === 'registered').length).toBe(50);
+      expect(net.sent.filter((s) => s.startsWith('192.0.2.3')).length).toBe(0);
+      const stopping = stack.stop();
+      await run(clock, 2000);
+      await stopping;
+    },
+  );
 
   test('a lone server is kept; a server that answers, even 503 or 500, is no failure', async () => {
     for (const [servers, status] of [
