@@ -1,5 +1,5 @@
 import { bytesAre } from './fast-scan.js';
-import { isTokenChar, isTokenOrHost, quote, Scanner, skipWs } from './scanner.js';
+import { isTokenChar, isTokenOrHost, quote, refuse, Scanner, skipWs } from './scanner.js';
 
 /** One `;name=value` parameter. `value` is null for a flag (`;lr`); `quoted` keeps the written form. */
 export interface Param {
@@ -160,8 +160,13 @@ export class Params implements Iterable<Param> {
     return i < 0 ? undefined : this.list[i]!.value;
   }
 
-  /** Sets or replaces a parameter; a value that is not a token is written quoted. */
+  /**
+   * Sets or replaces a parameter; a value that is not a token is written quoted. Throws
+   * `BAD_VALUE` for a name that is not a token: written as it is, `x;tag` would read back as a
+   * second parameter.
+   */
   set(name: string, value: string | null = null, quoted?: boolean): this {
+    refuse(name, /[^A-Za-z0-9\-.!%*_+`'~]|^$/, 'BAD_VALUE', 'a parameter name must be a token');
     const p: Param = { name, value, quoted: quoted ?? (value !== null && !isTokenOrHost(value)) };
     const i = this.index(name);
     if (i >= 0) this.list[i] = p;

@@ -91,6 +91,19 @@ describe('Headers refuse a line that would not read back as one header', () => {
     expect(parseMessage(serialize(m)).headers.has('x-injected')).toBe(false);
   });
 
+  test('a parameter name that is not a token: refused when set, so no second parameter reads back', () => {
+    const to = parseNameAddr('<sip:bob@example.com>');
+    for (const name of ['x;tag', 'rport;received', 'a=b', 'a b', '', 'x>', 'x,y'])
+      expect(
+        refusal(() => to.params.set(name, 'evil')),
+        name,
+      ).toMatchObject({ code: 'BAD_VALUE' });
+    expect(refusal(() => to.uri.params.set('lr;maddr', null))).toMatchObject({ code: 'BAD_VALUE' });
+    expect(to.toString()).toBe('<sip:bob@example.com>');
+    to.params.set('x-ok.1', 'v');
+    expect(parseNameAddr(to.toString()).params.get('x-ok.1')).toBe('v');
+  });
+
   test('control characters other than CR and LF stay in a raw value and read back', () => {
     const h = new Headers().append('X-Odd', 'a\x00b\x07c\x7f');
     const m = base();
