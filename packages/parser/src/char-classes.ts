@@ -3,8 +3,8 @@
 
 /** URI user part without escapes (unreserved and user-unreserved characters). */
 export const USER = 1;
-/** Hostname or IPv4 address. */
-export const HOST = 2;
+/** RFC 3261 `word` (Call-ID). */
+export const WORD = 2;
 /** URI `paramchar` without escapes. */
 export const URI_PARAM = 4;
 /** RFC 3261 `token`. */

@@ -9,19 +9,19 @@
  * of `charCodeAt` and less than a regular expression whose captures become strings.
  */
 
-import { DIGIT, HOST, IPV6, TOKEN, URI_PARAM, USER, VALUE, WS } from './char-classes.js';
+import { DIGIT, IPV6, TOKEN, URI_PARAM, USER, VALUE, WORD, WS } from './char-classes.js';
 import { utf8Encoder } from './codecs.js';
-import { HOST_CHARS, PARAM_CHARS, TOKEN_CHARS, USER_CHARS } from './escape.js';
+import { PARAM_CHARS, TOKEN_CHARS, USER_CHARS, WORD_CHARS } from './escape.js';
 import { hostEnd, hostWasIPv4 } from './host.js';
 
-export { DIGIT, HOST, IPV6, TOKEN, URI_PARAM, USER, WS };
+export { DIGIT, IPV6, TOKEN, URI_PARAM, USER, WORD, WS };
 
 /** Class bits by byte, from the character sets the string-level parsers check against. */
 const CLASS = new Uint8Array(256);
 for (let c = 0; c < 128; c++) {
   CLASS[c] =
     USER_CHARS[c]! * USER +
-    HOST_CHARS[c]! * HOST +
+    WORD_CHARS[c]! * WORD +
     PARAM_CHARS[c]! * URI_PARAM +
     TOKEN_CHARS[c]! * (TOKEN | VALUE);
 }
@@ -96,15 +96,17 @@ export function named(b: Uint8Array, p: number, q: number, lower: string): boole
  * quoted-strings without quoted-pairs. Returns where it stopped (for the caller to check: the
  * end of the value, or a comma in a list), or -1 for a parameter the string parser must read.
  *
- * `mode` 1, Via: also every `branch` must be a token, every `rport` value and every `ttl` (which
- * needs one) 1 to 5 digits up to 65535 and 1 to 3 digits up to 255, every `received` an
- * IPv4address and every `maddr` a hostname or IPv4address (IPv6 ones go to the string parser),
- * so that parseVia's checks cannot fail. `mode` 2, From and To: every `tag` must be a token.
+ * `via`: also every `branch` must be a token, every `rport` value and every `ttl` (which needs
+ * one) 1 to 5 digits up to 65535 and 1 to 3 digits up to 255, every `received` an IPv4address
+ * and every `maddr` a hostname or IPv4address (IPv6 ones go to the string parser), so that
+ * parseVia's checks cannot fail. Otherwise every `tag` must be a token, so that From and To's
+ * check cannot fail (a name-addr of another header with another tag goes to its string parser,
+ * which takes it): one scan for all name-addrs, no From / To variant of it.
  *
  * Also notes where the first parameter's value ends when it is unquoted ({@link firstValueEnd}),
  * so that looking it up (a tag, a branch) needs no second scan.
  */
-export function paramsEnd(b: Uint8Array, p: number, end: number, mode: number): number {
+export function paramsEnd(b: Uint8Array, p: number, end: number, via: boolean): number {
   firstValueEnd = -1;
   for (let first = true; ; first = false) {
     p = runEnd(b, p, end, WS);
@@ -119,8 +121,8 @@ export function paramsEnd(b: Uint8Array, p: number, end: number, mode: number): 
     // The length picks the one name to compare with.
     const len = nameEnd - name;
     let kind = 0;
-    if (mode === 2) kind = len === 3 && named(b, name, nameEnd, 'tag') ? 1 : 0;
-    else if (mode === 1) {
+    if (!via) kind = len === 3 && named(b, name, nameEnd, 'tag') ? 1 : 0;
+    else {
       if (len === 6) kind = named(b, name, nameEnd, 'branch') ? 1 : 0;
       else if (len === 5)
         kind = named(b, name, nameEnd, 'rport') ? 2 : named(b, name, nameEnd, 'maddr') ? 5 : 0;

@@ -2,7 +2,6 @@ import { type AuthValue, parseAuth } from './auth.js';
 import { type CSeq, cseqAt, parseCSeq } from './cseq.js';
 import { elementsAt } from './fast-scan.js';
 import {
-  fromToAt,
   type NameAddr,
   nameAddrAt,
   parseContact,
@@ -238,11 +237,7 @@ export function parseHeader(
       break;
     }
     case 'from':
-    case 'to': {
-      const v = elementsAt(fromToAt, t, start, end, false, b);
-      if (v !== undefined) return v;
-      break;
-    }
+    case 'to':
     case 'reply-to':
     case 'refer-to':
     case 'referred-by': {

@@ -1,3 +1,5 @@
+import { HOST_CHARS } from './escape.js';
+
 /** True when the last {@link hostEnd} that took a host took an IPv4address. */
 export let hostWasIPv4 = false;
 
@@ -10,41 +12,43 @@ export let hostWasIPv4 = false;
  * grammar has it). `1.2.3` and `host.123` are neither. Read from bytes, as the fast paths read.
  */
 export function hostEnd(b: Uint8Array, p: number, end: number): number {
-  // One pass: the kind of the last character (4 at a label's start), the digits in the current
-  // label (9 and up once it holds anything else), numeric labels before it (-1 once one was not).
-  let last = 4;
-  let digits = 0;
-  let quads = 0;
+  // One pass, one table look-up per byte (HOST_KIND); letters and digits go on at once. `seen`
+  // collects the kinds (a letter or `-`: no IPv4address), `label` is where the current label
+  // starts, `top` where the one before it did.
+  let label = p;
   let top = p;
+  let dots = 0;
+  let seen = 0;
   let i = p;
   for (; i < end; i++) {
-    const k = KIND[b[i]!];
-    if (k === 1) digits++;
-    else if (k === 2) digits = 9;
-    else if (k === 3) {
-      // A label starts with a letter or digit.
-      if (last === 4) return -1 - i;
-      digits = 9;
-    } else if (k === 4) {
-      // A label ends with one: not empty, not `-`.
-      if (last >= 3) return last === 3 ? -i : -1 - i;
-      quads = quads >= 0 && digits <= 3 ? quads + 1 : -1;
-      digits = 0;
-      top = i + 1;
-    } else break;
-    last = k;
+    const k = HOST_KIND[b[i]!]!;
+    seen |= k;
+    if (k > 2) {
+      if (k === 16) break;
+      // A label starts with a letter or digit, and ends with one.
+      if (i === label) return -1 - i;
+      if (k === 8) {
+        if (b[i - 1] === 45) return -i;
+        // A label of more than 3 digits: no IPv4address either.
+        if (i - label > 3) seen |= 2;
+        dots++;
+        top = label;
+        label = i + 1;
+      }
+    }
   }
-  if (last >= 3) {
-    // The end right after a dot that closes a hostname (`example.com.`): the label before it is the top one.
-    if (last === 3 || i === p) return last === 3 ? -i : -1 - i;
-    top = i - 1;
-    while (top > p && b[top - 1] !== 46) top--;
+  if (i === label) {
+    // Empty, or a dot closes a hostname (`example.com.`): the label before it is the top one.
+    if (i === p) return -1 - i;
+    hostWasIPv4 = false;
+  } else {
+    if (b[i - 1] === 45) return -i;
+    top = label;
+    hostWasIPv4 = dots === 3 && (seen & 6) === 0 && i - label < 4;
   }
-  hostWasIPv4 = last < 3 && quads === 3 && digits <= 3;
-  return hostWasIPv4 || KIND[b[top]!] === 2 ? i : -1 - top;
+  return hostWasIPv4 || b[top]! > 57 ? i : -1 - top;
 }
 
-/** Per byte: 1 a digit, 2 a letter, 3 `-`, 4 `.`, 0 anything else. */
-const KIND = new Uint8Array(256);
-for (let c = 0; c < 128; c++)
-  KIND[c] = (c - 48) >>> 0 < 10 ? 1 : ((c | 32) - 97) >>> 0 < 26 ? 2 : c === 45 ? 3 : c === 46 ? 4 : 0;
+/** Per byte: 1 a digit, 2 a letter, 4 `-`, 8 `.`, 16 anything else. */
+const HOST_KIND = new Uint8Array(256).fill(16);
+for (let c = 0; c < 128; c++) if (HOST_CHARS[c]) HOST_KIND[c] = c === 45 ? 4 : c === 46 ? 8 : c < 58 ? 1 : 2;

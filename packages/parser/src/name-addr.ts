@@ -1,5 +1,5 @@
 import { SipParseError } from './errors.js';
-import { type ElementAt, firstValueEnd, paramsEnd, quotedEnd, runEnd, WS } from './fast-scan.js';
+import { firstValueEnd, paramsEnd, quotedEnd, runEnd, WS } from './fast-scan.js';
 import { Params, readParams } from './params.js';
 import { expiry } from './scalar-headers.js';
 import { isToken, isTokenChar, quote, Scanner, splitTopLevel, trimLws } from './scanner.js';
@@ -165,8 +165,9 @@ export function parseContact(value: string, header = 'contact'): NameAddr[] | ty
 /**
  * @internal Fast path for one name-addr from `p` in `t` (up to `end`), for {@link elementsAt}:
  * an optional quoted display name without quoted-pairs, a SIP URI in angle brackets as
- * {@link sipUriScan} takes it, and parameters as {@link paramsEnd} takes them in `mode` (2 for
- * From and To), read from `b`. Undefined for anything else (the string-level parser then decides).
+ * {@link sipUriScan} takes it, and parameters as {@link paramsEnd} takes them (a `tag` a token,
+ * as From and To need), read from `b`. Undefined for anything else (the string-level parser then
+ * decides).
  */
 export function nameAddrAt(
   b: Uint8Array,
@@ -174,7 +175,6 @@ export function nameAddrAt(
   p: number,
   end: number,
   message: Uint8Array | undefined,
-  mode = 0,
 ): NameAddr | undefined {
   p = runEnd(b, p, end, WS);
   let displayName: string | undefined;
@@ -189,10 +189,7 @@ export function nameAddrAt(
   if (uri === undefined) return undefined;
   p = uriScanStop;
   if (p >= end || b[p] !== 62) return undefined;
-  const stop = paramsEnd(b, p + 1, end, mode);
+  const stop = paramsEnd(b, p + 1, end, false);
   if (stop < 0) return undefined;
   return new NameAddr(uri, displayName, Params.unread(t, p + 1, stop, false, message, firstValueEnd));
 }
-
-/** @internal {@link nameAddrAt} for From and To, whose tags must be tokens. */
-export const fromToAt: ElementAt<NameAddr> = (b, t, p, end, message) => nameAddrAt(b, t, p, end, message, 2);

@@ -1,7 +1,6 @@
 import { MAX_UINT32 } from './cseq.js';
 import { SipParseError } from './errors.js';
-import { WORD_CHARS } from './escape.js';
-import { bytesOf } from './fast-scan.js';
+import { bytesOf, runEnd, WORD } from './fast-scan.js';
 import { type Params, readParams } from './params.js';
 import { Scanner, skipWs, splitTopLevel, trimLws } from './scanner.js';
 
@@ -42,13 +41,12 @@ export function parseCallId(value: string, header = 'call-id'): string {
 
 /** -1 when `b` from `p` to `end` is `word [ "@" word ]`, otherwise where it stops being one. */
 function callIdError(b: Uint8Array, p: number, end: number): number {
-  let at = -1;
-  for (let i = p; i < end; i++) {
-    const c = b[i]!;
-    if (c === 64 && at < 0 && i > p) at = i;
-    else if (WORD_CHARS[c] !== 1) return i;
+  let q = runEnd(b, p, end, WORD);
+  if (q > p && q < end && b[q] === 64) {
+    p = q + 1;
+    q = runEnd(b, p, end, WORD);
   }
-  return p === end || at === end - 1 ? end : -1;
+  return q < end ? q : q === p ? end : -1;
 }
 
 /**

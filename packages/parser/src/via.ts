@@ -176,7 +176,7 @@ export function viaAt(
     port = digitsAt(b, p, q, 5);
     if (port < 0 || port > 65535) return undefined;
   }
-  const stop = paramsEnd(b, q, end, 1);
+  const stop = paramsEnd(b, q, end, true);
   if (stop < 0) return undefined;
   return new Via(transport, host, port, Params.unread(t, q, stop, false, message, firstValueEnd));
 }
