@@ -12,6 +12,19 @@ import { challengeResponse, request } from './helpers.js';
 const BEARER =
   'WWW-Authenticate: Bearer realm="atlanta.com", scope="abc", authz_server="https://as.atlanta.com/token"';
 
+/** A client whose provider hands out `token-1`, `token-2`, ... and records why it was asked. */
+function numberedTokens(): { client: DigestClient; reasons: string[] } {
+  let n = 0;
+  const reasons: string[] = [];
+  const client = new DigestClient({
+    credentials: BearerCredentials.fromProvider((ctx) => {
+      reasons.push(ctx.reason);
+      return `token-${++n}`;
+    }),
+  });
+  return { client, reasons };
+}
+
 describe('Bearer (RFC 8898)', () => {
   it('answers with a static token as Authorization: Bearer <token>', async () => {
     const client = new DigestClient({ credentials: BearerCredentials.fromToken('t0k3n') });
@@ -61,14 +74,7 @@ describe('Bearer (RFC 8898)', () => {
   });
 
   it('asks the provider again when the server refuses the token it was sent (expiry)', async () => {
-    let n = 0;
-    const reasons: string[] = [];
-    const client = new DigestClient({
-      credentials: BearerCredentials.fromProvider((ctx) => {
-        reasons.push(ctx.reason);
-        return `token-${++n}`;
-      }),
-    });
+    const { client, reasons } = numberedTokens();
     const req = request('REGISTER', 'sip:atlanta.com');
     applyAuthorization(req.headers, await client.authorize(challengeResponse([BEARER]), req));
     expect(req.headers.getAll('Authorization')).toEqual(['Bearer token-1']);
@@ -79,14 +85,7 @@ describe('Bearer (RFC 8898)', () => {
   });
 
   it('takes a token carried by the challenged request (AuthRequest.challenged) as refused, error param or not', async () => {
-    let n = 0;
-    const reasons: string[] = [];
-    const client = new DigestClient({
-      credentials: BearerCredentials.fromProvider((ctx) => {
-        reasons.push(ctx.reason);
-        return `token-${++n}`;
-      }),
-    });
+    const { client, reasons } = numberedTokens();
     await client.authorize(challengeResponse([BEARER]), request('REGISTER', 'sip:atlanta.com'));
     // A registerer builds the retry without the refused line and hands the sent request apart.
     const sent = new Headers().append('Authorization', 'Bearer token-1');

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isLocalResponse, TransactionLayer } from '../src/index.js';
 import { counterRandom } from './fake-network.js';
 import { makeRequest, PEER, setup } from './helpers.js';
+import { loopbackTcp, until } from './loopback-tcp.js';
 
 const OTHER = { host: '192.0.2.30', port: 5080 };
 
@@ -75,18 +76,7 @@ describe('over loopback TCP', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function listening(): Promise<TcpTransport> {
-    const t = new TcpTransport({ host: '127.0.0.1', listen: true });
-    cleanups.push(() => t.close());
-    await t.connect();
-    return t;
-  }
-
-  /** Polls `cond` every 5 real ms (socket events we cannot await directly), up to 3 s. */
-  async function until(cond: () => boolean): Promise<void> {
-    for (const end = Date.now() + 3000; !cond(); await new Promise((r) => setTimeout(r, 5)))
-      if (Date.now() > end) throw new Error('condition not met in time');
-  }
+  const listening = () => loopbackTcp(cleanups, true);
 
   it('a peer that drops its connection fails only the transaction sent to it, at once', async () => {
     const proxy = await listening();

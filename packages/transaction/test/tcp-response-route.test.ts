@@ -1,28 +1,17 @@
 import { createResponse, type SipMessage, type SipResponse } from '@sipkit/parser';
 import { type Transport, VirtualClock } from '@sipkit/transport';
-import { TcpTransport } from '@sipkit/transport/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TransactionLayer } from '../src/index.js';
 import { counterRandom } from './fake-network.js';
 import { recordingUser } from './helpers.js';
+import { loopbackTcp, until } from './loopback-tcp.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function tcp(listen: boolean): Promise<TcpTransport> {
-  const t = new TcpTransport({ host: '127.0.0.1', listen });
-  cleanups.push(() => t.close());
-  await t.connect();
-  return t;
-}
-
-/** Polls `cond` every 5 real ms (socket events we cannot await directly), up to 3 s. */
-async function until(cond: () => boolean): Promise<void> {
-  for (const end = Date.now() + 3000; !cond(); await new Promise((r) => setTimeout(r, 5)))
-    if (Date.now() > end) throw new Error('condition not met in time');
-}
+const tcp = (listen: boolean) => loopbackTcp(cleanups, listen);
 
 function inbox(t: Transport): SipMessage[] {
   const got: SipMessage[] = [];
