@@ -125,9 +125,9 @@ export function parseRAck(value: string, header = 'rack'): RAck {
   const s = new Scanner(value, header);
   s.skipWs();
   const rseq = s.integer(MAX_UINT32, 'response-num');
-  s.skipWs();
+  s.lws('CSeq-num'); // RFC 3262 section 7.2: response-num LWS CSeq-num LWS Method
   const cseq = s.integer(MAX_UINT32, 'CSeq-num');
-  s.skipWs();
+  s.lws('method');
   const method = s.token('method');
   s.end();
   return { rseq, cseq, method };

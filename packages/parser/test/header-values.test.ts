@@ -100,6 +100,10 @@ describe('header values', () => {
     });
     expect(parseDeltaWithParams('90;refresher=uas', 'session-expires').params.get('refresher')).toBe('uas');
     expect(parseRAck('776656 1 INVITE')).toEqual({ rseq: 776656, cseq: 1, method: 'INVITE' });
+    // RFC 3262 section 7.2 puts LWS between the three parts, as CSeq has it.
+    for (const bad of ['776656 1INVITE', '776656\t1\tINVITE x'])
+      expect(() => parseRAck(bad), bad).toThrow(SipParseError);
+    expect(parseRAck('776656\t 1  INVITE')).toEqual({ rseq: 776656, cseq: 1, method: 'INVITE' });
     expect(parseReplaces('425928@bobster.example.org;to-tag=7743;from-tag=6472;early-only')).toEqual({
       callId: '425928@bobster.example.org',
       toTag: '7743',
