@@ -537,7 +537,9 @@ export class Registerer {
       if (this.#_state === 'stopped' || !this.#is(WANTED)) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const off = this.on('state', (change) => {
-          if (change.state === 'registering') return;
+          // Not yet settled: still registering, or the outcome of a request that was in flight
+          // (the one for this turn goes out once that one is done).
+          if (change.state === 'registering' || this.#pending?.reregisterWhenIdle !== undefined) return;
           off();
           resolve();
         });

@@ -561,6 +561,40 @@ describe('Asterisk retry policy (ORC decision list)', () => {
     reg.dispose();
   });
 
+  it('a paced turn that begins while a refresh is in flight ends with its own REGISTER, not the refresh', async () => {
+    const { reg, sender, clock } = ast({});
+    const turns: (() => Promise<unknown>)[] = [];
+    Object.assign(sender, { admit: (_key: object, begin: () => Promise<unknown>) => turns.push(begin) });
+    sender.fallback = ok(600);
+    void settle(reg.register());
+    await tick(clock);
+    sender.answer(
+      () => 'hang',
+      () => 'hang',
+    );
+    void settle(reg.register()); // a refresh, left in flight
+    for (let i = 0; i < 5 && sender.sent.length < 2; i++) await tick(clock);
+    expect(sender.sent).toHaveLength(2);
+    reg.onTransportDisconnected();
+    reg.onTransportConnected();
+    await flush();
+    let settled = false;
+    const turn = turns[0]!().then(() => {
+      settled = true;
+    });
+    await flush();
+    sender.release(ok(600)); // the refresh's answer; the turn's own REGISTER goes out after it
+    await flush();
+    for (let i = 0; i < 5 && sender.sent.length < 3; i++) await tick(clock);
+    expect(sender.sent).toHaveLength(3);
+    await flush();
+    expect(settled).toBe(false); // its REGISTER is still in flight
+    sender.release(ok(600));
+    await turn;
+    expect(reg.state).toBe('registered');
+    reg.dispose();
+  });
+
   it('494 without mediasec: REJECTED_TEMPORARY, retries++, a new REGISTER at 0 s (spaced by the minimum gap)', async () => {
     const { reg, sender, clock, changes } = ast({ retryInterval: 5, maxRetries: 1 });
     sender.answer(status(494), status(503), ok(600));
