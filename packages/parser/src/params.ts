@@ -1,5 +1,5 @@
 import { bytesAre } from './fast-scan.js';
-import { isTokenChar, isTokenOrHost, quote, refuse, Scanner, skipWs } from './scanner.js';
+import { isTokenChar, isTokenOrHost, NOT_TOKEN, quote, refuse, Scanner, skipWs } from './scanner.js';
 
 /** One `;name=value` parameter. `value` is null for a flag (`;lr`); `quoted` keeps the written form. */
 export interface Param {
@@ -166,7 +166,7 @@ export class Params implements Iterable<Param> {
    * second parameter.
    */
   set(name: string, value: string | null = null, quoted?: boolean): this {
-    refuse(name, /[^A-Za-z0-9\-.!%*_+`'~]|^$/, 'BAD_VALUE', 'a parameter name must be a token');
+    refuse(name, NOT_TOKEN, 'BAD_VALUE', 'a parameter name must be a token');
     const p: Param = { name, value, quoted: quoted ?? (value !== null && !isTokenOrHost(value)) };
     const i = this.index(name);
     if (i >= 0) this.list[i] = p;

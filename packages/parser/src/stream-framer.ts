@@ -1,6 +1,7 @@
 import { SipParseError } from './errors.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits.js';
 import { findHeaderEnd } from './parse.js';
+import { trimLws } from './scanner.js';
 
 /** One thing found on a stream: a complete message's bytes, or an RFC 5626 keep-alive. */
 export type StreamItem =
@@ -168,21 +169,13 @@ function contentLength(b: Uint8Array, from: number, to: number): number {
 
 /** The value (space and tab trimmed) of the line `head[start, end)` if it is a Content-Length (or `l`) line. */
 function contentLengthValue(head: string, start: number, end: number): string | undefined {
-  const colon = head.indexOf(':', start);
-  if (colon < 0 || colon >= end) return undefined;
-  let nameEnd = colon;
-  while (nameEnd > start && isSpace(head.charCodeAt(nameEnd - 1))) nameEnd--;
-  const nameLength = nameEnd - start;
-  if (nameLength !== 1 && nameLength !== 14) return undefined;
-  const name = head.slice(start, nameEnd).toLowerCase();
-  if (name !== 'l' && name !== 'content-length') return undefined;
-  let v = colon + 1;
-  let w = end;
-  while (v < w && isSpace(head.charCodeAt(v))) v++;
-  while (w > v && isSpace(head.charCodeAt(w - 1))) w--;
-  return head.slice(v, w);
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9;
+  // Searched within the line: a search of `head` from `start` could run on past many lines.
+  const line = head.slice(start, end);
+  const colon = line.indexOf(':');
+  if (colon < 0) return undefined;
+  const name = trimLws(line.slice(0, colon));
+  if (name.length !== 1 && name.length !== 14) return undefined;
+  const lower = name.toLowerCase();
+  if (lower !== 'l' && lower !== 'content-length') return undefined;
+  return trimLws(line.slice(colon + 1));
 }

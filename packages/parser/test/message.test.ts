@@ -11,6 +11,7 @@ import {
   serialize,
   validateMessage,
 } from '../src/index.js';
+import { parseErrorOf } from './refusal.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const crlf = (...lines: string[]) => enc(lines.join('\r\n'));
@@ -36,13 +37,8 @@ const INVITE = crlf(
 
 /** The SipParseError `f` throws, as plain data. */
 function failure(f: () => unknown): { code: string; position: number; message: string } {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof SipParseError)) throw e;
-    return { code: e.code, position: e.position, message: e.message };
-  }
-  throw new Error('expected a SipParseError');
+  const { code, position, message } = parseErrorOf(f);
+  return { code, position, message };
 }
 
 describe('parseMessage', () => {

@@ -1,12 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import {
-  type NameAddr,
-  type Params,
-  parseMessage,
-  SipParseError,
-  type SipUri,
-  validateMessage,
-} from '../src/index.js';
+import { type NameAddr, type Params, parseMessage, type SipUri, validateMessage } from '../src/index.js';
+import { parseErrorOf } from './refusal.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 /** A response with `lines` among the mandatory headers, parsed. */
@@ -31,13 +25,8 @@ const withLines = (...lines: string[]) =>
 const list = (p: Params) => [...p].map((x) => (x.value === null ? x.name : `${x.name}=${x.value}`));
 /** The code and header of the SipParseError `f` throws. */
 const failure = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SipParseError);
-    return { code: (e as SipParseError).code, header: (e as SipParseError).header };
-  }
-  throw new Error('expected a SipParseError');
+  const { code, header } = parseErrorOf(f);
+  return { code, header };
 };
 
 describe('typed values of the scalar headers', () => {

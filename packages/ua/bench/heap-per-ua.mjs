@@ -14,14 +14,7 @@
 // `--window`: registrations in flight at once (more overflows the loopback socket buffers).
 // `--warmup`: user agents registered and stopped before the baseline, so JIT code is not counted.
 // `--snapshot`: writes heap snapshots before and after, for a diff in Chrome DevTools.
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+import { arg, flag, startStubRegistrar } from './bench-setup.mjs';
 
 await measure();
 
@@ -30,8 +23,7 @@ async function measure() {
   const mode = arg('mode', 'stack');
   const sizes = arg('n', '1000').split(',').map(Number);
   const window = Number(arg('window', '100'));
-  const child = fork(fileURLToPath(new URL('./stub-registrar.mjs', import.meta.url)), { stdio: 'inherit' });
-  const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
+  const { child, port } = await startStubRegistrar();
   const { fromJsSIP } = await import('@sipkit/config');
   const { parseUri } = await import('@sipkit/parser');
   const ua = await import('@sipkit/ua');
@@ -49,7 +41,7 @@ async function measure() {
   );
   // JsSIP names WebSocket servers only: the registrar is on UDP (a property set, not a spread copy).
   base.servers = servers;
-  const ownConfigs = args.includes('--with-identity');
+  const ownConfigs = flag('with-identity');
   const configFor = (i) => {
     const identity = { aor: `sip:u${i}@example.test`, password: `pw${i}` };
     return ownConfigs ? { config: ua.withIdentity(base, identity) } : { config: base, identity };
@@ -112,7 +104,7 @@ async function measure() {
   await registerMany(makeConfigs(warmup));
   await stopAll(agents.splice(0));
   const before = await settle();
-  const snapshot = args.includes('--snapshot') ? (await import('node:v8')).writeHeapSnapshot : undefined;
+  const snapshot = flag('snapshot') ? (await import('node:v8')).writeHeapSnapshot : undefined;
   if (snapshot) console.log('snapshot before', snapshot());
   let total = 0;
   next = 0;

@@ -13,14 +13,7 @@
 // `--start-window`: user agents started at once (each awaited until registered); the time all N
 // took to register is printed too. `--start-concurrency`: the stack's `startConcurrency` (how many
 // first registrations at once; default 200, `Infinity` for none).
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+import { arg, startStubRegistrar } from './bench-setup.mjs';
 
 await measure();
 
@@ -31,8 +24,7 @@ async function measure() {
   const { SipStack, UserAgent } = await import('@sipkit/ua');
   const { nodeTransportFactory } = await import('@sipkit/ua/node');
   for (const concurrency of arg('concurrency', '100,100000').split(',').map(Number)) {
-    const child = fork(fileURLToPath(new URL('./stub-registrar.mjs', import.meta.url)), { stdio: 'inherit' });
-    const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
+    const { child, port } = await startStubRegistrar();
     const servers = [{ uri: parseUri(`sip:127.0.0.1:${port};transport=udp`), transport: 'udp', weight: 0 }];
     const base = fromJsSIP(
       { uri: 'sip:base@example.test', password: 'x', sockets: ['ws://127.0.0.1'], register_expires: 3600 },
